@@ -1,0 +1,23 @@
+// Copies the WebAssembly files the app loads at run time out of their npm packages into
+// public/wasm, so the site is self-hosted: no CDN, and no binaries committed to the repo.
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const out = join(root, 'public', 'wasm');
+mkdirSync(out, { recursive: true });
+
+const packageDir = (name) => join(root, 'node_modules', name);
+const vscodeWasm = join(packageDir('@vscode/tree-sitter-wasm'), 'wasm');
+
+const files = [
+  [join(packageDir('web-tree-sitter'), 'web-tree-sitter.wasm'), 'web-tree-sitter.wasm'],
+  [join(packageDir('tree-sitter-c'), 'tree-sitter-c.wasm'), 'tree-sitter-c.wasm'],
+  ...['python', 'typescript', 'tsx', 'javascript', 'rust', 'go', 'java', 'cpp', 'c-sharp', 'ruby', 'php', 'bash'].map(
+    (grammar) => [join(vscodeWasm, `tree-sitter-${grammar}.wasm`), `tree-sitter-${grammar}.wasm`],
+  ),
+];
+
+for (const [from, name] of files) copyFileSync(from, join(out, name));
+console.log(`copy-wasm: ${files.length} files into public/wasm`);

@@ -1,0 +1,66 @@
+import { parseArgs } from 'node:util';
+import { InputError } from '../core/inputErrors';
+import { maskCommand } from './maskCommand';
+import { outlineCommand } from './outlineCommand';
+import { USAGE } from './usage';
+
+const PLANNED = new Set(['tiny-model', 'convert', 'patch', 'batch', 'bench']);
+
+function splitList(values: string[] | undefined): string[] {
+  return (values ?? []).flatMap((value) => value.split(',')).map((v) => v.trim()).filter(Boolean);
+}
+
+function onlyFile(positionals: string[], command: string): string {
+  if (positionals.length !== 1) throw new InputError(`builder ${command} takes one FILE; see builder --help.`);
+  return positionals[0]!;
+}
+
+async function run(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  if (PLANNED.has(command)) throw new InputError(`builder ${command} is not yet available in this version.`);
+  if (command === 'outline') {
+    const { values, positionals } = parseArgs({
+      args: rest,
+      allowPositionals: true,
+      options: { language: { type: 'string' }, json: { type: 'boolean', default: false } },
+    });
+    return outlineCommand({ file: onlyFile(positionals, command), language: values.language, json: values.json });
+  }
+  if (command === 'mask') {
+    const { values, positionals } = parseArgs({
+      args: rest,
+      allowPositionals: true,
+      options: {
+        target: { type: 'string', multiple: true },
+        at: { type: 'string' },
+        mode: { type: 'string' },
+        language: { type: 'string' },
+        json: { type: 'boolean', default: false },
+      },
+    });
+    return maskCommand({ file: onlyFile(positionals, command), targets: splitList(values.target), ...values });
+  }
+  throw new InputError(`Unknown command "${command}"; see builder --help.`);
+}
+
+function isUsageError(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS');
+}
+
+try {
+  process.exitCode = await run(process.argv.slice(2));
+} catch (error) {
+  if (error instanceof InputError || isUsageError(error)) {
+    process.stderr.write(`builder: ${(error as Error).message}\n`);
+    process.exitCode = 2;
+  } else {
+    process.stderr.write(`builder: internal error: ${error instanceof Error ? error.message : String(error)}\n`);
+    if (process.env.BUILDER_DEBUG) process.stderr.write(`${(error as Error).stack}\n`);
+    process.exitCode = 1;
+  }
+}
