@@ -45,56 +45,46 @@ function definitionRange(match: DefinitionMatch, rules: LanguageRules): TextRang
 }
 
 interface Enclosing {
-  depth: number;
+  /** Where the matched node ends: definitions starting before it are nested inside. */
+  end: number;
   name: string;
   kind: DefinitionKind;
 }
 
 /**
  * Every function, method, class and kin in the file, in source order, nested ones included.
- * Walks with a tree cursor, which creates no node objects except where a definition is found.
+ * tree-sitter finds the candidate nodes inside WASM in one call; only those cross into JavaScript.
  */
 export function outline(parsed: ParsedSource): OutlineEntry[] {
   const rules = DEFINITION_RULES[parsed.language];
   const { source } = parsed;
   const entries: OutlineEntry[] = [];
   const enclosing: Enclosing[] = [];
-  const cursor = parsed.tree.walk();
-  let depth = 0;
-  try {
-    for (;;) {
-      const matcher = rules.definitions.get(cursor.nodeType);
-      const match = matcher?.(cursor.currentNode);
-      if (match) {
-        const parent = enclosing.at(-1);
-        const kind = match.kind === 'function' && parent && CONTAINER_KINDS.has(parent.kind) ? 'method' : match.kind;
-        const qualifiedName = [...enclosing.map((e) => e.name), ...(match.scope ? [match.scope] : []), match.name].join('.');
-        const range = definitionRange(match, rules);
-        entries.push({
-          name: match.name,
-          qualifiedName,
-          kind,
-          language: parsed.language,
-          startLine: source.position(range.start).line,
-          endLine: source.lastLine(range.start, range.end),
-          startByte: source.byteOffset(range.start),
-          endByte: source.byteOffset(range.end),
-          range,
-          bodyRange: match.body ? { start: match.body.startIndex, end: match.body.endIndex } : null,
-        });
-        enclosing.push({ depth, name: [...(match.scope ? [match.scope] : []), match.name].join('.'), kind });
-      }
-      if (cursor.gotoFirstChild()) {
-        depth++;
-        continue;
-      }
-      while (!cursor.gotoNextSibling()) {
-        if (!cursor.gotoParent()) return entries.sort((a, b) => a.range.start - b.range.start || b.range.end - a.range.end);
-        depth--;
-      }
-      while (enclosing.length > 0 && enclosing.at(-1)!.depth >= depth) enclosing.pop();
-    }
-  } finally {
-    cursor.delete();
+  const candidates = parsed.tree.rootNode
+    .descendantsOfType([...rules.definitions.keys()])
+    .filter((node) => node !== null)
+    .sort((a, b) => a.startIndex - b.startIndex || b.endIndex - a.endIndex);
+  for (const node of candidates) {
+    const match = rules.definitions.get(node.type)!(node);
+    if (!match) continue;
+    while (enclosing.length > 0 && enclosing.at(-1)!.end <= node.startIndex) enclosing.pop();
+    const parent = enclosing.at(-1);
+    const kind = match.kind === 'function' && parent && CONTAINER_KINDS.has(parent.kind) ? 'method' : match.kind;
+    const ownName = match.scope ? `${match.scope}.${match.name}` : match.name;
+    const range = definitionRange(match, rules);
+    entries.push({
+      name: match.name,
+      qualifiedName: [...enclosing.map((e) => e.name), ownName].join('.'),
+      kind,
+      language: parsed.language,
+      startLine: source.position(range.start).line,
+      endLine: source.lastLine(range.start, range.end),
+      startByte: source.byteOffset(range.start),
+      endByte: source.byteOffset(range.end),
+      range,
+      bodyRange: match.body ? { start: match.body.startIndex, end: match.body.endIndex } : null,
+    });
+    enclosing.push({ end: node.endIndex, name: ownName, kind });
   }
+  return entries.sort((a, b) => a.range.start - b.range.start || b.range.end - a.range.end);
 }

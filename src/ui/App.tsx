@@ -1,0 +1,144 @@
+import { useMemo, useState, type DragEvent } from 'react';
+import { InputError } from '../core/inputErrors';
+import { LANGUAGE_IDS, LANGUAGES, isLanguageId } from '../core/languages';
+import { maskSpans, type MaskPlan } from '../core/maskSpans';
+import type { OutlineEntry } from '../core/outline';
+import { resolveTargets } from '../core/targets';
+import { OutlinePanel } from './OutlinePanel';
+import { RequestPanel } from './RequestPanel';
+import { SourceEditor } from './SourceEditor';
+import { readSourceFile } from './readSourceFile';
+import { useAppState } from './store';
+import { targetKeys } from './targetKeys';
+import { useSourceAnalysis } from './useSourceAnalysis';
+
+function innermostAt(outline: readonly OutlineEntry[], analysis: ReturnType<typeof useSourceAnalysis>, cursor: { line: number; column: number }): OutlineEntry | null {
+  if (!analysis.source || outline.length === 0) return null;
+  try {
+    return resolveTargets(outline, analysis.source, [cursor])[0] ?? null;
+  } catch {
+    return null;
+  }
+}
+
+export function App() {
+  const state = useAppState();
+  const analysis = useSourceAnalysis(state.text, state.fileName, state.languageOverride);
+  const [revealRequest, setRevealRequest] = useState(0);
+  const keys = useMemo(() => targetKeys(analysis.outline), [analysis.outline]);
+  const checked = useMemo(() => new Set(state.checked), [state.checked]);
+  const atCursor = innermostAt(analysis.outline, analysis, state.cursor);
+
+  const mask = useMemo((): { plan: MaskPlan | null; error: string | null } => {
+    const targets = analysis.outline.filter((_, i) => checked.has(keys[i]!));
+    if (!analysis.source || targets.length === 0) return { plan: null, error: null };
+    try {
+      return { plan: maskSpans(analysis.source, targets, state.mode), error: null };
+    } catch (error) {
+      return { plan: null, error: (error as Error).message };
+    }
+  }, [analysis, keys, checked, state.mode]);
+  const maskedRanges = useMemo(() => mask.plan?.spans.map((s) => s.range) ?? [], [mask.plan]);
+
+  const openFile = async (file: File | undefined) => {
+    if (!file) return;
+    try {
+      state.openText(await readSourceFile(file), file.name);
+    } catch (error) {
+      // The editor keeps what it had: a bad file never replaces the user's code.
+      const message = error instanceof InputError ? error.message : `Could not read ${file.name}: ${(error as Error).message}`;
+      state.setNotice({ kind: 'error', message: `${message} The editor still holds your previous code.` });
+    }
+  };
+
+  const onDrop = (event: DragEvent) => {
+    if (!event.dataTransfer.types.includes('Files')) return;
+    event.preventDefault();
+    event.stopPropagation();
+    void openFile(event.dataTransfer.files[0]);
+  };
+
+  const reveal = (entry: OutlineEntry) => {
+    state.setCursor({ line: entry.startLine, column: 1 });
+    setRevealRequest((n) => n + 1);
+  };
+
+  const language = analysis.language ?? state.languageOverride;
+  const detectedLabel = analysis.language && !state.languageOverride ? ` (${LANGUAGES[analysis.language].label})` : '';
+
+  return (
+    <div className="app" onDragOver={(e) => e.dataTransfer.types.includes('Files') && e.preventDefault()} onDropCapture={onDrop}>
+      <header className="toolbar">
+        <h1>Builder</h1>
+        <label className="button">
+          Open file
+          <input type="file" className="visually-hidden" onChange={(e) => void openFile(e.target.files?.[0]).then(() => (e.target.value = ''))} />
+        </label>
+        <span className="file-name" title={state.fileName}>
+          {state.fileName}
+        </span>
+        <label>
+          Language{' '}
+          <select
+            value={state.languageOverride ?? ''}
+            onChange={(e) => state.setLanguageOverride(isLanguageId(e.target.value) ? e.target.value : null)}
+          >
+            <option value="">Auto{detectedLabel}</option>
+            {LANGUAGE_IDS.map((id) => (
+              <option key={id} value={id}>
+                {LANGUAGES[id].label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <span className="privacy">Runs in your browser: your code never leaves this page.</span>
+      </header>
+
+      <div className="notices" role="status" aria-live="polite">
+        {state.notice && (
+          <p className={`notice notice-${state.notice.kind}`} role={state.notice.kind === 'error' ? 'alert' : undefined}>
+            {state.notice.message}
+            <button type="button" className="link" aria-label="Dismiss" onClick={() => state.setNotice(null)}>
+              ×
+            </button>
+          </p>
+        )}
+        {analysis.error && (
+          <p className="notice notice-error" role="alert">
+            {analysis.error} Your code is kept in the editor.
+          </p>
+        )}
+        {analysis.issues.length > 0 && !analysis.error && (
+          <p className="notice notice-warning">
+            {analysis.issues.length} syntax error{analysis.issues.length > 1 ? 's' : ''}, first at line {analysis.issues[0]!.line}, column {analysis.issues[0]!.column} (
+            {analysis.issues[0]!.message}); the outline may miss definitions there.
+          </p>
+        )}
+      </div>
+
+      <main className="workspace">
+        <aside className="panel outline-panel">
+          <div className="panel-title">
+            <h2>Outline</h2>
+            <button type="button" disabled={!atCursor} onClick={() => atCursor && state.setChecked(keys[analysis.outline.indexOf(atCursor)]!, true)}>
+              Tick at cursor
+            </button>
+          </div>
+          <OutlinePanel outline={analysis.outline} keys={keys} checked={checked} atCursor={atCursor} onCheck={state.setChecked} onReveal={reveal} />
+        </aside>
+        <section className="editor-pane" aria-label="Editor">
+          <SourceEditor
+            text={state.text}
+            monacoLanguage={language ? LANGUAGES[language].monacoId : 'plaintext'}
+            maskedRanges={maskedRanges}
+            cursor={state.cursor}
+            revealRequest={revealRequest}
+            onTextChange={state.setText}
+            onCursorChange={state.setCursor}
+          />
+        </section>
+        <RequestPanel plan={mask.plan} maskError={mask.error} mode={state.mode} prompt={state.prompt} onModeChange={state.setMode} onPromptChange={state.setPrompt} />
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,55 @@
+import { MASK_MODES, type MaskMode, type MaskPlan } from '../core/maskSpans';
+
+export interface RequestPanelProps {
+  plan: MaskPlan | null;
+  maskError: string | null;
+  mode: MaskMode;
+  prompt: string;
+  onModeChange(mode: MaskMode): void;
+  onPromptChange(prompt: string): void;
+}
+
+const MODE_LABELS: Record<MaskMode, string> = { definition: 'Whole definition', body: 'Body only (keep signature)' };
+
+/** What to regenerate and how: the prompt, the mask mode, and the spans that will be masked. */
+export function RequestPanel({ plan, maskError, mode, prompt, onModeChange, onPromptChange }: RequestPanelProps) {
+  return (
+    <aside className="panel request-panel">
+      <h2>Request</h2>
+      <textarea aria-label="Prompt" placeholder="What should the ticked code become? e.g. make it iterative" value={prompt} onChange={(e) => onPromptChange(e.target.value)} rows={4} />
+      <fieldset>
+        <legend>Regenerate</legend>
+        {MASK_MODES.map((m) => (
+          <label key={m}>
+            <input type="radio" name="mask-mode" value={m} checked={mode === m} onChange={() => onModeChange(m)} /> {MODE_LABELS[m]}
+          </label>
+        ))}
+      </fieldset>
+      <h3>Masked spans</h3>
+      {maskError && (
+        <p className="notice notice-error" role="alert">
+          {maskError}
+        </p>
+      )}
+      {!plan && !maskError && <p className="muted">Tick definitions in the outline to choose what to regenerate.</p>}
+      {plan && (
+        <ul className="spans" aria-label="Masked spans">
+          {plan.spans.map((span) => (
+            <li key={span.target}>
+              <strong>{span.target}</strong> <span className="muted">lines {span.startLine}–{span.endLine}, {span.endByte - span.startByte} bytes</span>
+            </li>
+          ))}
+        </ul>
+      )}
+      {plan?.notes.map((note) => (
+        <p key={note} className="muted">
+          {note}
+        </p>
+      ))}
+      <button type="button" className="primary" disabled title="The diffusion model arrives with the next release.">
+        Generate
+      </button>
+      <p className="muted small">Generation arrives with the model work; masking and targeting are live.</p>
+    </aside>
+  );
+}

@@ -1,0 +1,101 @@
+import { useEffect, useRef } from 'react';
+import type { TextRange } from '../core/outline';
+import type { LineColumn } from '../core/sourceText';
+import { monaco } from './monaco';
+
+export interface SourceEditorProps {
+  text: string;
+  monacoLanguage: string;
+  /** Spans that will be masked, highlighted. */
+  maskedRanges: readonly TextRange[];
+  cursor: LineColumn;
+  /** Bumped to move the editor's cursor to `cursor` and show it. */
+  revealRequest: number;
+  onTextChange(text: string): void;
+  onCursorChange(cursor: LineColumn): void;
+}
+
+const darkScheme = () => matchMedia('(prefers-color-scheme: dark)');
+const toPosition = ({ line, column }: LineColumn) => ({ lineNumber: line, column });
+
+export function SourceEditor({ text, monacoLanguage, maskedRanges, cursor, revealRequest, onTextChange, onCursorChange }: SourceEditorProps) {
+  const container = useRef<HTMLDivElement>(null);
+  const editor = useRef<monaco.editor.IStandaloneCodeEditor | null>(null);
+  const decorations = useRef<monaco.editor.IEditorDecorationsCollection | null>(null);
+  const callbacks = useRef({ onTextChange, onCursorChange });
+  callbacks.current = { onTextChange, onCursorChange };
+
+  useEffect(() => {
+    const scheme = darkScheme();
+    const created = monaco.editor.create(container.current!, {
+      value: text,
+      language: monacoLanguage,
+      automaticLayout: true,
+      ariaLabel: 'Source code',
+      minimap: { enabled: false },
+      fontSize: 13,
+      scrollBeyondLastLine: false,
+      theme: scheme.matches ? 'vs-dark' : 'vs',
+    });
+    created.setPosition(toPosition(cursor));
+    created.revealPositionInCenterIfOutsideViewport(toPosition(cursor));
+    const followScheme = () => monaco.editor.setTheme(scheme.matches ? 'vs-dark' : 'vs');
+    scheme.addEventListener('change', followScheme);
+    const contentListener = created.onDidChangeModelContent(() => callbacks.current.onTextChange(created.getValue()));
+    const cursorListener = created.onDidChangeCursorPosition(({ position }) =>
+      callbacks.current.onCursorChange({ line: position.lineNumber, column: position.column }),
+    );
+    editor.current = created;
+    decorations.current = created.createDecorationsCollection();
+    return () => {
+      scheme.removeEventListener('change', followScheme);
+      contentListener.dispose();
+      cursorListener.dispose();
+      created.getModel()?.dispose();
+      created.dispose();
+      editor.current = null;
+    };
+    // The editor is created once; later props are applied by the effects below.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+
+  useEffect(() => {
+    const model = editor.current?.getModel();
+    // A new file replaces the text as one undoable edit, so Ctrl+Z brings the old text back.
+    if (model && model.getValue() !== text) {
+      editor.current!.executeEdits('open-file', [{ range: model.getFullModelRange(), text }]);
+      editor.current!.pushUndoStop();
+    }
+  }, [text]);
+
+  useEffect(() => {
+    const model = editor.current?.getModel();
+    if (model) monaco.editor.setModelLanguage(model, monacoLanguage);
+  }, [monacoLanguage]);
+
+  useEffect(() => {
+    const model = editor.current?.getModel();
+    if (!model || !decorations.current) return;
+    decorations.current.set(
+      maskedRanges.map(({ start, end }) => {
+        const from = model.getPositionAt(start);
+        const to = model.getPositionAt(end);
+        return {
+          range: new monaco.Range(from.lineNumber, from.column, to.lineNumber, to.column),
+          options: { className: 'masked-span', inlineClassName: 'masked-text', isWholeLine: false, overviewRuler: { color: '#d9822b', position: monaco.editor.OverviewRulerLane.Left } },
+        };
+      }),
+    );
+  }, [maskedRanges]);
+
+  useEffect(() => {
+    if (revealRequest === 0 || !editor.current) return;
+    editor.current.setPosition(toPosition(cursor));
+    editor.current.revealPositionInCenter(toPosition(cursor));
+    editor.current.focus();
+    // Only an explicit request moves the cursor; the cursor prop also follows the user's own moves.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [revealRequest]);
+
+  return <div className="source-editor" ref={container} data-testid="source-editor" />;
+}
