@@ -67,6 +67,28 @@ describe('targeting in the app', () => {
     expect(await page.getByRole('checkbox', { name: 'HTTPTransport.handle_request', exact: true }).count()).toBe(1);
   });
 
+  it('refuses an empty file and a 5 MB file, keeping the code it had', async () => {
+    await openFixture();
+    await page.getByLabel('Open file').setInputFiles({ name: 'empty.py', mimeType: 'text/x-python', buffer: Buffer.alloc(0) });
+    await expect.poll(() => page.getByRole('alert').first().textContent()).toContain('empty.py is empty');
+    const huge = Buffer.from('x = 1\n'.repeat(900_000));
+    await page.getByLabel('Open file').setInputFiles({ name: 'huge.py', mimeType: 'text/x-python', buffer: huge });
+    await expect.poll(() => page.getByRole('alert').first().textContent()).toContain('huge.py is 5.1 MB; Builder edits files up to 2.0 MB');
+    expect(await page.getByRole('checkbox', { name: 'HTTPTransport.handle_request', exact: true }).count()).toBe(1);
+  });
+
+  it('opens a file dropped onto the page', async () => {
+    const source = 'package main\n\nfunc (s *Server) Start() error {\n\treturn nil\n}\n';
+    const dataTransfer = await page.evaluateHandle((text) => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([text], 'server.go', { type: 'text/x-go' }));
+      return transfer;
+    }, source);
+    await page.getByTestId('source-editor').dispatchEvent('drop', { dataTransfer });
+    await page.getByRole('checkbox', { name: 'Server.Start', exact: true }).waitFor();
+    expect(await page.getByText('server.go').first().isVisible()).toBe(true);
+  });
+
   it('ticks the definition around the cursor', async () => {
     await openFixture();
     await page.getByRole('button', { name: 'Go to ResponseStream.__iter__', exact: true }).click();

@@ -46,6 +46,8 @@ export function SourceEditor({ text, monacoLanguage, maskedRanges, cursor, revea
       callbacks.current.onCursorChange({ line: position.lineNumber, column: position.column }),
     );
     editor.current = created;
+    // Read by bench/first-paint.ts: when the user first sees an editor.
+    requestAnimationFrame(() => performance.mark('builder:editor-drawn'));
     decorations.current = created.createDecorationsCollection();
     return () => {
       scheme.removeEventListener('change', followScheme);
