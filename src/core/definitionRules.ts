@@ -108,41 +108,55 @@ function declarationOrDefaultExport(kind: DefinitionKind): Matcher {
   };
 }
 
-/** JS `View.prototype.render = function () {}` and `exports.run = () => {}`. */
+/**
+ * JS functions assigned to properties: `View.prototype.render = function () {}` (a method of
+ * View), `this.render = ...` (a method of the enclosing function), `exports.run = ...` and
+ * `module.exports = function createApp() {}` (plain functions).
+ */
 function assignedFunction(node: Node): DefinitionMatch | null {
   const left = field(node, 'left');
   const right = field(node, 'right');
   if (left?.type !== 'member_expression' || !right || !['arrow_function', 'function_expression', 'function'].includes(right.type)) return null;
-  const name = field(left, 'property')?.text;
-  if (!name) return null;
-  const object = field(left, 'object')?.text.replace(/\.prototype$/, '');
-  const scope = object && object !== 'exports' && object !== 'module.exports' && /^[\w$.]+$/.test(object) ? object : undefined;
   const statement = node.parent?.type === 'expression_statement' ? node.parent : node;
-  return { kind: scope ? 'method' : 'function', name, scope, node: statement, body: field(right, 'body') };
+  const body = field(right, 'body');
+  if (left.text === 'module.exports') {
+    return { kind: 'function', name: field(right, 'name')?.text ?? 'module.exports', node: statement, body };
+  }
+  const name = field(left, 'property')?.text;
+  const object = field(left, 'object')?.text.replace(/\.prototype$/, '');
+  if (!name || !object) return null;
+  if (object === 'this') return { kind: 'method', name, node: statement, body };
+  const scope = object !== 'exports' && object !== 'module.exports' && /^[\w$.]+$/.test(object) ? object : undefined;
+  return { kind: scope ? 'method' : 'function', name, scope, node: statement, body };
 }
 
 const definitions = (matchers: Record<string, Matcher>): ReadonlyMap<string, Matcher> => new Map(Object.entries(matchers));
 
-/** C and C++ functions: the name sits inside nested declarators (pointers, references, scopes). */
+/** Declarator nodes that only wrap the declarator holding the name. */
+const WRAPPING_DECLARATORS = new Set(['function_declarator', 'pointer_declarator', 'reference_declarator', 'parenthesized_declarator', 'attributed_declarator']);
+
+/**
+ * C and C++ functions: the name sits inside nested declarators (pointers, references, a returned
+ * function pointer's parentheses), possibly qualified (`Foo::bar`) or templated (`f<int>`).
+ */
 function cFunction(node: Node): DefinitionMatch | null {
-  let declarator = field(node, 'declarator');
-  while (declarator && declarator.type !== 'function_declarator') declarator = field(declarator, 'declarator');
-  const target = declarator && field(declarator, 'declarator');
-  if (!target) return null;
-  let name = target.text;
-  let scope: string | undefined;
-  if (target.type === 'qualified_identifier') {
-    const parts: string[] = [];
-    let part: Node | null = target;
-    while (part?.type === 'qualified_identifier') {
-      const partScope = field(part, 'scope');
-      if (partScope) parts.push(typeName(partScope) ?? partScope.text);
-      part = field(part, 'name');
-    }
-    name = part?.text ?? name;
-    scope = parts.join('.') || undefined;
+  let target = field(node, 'declarator');
+  let isFunction = false;
+  while (target && WRAPPING_DECLARATORS.has(target.type)) {
+    isFunction ||= target.type === 'function_declarator';
+    target = field(target, 'declarator') ?? target.namedChildren.find((c) => c && c.type.includes('declarator')) ?? target.namedChildren.at(-1) ?? null;
   }
-  return { kind: scope ? 'method' : 'function', name, scope, node, body: field(node, 'body') };
+  if (!target || !isFunction) return null;
+  const parts: string[] = [];
+  while (target?.type === 'qualified_identifier') {
+    const scope = field(target, 'scope');
+    if (scope) parts.push(typeName(scope) ?? scope.text);
+    target = field(target, 'name');
+  }
+  if (target?.type === 'template_function') target = field(target, 'name');
+  if (!target) return null;
+  const scope = parts.join('.') || undefined;
+  return { kind: scope ? 'method' : 'function', name: target.text, scope, node, body: field(node, 'body') };
 }
 
 const pythonRules: LanguageRules = {
@@ -156,6 +170,7 @@ const javascriptDefinitions: Record<string, Matcher> = {
   generator_function_declaration: named('function'),
   function_expression: declarationOrDefaultExport('function'),
   function: declarationOrDefaultExport('function'),
+  arrow_function: declarationOrDefaultExport('function'),
   class_declaration: declarationOrDefaultExport('class'),
   class: declarationOrDefaultExport('class'),
   method_definition: named('method'),
@@ -207,6 +222,13 @@ const goRules: LanguageRules = {
       const receiver = field(node, 'receiver')?.namedChildren.find((c) => c?.type === 'parameter_declaration');
       const scope = typeName(receiver ? field(receiver, 'type') : null) ?? undefined;
       return { kind: 'method', name: name.text, scope, node, body: field(node, 'body') };
+    },
+    type_alias: (node) => {
+      const name = field(node, 'name');
+      if (!name) return null;
+      const declaration = node.parent;
+      const whole = declaration?.type === 'type_declaration' && declaration.namedChildren.length === 1;
+      return { kind: 'type', name: name.text, node: whole ? declaration : node, body: field(node, 'type') };
     },
     type_spec: (node) => {
       const name = field(node, 'name');

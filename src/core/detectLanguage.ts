@@ -57,6 +57,8 @@ export function languageFromContent(text: string): LanguageId | null {
       bestScore = score;
     }
   }
+  // C++ reads as C too; a tie goes to C++, whose grammar also parses plain C.
+  if (best === 'c' && signals.cpp.filter((p) => p.test(head)).length >= bestScore) return 'cpp';
   // TypeScript and TSX share their signals; JSX markup decides.
   if (best === 'typescript' && signals.tsx.filter((p) => p.test(head)).length >= 2) return 'tsx';
   return best;

@@ -1,3 +1,4 @@
+import type { Node } from 'web-tree-sitter';
 import { CONTAINER_KINDS, DEFINITION_RULES, type DefinitionKind, type DefinitionMatch, type LanguageRules } from './definitionRules';
 import type { LanguageId } from './languages';
 import type { ParsedSource } from './syntaxParser';
@@ -33,15 +34,32 @@ export function toDefinition({ name, qualifiedName, kind, language, startLine, e
   return { name, qualifiedName, kind, language, startLine, endLine, startByte, endByte };
 }
 
+const isComment = (node: Node) => node.type.includes('comment');
+
+/**
+ * Where a node's code ends, not counting comments after its last statement, which indentation
+ * languages (Python) fold into the block.
+ */
+function codeEnd(node: Node): number {
+  const children = node.children;
+  for (let i = children.length - 1; i >= 0; i--) {
+    const child = children[i];
+    if (!child || isComment(child)) continue;
+    return child.childCount > 0 ? codeEnd(child) : child.endIndex;
+  }
+  return node.endIndex;
+}
+
 /** The whole definition: wrappers (decorators, `export`, templates) and leading attributes included. */
 function definitionRange(match: DefinitionMatch, rules: LanguageRules): TextRange {
   let node = match.node;
   while (node.parent && rules.wrappers.has(node.parent.type)) node = node.parent;
   let start = node.startIndex;
-  for (let previous = node.previousNamedSibling; previous && rules.leading.has(previous.type); previous = previous.previousNamedSibling) {
-    start = previous.startIndex;
+  for (let previous = node.previousNamedSibling; previous; previous = previous.previousNamedSibling) {
+    if (rules.leading.has(previous.type)) start = previous.startIndex;
+    else if (!isComment(previous)) break;
   }
-  return { start, end: node.endIndex };
+  return { start, end: codeEnd(node) };
 }
 
 interface Enclosing {
@@ -82,7 +100,7 @@ export function outline(parsed: ParsedSource): OutlineEntry[] {
       startByte: source.byteOffset(range.start),
       endByte: source.byteOffset(range.end),
       range,
-      bodyRange: match.body ? { start: match.body.startIndex, end: match.body.endIndex } : null,
+      bodyRange: match.body ? { start: match.body.startIndex, end: codeEnd(match.body) } : null,
     });
     enclosing.push({ end: node.endIndex, name: ownName, kind });
   }

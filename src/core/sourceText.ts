@@ -100,7 +100,8 @@ export class SourceText {
   indexOf({ line, column }: LineColumn): number {
     const lineIndex = Math.min(Math.max(line, 1), this.lineCount) - 1;
     const start = this.lineStarts[lineIndex]!;
-    const end = lineIndex + 1 < this.lineCount ? this.lineStarts[lineIndex + 1]! : this.text.length;
+    // A column past the end of the line stays on it, before the line break.
+    const end = lineIndex + 1 < this.lineCount ? this.lineStarts[lineIndex + 1]! - 1 : this.text.length;
     return Math.min(start + Math.max(column, 1) - 1, end);
   }
 

@@ -52,7 +52,8 @@ function resolveCursor(entries: readonly OutlineEntry[], source: SourceText, pos
   let innermost: OutlineEntry | undefined;
   for (const entry of entries) {
     const { start, end } = entry.range;
-    if (start <= index && index < end && (!innermost || end - start < innermost.range.end - innermost.range.start)) innermost = entry;
+    // A cursor just after the last character still counts as inside: the end of a body line.
+    if (start <= index && index <= end && (!innermost || end - start < innermost.range.end - innermost.range.start)) innermost = entry;
   }
   if (!innermost) throw new TargetError(`No function or class encloses line ${position.line}, column ${position.column}.`);
   return innermost;
