@@ -41,13 +41,11 @@ const isComment = (node: Node) => node.type.includes('comment');
  * languages (Python) fold into the block.
  */
 function codeEnd(node: Node): number {
-  const children = node.children;
-  for (let i = children.length - 1; i >= 0; i--) {
-    const child = children[i];
-    if (!child || isComment(child)) continue;
-    return child.childCount > 0 ? codeEnd(child) : child.endIndex;
-  }
-  return node.endIndex;
+  let last = node.lastChild;
+  // tree-sitter finds a previous sibling by scanning from the first, so walk back only past comments.
+  if (last && isComment(last)) last = node.children.findLast((child) => child !== null && !isComment(child)) ?? null;
+  if (!last) return node.endIndex;
+  return last.childCount > 0 ? codeEnd(last) : last.endIndex;
 }
 
 /** The whole definition: wrappers (decorators, `export`, templates) and leading attributes included. */
@@ -55,6 +53,7 @@ function definitionRange(match: DefinitionMatch, rules: LanguageRules): TextRang
   let node = match.node;
   while (node.parent && rules.wrappers.has(node.parent.type)) node = node.parent;
   let start = node.startIndex;
+  if (rules.leading.size === 0) return { start, end: codeEnd(node) };
   for (let previous = node.previousNamedSibling; previous; previous = previous.previousNamedSibling) {
     if (rules.leading.has(previous.type)) start = previous.startIndex;
     else if (!isComment(previous)) break;
