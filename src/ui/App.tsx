@@ -1,4 +1,4 @@
-import { useMemo, useState, type DragEvent } from 'react';
+import { lazy, Suspense, useMemo, useState, type DragEvent } from 'react';
 import { InputError } from '../core/inputErrors';
 import { LANGUAGE_IDS, LANGUAGES, isLanguageId } from '../core/languages';
 import { maskSpans, type MaskPlan } from '../core/maskSpans';
@@ -6,11 +6,15 @@ import type { OutlineEntry } from '../core/outline';
 import { resolveTargets } from '../core/targets';
 import { OutlinePanel } from './OutlinePanel';
 import { RequestPanel } from './RequestPanel';
-import { SourceEditor } from './SourceEditor';
 import { readSourceFile } from './readSourceFile';
 import { useAppState } from './store';
 import { targetKeys } from './targetKeys';
 import { useSourceAnalysis } from './useSourceAnalysis';
+
+// Monaco is most of the download: its chunk starts loading as soon as this module runs, and the
+// page paints its frame meanwhile.
+const editorModule = import('./SourceEditor');
+const SourceEditor = lazy(async () => ({ default: (await editorModule).SourceEditor }));
 
 function innermostAt(outline: readonly OutlineEntry[], analysis: ReturnType<typeof useSourceAnalysis>, cursor: { line: number; column: number }): OutlineEntry | null {
   if (!analysis.source || outline.length === 0) return null;
@@ -127,6 +131,7 @@ export function App() {
           <OutlinePanel outline={analysis.outline} keys={keys} checked={checked} atCursor={atCursor} onCheck={state.setChecked} onReveal={reveal} />
         </aside>
         <section className="editor-pane" aria-label="Editor">
+          <Suspense fallback={<p className="loading">Loading the editor…</p>}>
           <SourceEditor
             text={state.text}
             monacoLanguage={language ? LANGUAGES[language].monacoId : 'plaintext'}
@@ -136,6 +141,7 @@ export function App() {
             onTextChange={state.setText}
             onCursorChange={state.setCursor}
           />
+          </Suspense>
         </section>
         <RequestPanel plan={mask.plan} maskError={mask.error} mode={state.mode} prompt={state.prompt} onModeChange={state.setMode} onPromptChange={state.setPrompt} />
       </main>
