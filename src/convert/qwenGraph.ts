@@ -1,0 +1,217 @@
+import { DataType, GraphBuilder } from './onnxGraph';
+import type { QwenConfig } from './qwenConfig';
+import { quantizeQ4, Q4_BLOCK_SIZE, type Q4Matrix } from './quantizeQ4';
+
+export type Precision = 'fp32' | 'fp16' | 'q4';
+export type ModelKind = 'diffusion' | 'autoregressive';
+
+/** The file-name suffix of each precision, as the web's ONNX model folders name them. */
+export const PRECISION_SUFFIX: Record<Precision, string> = { fp32: '', fp16: '_fp16', q4: '_q4' };
+
+export interface WeightReader {
+  /** A checkpoint tensor by its Hugging Face name, row-major, as float32. */
+  read(name: string): Promise<Float32Array>;
+}
+
+export interface QwenGraphOptions {
+  config: QwenConfig;
+  kind: ModelKind;
+  precision: Precision;
+  weights: WeightReader;
+  toFloat16(values: Float32Array): Uint8Array;
+}
+
+const MASKED = -1e9;
+const int = (value: number) => ({ int: value });
+const ints = (values: number[]) => ({ ints: values });
+
+function transpose(matrix: Float32Array, rows: number, cols: number): Float32Array {
+  const out = new Float32Array(matrix.length);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = matrix[r * cols + c]!;
+  return out;
+}
+
+const bytesOf = (values: Float32Array) => new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
+
+/**
+ * The Qwen2/Qwen3 transformer as an ONNX graph of operators that onnxruntime-web runs on both
+ * WebGPU and WASM. Attention is written out (MatMul, Softmax) rather than GroupQueryAttention,
+ * whose kernel is always causal: diffusion models attend both ways.
+ *
+ * Diffusion graphs take a batch of rows (the conditional row and, under guidance, the
+ * unconditional one), compute logits only at `logit_positions`, combine the rows with
+ * `row_weights`, divide by `temperature` and return the top-k with the log-normaliser, so a step
+ * reads back O(positions x k) numbers. Autoregressive graphs follow the decoder contract of the
+ * public Qwen2.5 ONNX exports, with a KV cache.
+ */
+export function buildQwenGraph({ config, kind, precision, weights, toFloat16 }: QwenGraphOptions): GraphBuilder {
+  const g = new GraphBuilder();
+  const { hiddenSize: h, headDim: d, numHeads: nq, numKeyValueHeads: nkv, intermediateSize: m, vocabSize: v } = config;
+  const group = nq / nkv;
+
+  const floatWeight = (name: string, dims: number[], transform: (w: Float32Array) => Float32Array = (w) => w) =>
+    g.external(name, DataType.FLOAT, dims, dims.reduce((a, b) => a * b, 4), async () => bytesOf(transform(await weights.read(name))));
+
+  const halfWeight = (name: string, dims: number[], transform: (w: Float32Array) => Float32Array = (w) => w) =>
+    g.external(`${name}.fp16`, DataType.FLOAT16, dims, dims.reduce((a, b) => a * b, 2), async () => toFloat16(transform(await weights.read(name))));
+
+  // The three parts of a 4-bit weight are written one after another from one quantisation,
+  // which is dropped once its last part is out, so one weight at a time is held.
+  const quantised = new Map<string, Promise<Q4Matrix>>();
+  /** y = x W^T (+ b) for a Hugging Face weight of shape [out, inp]. */
+  const linear = (x: string, name: string, out: number, inp: number, bias: boolean): string => {
+    let y: string;
+    if (precision === 'q4') {
+      const blocks = Math.ceil(inp / Q4_BLOCK_SIZE);
+      const part = (pick: 'codes' | 'scales' | 'zeroPoints') => async () => {
+        let pending = quantised.get(name);
+        if (!pending) {
+          pending = weights.read(`${name}.weight`).then((w) => quantizeQ4(w, out, inp));
+          quantised.set(name, pending);
+        }
+        const q = await pending;
+        if (pick === 'zeroPoints') quantised.delete(name);
+        return pick === 'scales' ? bytesOf(q.scales) : q[pick];
+      };
+      const codes = g.external(`${name}.weight.q4`, DataType.UINT8, [out, blocks, Q4_BLOCK_SIZE / 2], out * blocks * (Q4_BLOCK_SIZE / 2), part('codes'));
+      const scales = g.external(`${name}.weight.scales`, DataType.FLOAT, [out * blocks], out * blocks * 4, part('scales'));
+      const zeros = g.external(`${name}.weight.zero_points`, DataType.UINT8, [out * Math.ceil(blocks / 2)], out * Math.ceil(blocks / 2), part('zeroPoints'));
+      y = g.op1('MatMulNBits', [x, codes, scales, zeros], { K: int(inp), N: int(out), bits: int(4), block_size: int(Q4_BLOCK_SIZE) }, 'com.microsoft');
+    } else {
+      const toInOut = (w: Float32Array) => transpose(w, out, inp);
+      const w = precision === 'fp32' ? floatWeight(`${name}.weight`, [inp, out], toInOut) : g.op1('Cast', [halfWeight(`${name}.weight`, [inp, out], toInOut)], { to: int(DataType.FLOAT) });
+      y = g.op1('MatMul', [x, w]);
+    }
+    return bias ? g.op1('Add', [y, floatWeight(`${name}.bias`, [out])]) : y;
+  };
+
+  const eps = g.constantFloats([config.rmsNormEps], []);
+  const rmsNorm = (x: string, weightName: string, size: number): string => {
+    const meanSquare = g.op1('ReduceMean', [g.op1('Mul', [x, x])], { axes: ints([-1]), keepdims: int(1) });
+    const normalised = g.op1('Div', [x, g.op1('Sqrt', [g.op1('Add', [meanSquare, eps])])]);
+    return g.op1('Mul', [normalised, floatWeight(weightName, [size])]);
+  };
+
+  // Inputs.
+  const inputIds = g.input('input_ids', DataType.INT64, ['batch', 'sequence']);
+  const attentionMask = g.input('attention_mask', DataType.INT64, ['batch', kind === 'diffusion' ? 'sequence' : 'total_sequence']);
+  const positionIds = g.input('position_ids', DataType.INT64, ['batch', 'sequence']);
+
+  // Embeddings: fp16 and q4 keep the table in float16 and convert only the rows looked up.
+  const embedding =
+    precision === 'fp32' ? floatWeight('model.embed_tokens.weight', [v, h]) : halfWeight('model.embed_tokens.weight', [v, h]);
+  let hidden = g.op1('Gather', [embedding, inputIds], { axis: int(0) });
+  if (precision !== 'fp32') hidden = g.op1('Cast', [hidden], { to: int(DataType.FLOAT) });
+
+  // Rotary embeddings, rotate-half layout: angle = position * theta^(-2i/d), duplicated to d.
+  const inverseFrequencies = Array.from({ length: d / 2 }, (_, i) => 1 / config.ropeTheta ** ((2 * i) / d));
+  const positions = g.op1('Unsqueeze', [g.op1('Cast', [positionIds], { to: int(DataType.FLOAT) }), g.constantInts([2])]);
+  const frequencies = g.op1('Mul', [positions, g.constantFloats(inverseFrequencies)]);
+  const angles = g.op1('Unsqueeze', [g.op1('Concat', [frequencies, frequencies], { axis: int(-1) }), g.constantInts([1])]);
+  const cos = g.op1('Cos', [angles]);
+  const sin = g.op1('Sin', [angles]);
+  const halves = g.constantInts([d / 2, d / 2]);
+  const rotary = (x: string): string => {
+    const [first, second] = g.op('Split', [x, halves], { axis: int(-1) }, 2) as [string, string];
+    const rotated = g.op1('Concat', [g.op1('Neg', [second]), first], { axis: int(-1) });
+    return g.op1('Add', [g.op1('Mul', [x, cos]), g.op1('Mul', [rotated, sin])]);
+  };
+
+  // The additive attention mask: padding keys, and for causal models the keys after each query.
+  const keyMask = g.op1('Cast', [attentionMask], { to: int(DataType.FLOAT) });
+  let maskBias = g.op1('Unsqueeze', [g.op1('Mul', [g.op1('Sub', [keyMask, g.constantFloats([1], [])]), g.constantFloats([-MASKED], [])]), g.constantInts([1, 2, 3])]);
+  if (kind === 'autoregressive') {
+    const scalarIndex = (i: number) => g.constantInts([i], []);
+    const queryLength = g.op1('Gather', [g.op1('Shape', [inputIds]), scalarIndex(1)], { axis: int(0) });
+    const totalLength = g.op1('Gather', [g.op1('Shape', [attentionMask]), scalarIndex(1)], { axis: int(0) });
+    const one = g.constantInts([1], []);
+    const queryPositions = g.op1('Unsqueeze', [g.op1('Range', [g.op1('Sub', [totalLength, queryLength]), totalLength, one]), g.constantInts([1])]);
+    const keyPositions = g.op1('Unsqueeze', [g.op1('Range', [g.constantInts([0], []), totalLength, one]), g.constantInts([0])]);
+    const future = g.op1('Cast', [g.op1('Greater', [keyPositions, queryPositions])], { to: int(DataType.FLOAT) });
+    maskBias = g.op1('Add', [maskBias, g.op1('Mul', [future, g.constantFloats([MASKED], [])])]);
+  }
+
+  const scale = g.constantFloats([1 / Math.sqrt(d)], []);
+  const headsShape = (heads: number) => g.constantInts([0, 0, heads, d]);
+  const toHeads = [0, 2, 1, 3];
+  const presents: string[] = [];
+
+  for (let layer = 0; layer < config.numLayers; layer++) {
+    const p = `model.layers.${layer}`;
+    const normed = rmsNorm(hidden, `${p}.input_layernorm.weight`, h);
+    const projectHeads = (name: string, heads: number, norm: string | null) => {
+      let x = g.op1('Reshape', [linear(normed, `${p}.self_attn.${name}`, heads * d, h, config.attentionBias), headsShape(heads)]);
+      if (norm) x = rmsNorm(x, `${p}.self_attn.${norm}.weight`, d);
+      return g.op1('Transpose', [x], { perm: ints(toHeads) });
+    };
+    const query = rotary(projectHeads('q_proj', nq, config.qkNorm ? 'q_norm' : null));
+    let key = rotary(projectHeads('k_proj', nkv, config.qkNorm ? 'k_norm' : null));
+    let value = projectHeads('v_proj', nkv, null);
+    if (kind === 'autoregressive') {
+      const pastKey = g.input(`past_key_values.${layer}.key`, DataType.FLOAT, ['batch', nkv, 'past_sequence', d]);
+      const pastValue = g.input(`past_key_values.${layer}.value`, DataType.FLOAT, ['batch', nkv, 'past_sequence', d]);
+      key = g.op1('Concat', [pastKey, key], { axis: int(2) });
+      value = g.op1('Concat', [pastValue, value], { axis: int(2) });
+      presents.push(key, value);
+    }
+    // Grouped-query attention by broadcasting: queries as [b, kv heads, group, s, d] against
+    // keys and values as [b, kv heads, 1, t, d], so kv heads are never copied.
+    const groupedQuery = g.op1('Reshape', [g.op1('Mul', [query, scale]), g.constantInts([0, nkv, group, -1, d])]);
+    const keyT = g.op1('Transpose', [g.op1('Unsqueeze', [key, g.constantInts([2])])], { perm: ints([0, 1, 2, 4, 3]) });
+    const scores = g.op1('Add', [g.op1('MatMul', [groupedQuery, keyT]), maskBias]);
+    const weightsByKey = g.op1('Softmax', [scores], { axis: int(-1) });
+    const attended = g.op1('MatMul', [weightsByKey, g.op1('Unsqueeze', [value, g.constantInts([2])])]);
+    const merged = g.op1('Reshape', [
+      g.op1('Transpose', [g.op1('Reshape', [attended, g.constantInts([0, nq, -1, d])])], { perm: ints(toHeads) }),
+      g.constantInts([0, 0, -1]),
+    ]);
+    hidden = g.op1('Add', [hidden, linear(merged, `${p}.self_attn.o_proj`, h, nq * d, false)]);
+
+    const normed2 = rmsNorm(hidden, `${p}.post_attention_layernorm.weight`, h);
+    const gate = linear(normed2, `${p}.mlp.gate_proj`, m, h, false);
+    const up = linear(normed2, `${p}.mlp.up_proj`, m, h, false);
+    const activated = g.op1('Mul', [g.op1('Mul', [gate, g.op1('Sigmoid', [gate])]), up]);
+    hidden = g.op1('Add', [hidden, linear(activated, `${p}.mlp.down_proj`, h, m, false)]);
+  }
+  hidden = rmsNorm(hidden, 'model.norm.weight', h);
+
+  const headName = config.tieWordEmbeddings ? 'model.embed_tokens' : 'lm_head';
+  /** Logits for hidden states of shape [..., h], as [..., v]. */
+  const lmHead = (x: string): string => {
+    if (precision === 'q4') return linear(x, headName, v, h, false);
+    const flat = g.op1('Reshape', [x, g.constantInts([-1, h])]);
+    const table =
+      headName === 'model.embed_tokens'
+        ? precision === 'fp32'
+          ? embedding
+          : g.op1('Cast', [embedding], { to: int(DataType.FLOAT) })
+        : precision === 'fp32'
+          ? floatWeight('lm_head.weight', [v, h])
+          : g.op1('Cast', [halfWeight('lm_head.weight', [v, h])], { to: int(DataType.FLOAT) });
+    const logits = g.op1('Gemm', [flat, table], { transB: int(1) });
+    const leading = g.op1('Slice', [g.op1('Shape', [x]), g.constantInts([0]), g.constantInts([-1])]);
+    return g.op1('Reshape', [logits, g.op1('Concat', [leading, g.constantInts([v])], { axis: int(0) })]);
+  };
+
+  if (kind === 'autoregressive') {
+    g.output(lmHead(hidden), 'logits', DataType.FLOAT, ['batch', 'sequence', v]);
+    presents.forEach((present, i) => {
+      const layer = Math.floor(i / 2);
+      g.output(present, `present.${layer}.${i % 2 === 0 ? 'key' : 'value'}`, DataType.FLOAT, ['batch', nkv, 'total_sequence', d]);
+    });
+    return g;
+  }
+
+  const logitPositions = g.input('logit_positions', DataType.INT64, ['positions']);
+  const rowWeights = g.input('row_weights', DataType.FLOAT, ['batch']);
+  const temperature = g.input('temperature', DataType.FLOAT, [1]);
+  const topK = g.input('top_k', DataType.INT64, [1]);
+  const logits = lmHead(g.op1('Gather', [hidden, logitPositions], { axis: int(1) }));
+  const weighted = g.op1('Mul', [logits, g.op1('Reshape', [rowWeights, g.constantInts([-1, 1, 1])])]);
+  const guided = g.op1('Div', [g.op1('ReduceSum', [weighted, g.constantInts([0])], { keepdims: int(1) }), temperature]);
+  const [topValues, topIndices] = g.op('TopK', [guided, topK], { axis: int(-1), largest: int(1), sorted: int(1) }, 2) as [string, string];
+  g.output(topValues, 'top_values', DataType.FLOAT, [1, 'positions', 'k']);
+  g.output(topIndices, 'top_indices', DataType.INT64, [1, 'positions', 'k']);
+  g.output(g.op1('ReduceLogSumExp', [guided], { axes: ints([-1]), keepdims: int(0) }), 'log_normalizer', DataType.FLOAT, [1, 'positions']);
+  return g;
+}
