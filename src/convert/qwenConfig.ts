@@ -40,11 +40,12 @@ function positiveNumber(raw: Record<string, unknown>, key: string, fallback: num
 export function parseQwenConfig(raw: unknown): QwenConfig {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new InputError('config.json is not a JSON object.');
   const config = raw as Record<string, unknown>;
-  const modelType = config.model_type;
+  // Dream and DiffuCoder name their Qwen2 backbone "Dream".
+  const modelType = String(config.model_type).toLowerCase() === 'dream' ? 'qwen2' : config.model_type;
   const architectures = Array.isArray(config.architectures) ? config.architectures.join(', ') : undefined;
   if (modelType !== 'qwen2' && modelType !== 'qwen3') {
     const seen = modelType === undefined ? (architectures ? `architectures ${architectures}` : 'no "model_type"') : `model_type "${String(modelType)}"`;
-    throw new InputError(`config.json has ${seen}; Builder converts Qwen2 and Qwen3 checkpoints (model_type "qwen2" or "qwen3").`);
+    throw new InputError(`config.json has ${seen}; Builder converts Qwen2 and Qwen3 checkpoints (model_type "qwen2", "qwen3" or "Dream").`);
   }
   const hiddenSize = positiveInteger(config, 'hidden_size');
   const numHeads = positiveInteger(config, 'num_attention_heads');

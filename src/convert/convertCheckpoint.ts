@@ -1,0 +1,121 @@
+import { InputError } from '../core/inputErrors';
+import { MANIFEST_FILE, type ModelKindName, type ModelManifest } from '../model/manifest';
+import type { FileFolder } from './byteSource';
+import { float32ToBytes } from './dtypes';
+import { placeExternal } from './onnxGraph';
+import { HashingFolder, type OutputFolder } from './outputFolder';
+import type { QwenConfig } from './qwenConfig';
+import { buildQwenGraph, PRECISION_SUFFIX, type Precision } from './qwenGraph';
+
+/** What the converter needs of a checkpoint: its shape and its tensors one at a time. */
+export interface CheckpointTensors {
+  config: QwenConfig;
+  rawConfig: Record<string, unknown>;
+  readTensor(name: string): Promise<Float32Array>;
+}
+
+export interface ConvertOptions {
+  /** The Hugging Face folder: config.json, tokenizer files, weights. */
+  source: FileFolder;
+  checkpoint: CheckpointTensors;
+  output: OutputFolder;
+  id: string;
+  kind: ModelKindName;
+  precision: Precision;
+  onProgress?(written: number, total: number): void;
+}
+
+/** How the diffusion sampler lays out a request; the instruction is the condition CFG masks out. */
+export const DIFFUSION_PROMPT_TEMPLATE = '<|im_start|>user\n{instruction}<|im_end|>\n<|im_start|>assistant\n{code}';
+export const FIM_PROMPT_TEMPLATE = '<|fim_prefix|>{prefix}<|fim_suffix|>{suffix}<|fim_middle|>';
+
+const ids = (value: unknown): number[] => (Array.isArray(value) ? value : value === undefined || value === null ? [] : [value]).filter((v): v is number => Number.isInteger(v));
+
+interface TokenizerFacts {
+  size: number;
+  idOf(content: string): number | undefined;
+}
+
+function tokenizerFacts(tokenizerJson: string): TokenizerFacts {
+  let parsed: { model?: { vocab?: Record<string, number> }; added_tokens?: { id: number; content: string }[] };
+  try {
+    parsed = JSON.parse(tokenizerJson);
+  } catch {
+    throw new InputError('tokenizer.json does not parse as JSON.');
+  }
+  const vocab = parsed.model?.vocab ?? {};
+  const added = parsed.added_tokens ?? [];
+  const largest = Math.max(-1, ...Object.values(vocab), ...added.map((t) => t.id));
+  return { size: largest + 1, idOf: (content) => added.find((t) => t.content === content)?.id ?? vocab[content] };
+}
+
+/**
+ * A Hugging Face checkpoint to a model folder: onnx/model{suffix}.onnx with its weights streamed
+ * tensor by tensor into the external data file, the config and tokenizer files, and manifest.json
+ * with every file's sha256. Written through `output`, which shows nothing until it is complete.
+ */
+export async function convertCheckpoint(options: ConvertOptions): Promise<ModelManifest> {
+  const { source, checkpoint, output, kind, precision } = options;
+  const { config, rawConfig } = checkpoint;
+  const folder = new HashingFolder(output);
+  try {
+    const tokenizerJson = await source.readText('tokenizer.json');
+    const tokenizer = tokenizerFacts(tokenizerJson);
+    if (tokenizer.size > config.vocabSize) {
+      throw new InputError(`tokenizer.json has ${tokenizer.size} tokens but the model's vocabulary has ${config.vocabSize}: they do not belong together.`);
+    }
+    const maskTokenId = kind === 'diffusion' ? (ids(rawConfig.mask_token_id)[0] ?? tokenizer.idOf('<|mask|>')) : undefined;
+    if (kind === 'diffusion' && maskTokenId === undefined) {
+      throw new InputError('A diffusion model needs a mask token: config.json has no "mask_token_id" and tokenizer.json no <|mask|> token.');
+    }
+    const generation = (await source.exists('generation_config.json')) ? await source.readText('generation_config.json') : null;
+    const generationConfig = generation ? (JSON.parse(generation) as Record<string, unknown>) : {};
+    const eosTokenIds = [...new Set([...ids(rawConfig.eos_token_id), ...ids(generationConfig.eos_token_id)])];
+    const padTokenId = ids(rawConfig.pad_token_id)[0] ?? ids(generationConfig.pad_token_id)[0] ?? eosTokenIds[0] ?? 0;
+
+    const graph = buildQwenGraph({ config, kind, precision, weights: { read: (name) => checkpoint.readTensor(name) }, toFloat16: (v) => float32ToBytes('F16', v) });
+    const modelPath = `onnx/model${PRECISION_SUFFIX[precision]}.onnx`;
+    const dataName = `model${PRECISION_SUFFIX[precision]}.onnx_data`;
+    const total = graph.externalTensors.reduce((sum, t) => sum + t.byteLength, 0);
+    const data = await folder.create(`onnx/${dataName}`);
+    let offset = 0;
+    for (const tensor of graph.externalTensors) {
+      const bytes = await tensor.produce();
+      if (bytes.byteLength !== tensor.byteLength) throw new Error(`${tensor.proto.name}: produced ${bytes.byteLength} bytes, expected ${tensor.byteLength}`);
+      placeExternal(tensor, dataName, offset);
+      await data.write(bytes);
+      offset += bytes.byteLength;
+      options.onProgress?.(offset, total);
+    }
+    await data.close();
+    await folder.writeFile(modelPath, graph.encode({ '': 17, 'com.microsoft': 1 }, 'builder convert'));
+
+    await folder.writeFile('config.json', `${JSON.stringify(rawConfig, null, 2)}\n`);
+    if (generation) await folder.writeFile('generation_config.json', generation);
+    await folder.writeFile('tokenizer.json', tokenizerJson);
+    await folder.writeFile('tokenizer_config.json', await source.readText('tokenizer_config.json'));
+
+    const manifest: ModelManifest = {
+      id: options.id,
+      kind,
+      architecture: config.architecture,
+      attention: kind === 'diffusion' ? 'bidirectional' : 'causal',
+      vocabSize: config.vocabSize,
+      ...(kind === 'diffusion' ? { maskTokenId, logitsShift: String(rawConfig.model_type).toLowerCase() === 'dream' ? 1 : 0 } : {}),
+      eosTokenIds,
+      padTokenId,
+      maxPositions: config.maxPositions,
+      promptTemplate: kind === 'diffusion' ? DIFFUSION_PROMPT_TEMPLATE : FIM_PROMPT_TEMPLATE,
+      files: folder.files,
+    };
+    await output.create(MANIFEST_FILE).then(async (file) => {
+      await file.write(new TextEncoder().encode(`${JSON.stringify(manifest, null, 2)}\n`));
+      await file.close();
+    });
+    await output.commit();
+    return manifest;
+  } catch (error) {
+    await output.abort();
+    throw error;
+  }
+}

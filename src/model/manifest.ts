@@ -1,0 +1,67 @@
+import { InputError } from '../core/inputErrors';
+
+export type ModelKindName = 'diffusion' | 'autoregressive';
+
+export interface ManifestFile {
+  path: string;
+  bytes: number;
+  sha256: string;
+}
+
+/** manifest.json of a model folder (DESIGN.md, "Model folders"). */
+export interface ModelManifest {
+  id: string;
+  kind: ModelKindName;
+  architecture: 'qwen2' | 'qwen3';
+  attention: 'bidirectional' | 'causal';
+  vocabSize: number;
+  /** Diffusion models only. */
+  maskTokenId?: number;
+  /** 1: position i is predicted from the logits at i - 1 (Dream, DiffuCoder, Open-dCoder); 0: from its own. */
+  logitsShift?: 0 | 1;
+  eosTokenIds: number[];
+  padTokenId: number;
+  maxPositions: number;
+  /** `{instruction}` and `{code}` mark where the condition and the masked file go. */
+  promptTemplate: string;
+  files: ManifestFile[];
+}
+
+export const MANIFEST_FILE = 'manifest.json';
+
+const fail = (what: string): never => {
+  throw new InputError(`manifest.json is not valid: ${what}.`);
+};
+
+const isCount = (value: unknown): value is number => typeof value === 'number' && Number.isInteger(value) && value >= 0;
+
+/** Parses and checks manifest.json, naming the first field that is wrong. */
+export function parseManifest(text: string): ModelManifest {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    return fail(`it does not parse as JSON (${(error as Error).message})`);
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return fail('it is not a JSON object');
+  const m = raw as Record<string, unknown>;
+  if (typeof m.id !== 'string' || m.id === '') fail('"id" must be a non-empty string');
+  if (m.kind !== 'diffusion' && m.kind !== 'autoregressive') fail('"kind" must be "diffusion" or "autoregressive"');
+  if (m.architecture !== 'qwen2' && m.architecture !== 'qwen3') fail('"architecture" must be "qwen2" or "qwen3"');
+  if (m.attention !== 'bidirectional' && m.attention !== 'causal') fail('"attention" must be "bidirectional" or "causal"');
+  for (const key of ['vocabSize', 'padTokenId', 'maxPositions']) if (!isCount(m[key])) fail(`"${key}" must be a non-negative integer`);
+  if (m.kind === 'diffusion') {
+    if (!isCount(m.maskTokenId)) fail('"maskTokenId" must be a token id for a diffusion model');
+    if (m.logitsShift !== 0 && m.logitsShift !== 1) fail('"logitsShift" must be 0 or 1 for a diffusion model');
+  }
+  if (!Array.isArray(m.eosTokenIds) || !m.eosTokenIds.every(isCount)) fail('"eosTokenIds" must be a list of token ids');
+  if (typeof m.promptTemplate !== 'string') fail('"promptTemplate" must be a string');
+  if (!Array.isArray(m.files)) fail('"files" must be a list');
+  for (const file of m.files as unknown[]) {
+    const f = file as Record<string, unknown>;
+    if (typeof f?.path !== 'string' || !isCount(f.bytes) || typeof f.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(f.sha256)) {
+      fail(`each of "files" needs "path", "bytes" and a hex "sha256"; ${JSON.stringify(file)} does not`);
+    }
+  }
+  return m as unknown as ModelManifest;
+}
