@@ -1,10 +1,12 @@
 import { parseArgs } from 'node:util';
 import { InputError } from '../core/inputErrors';
+import { convertCommand } from './convertCommand';
 import { maskCommand } from './maskCommand';
 import { outlineCommand } from './outlineCommand';
+import { tinyModelCommand } from './tinyModelCommand';
 import { USAGE } from './usage';
 
-const PLANNED = new Set(['tiny-model', 'convert', 'patch', 'batch', 'bench']);
+const PLANNED = new Set(['patch', 'batch', 'bench']);
 
 function splitList(values: string[] | undefined): string[] {
   return (values ?? []).flatMap((value) => value.split(',')).map((v) => v.trim()).filter(Boolean);
@@ -43,6 +45,17 @@ async function run(argv: string[]): Promise<number> {
       },
     });
     return maskCommand({ file: onlyFile(positionals, command), targets: splitList(values.target), ...values });
+  }
+  if (command === 'tiny-model') {
+    const { values } = parseArgs({ args: rest, options: { kind: { type: 'string' }, out: { type: 'string' }, seed: { type: 'string' } } });
+    return tinyModelCommand(values);
+  }
+  if (command === 'convert') {
+    const { values } = parseArgs({
+      args: rest,
+      options: { from: { type: 'string' }, out: { type: 'string' }, quant: { type: 'string' }, kind: { type: 'string' }, id: { type: 'string' } },
+    });
+    return convertCommand(values);
   }
   throw new InputError(`Unknown command "${command}"; see builder --help.`);
 }

@@ -21,8 +21,9 @@ export interface ConvertOptions {
   output: OutputFolder;
   id: string;
   kind: ModelKindName;
-  precision: Precision;
-  onProgress?(written: number, total: number): void;
+  /** One ONNX file per precision, all in the one folder. */
+  precisions: Precision[];
+  onProgress?(precision: Precision, written: number, total: number): void;
 }
 
 /** How the diffusion sampler lays out a request; the instruction is the condition CFG masks out. */
@@ -45,7 +46,9 @@ function tokenizerFacts(tokenizerJson: string): TokenizerFacts {
   }
   const vocab = parsed.model?.vocab ?? {};
   const added = parsed.added_tokens ?? [];
-  const largest = Math.max(-1, ...Object.values(vocab), ...added.map((t) => t.id));
+  let largest = -1;
+  for (const id of Object.values(vocab)) largest = Math.max(largest, id);
+  for (const token of added) largest = Math.max(largest, token.id);
   return { size: largest + 1, idOf: (content) => added.find((t) => t.content === content)?.id ?? vocab[content] };
 }
 
@@ -55,7 +58,7 @@ function tokenizerFacts(tokenizerJson: string): TokenizerFacts {
  * with every file's sha256. Written through `output`, which shows nothing until it is complete.
  */
 export async function convertCheckpoint(options: ConvertOptions): Promise<ModelManifest> {
-  const { source, checkpoint, output, kind, precision } = options;
+  const { source, checkpoint, output, kind, precisions } = options;
   const { config, rawConfig } = checkpoint;
   const folder = new HashingFolder(output);
   try {
@@ -73,22 +76,23 @@ export async function convertCheckpoint(options: ConvertOptions): Promise<ModelM
     const eosTokenIds = [...new Set([...ids(rawConfig.eos_token_id), ...ids(generationConfig.eos_token_id)])];
     const padTokenId = ids(rawConfig.pad_token_id)[0] ?? ids(generationConfig.pad_token_id)[0] ?? eosTokenIds[0] ?? 0;
 
-    const graph = buildQwenGraph({ config, kind, precision, weights: { read: (name) => checkpoint.readTensor(name) }, toFloat16: (v) => float32ToBytes('F16', v) });
-    const modelPath = `onnx/model${PRECISION_SUFFIX[precision]}.onnx`;
-    const dataName = `model${PRECISION_SUFFIX[precision]}.onnx_data`;
-    const total = graph.externalTensors.reduce((sum, t) => sum + t.byteLength, 0);
-    const data = await folder.create(`onnx/${dataName}`);
-    let offset = 0;
-    for (const tensor of graph.externalTensors) {
-      const bytes = await tensor.produce();
-      if (bytes.byteLength !== tensor.byteLength) throw new Error(`${tensor.proto.name}: produced ${bytes.byteLength} bytes, expected ${tensor.byteLength}`);
-      placeExternal(tensor, dataName, offset);
-      await data.write(bytes);
-      offset += bytes.byteLength;
-      options.onProgress?.(offset, total);
+    for (const precision of precisions) {
+      const graph = buildQwenGraph({ config, kind, precision, weights: { read: (name) => checkpoint.readTensor(name) }, toFloat16: (v) => float32ToBytes('F16', v) });
+      const dataName = `model${PRECISION_SUFFIX[precision]}.onnx_data`;
+      const total = graph.externalTensors.reduce((sum, t) => sum + t.byteLength, 0);
+      const data = await folder.create(`onnx/${dataName}`);
+      let offset = 0;
+      for (const tensor of graph.externalTensors) {
+        const bytes = await tensor.produce();
+        if (bytes.byteLength !== tensor.byteLength) throw new Error(`${tensor.proto.name}: produced ${bytes.byteLength} bytes, expected ${tensor.byteLength}`);
+        placeExternal(tensor, dataName, offset);
+        await data.write(bytes);
+        offset += bytes.byteLength;
+        options.onProgress?.(precision, offset, total);
+      }
+      await data.close();
+      await folder.writeFile(`onnx/model${PRECISION_SUFFIX[precision]}.onnx`, graph.encode({ '': 17, 'com.microsoft': 1 }, 'builder convert'));
     }
-    await data.close();
-    await folder.writeFile(modelPath, graph.encode({ '': 17, 'com.microsoft': 1 }, 'builder convert'));
 
     await folder.writeFile('config.json', `${JSON.stringify(rawConfig, null, 2)}\n`);
     if (generation) await folder.writeFile('generation_config.json', generation);

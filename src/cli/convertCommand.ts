@@ -1,0 +1,57 @@
+import { basename } from 'node:path';
+import { InputError } from '../core/inputErrors';
+import { openCheckpoint } from '../convert/checkpoint';
+import { convertCheckpoint } from '../convert/convertCheckpoint';
+import { openFolder } from '../convert/nodeFiles';
+import { createNodeOutputFolder } from '../convert/nodeOutputFolder';
+import type { Precision } from '../convert/qwenGraph';
+
+export interface ConvertCommandOptions {
+  from?: string;
+  out?: string;
+  quant?: string;
+  kind?: string;
+  id?: string;
+}
+
+const PRECISIONS: readonly Precision[] = ['q4', 'fp16', 'fp32'];
+
+function precisions(quant: string | undefined): Precision[] {
+  const wanted = (quant ?? 'q4').split(',').map((q) => q.trim());
+  for (const q of wanted) if (!(PRECISIONS as readonly string[]).includes(q)) throw new InputError(`--quant takes ${PRECISIONS.join(', ')} (or a list, q4,fp32); got "${q}".`);
+  return [...new Set(wanted)] as Precision[];
+}
+
+/** `builder convert`: a Hugging Face checkpoint folder to a model folder for the browser. */
+export async function convertCommand(options: ConvertCommandOptions): Promise<number> {
+  if (!options.from) throw new InputError('--from HF_DIR is required.');
+  if (!options.out) throw new InputError('--out DIR is required.');
+  const kind = options.kind ?? 'diffusion';
+  if (kind !== 'diffusion' && kind !== 'autoregressive') throw new InputError('--kind takes diffusion or autoregressive.');
+  const wanted = precisions(options.quant);
+  const source = await openFolder(options.from);
+  const checkpoint = await openCheckpoint(source);
+  try {
+    const output = await createNodeOutputFolder(options.out);
+    let shown = '';
+    const manifest = await convertCheckpoint({
+      source,
+      checkpoint,
+      output,
+      id: options.id ?? basename(options.out),
+      kind,
+      precisions: wanted,
+      onProgress: (precision, written, total) => {
+        const line = `${precision}: ${Math.floor((100 * written) / total)}%`;
+        if (line !== shown && process.stderr.isTTY) process.stderr.write(`\r${line}`);
+        shown = line;
+      },
+    });
+    if (process.stderr.isTTY) process.stderr.write('\n');
+    const bytes = manifest.files.reduce((sum, f) => sum + f.bytes, 0);
+    process.stdout.write(`wrote ${manifest.id} (${kind}, ${wanted.join(', ')}) to ${options.out}: ${manifest.files.length} files, ${(bytes / 1e6).toFixed(1)} MB\n`);
+    return 0;
+  } finally {
+    await checkpoint.close();
+  }
+}

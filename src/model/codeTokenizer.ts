@@ -1,0 +1,42 @@
+import { Tokenizer } from '@huggingface/tokenizers';
+import { InputError } from '../core/inputErrors';
+
+/**
+ * The model's tokenizer, set up so code round-trips exactly: no special tokens added on encode,
+ * and no clean-up of spaces on decode (which would eat the space before `.` or `,`).
+ */
+export class CodeTokenizer {
+  private readonly tokenizer: Tokenizer;
+  /** One past the largest id the tokenizer can produce. */
+  readonly size: number;
+
+  constructor(tokenizerJson: string, tokenizerConfigJson: string) {
+    let json: { model?: { vocab?: Record<string, number> }; added_tokens?: { id: number }[] };
+    let config: Record<string, unknown>;
+    try {
+      json = JSON.parse(tokenizerJson);
+      config = JSON.parse(tokenizerConfigJson);
+    } catch (error) {
+      throw new InputError(`The tokenizer files do not parse as JSON: ${(error as Error).message}`);
+    }
+    this.tokenizer = new Tokenizer(json as never, config as never);
+    let largest = -1;
+    for (const id of Object.values(json.model?.vocab ?? {})) largest = Math.max(largest, id);
+    for (const token of json.added_tokens ?? []) largest = Math.max(largest, token.id);
+    this.size = largest + 1;
+  }
+
+  encode(text: string): number[] {
+    return this.tokenizer.encode(text, { add_special_tokens: false }).ids;
+  }
+
+  decode(ids: readonly number[]): string {
+    return this.tokenizer.decode([...ids], { skip_special_tokens: false, clean_up_tokenization_spaces: false });
+  }
+
+  /** The id of a special token such as `<|fim_prefix|>`, if the vocabulary has it as one token. */
+  tokenId(token: string): number | undefined {
+    const ids = this.encode(token);
+    return ids.length === 1 ? ids[0] : undefined;
+  }
+}

@@ -1,0 +1,22 @@
+import { InputError } from '../core/inputErrors';
+import { CausalModel } from './causalModel';
+import { DiffusionModel } from './diffusionModel';
+import { readVerifiedModel, type ModelFileReader, type ModelPrecision } from './modelFiles';
+import { createOrtSession, type Backend } from './ortSession';
+
+export type LoadedModel = { kind: 'diffusion'; model: DiffusionModel } | { kind: 'autoregressive'; model: CausalModel };
+
+/** A model folder, verified file by file against its manifest, with its session on the backend. */
+export async function loadModel(reader: ModelFileReader, precision: ModelPrecision, backend: Backend): Promise<LoadedModel> {
+  const files = await readVerifiedModel(reader, precision);
+  let session;
+  try {
+    session = await createOrtSession(files.graph, files.externalData, backend);
+  } catch (error) {
+    throw new InputError(`onnxruntime could not load ${reader.location} (${precision}, ${backend}): ${(error as Error).message}`);
+  }
+  if (files.manifest.kind === 'diffusion') {
+    return { kind: 'diffusion', model: new DiffusionModel(files.manifest, files.tokenizer, backend, session) };
+  }
+  return { kind: 'autoregressive', model: new CausalModel(files.tokenizer, backend, session, files.config) };
+}

@@ -1,0 +1,67 @@
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex } from '@noble/hashes/utils.js';
+import { InputError } from '../core/inputErrors';
+import { CodeTokenizer } from './codeTokenizer';
+import { MANIFEST_FILE, parseManifest, type ModelManifest } from './manifest';
+
+/** Reads whole files of a model folder: from disk in Node, from the cache or network in the browser. */
+export interface ModelFileReader {
+  /** For messages: a path or a URL. */
+  readonly location: string;
+  read(path: string): Promise<Uint8Array>;
+}
+
+export type ModelPrecision = 'fp32' | 'fp16' | 'q4';
+
+const SUFFIX: Record<ModelPrecision, string> = { fp32: '', fp16: '_fp16', q4: '_q4' };
+
+export interface VerifiedModelFiles {
+  manifest: ModelManifest;
+  config: Record<string, unknown>;
+  tokenizer: CodeTokenizer;
+  precision: ModelPrecision;
+  graph: Uint8Array;
+  externalData: { path: string; data: Uint8Array }[];
+}
+
+const decoder = new TextDecoder();
+
+/**
+ * Reads the files a model needs and checks each against manifest.json (size and sha256) before
+ * anything uses it: a corrupt, truncated or missing file is named in the error.
+ */
+export async function readVerifiedModel(reader: ModelFileReader, precision: ModelPrecision): Promise<VerifiedModelFiles> {
+  const manifest = parseManifest(decoder.decode(await reader.read(MANIFEST_FILE)));
+  const listed = new Map(manifest.files.map((f) => [f.path, f]));
+  const verified = async (path: string): Promise<Uint8Array> => {
+    const entry = listed.get(path);
+    if (!entry) {
+      const available = manifest.files.map((f) => f.path).filter((p) => p.endsWith('.onnx'));
+      throw new InputError(`${reader.location} has no ${path} in its manifest${path.endsWith('.onnx') ? `; it has ${available.join(', ') || 'no ONNX model'}` : ''}.`);
+    }
+    let bytes: Uint8Array;
+    try {
+      bytes = await reader.read(path);
+    } catch (error) {
+      throw error instanceof InputError ? error : new InputError(`Cannot read ${path} from ${reader.location}: ${(error as Error).message}`);
+    }
+    if (bytes.byteLength !== entry.bytes) {
+      throw new InputError(`${path} has ${bytes.byteLength} bytes but manifest.json lists ${entry.bytes}: the file is truncated or not this model's.`);
+    }
+    if (bytesToHex(sha256(bytes)) !== entry.sha256) {
+      throw new InputError(`${path} does not match its sha256 in manifest.json: the file is corrupt or not this model's.`);
+    }
+    return bytes;
+  };
+  const graphPath = `onnx/model${SUFFIX[precision]}.onnx`;
+  const dataPath = `${graphPath}_data`;
+  const [configBytes, tokenizerJson, tokenizerConfig, graph] = await Promise.all(
+    ['config.json', 'tokenizer.json', 'tokenizer_config.json', graphPath].map(verified),
+  );
+  const externalData = listed.has(dataPath) ? [{ path: dataPath.slice('onnx/'.length), data: await verified(dataPath) }] : [];
+  const tokenizer = new CodeTokenizer(decoder.decode(tokenizerJson), decoder.decode(tokenizerConfig));
+  if (tokenizer.size > manifest.vocabSize) {
+    throw new InputError(`tokenizer.json has ${tokenizer.size} tokens but the model's vocabulary has ${manifest.vocabSize}: they do not belong together.`);
+  }
+  return { manifest, config: JSON.parse(decoder.decode(configBytes!)), tokenizer, precision, graph: graph!, externalData };
+}

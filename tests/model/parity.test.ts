@@ -1,0 +1,164 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { referenceForward, referenceLogitsAt } from '../../src/convert/referenceForward';
+import type { CausalModel } from '../../src/model/causalModel';
+import type { DiffusionModel } from '../../src/model/diffusionModel';
+import { loadModel } from '../../src/model/loadModel';
+import { nodeModelReader } from '../../src/model/nodeModelReader';
+import { tinyModel, type TinyModelFixture } from '../support/tinyModels';
+
+const CODE = 'def area(radius):\n\treturn 3.14159 * radius ** 2  # π r²\n';
+
+function logSumExp(values: ArrayLike<number>): number {
+  let max = -Infinity;
+  for (let i = 0; i < values.length; i++) max = Math.max(max, values[i]!);
+  let sum = 0;
+  for (let i = 0; i < values.length; i++) sum += Math.exp(values[i]! - max);
+  return max + Math.log(sum);
+}
+
+/** Full logits at each position rebuilt from a top-k over the whole vocabulary. */
+function fromTopK(values: Float32Array, indices: Int32Array, positions: number, vocab: number): Float64Array[] {
+  return Array.from({ length: positions }, (_, p) => {
+    const row = new Float64Array(vocab);
+    for (let k = 0; k < vocab; k++) row[indices[p * vocab + k]!] = values[p * vocab + k]!;
+    return row;
+  });
+}
+
+function compare(actual: readonly ArrayLike<number>[], expected: readonly ArrayLike<number>[]) {
+  let maxAbs = 0;
+  let diffSquares = 0;
+  let refSquares = 0;
+  let argmaxAgree = 0;
+  actual.forEach((row, p) => {
+    const ref = expected[p]!;
+    let bestA = 0;
+    let bestR = 0;
+    for (let i = 0; i < ref.length; i++) {
+      const diff = row[i]! - ref[i]!;
+      maxAbs = Math.max(maxAbs, Math.abs(diff));
+      diffSquares += diff * diff;
+      refSquares += ref[i]! * ref[i]!;
+      if (row[i]! > row[bestA]!) bestA = i;
+      if (ref[i]! > ref[bestR]!) bestR = i;
+    }
+    if (bestA === bestR) argmaxAgree++;
+  });
+  return { maxAbs, relative: Math.sqrt(diffSquares / refSquares), argmaxAgreement: argmaxAgree / actual.length };
+}
+
+describe('the diffusion export against the float64 reference', () => {
+  let fixture: TinyModelFixture;
+  let fp32: DiffusionModel;
+  let q4: DiffusionModel;
+  let ids: number[];
+  const lookup = (name: string) => fixture.weights.get(name)!;
+
+  beforeAll(async () => {
+    fixture = await tinyModel('diffusion');
+    const load = async (precision: 'fp32' | 'q4') => {
+      const loaded = await loadModel(nodeModelReader(fixture.modelDir), precision, 'wasm');
+      if (loaded.kind !== 'diffusion') throw new Error('expected a diffusion model');
+      return loaded.model;
+    };
+    [fp32, q4] = await Promise.all([load('fp32'), load('q4')]);
+    const mask = fp32.manifest.maskTokenId!;
+    ids = fp32.tokenizer.encode(CODE);
+    ids.splice(4, 3, mask, mask, mask);
+  });
+
+  it('fp32: logits equal the reference within 1e-4 at every asked position', async () => {
+    const vocab = fixture.config.vocabSize;
+    const positions = [0, 4, 5, 6, ids.length - 1];
+    const prediction = await fp32.predict({ rows: [ids], positions, rowWeights: [1], temperature: 1, topK: vocab });
+    const reference = referenceLogitsAt(fixture.config, lookup, [ids], { attention: 'bidirectional' }, [positions])[0]!;
+    const result = compare(fromTopK(prediction.values, prediction.indices, positions.length, vocab), reference);
+    console.log(`fp32 diffusion: max abs ${result.maxAbs.toExponential(2)}, relative ${result.relative.toExponential(2)}`);
+    expect(result.maxAbs).toBeLessThan(1e-4);
+    positions.forEach((_, p) => expect(prediction.logNormalizer[p]).toBeCloseTo(logSumExp(reference[p]!), 3));
+  });
+
+  it('q4: logits stay within a relative error of 0.25 of the reference, argmax agreement reported', async () => {
+    const vocab = fixture.config.vocabSize;
+    const positions = Array.from({ length: ids.length }, (_, i) => i);
+    const prediction = await q4.predict({ rows: [ids], positions, rowWeights: [1], temperature: 1, topK: vocab });
+    const reference = referenceLogitsAt(fixture.config, lookup, [ids], { attention: 'bidirectional' }, [positions])[0]!;
+    const result = compare(fromTopK(prediction.values, prediction.indices, positions.length, vocab), reference);
+    console.log(`q4 diffusion: relative error ${result.relative.toFixed(4)}, argmax agreement ${(100 * result.argmaxAgreement).toFixed(0)}% over ${positions.length} positions`);
+    expect(result.relative).toBeLessThan(0.25);
+  });
+
+  it('combines a conditional and an unconditional row as uncond + s (cond - uncond), divided by the temperature', async () => {
+    const vocab = fixture.config.vocabSize;
+    const mask = fp32.manifest.maskTokenId!;
+    const unconditional = ids.map((id, i) => (i < 3 ? mask : id));
+    const scale = 3;
+    const temperature = 0.7;
+    const positions = [4, 5];
+    const prediction = await fp32.predict({ rows: [ids, unconditional], positions, rowWeights: [scale, 1 - scale], temperature, topK: vocab });
+    const [cond, uncond] = referenceLogitsAt(fixture.config, lookup, [ids, unconditional], { attention: 'bidirectional' }, [positions, positions]);
+    const expected = positions.map((_, p) => cond![p]!.map((c, i) => (uncond![p]![i]! + scale * (c - uncond![p]![i]!)) / temperature));
+    const result = compare(fromTopK(prediction.values, prediction.indices, positions.length, vocab), expected);
+    expect(result.maxAbs).toBeLessThan(5e-4);
+  });
+
+  it('reads back positions x (2k + 1) numbers, not positions x vocabulary', async () => {
+    const prediction = await q4.predict({ rows: [ids, ids], positions: [4, 5, 6], rowWeights: [2, -1], temperature: 1, topK: 8 });
+    expect(prediction.readbackCount).toBe(3 * (2 * 8 + 1));
+    expect(Array.from(prediction.values.slice(0, 8))).toEqual([...prediction.values.slice(0, 8)].sort((a, b) => b - a));
+  });
+});
+
+describe('the autoregressive export against the float64 reference', () => {
+  let fixture: TinyModelFixture;
+  let fp32: CausalModel;
+  let q4: CausalModel;
+  let ids: number[];
+
+  beforeAll(async () => {
+    fixture = await tinyModel('autoregressive');
+    const load = async (precision: 'fp32' | 'q4') => {
+      const loaded = await loadModel(nodeModelReader(fixture.modelDir), precision, 'wasm');
+      if (loaded.kind !== 'autoregressive') throw new Error('expected an autoregressive model');
+      return loaded.model;
+    };
+    [fp32, q4] = await Promise.all([load('fp32'), load('q4')]);
+    ids = fp32.tokenizer.encode(CODE).slice(0, 12);
+  });
+
+  const reference = () => {
+    const vocab = fixture.config.vocabSize;
+    const full = referenceForward(fixture.config, (name) => fixture.weights.get(name)!, [ids], { attention: 'causal' })[0]!;
+    return Array.from({ length: ids.length }, (_, i) => full.subarray(i * vocab, (i + 1) * vocab));
+  };
+
+  it('fp32: causal logits equal the reference within 1e-4', async () => {
+    const vocab = fixture.config.vocabSize;
+    const step = await fp32.step(ids, fp32.emptyCache(), 0);
+    const rows = Array.from({ length: ids.length }, (_, i) => step.logits.subarray(i * vocab, (i + 1) * vocab));
+    const result = compare(rows, reference());
+    console.log(`fp32 causal: max abs ${result.maxAbs.toExponential(2)}`);
+    expect(result.maxAbs).toBeLessThan(1e-4);
+  });
+
+  it('gives the same logits token by token with the KV cache as in one full pass', async () => {
+    const vocab = fixture.config.vocabSize;
+    const full = await fp32.step(ids, fp32.emptyCache(), 0);
+    let cache = fp32.emptyCache();
+    for (let i = 0; i < ids.length; i++) {
+      const step = await fp32.step([ids[i]!], cache, i);
+      cache = step.cache;
+      const result = compare([step.logits], [full.logits.subarray(i * vocab, (i + 1) * vocab)]);
+      expect(result.maxAbs, `token ${i}`).toBeLessThan(1e-4);
+    }
+  });
+
+  it('q4: causal logits stay within a relative error of 0.25', async () => {
+    const vocab = fixture.config.vocabSize;
+    const step = await q4.step(ids, q4.emptyCache(), 0);
+    const rows = Array.from({ length: ids.length }, (_, i) => step.logits.subarray(i * vocab, (i + 1) * vocab));
+    const result = compare(rows, reference());
+    console.log(`q4 causal: relative error ${result.relative.toFixed(4)}, argmax agreement ${(100 * result.argmaxAgreement).toFixed(0)}%`);
+    expect(result.relative).toBeLessThan(0.25);
+  });
+});
