@@ -1,5 +1,6 @@
-// Copies the WebAssembly files the app loads at run time out of their npm packages into
-// public/wasm, so the site is self-hosted: no CDN, and no binaries committed to the repo.
+// Copies the WebAssembly files the app loads at run time (tree-sitter, its grammars and
+// onnxruntime-web) out of their npm packages into public/wasm, so the site is self-hosted:
+// no CDN, and no binaries committed to the repo.
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +15,10 @@ const vscodeWasm = join(packageDir('@vscode/tree-sitter-wasm'), 'wasm');
 const files = [
   [join(packageDir('web-tree-sitter'), 'web-tree-sitter.wasm'), 'web-tree-sitter.wasm'],
   [join(packageDir('tree-sitter-c'), 'tree-sitter-c.wasm'), 'tree-sitter-c.wasm'],
+  // onnxruntime-web's WebAssembly runtimes: the JSEP build (WebGPU and WASM) and the plain one.
+  ...['ort-wasm-simd-threaded.jsep.wasm', 'ort-wasm-simd-threaded.jsep.mjs', 'ort-wasm-simd-threaded.wasm', 'ort-wasm-simd-threaded.mjs'].map(
+    (file) => [join(packageDir('onnxruntime-web'), 'dist', file), file],
+  ),
   ...['python', 'typescript', 'tsx', 'javascript', 'rust', 'go', 'java', 'cpp', 'c-sharp', 'ruby', 'php', 'bash'].map(
     (grammar) => [join(vscodeWasm, `tree-sitter-${grammar}.wasm`), `tree-sitter-${grammar}.wasm`],
   ),

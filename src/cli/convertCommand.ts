@@ -14,7 +14,7 @@ export interface ConvertCommandOptions {
   id?: string;
 }
 
-const PRECISIONS: readonly Precision[] = ['q4', 'fp16', 'fp32'];
+const PRECISIONS: readonly Precision[] = ['q4', 'q4f16', 'fp16', 'fp32'];
 
 function precisions(quant: string | undefined): Precision[] {
   const wanted = (quant ?? 'q4').split(',').map((q) => q.trim());

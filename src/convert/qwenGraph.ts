@@ -2,11 +2,16 @@ import { DataType, GraphBuilder } from './onnxGraph';
 import type { QwenConfig } from './qwenConfig';
 import { quantizeQ4, Q4_BLOCK_SIZE, type Q4Matrix } from './quantizeQ4';
 
-export type Precision = 'fp32' | 'fp16' | 'q4';
+/**
+ * fp32 and fp16: plain weights (fp16 ones are cast to float32 on load). q4: every linear layer and
+ * the LM head as 4-bit MatMulNBits, the embedding table in float32. q4f16: the same with the
+ * embedding table in float16, which WebGPU can only read where the device has shader-f16.
+ */
+export type Precision = 'fp32' | 'fp16' | 'q4' | 'q4f16';
 export type ModelKind = 'diffusion' | 'autoregressive';
 
 /** The file-name suffix of each precision, as the web's ONNX model folders name them. */
-export const PRECISION_SUFFIX: Record<Precision, string> = { fp32: '', fp16: '_fp16', q4: '_q4' };
+export const PRECISION_SUFFIX: Record<Precision, string> = { fp32: '', fp16: '_fp16', q4: '_q4', q4f16: '_q4f16' };
 
 export interface WeightReader {
   /** A checkpoint tensor by its Hugging Face name, row-major, as float32. */
@@ -48,6 +53,8 @@ export function buildQwenGraph({ config, kind, precision, weights, toFloat16 }: 
   const g = new GraphBuilder();
   const { hiddenSize: h, headDim: d, numHeads: nq, numKeyValueHeads: nkv, intermediateSize: m, vocabSize: v } = config;
   const group = nq / nkv;
+  const fourBit = precision === 'q4' || precision === 'q4f16';
+  const halfTable = precision === 'fp16' || precision === 'q4f16';
 
   const floatWeight = (name: string, dims: number[], transform: (w: Float32Array) => Float32Array = (w) => w) =>
     g.external(name, DataType.FLOAT, dims, dims.reduce((a, b) => a * b, 4), async () => bytesOf(transform(await weights.read(name))));
@@ -61,7 +68,7 @@ export function buildQwenGraph({ config, kind, precision, weights, toFloat16 }: 
   /** y = x W^T (+ b) for a Hugging Face weight of shape [out, inp]. */
   const linear = (x: string, name: string, out: number, inp: number, bias: boolean): string => {
     let y: string;
-    if (precision === 'q4') {
+    if (fourBit) {
       const blocks = Math.ceil(inp / Q4_BLOCK_SIZE);
       const part = (pick: 'codes' | 'scales' | 'zeroPoints') => async () => {
         let pending = quantised.get(name);
@@ -97,11 +104,10 @@ export function buildQwenGraph({ config, kind, precision, weights, toFloat16 }: 
   const attentionMask = g.input('attention_mask', DataType.INT64, ['batch', kind === 'diffusion' ? 'sequence' : 'total_sequence']);
   const positionIds = g.input('position_ids', DataType.INT64, ['batch', 'sequence']);
 
-  // Embeddings: fp16 and q4 keep the table in float16 and convert only the rows looked up.
-  const embedding =
-    precision === 'fp32' ? floatWeight('model.embed_tokens.weight', [v, h]) : halfWeight('model.embed_tokens.weight', [v, h]);
+  // Embeddings: a float16 table is looked up as it is and only the rows found are converted.
+  const embedding = halfTable ? halfWeight('model.embed_tokens.weight', [v, h]) : floatWeight('model.embed_tokens.weight', [v, h]);
   let hidden = g.op1('Gather', [embedding, inputIds], { axis: int(0) });
-  if (precision !== 'fp32') hidden = g.op1('Cast', [hidden], { to: int(DataType.FLOAT) });
+  if (halfTable) hidden = g.op1('Cast', [hidden], { to: int(DataType.FLOAT) });
 
   // Rotary embeddings, rotate-half layout: angle = position * theta^(-2i/d), duplicated to d.
   const inverseFrequencies = Array.from({ length: d / 2 }, (_, i) => 1 / config.ropeTheta ** ((2 * i) / d));
@@ -178,16 +184,11 @@ export function buildQwenGraph({ config, kind, precision, weights, toFloat16 }: 
   const headName = config.tieWordEmbeddings ? 'model.embed_tokens' : 'lm_head';
   /** Logits for hidden states of shape [..., h], as [..., v]. */
   const lmHead = (x: string): string => {
-    if (precision === 'q4') return linear(x, headName, v, h, false);
+    if (fourBit) return linear(x, headName, v, h, false);
     const flat = g.op1('Reshape', [x, g.constantInts([-1, h])]);
-    const table =
-      headName === 'model.embed_tokens'
-        ? precision === 'fp32'
-          ? embedding
-          : g.op1('Cast', [embedding], { to: int(DataType.FLOAT) })
-        : precision === 'fp32'
-          ? floatWeight('lm_head.weight', [v, h])
-          : g.op1('Cast', [halfWeight('lm_head.weight', [v, h])], { to: int(DataType.FLOAT) });
+    const untied = () => (halfTable ? halfWeight('lm_head.weight', [v, h]) : floatWeight('lm_head.weight', [v, h]));
+    const stored = headName === 'model.embed_tokens' ? embedding : untied();
+    const table = halfTable ? g.op1('Cast', [stored], { to: int(DataType.FLOAT) }) : stored;
     const logits = g.op1('Gemm', [flat, table], { transB: int(1) });
     const leading = g.op1('Slice', [g.op1('Shape', [x]), g.constantInts([0]), g.constantInts([-1])]);
     return g.op1('Reshape', [logits, g.op1('Concat', [leading, g.constantInts([v])], { axis: int(0) })]);

@@ -97,11 +97,13 @@ function randomBf16(rng: Rng, count: number, mean: number, std: number): Uint8Ar
  * occurrence is the top-level one.
  */
 function addedTokensSpan(tokenizerJson: string): [number, number] {
+  const missing = new Error('tokenizer.json has no "added_tokens" array.');
   const key = tokenizerJson.indexOf('"added_tokens"');
-  const start = key < 0 ? -1 : tokenizerJson.indexOf('[', key);
+  if (key < 0) throw missing;
+  const start = tokenizerJson.indexOf('[', key);
   let depth = 0;
   let inString = false;
-  for (let i = Math.max(start, 0); start >= 0 && i < tokenizerJson.length; i++) {
+  for (let i = start; i < tokenizerJson.length; i++) {
     const char = tokenizerJson[i];
     if (inString) {
       if (char === '\\') i++;
@@ -110,7 +112,7 @@ function addedTokensSpan(tokenizerJson: string): [number, number] {
     else if (char === '[' || char === '{') depth++;
     else if ((char === ']' || char === '}') && --depth === 0) return [start, i + 1];
   }
-  throw new Error('tokenizer.json has no "added_tokens" array.');
+  throw missing;
 }
 
 /**

@@ -11,9 +11,9 @@ export interface ModelFileReader {
   read(path: string): Promise<Uint8Array>;
 }
 
-export type ModelPrecision = 'fp32' | 'fp16' | 'q4';
+export type ModelPrecision = 'fp32' | 'fp16' | 'q4' | 'q4f16';
 
-const SUFFIX: Record<ModelPrecision, string> = { fp32: '', fp16: '_fp16', q4: '_q4' };
+const SUFFIX: Record<ModelPrecision, string> = { fp32: '', fp16: '_fp16', q4: '_q4', q4f16: '_q4f16' };
 
 export interface VerifiedModelFiles {
   manifest: ModelManifest;

@@ -1,0 +1,42 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { launchChromium } from './support/browser';
+
+let browser: Browser;
+
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+interface BackendRow {
+  ok: boolean;
+  detail: string;
+  top: number[];
+  values: number[];
+}
+
+describe('the converted demo model in Chromium', () => {
+  it('runs the q4 diffusion model on WebGPU (SwiftShader) and on WASM with matching outputs', async () => {
+    const page = await browser.newPage();
+    await page.goto(new URL('diagnostics.html?model=tiny-diffusion&precision=q4', inject('baseUrl')).href);
+    await page.getByLabel('Status').filter({ hasText: /done|error/ }).waitFor({ timeout: 150_000 });
+    const rows = await page.locator('tr[data-backend]').evaluateAll((elements) =>
+      Object.fromEntries(
+        elements.map((e) => [
+          e.getAttribute('data-backend'),
+          { ok: e.getAttribute('data-ok') === 'true', detail: e.textContent, top: JSON.parse(e.getAttribute('data-top')!), values: JSON.parse(e.getAttribute('data-values')!) },
+        ]),
+      ),
+    ) as Record<'wasm' | 'webgpu', BackendRow>;
+    expect(rows.wasm.ok, rows.wasm.detail).toBe(true);
+    expect(rows.webgpu.ok, rows.webgpu.detail).toBe(true);
+    expect(rows.wasm.top).toHaveLength(4 * 5);
+    expect(rows.webgpu.top).toEqual(rows.wasm.top);
+    rows.wasm.values.forEach((value, i) => expect(Math.abs(value - rows.webgpu.values[i]!)).toBeLessThan(1e-3));
+    await page.close();
+  }, 180_000);
+});

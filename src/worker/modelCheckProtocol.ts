@@ -1,0 +1,23 @@
+/** Messages between the diagnostics page and the worker that runs the model on each backend. */
+export interface ModelCheckRequest {
+  type: 'check';
+  modelUrl: string;
+  /** Where onnxruntime-web's WASM files are served: the page knows the site's base, the worker does not. */
+  wasmUrl: string;
+  precision: 'fp32' | 'q4';
+  /** Text whose tokens are fed to the model, a few of them masked. */
+  text: string;
+}
+
+export interface BackendResult {
+  backend: 'webgpu' | 'wasm';
+  /** The GPU adapter's description, or why the backend could not run. */
+  detail: string;
+  ok: boolean;
+  milliseconds: number;
+  /** [positions, k] of the top-k, best first, from one forward pass. */
+  topIndices: number[];
+  topValues: number[];
+}
+
+export type ModelCheckReply = { type: 'result'; result: BackendResult } | { type: 'done' } | { type: 'error'; message: string };
