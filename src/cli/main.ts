@@ -69,7 +69,8 @@ try {
   process.exitCode = await run(process.argv.slice(2));
 } catch (error) {
   if (error instanceof InputError || isUsageError(error)) {
-    process.stderr.write(`builder: ${(error as Error).message}\n`);
+    // One line, always: some messages (Node's argument parser's) span several.
+    process.stderr.write(`builder: ${(error as Error).message.replace(/\s*\n\s*/g, ' ')}\n`);
     process.exitCode = 2;
   } else {
     process.stderr.write(`builder: internal error: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -1,40 +1,10 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toDefinition } from '../../src/core/outline';
+import { builder, expectUsageError } from '../support/cli';
 import { analyze, fixturePath } from '../support/parser';
-
-const REPO = fileURLToPath(new URL('../..', import.meta.url));
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs `node bin/builder.js ...args` from the repository root. */
-function builder(...args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, ['bin/builder.js', ...args], { cwd: REPO, maxBuffer: 16 * 1024 * 1024, env: { ...process.env, BUILDER_DEBUG: '' } }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
-
-/** Exit 2, nothing on stdout, exactly one line on stderr and no stack trace. */
-function expectUsageError(run: Run, pattern: RegExp): void {
-  expect(run.code, run.stderr).toBe(2);
-  expect(run.stdout).toBe('');
-  expect(run.stderr.endsWith('\n')).toBe(true);
-  expect(run.stderr.trimEnd().split('\n'), run.stderr).toHaveLength(1);
-  expect(run.stderr).not.toContain('    at ');
-  expect(run.stderr).toMatch(/^builder: /);
-  expect(run.stderr).toMatch(pattern);
-}
 
 const CONTRACT_KEYS = ['endByte', 'endLine', 'kind', 'language', 'name', 'qualifiedName', 'startByte', 'startLine'];
 
@@ -204,7 +174,7 @@ describe.concurrent('builder: bad input exits 2 with one line and no stack trace
     expectUsageError(await builder('frobnicate'), /Unknown command "frobnicate"/);
   });
 
-  it.each(['tiny-model', 'convert', 'patch', 'batch', 'bench'])('the planned subcommand %s', async (command) => {
+  it.each(['patch', 'batch', 'bench'])('the planned subcommand %s', async (command) => {
     expectUsageError(await builder(command, '--json', 'x.json'), new RegExp(`builder ${command} is not yet available`));
   });
 });
