@@ -19,10 +19,13 @@ interface BackendRow {
   values: number[];
 }
 
-describe('the converted demo model in Chromium', () => {
-  it('runs the q4 diffusion model on WebGPU (SwiftShader) and on WASM with matching outputs', async () => {
+describe('the converted demo models in Chromium', () => {
+  it.each([
+    ['tiny-diffusion', 4 * 5],
+    ['tiny-autoregressive', 5],
+  ])('runs the q4 model %s on WebGPU and on WASM with matching outputs', async (model, count) => {
     const page = await browser.newPage();
-    await page.goto(new URL('diagnostics.html?model=tiny-diffusion&precision=q4', inject('baseUrl')).href);
+    await page.goto(new URL(`diagnostics.html?model=${model}&precision=q4`, inject('baseUrl')).href);
     await page.getByLabel('Status').filter({ hasText: /done|error/ }).waitFor({ timeout: 150_000 });
     const rows = await page.locator('tr[data-backend]').evaluateAll((elements) =>
       Object.fromEntries(
@@ -34,7 +37,7 @@ describe('the converted demo model in Chromium', () => {
     ) as Record<'wasm' | 'webgpu', BackendRow>;
     expect(rows.wasm.ok, rows.wasm.detail).toBe(true);
     expect(rows.webgpu.ok, rows.webgpu.detail).toBe(true);
-    expect(rows.wasm.top).toHaveLength(4 * 5);
+    expect(rows.wasm.top).toHaveLength(count);
     expect(rows.webgpu.top).toEqual(rows.wasm.top);
     rows.wasm.values.forEach((value, i) => expect(Math.abs(value - rows.webgpu.values[i]!)).toBeLessThan(1e-3));
     await page.close();

@@ -3,9 +3,9 @@ import { createRoot } from 'react-dom/client';
 import type { BackendResult, ModelCheckReply, ModelCheckRequest } from '../worker/modelCheckProtocol';
 import './styles.css';
 
-const MODELS = ['tiny-diffusion'];
+const MODELS = ['tiny-diffusion', 'tiny-autoregressive'];
 
-/** Runs the demo model on WASM and on WebGPU in a worker and shows whether the two agree. */
+/** Runs a demo model (?model=) on WASM and on WebGPU in a worker and shows whether the two agree. */
 function Diagnostics() {
   const params = new URLSearchParams(location.search);
   const model = params.get('model') ?? MODELS[0]!;

@@ -1,7 +1,6 @@
 /// <reference lib="webworker" />
-import type { DiffusionModel } from '../model/diffusionModel';
 import { httpModelReader } from '../model/httpModelReader';
-import { loadModel } from '../model/loadModel';
+import { loadModel, type LoadedModel } from '../model/loadModel';
 import { useSelfHostedWasm, type Backend } from '../model/ortSession';
 import type { BackendResult, ModelCheckReply, ModelCheckRequest } from './modelCheckProtocol';
 
@@ -17,22 +16,39 @@ async function adapterDescription(): Promise<string> {
   return [info.vendor, info.architecture, info.description].filter(Boolean).join(' ') || 'WebGPU adapter';
 }
 
+const TOP = 5;
+
+/** The best `TOP` entries of one row of logits, best first. */
+function top(logits: Float32Array): { indices: number[]; values: number[] } {
+  const indices = [...logits.keys()].sort((a, b) => logits[b]! - logits[a]!).slice(0, TOP);
+  return { indices, values: indices.map((i) => logits[i]!) };
+}
+
+/** One forward pass: a diffusion model predicts four masked tokens, a causal one the next token. */
+async function predictOnce(loaded: LoadedModel, text: string): Promise<{ indices: number[]; values: number[] }> {
+  if (loaded.kind === 'diffusion') {
+    const model = loaded.model;
+    const masked = model.tokenizer.encode(text).map((id, i) => (i >= 2 && i < 6 ? model.manifest.maskTokenId! : id));
+    const prediction = await model.predict({ rows: [masked], positions: [2, 3, 4, 5], rowWeights: [1], temperature: 1, topK: TOP });
+    return { indices: Array.from(prediction.indices), values: Array.from(prediction.values) };
+  }
+  const model = loaded.model;
+  const step = await model.step(model.tokenizer.encode(text), model.emptyCache(), 0);
+  return top(step.logits.subarray(step.logits.length - step.vocabSize));
+}
+
 async function runOn(backend: Backend, request: ModelCheckRequest): Promise<BackendResult> {
   const detail = backend === 'webgpu' ? await adapterDescription() : 'WebAssembly';
   const started = performance.now();
-  let model: DiffusionModel | undefined;
+  let loaded: LoadedModel | undefined;
   try {
-    const loaded = await loadModel(httpModelReader(request.modelUrl), request.precision, backend);
-    if (loaded.kind !== 'diffusion') throw new Error('the diagnostics run a diffusion model');
-    model = loaded.model;
-    const ids = model.tokenizer.encode(request.text);
-    const masked = ids.map((id, i) => (i >= 2 && i < 6 ? model!.manifest.maskTokenId! : id));
-    const prediction = await model.predict({ rows: [masked], positions: [2, 3, 4, 5], rowWeights: [1], temperature: 1, topK: 5 });
-    return { backend, detail, ok: true, milliseconds: performance.now() - started, topIndices: Array.from(prediction.indices), topValues: Array.from(prediction.values) };
+    loaded = await loadModel(httpModelReader(request.modelUrl), request.precision, backend);
+    const { indices, values } = await predictOnce(loaded, request.text);
+    return { backend, detail, ok: true, milliseconds: performance.now() - started, topIndices: indices, topValues: values };
   } catch (error) {
     return { backend, detail: `${detail}: ${(error as Error).message}`, ok: false, milliseconds: performance.now() - started, topIndices: [], topValues: [] };
   } finally {
-    await model?.release();
+    await loaded?.model.release();
   }
 }
 

@@ -15,7 +15,7 @@ export interface BackendResult {
   detail: string;
   ok: boolean;
   milliseconds: number;
-  /** [positions, k] of the top-k, best first, from one forward pass. */
+  /** The top-k, best first, from one forward pass: [positions, k] for a diffusion model, the next token's for a causal one. */
   topIndices: number[];
   topValues: number[];
 }

@@ -43,7 +43,7 @@ describe('reading a model folder against its manifest', () => {
     const dir = broken((d) => {
       const path = join(d, 'onnx/model_q4.onnx_data');
       const bytes = readFileSync(path);
-      bytes[1234] ^= 0xff;
+      bytes[1234] = bytes[1234]! ^ 0xff;
       writeFileSync(path, bytes);
     });
     await expectRefused(dir, /onnx\/model_q4\.onnx_data does not match its sha256/);
