@@ -1,12 +1,14 @@
 import { parseArgs } from 'node:util';
 import { InputError } from '../core/inputErrors';
+import { batchCommand } from './batchCommand';
 import { convertCommand } from './convertCommand';
 import { maskCommand } from './maskCommand';
 import { outlineCommand } from './outlineCommand';
+import { patchCommand, SAMPLING_OPTIONS } from './patchCommand';
 import { tinyModelCommand } from './tinyModelCommand';
 import { USAGE } from './usage';
 
-const PLANNED = new Set(['patch', 'batch', 'bench']);
+const PLANNED = new Set(['bench']);
 
 function splitList(values: string[] | undefined): string[] {
   return (values ?? []).flatMap((value) => value.split(',')).map((v) => v.trim()).filter(Boolean);
@@ -56,6 +58,25 @@ async function run(argv: string[]): Promise<number> {
       options: { from: { type: 'string' }, out: { type: 'string' }, quant: { type: 'string' }, kind: { type: 'string' }, id: { type: 'string' } },
     });
     return convertCommand(values);
+  }
+  if (command === 'patch') {
+    const { values } = parseArgs({
+      args: rest,
+      options: {
+        ...SAMPLING_OPTIONS,
+        file: { type: 'string' },
+        target: { type: 'string', multiple: true },
+        prompt: { type: 'string' },
+        out: { type: 'string' },
+        json: { type: 'string' },
+        language: { type: 'string' },
+      },
+    });
+    return patchCommand({ ...values, targets: splitList(values.target) });
+  }
+  if (command === 'batch') {
+    const { values } = parseArgs({ args: rest, options: { ...SAMPLING_OPTIONS, plans: { type: 'string' }, 'out-dir': { type: 'string' } } });
+    return batchCommand(values);
   }
   throw new InputError(`Unknown command "${command}"; see builder --help.`);
 }

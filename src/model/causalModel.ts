@@ -23,6 +23,8 @@ export class CausalModel {
   private readonly layers: number;
   private readonly keyValueHeads: number;
   private readonly headDim: number;
+  /** The longest sequence the model was trained for. */
+  readonly maxPositions: number;
 
   constructor(
     readonly tokenizer: CodeTokenizer,
@@ -33,6 +35,7 @@ export class CausalModel {
     this.layers = Number(config.num_hidden_layers);
     this.keyValueHeads = Number(config.num_key_value_heads ?? config.num_attention_heads);
     this.headDim = Number(config.head_dim ?? Number(config.hidden_size) / Number(config.num_attention_heads));
+    this.maxPositions = Number(config.max_position_embeddings ?? 32768);
   }
 
   emptyCache(): KeyValueCache {

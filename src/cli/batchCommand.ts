@@ -1,0 +1,38 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { InputError } from '../core/inputErrors';
+import { parsePlans } from '../core/refactorPlan';
+import { builderFromFlags, exitCodeFor, type SamplingFlags } from './patchCommand';
+
+export interface BatchFlags extends SamplingFlags {
+  plans?: string;
+  'out-dir'?: string;
+}
+
+/** `builder batch`: every plan of a plans JSON by priority, a .patch and a .json per plan. */
+export async function batchCommand(flags: BatchFlags): Promise<number> {
+  if (!flags.plans) throw new InputError('--plans PLANS.json is required.');
+  let text: string;
+  try {
+    text = readFileSync(flags.plans, 'utf8');
+  } catch {
+    throw new InputError(`Cannot read ${flags.plans}.`);
+  }
+  const plans = parsePlans(text, flags.plans);
+  const outDir = flags['out-dir'] ?? 'builder-patches';
+  mkdirSync(outDir, { recursive: true });
+  const setup = await builderFromFlags(flags);
+  try {
+    const patches = await setup.builder.generateBatch(plans);
+    patches.forEach((patch, i) => {
+      const stem = join(outDir, `${String(i + 1).padStart(2, '0')}-${basename(patch.filePath)}`);
+      writeFileSync(`${stem}.patch`, patch.unifiedDiff);
+      writeFileSync(`${stem}.json`, `${JSON.stringify(patch, null, 2)}\n`);
+      const verdict = patch.sample.path === 'error' ? `error: ${patch.validationErrors[0]}` : patch.canApply ? 'can apply' : 'invalid syntax';
+      process.stdout.write(`${stem}.patch  ${patch.filePath} [${patch.plan.editTargets.join(', ')}]: ${verdict}\n`);
+    });
+    return exitCodeFor(patches);
+  } finally {
+    await setup.release();
+  }
+}

@@ -1,0 +1,74 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { decodeSource } from '../core/decodeSource';
+import { missingModelMessage, type DiffusionConfig, type PresetName } from '../core/diffusionConfig';
+import { InputError } from '../core/inputErrors';
+import { SyntaxParser } from '../core/syntaxParser';
+import type { CausalModel } from '../model/causalModel';
+import type { DiffusionModel } from '../model/diffusionModel';
+import { loadModel } from '../model/loadModel';
+import type { ModelPrecision } from '../model/modelFiles';
+import { nodeModelReader } from '../model/nodeModelReader';
+import { Builder } from '../sampler/builder';
+import { nodeWasmLocator } from './wasmFiles';
+
+const MODELS_DIR = fileURLToPath(new URL('../../public/models/', import.meta.url));
+
+export interface BuilderSetup {
+  config: DiffusionConfig;
+  builder: Builder;
+  release(): Promise<void>;
+}
+
+export interface LoadBuilderOptions {
+  config: DiffusionConfig;
+  preset: PresetName;
+  modelDir?: string;
+  fallbackModelDir?: string;
+  quant: ModelPrecision;
+}
+
+function modelFolder(explicit: string | undefined, id: string | undefined): string | undefined {
+  if (explicit) return explicit;
+  if (!id) return undefined;
+  const bundled = MODELS_DIR + id;
+  return existsSync(`${bundled}/manifest.json`) ? bundled : undefined;
+}
+
+/** Reads a source file for a plan, with the same checks as everywhere else. */
+export function readSourceFile(path: string): string {
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(path);
+  } catch (error) {
+    throw (error as NodeJS.ErrnoException).code === 'ENOENT' ? new InputError(`No such file: ${path}`) : error;
+  }
+  return decodeSource(bytes, path);
+}
+
+/** The diffusion model (and the fallback where there is one) on WASM, and a Builder over them. */
+export async function loadBuilder(options: LoadBuilderOptions): Promise<BuilderSetup> {
+  const { config, preset } = options;
+  const diffusionDir = modelFolder(options.modelDir, config.model);
+  if (!diffusionDir) throw new InputError(missingModelMessage(preset, MODELS_DIR));
+  const loaded = await loadModel(nodeModelReader(diffusionDir), options.quant, 'wasm');
+  if (loaded.kind !== 'diffusion') throw new InputError(`${diffusionDir} holds an autoregressive model; --model needs a diffusion model.`);
+  const diffusion: DiffusionModel = loaded.model;
+  let fallback: CausalModel | undefined;
+  const fallbackDir = config.fallback ? modelFolder(options.fallbackModelDir, config.fallbackModel) : undefined;
+  if (fallbackDir) {
+    const loadedFallback = await loadModel(nodeModelReader(fallbackDir), options.quant, 'wasm');
+    if (loadedFallback.kind !== 'autoregressive') throw new InputError(`${fallbackDir} holds a diffusion model; --fallback-model needs an autoregressive one.`);
+    fallback = loadedFallback.model;
+  }
+  const parser = await SyntaxParser.create(nodeWasmLocator);
+  const builder = new Builder({ parser, models: { diffusion, quant: options.quant, fallback }, config, readSource: async (path) => readSourceFile(path) });
+  return {
+    config,
+    builder,
+    release: async () => {
+      await diffusion.release();
+      await fallback?.release();
+    },
+  };
+}

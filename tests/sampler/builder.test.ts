@@ -1,0 +1,190 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createDiffusionConfig, type DiffusionConfig } from '../../src/core/diffusionConfig';
+import type { GeneratedPatch, RefactorPlan } from '../../src/core/refactorPlan';
+import type { SyntaxParser } from '../../src/core/syntaxParser';
+import type { CausalModel } from '../../src/model/causalModel';
+import type { DenoiseRequest, DiffusionModel } from '../../src/model/diffusionModel';
+import { loadModel } from '../../src/model/loadModel';
+import { nodeModelReader } from '../../src/model/nodeModelReader';
+import { Builder, type BuilderModels } from '../../src/sampler/builder';
+import { testParser } from '../support/parser';
+import { tinyModel } from '../support/tinyModels';
+
+const SOURCE = `import math
+
+
+def area(radius):
+    return math.pi * radius ** 2
+
+
+class Shape:
+    def __init__(self, name):
+        self.name = name
+
+    def describe(self):
+        return f"{self.name}: {area(1.0):.2f}"
+`;
+
+let parser: SyntaxParser;
+let diffusion: DiffusionModel;
+let fallback: CausalModel;
+
+const plan = (overrides: Partial<RefactorPlan> = {}): RefactorPlan => ({ filePath: 'shapes.py', editTargets: ['area'], intent: 'make it faster', ...overrides });
+
+function builderWith(config: Partial<DiffusionConfig>, models: Partial<BuilderModels> = {}): Builder {
+  return new Builder({
+    parser,
+    models: { diffusion, quant: 'q4', fallback, ...models },
+    config: createDiffusionConfig({ preset: 'demo', steps: 4, maxRemaskRounds: 0, fallback: false, ...config }),
+    readSource: async (path) => {
+      if (path !== 'shapes.py') throw new Error(`no such file: ${path}`);
+      return SOURCE;
+    },
+  });
+}
+
+/** A diffusion model whose calls are recorded. */
+function recording(model: DiffusionModel, calls: DenoiseRequest[], readbacks: { numbers: number; positions: number; k: number }[]): DiffusionModel {
+  return Object.assign(Object.create(model) as DiffusionModel, {
+    predict: async (request: DenoiseRequest) => {
+      calls.push(request);
+      const prediction = await model.predict(request);
+      readbacks.push({ numbers: prediction.readbackCount, positions: request.positions.length, k: prediction.k });
+      return prediction;
+    },
+  });
+}
+
+function gitApplies(patch: GeneratedPatch): void {
+  const repo = mkdtempSync(join(tmpdir(), 'builder-git-apply-'));
+  execFileSync('git', ['init', '-q'], { cwd: repo });
+  writeFileSync(join(repo, patch.filePath), patch.originalCode);
+  writeFileSync(join(repo, 'change.patch'), patch.unifiedDiff);
+  execFileSync('git', ['apply', '--check', 'change.patch'], { cwd: repo });
+  execFileSync('git', ['apply', 'change.patch'], { cwd: repo });
+  expect(execFileSync('cat', [patch.filePath], { cwd: repo, encoding: 'utf8' })).toBe(patch.generatedCode);
+}
+
+beforeAll(async () => {
+  parser = await testParser();
+  const [d, a] = await Promise.all([tinyModel('diffusion'), tinyModel('autoregressive')]);
+  const loadedDiffusion = await loadModel(nodeModelReader(d.modelDir), 'q4', 'wasm');
+  const loadedFallback = await loadModel(nodeModelReader(a.modelDir), 'q4', 'wasm');
+  if (loadedDiffusion.kind !== 'diffusion' || loadedFallback.kind !== 'autoregressive') throw new Error('wrong model kinds');
+  diffusion = loadedDiffusion.model;
+  fallback = loadedFallback.model;
+});
+
+describe('the diffusion sampler on the tiny model', () => {
+  it('gives a byte-identical patch for the same seed, and a different one for another seed', async () => {
+    const first = await builderWith({ seed: 5 }).generatePatch(plan());
+    const again = await builderWith({ seed: 5 }).generatePatch(plan());
+    const other = await builderWith({ seed: 6 }).generatePatch(plan());
+    expect(again.generatedCode).toBe(first.generatedCode);
+    expect(again.unifiedDiff).toBe(first.unifiedDiff);
+    expect(other.generatedCode).not.toBe(first.generatedCode);
+    expect(first.sample).toMatchObject({ path: 'diffusion', seed: 5, numSteps: 4, nfe: 4 });
+  });
+
+  it('runs no unconditional row at guidance scale 1, and equals a two-row pass weighted [1, 0] exactly', async () => {
+    const calls: DenoiseRequest[] = [];
+    const single = await builderWith({ seed: 9, cfgScale: 1 }, { diffusion: recording(diffusion, calls, []) }).generatePatch(plan());
+    expect(calls.every((c) => c.rows.length === 1)).toBe(true);
+    const twoRows = Object.assign(Object.create(diffusion) as DiffusionModel, {
+      predict: (request: DenoiseRequest) => diffusion.predict({ ...request, rows: [request.rows[0]!, request.rows[0]!.map(() => diffusion.manifest.maskTokenId!)], rowWeights: [1, 0] }),
+    });
+    const weighted = await builderWith({ seed: 9, cfgScale: 1 }, { diffusion: twoRows }).generatePatch(plan());
+    expect(weighted.generatedCode).toBe(single.generatedCode);
+  });
+
+  it('batches the conditional and unconditional rows in one pass under guidance, masking only the instruction', async () => {
+    const calls: DenoiseRequest[] = [];
+    await builderWith({ seed: 1, cfgScale: 3 }, { diffusion: recording(diffusion, calls, []) }).generatePatch(plan());
+    expect(calls).toHaveLength(4);
+    for (const call of calls) {
+      expect(call.rows).toHaveLength(2);
+      expect(call.rowWeights).toEqual([3, -2]);
+      const differing = call.rows[0]!.flatMap((id, i) => (id !== call.rows[1]![i] ? [i] : []));
+      expect(differing.length).toBe(diffusion.tokenizer.encode('make it faster').length);
+      differing.forEach((i) => expect(call.rows[1]![i]).toBe(diffusion.manifest.maskTokenId));
+    }
+  });
+
+  it('reads back O(masked positions x k) numbers per step', async () => {
+    const readbacks: { numbers: number; positions: number; k: number }[] = [];
+    await builderWith({ seed: 2, topK: 16 }, { diffusion: recording(diffusion, [], readbacks) }).generatePatch(plan());
+    for (const r of readbacks) expect(r.numbers).toBe(r.positions * (2 * r.k + 1));
+    expect(readbacks[0]!.k).toBe(16);
+  });
+
+  it('masks only a share of the span at strength < 1 and keeps its length', async () => {
+    const calls: DenoiseRequest[] = [];
+    await builderWith({ seed: 3, strength: 0.5 }, { diffusion: recording(diffusion, calls, []) }).generatePatch(plan());
+    const spanTokens = diffusion.tokenizer.encode('def area(radius):\n    return math.pi * radius ** 2').length;
+    expect(calls[0]!.positions.length).toBe(Math.round(0.5 * spanTokens));
+  });
+
+  it('reports a step event per step and honours cancellation within one step', async () => {
+    const events: number[] = [];
+    await builderWith({ seed: 4, steps: 5 }).generatePatch(plan(), { onProgress: (p) => events.push(p.step) });
+    expect(events).toEqual([1, 2, 3, 4, 5]);
+    const controller = new AbortController();
+    const calls: DenoiseRequest[] = [];
+    const cancelled = builderWith({ seed: 4, steps: 5 }, { diffusion: recording(diffusion, calls, []) }).generatePatch(plan(), {
+      signal: controller.signal,
+      onProgress: (p) => p.step === 2 && controller.abort(),
+    });
+    await expect(cancelled).rejects.toThrow();
+    expect(calls).toHaveLength(2);
+  });
+
+  it('remasks the tokens around syntax errors, and stops at the bound', async () => {
+    // The tiny model's weights are random: what it writes does not parse, so the loop runs to its bound.
+    const patch = await builderWith({ seed: 11, maxRemaskRounds: 2 }).generatePatch(plan());
+    expect(patch.isValidSyntax).toBe(false);
+    expect(patch.sample.remaskRounds).toBe(2);
+    expect(patch.canApply).toBe(false);
+    expect(patch.riskScore).toBeGreaterThanOrEqual(0.8);
+    expect(patch.sample.nfe).toBeGreaterThan(4);
+    expect(patch.validationErrors[0]).toMatch(/^\d+:\d+: /);
+  });
+
+  it('takes the autoregressive fallback when diffusion stays invalid or throws, and says so', async () => {
+    const patch = await builderWith({ seed: 11, maxRemaskRounds: 1, fallback: true }).generatePatch(plan());
+    expect(patch.sample.path).toBe('fallback');
+    expect(patch.model.id).toContain('fallback');
+    const failing = Object.assign(Object.create(diffusion) as DiffusionModel, { predict: async () => Promise.reject(new Error('device lost')) });
+    const rescued = await builderWith({ seed: 11, fallback: true }, { diffusion: failing }).generatePatch(plan());
+    expect(rescued.sample.path).toBe('fallback');
+    expect(rescued.notes.join(' ')).toContain('device lost');
+  });
+
+  it('produces patches that git apply takes against the original file', async () => {
+    for (const seed of [1, 2, 3]) {
+      const patch = await builderWith({ seed }).generatePatch(plan({ editTargets: ['area', 'Shape.describe'] }));
+      gitApplies(patch);
+    }
+  });
+
+  it('runs a batch by priority, turns a failing plan into an error patch, and never throws', async () => {
+    const patches = await builderWith({ seed: 1 }).generateBatch([
+      plan({ editTargets: ['area'], priority: 1 }),
+      plan({ editTargets: ['nonexistent'], priority: 5 }),
+      plan({ editTargets: ['Shape.describe'], priority: 3 }),
+      plan({ filePath: 'missing.py', priority: 0 }),
+    ]);
+    expect(patches.map((p) => [p.plan.editTargets[0], p.plan.priority, p.sample.path])).toEqual([
+      ['nonexistent', 5, 'error'],
+      ['Shape.describe', 3, 'diffusion'],
+      ['area', 1, 'diffusion'],
+      ['area', 0, 'error'],
+    ]);
+    expect(patches[0]!.validationErrors[0]).toMatch(/No definition named "nonexistent"/);
+    expect(patches[3]!.validationErrors[0]).toMatch(/missing\.py/);
+    expect(patches[0]!.canApply).toBe(false);
+  });
+});
