@@ -17,6 +17,7 @@ export interface SamplingFlags {
   seed?: string;
   strength?: string;
   quant?: string;
+  'no-fallback'?: boolean;
 }
 
 export const SAMPLING_OPTIONS = {
@@ -30,6 +31,7 @@ export const SAMPLING_OPTIONS = {
   seed: { type: 'string' },
   strength: { type: 'string' },
   quant: { type: 'string' },
+  'no-fallback': { type: 'boolean' },
 } as const;
 
 const FLAG_TO_SETTING: Record<string, string> = { steps: 'steps', schedule: 'schedule', cfg: 'cfgScale', temperature: 'temperature', seed: 'seed', strength: 'strength', quant: 'precision' };
@@ -39,8 +41,9 @@ export async function builderFromFlags(flags: SamplingFlags) {
   const query = new URLSearchParams(flags.preset ? { preset: flags.preset } : {});
   for (const [flag, setting] of Object.entries(FLAG_TO_SETTING)) {
     const value = flags[flag as keyof SamplingFlags];
-    if (value !== undefined) query.set(setting, value);
+    if (typeof value === 'string') query.set(setting, value);
   }
+  if (flags['no-fallback']) query.set('fallback', 'false');
   const input = configFromQuery(query);
   const config = createDiffusionConfig(input);
   const preset: PresetName = input.preset ?? 'demo';

@@ -13,6 +13,9 @@ Commands:
   builder batch --plans PLANS.json --model DIR [--out-dir DIR]
   builder bench [--json FILE]
 
+patch and batch also take --quant q4|q4f16|fp16|fp32 (default q4) and --no-fallback. Without --model,
+the preset's model is looked up in public/models.
+
 Targets are names (parse), qualified names (Parser.parse or Parser::parse), or NAME@LINE to pick
 one of several definitions with the same name. \`mask --at LINE:COLUMN\` targets the innermost
 definition around a cursor position.

@@ -12,8 +12,13 @@ export interface Run {
 
 /** Runs `node bin/builder.js ...args` from the repository root. */
 export function builder(...args: string[]): Promise<Run> {
+  return builderIn(REPO, ...args);
+}
+
+/** Runs the builder command from another working directory. */
+export function builderIn(cwd: string, ...args: string[]): Promise<Run> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['bin/builder.js', ...args], { cwd: REPO, maxBuffer: 16 * 1024 * 1024, env: { ...process.env, BUILDER_DEBUG: '' } }, (error, stdout, stderr) => {
+    execFile(process.execPath, [`${REPO}bin/builder.js`, ...args], { cwd, maxBuffer: 16 * 1024 * 1024, env: { ...process.env, BUILDER_DEBUG: '' } }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
       resolve({ code, stdout, stderr });
     });
