@@ -170,6 +170,24 @@ describe('the diffusion sampler on the tiny model', () => {
     }
   });
 
+  it('generates without a condition for an empty prompt, and says so', async () => {
+    const calls: DenoiseRequest[] = [];
+    const patch = await builderWith({ seed: 1, cfgScale: 3 }, { diffusion: recording(diffusion, calls, []) }).generatePatch(plan({ intent: '' }));
+    expect(patch.notes).toContain('Empty prompt: generated without a condition.');
+    expect(calls.every((c) => c.rows.length === 1)).toBe(true);
+  });
+
+  it('refuses a request longer than the model holds, naming the limit', async () => {
+    const long = new Builder({
+      parser,
+      models: { diffusion, quant: 'q4' },
+      config: createDiffusionConfig({ preset: 'demo', steps: 2, fallback: false }),
+      readSource: async () => `${SOURCE}
+${'x = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]\n'.repeat(400)}`,
+    });
+    await expect(long.generatePatch(plan())).rejects.toThrow(/needs \d+ tokens but the model holds at most 4096/);
+  });
+
   it('runs a batch by priority, turns a failing plan into an error patch, and never throws', async () => {
     const patches = await builderWith({ seed: 1 }).generateBatch([
       plan({ editTargets: ['area'], priority: 1 }),
