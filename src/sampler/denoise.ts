@@ -40,6 +40,12 @@ export interface DenoiseStats {
   largestReadback: { numbers: number; positions: number; k: number };
 }
 
+/**
+ * Lets queued events run between steps. The model's promises can settle as microtasks, so without
+ * this a worker would not see a cancel message until the whole generation had finished.
+ */
+export const yieldToEvents = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+
 const CANDIDATES_WHEN_GREEDY = 2;
 /** With top-k off, the 64 likeliest tokens stand for the distribution: the rest carry almost no mass. */
 const CANDIDATES_WHEN_UNLIMITED = 64;
@@ -60,6 +66,7 @@ export async function denoise(model: MaskPredictor, sequence: MaskedSequence, se
   const stats: DenoiseStats = { forwardPasses: 0, largestReadback: { numbers: 0, positions: 0, k } };
   let revealed = 0;
   for (const [step, count] of counts.entries()) {
+    await yieldToEvents();
     if (options.signal?.aborted) throw options.signal.reason ?? new DOMException('Generation was cancelled.', 'AbortError');
     const positions = stillMasked();
     // Copies: the sequence changes after this step, the request must not.

@@ -1,6 +1,7 @@
 import { InputError } from '../core/inputErrors';
 import type { Rng } from '../core/rng';
 import type { CausalModel } from '../model/causalModel';
+import { yieldToEvents } from './denoise';
 
 export interface FillOptions {
   /** The most tokens written for the middle. */
@@ -64,6 +65,7 @@ export async function fillInTheMiddle(model: CausalModel, prefix: string, suffix
   let forwardPasses = 1;
   const written: number[] = [];
   for (;;) {
+    await yieldToEvents();
     if (options.signal?.aborted) throw options.signal.reason ?? new DOMException('Generation was cancelled.', 'AbortError');
     const next = pick(step.logits.subarray(step.logits.length - step.vocabSize), options.temperature, options.rng);
     if (stopIds.has(next)) return { text: tokenizer.decode(written), forwardPasses, stoppedBy: 'stop-token' };

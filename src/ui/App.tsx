@@ -1,10 +1,12 @@
-import { lazy, Suspense, useMemo, useState, type DragEvent } from 'react';
+import { lazy, Suspense, useEffect, useMemo, useState, type DragEvent } from 'react';
 import { InputError } from '../core/inputErrors';
 import { LANGUAGE_IDS, LANGUAGES, isLanguageId } from '../core/languages';
 import { maskSpans, type MaskPlan } from '../core/maskSpans';
 import type { OutlineEntry } from '../core/outline';
 import { resolveTargets } from '../core/targets';
+import { useGeneration } from './generationStore';
 import { OutlinePanel } from './OutlinePanel';
+import { ResultPanel } from './ResultPanel';
 import { RequestPanel } from './RequestPanel';
 import { readSourceFile } from './readSourceFile';
 import { useAppState } from './store';
@@ -43,6 +45,28 @@ export function App() {
     }
   }, [analysis, keys, checked, state.mode]);
   const maskedRanges = useMemo(() => mask.plan?.spans.map((s) => s.range) ?? [], [mask.plan]);
+  const generation = useGeneration();
+  const ticked = analysis.outline.filter((_, i) => checked.has(keys[i]!));
+  const blockedBecause = analysis.error ?? mask.error ?? (ticked.length === 0 ? 'Tick at least one definition to regenerate.' : null);
+
+  const generate = (config: Parameters<typeof generation.generate>[2]) => {
+    if (blockedBecause) return;
+    // NAME@LINE names each ticked definition exactly, even where names repeat.
+    const editTargets = ticked.map((entry) => `${entry.qualifiedName}@${entry.startLine}`);
+    void generation.generate({ filePath: state.fileName, editTargets, intent: state.prompt, language: analysis.language ?? undefined }, state.text, config, state.mode);
+  };
+
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key === 'Escape' && generation.status === 'running') generation.cancel();
+      if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+        event.preventDefault();
+        document.querySelector<HTMLButtonElement>('.generate-panel button.primary:not(:disabled)')?.click();
+      }
+    };
+    addEventListener('keydown', onKey);
+    return () => removeEventListener('keydown', onKey);
+  }, [generation]);
 
   const openFile = async (file: File | undefined) => {
     if (!file) return;
@@ -142,8 +166,22 @@ export function App() {
             onCursorChange={state.setCursor}
           />
           </Suspense>
+          {generation.patch && (
+            <ResultPanel patch={generation.patch} backend={generation.backend ?? ''} monacoLanguage={language ? LANGUAGES[language].monacoId : 'plaintext'} onClose={generation.dismiss} />
+          )}
         </section>
-        <RequestPanel plan={mask.plan} maskError={mask.error} mode={state.mode} prompt={state.prompt} onModeChange={state.setMode} onPromptChange={state.setPrompt} />
+        <RequestPanel
+          plan={mask.plan}
+          maskError={mask.error}
+          mode={state.mode}
+          prompt={state.prompt}
+          onModeChange={state.setMode}
+          onPromptChange={state.setPrompt}
+          settings={state.settings}
+          onSettingsChange={state.setSettings}
+          blockedBecause={blockedBecause}
+          onGenerate={generate}
+        />
       </main>
     </div>
   );

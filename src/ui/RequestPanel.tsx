@@ -1,4 +1,6 @@
+import type { DiffusionConfig, DiffusionConfigInput } from '../core/diffusionConfig';
 import { MASK_MODES, type MaskMode, type MaskPlan } from '../core/maskSpans';
+import { GeneratePanel } from './GeneratePanel';
 
 export interface RequestPanelProps {
   plan: MaskPlan | null;
@@ -7,12 +9,16 @@ export interface RequestPanelProps {
   prompt: string;
   onModeChange(mode: MaskMode): void;
   onPromptChange(prompt: string): void;
+  settings: DiffusionConfigInput;
+  onSettingsChange(settings: DiffusionConfigInput): void;
+  blockedBecause: string | null;
+  onGenerate(config: DiffusionConfig): void;
 }
 
 const MODE_LABELS: Record<MaskMode, string> = { definition: 'Whole definition', body: 'Body only (keep signature)' };
 
 /** What to regenerate and how: the prompt, the mask mode, and the spans that will be masked. */
-export function RequestPanel({ plan, maskError, mode, prompt, onModeChange, onPromptChange }: RequestPanelProps) {
+export function RequestPanel({ plan, maskError, mode, prompt, onModeChange, onPromptChange, settings, onSettingsChange, blockedBecause, onGenerate }: RequestPanelProps) {
   return (
     <aside className="panel request-panel">
       <h2>Request</h2>
@@ -46,10 +52,7 @@ export function RequestPanel({ plan, maskError, mode, prompt, onModeChange, onPr
           {note}
         </p>
       ))}
-      <button type="button" className="primary" disabled title="The diffusion model arrives with the next release.">
-        Generate
-      </button>
-      <p className="muted small">Generation arrives with the model work; masking and targeting are live.</p>
+      <GeneratePanel settings={settings} onSettingsChange={onSettingsChange} blockedBecause={blockedBecause} onGenerate={onGenerate} />
     </aside>
   );
 }

@@ -1,5 +1,6 @@
 import { create } from 'zustand';
 import { createJSONStorage, persist } from 'zustand/middleware';
+import type { DiffusionConfigInput } from '../core/diffusionConfig';
 import type { LanguageId } from '../core/languages';
 import type { MaskMode } from '../core/maskSpans';
 import type { LineColumn } from '../core/sourceText';
@@ -36,6 +37,8 @@ export interface AppState {
   mode: MaskMode;
   prompt: string;
   cursor: LineColumn;
+  /** Generation settings as the user set them: a preset and overrides, validated on use. */
+  settings: DiffusionConfigInput;
   notice: Notice | null;
   hydrated: boolean;
   setText(text: string): void;
@@ -45,6 +48,7 @@ export interface AppState {
   setMode(mode: MaskMode): void;
   setPrompt(prompt: string): void;
   setCursor(cursor: LineColumn): void;
+  setSettings(settings: DiffusionConfigInput): void;
   setNotice(notice: Notice | null): void;
 }
 
@@ -58,6 +62,7 @@ export const useAppState = create<AppState>()(
       mode: 'definition',
       prompt: '',
       cursor: { line: 1, column: 1 },
+      settings: { preset: 'demo' },
       notice: null,
       hydrated: false,
       setText: (text) => setState({ text }),
@@ -69,13 +74,14 @@ export const useAppState = create<AppState>()(
       setMode: (mode) => setState({ mode }),
       setPrompt: (prompt) => setState({ prompt }),
       setCursor: (cursor) => setState({ cursor }),
+      setSettings: (settings) => setState({ settings }),
       setNotice: (notice) => setState({ notice }),
     }),
     {
       name: 'builder-state',
       version: 1,
       storage: createJSONStorage(savedStateStorage),
-      partialize: ({ text, fileName, languageOverride, checked, mode, prompt, cursor }) => ({ text, fileName, languageOverride, checked, mode, prompt, cursor }),
+      partialize: ({ text, fileName, languageOverride, checked, mode, prompt, cursor, settings }) => ({ text, fileName, languageOverride, checked, mode, prompt, cursor, settings }),
       onRehydrateStorage: () => (_state, error) => {
         useAppState.setState({
           hydrated: true,

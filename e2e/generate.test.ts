@@ -1,0 +1,73 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { launchChromium } from './support/browser';
+
+const SOURCE = 'def area(radius):\n    return 3.14159 * radius ** 2\n\n\ndef double(x):\n    return 2 * x\n';
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+beforeEach(async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
+  page = await context.newPage();
+  await page.goto(inject('baseUrl'));
+  await page.getByTestId('source-editor').locator('.view-lines').waitFor();
+  await page.getByLabel('Open file').setInputFiles({ name: 'shapes.py', mimeType: 'text/x-python', buffer: Buffer.from(SOURCE) });
+  await page.getByRole('checkbox', { name: 'area', exact: true }).check();
+  await page.getByLabel('Prompt').fill('use math.pi');
+  await page.getByLabel('Backend').selectOption('wasm');
+  await page.getByLabel('Autoregressive fallback').uncheck();
+});
+
+describe('generating in the app', () => {
+  it('runs the demo model in the worker, shows the diff, and downloads a patch that git apply takes', async () => {
+    await page.getByLabel('Steps').fill('3');
+    await page.getByRole('button', { name: 'Generate' }).click();
+    await page.getByRole('button', { name: 'Download patch' }).waitFor({ timeout: 120_000 });
+    await page.getByTestId('diff-view').locator('.editor.modified').waitFor();
+    await page.screenshot({ path: 'test-results/generate.png' });
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Download patch' }).click();
+    const patchPath = join(mkdtempSync(join(tmpdir(), 'builder-e2e-patch-')), 'shapes.py.patch');
+    await (await download).saveAs(patchPath);
+    const repo = mkdtempSync(join(tmpdir(), 'builder-e2e-repo-'));
+    execFileSync('git', ['init', '-q'], { cwd: repo });
+    writeFileSync(join(repo, 'shapes.py'), SOURCE);
+    execFileSync('git', ['apply', patchPath], { cwd: repo });
+    const patched = readFileSync(join(repo, 'shapes.py'), 'utf8');
+    expect(patched).not.toBe(SOURCE);
+    expect(patched.endsWith('def double(x):\n    return 2 * x\n')).toBe(true);
+  });
+
+  it('cancels within a step, and the next Generate works', async () => {
+    // A long function, so 200 steps take long enough to cancel in the middle.
+    const body = Array.from({ length: 60 }, (_, i) => `    total += ${i} * value`).join('\n');
+    await page.getByLabel('Open file').setInputFiles({ name: 'long.py', mimeType: 'text/x-python', buffer: Buffer.from(`def long(value):\n    total = 0\n${body}\n    return total\n`) });
+    await page.getByRole('checkbox', { name: 'long', exact: true }).check();
+    await page.getByLabel('Steps').fill('200');
+    await page.getByRole('button', { name: 'Generate' }).click();
+    await page.getByLabel('Generation progress').waitFor({ timeout: 120_000 });
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await expect.poll(() => page.getByText('Cancelled.').count(), { timeout: 30_000 }).toBe(1);
+    await page.getByLabel('Steps').fill('2');
+    await page.getByRole('button', { name: 'Generate' }).click();
+    await page.getByRole('button', { name: 'Download patch' }).waitFor({ timeout: 120_000 });
+  });
+
+  it('shows a field-level message for invalid settings and keeps Generate disabled', async () => {
+    await page.getByLabel('Steps').fill('0');
+    await expect.poll(() => page.getByText(/steps must be an integer/).count()).toBe(1);
+    expect(await page.getByRole('button', { name: 'Generate' }).isDisabled()).toBe(true);
+  });
+});

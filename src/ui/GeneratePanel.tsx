@@ -1,0 +1,98 @@
+import { ConfigError, createDiffusionConfig, type DiffusionConfig, type DiffusionConfigInput } from '../core/diffusionConfig';
+import { useGeneration } from './generationStore';
+
+export interface GeneratePanelProps {
+  settings: DiffusionConfigInput;
+  onSettingsChange(settings: DiffusionConfigInput): void;
+  /** Why Generate cannot run now, if it cannot (no targets, no analysis). */
+  blockedBecause: string | null;
+  onGenerate(config: DiffusionConfig): void;
+}
+
+/** The settings as validated, or the message of each bad field. */
+export function validatedSettings(settings: DiffusionConfigInput): { config: DiffusionConfig | null; fields: Record<string, string> } {
+  try {
+    return { config: createDiffusionConfig(settings), fields: {} };
+  } catch (error) {
+    if (error instanceof ConfigError) return { config: null, fields: error.fields };
+    throw error;
+  }
+}
+
+const NUMBER_FIELDS = [
+  ['steps', 'Steps'],
+  ['cfgScale', 'Guidance (cfg)'],
+  ['temperature', 'Temperature'],
+  ['seed', 'Seed'],
+  ['strength', 'Strength'],
+  ['maxRemaskRounds', 'Remask rounds'],
+] as const;
+
+/** Settings, Generate and Cancel, and the live view of the spans filling in. */
+export function GeneratePanel({ settings, onSettingsChange, blockedBecause, onGenerate }: GeneratePanelProps) {
+  const generation = useGeneration();
+  const { config, fields } = validatedSettings(settings);
+  const running = generation.status === 'running';
+  const progress = generation.progress;
+  const denoising = progress && 'step' in progress ? progress : null;
+  const elapsed = (performance.now() - generation.startedAt) / 1000;
+  return (
+    <div className="generate-panel">
+      <fieldset>
+        <legend>Settings (demo preset)</legend>
+        {NUMBER_FIELDS.map(([key, label]) => (
+          <label key={key} className="setting">
+            {label}
+            <input
+              type="number"
+              aria-label={label}
+              aria-invalid={fields[key] ? true : undefined}
+              value={String(settings[key] ?? createDiffusionConfig({ preset: settings.preset })[key])}
+              onChange={(e) => onSettingsChange({ ...settings, [key]: e.target.value === '' ? undefined : Number(e.target.value) })}
+            />
+            {fields[key] && <span className="field-error">{fields[key]}</span>}
+          </label>
+        ))}
+        <label className="setting">
+          Backend
+          <select aria-label="Backend" value={settings.backend ?? 'auto'} onChange={(e) => onSettingsChange({ ...settings, backend: e.target.value as DiffusionConfig['backend'] })}>
+            <option value="auto">Auto (WebGPU, else WASM)</option>
+            <option value="webgpu">WebGPU</option>
+            <option value="wasm">WASM</option>
+          </select>
+        </label>
+        <label className="setting">
+          <input type="checkbox" checked={settings.fallback ?? true} onChange={(e) => onSettingsChange({ ...settings, fallback: e.target.checked })} /> Autoregressive fallback
+        </label>
+      </fieldset>
+      <div className="buttons">
+        <button type="button" className="primary" disabled={running || !config || blockedBecause !== null} title={blockedBecause ?? undefined} onClick={() => config && onGenerate(config)}>
+          Generate
+        </button>
+        <button type="button" disabled={!running} onClick={generation.cancel}>
+          Cancel
+        </button>
+      </div>
+      {blockedBecause && !running && <p className="muted small">{blockedBecause}</p>}
+      {running && (
+        <div className="progress" aria-live="polite">
+          {progress && 'message' in progress && <p className="muted small">{progress.message}</p>}
+          {denoising && (
+            <>
+              <progress aria-label="Generation progress" value={denoising.step} max={denoising.total} />
+              <p className="small">
+                {denoising.phase} step {denoising.step}/{denoising.total}, {(denoising.revealed / Math.max(elapsed, 0.001)).toFixed(1)} tokens/s
+              </p>
+              <pre className="live-spans" aria-label="Live denoising">{denoising.spans.join('\n\n')}</pre>
+            </>
+          )}
+        </div>
+      )}
+      {generation.message && (
+        <p className={`notice ${generation.status === 'failed' ? 'notice-error' : 'notice-info'}`} role={generation.status === 'failed' ? 'alert' : 'status'}>
+          {generation.message}
+        </p>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,56 @@
+import { create } from 'zustand';
+import type { DiffusionConfig } from '../core/diffusionConfig';
+import type { MaskMode } from '../core/maskSpans';
+import type { GeneratedPatch, RefactorPlan } from '../core/refactorPlan';
+import { EngineClient, EngineError, type EngineProgress } from './engineClient';
+
+export interface GenerationState {
+  status: 'idle' | 'running' | 'done' | 'failed' | 'cancelled';
+  requestId: number | null;
+  progress: EngineProgress | null;
+  startedAt: number;
+  message: string | null;
+  patch: GeneratedPatch | null;
+  backend: string | null;
+  generate(plan: RefactorPlan, source: string, config: DiffusionConfig, mode: MaskMode): Promise<void>;
+  dismiss(): void;
+  cancel(): void;
+}
+
+let engine: EngineClient | undefined;
+
+/** One generation at a time, run by the engine worker; the page only shows what it reports. */
+export const useGeneration = create<GenerationState>()((setState, getState) => ({
+  status: 'idle',
+  requestId: null,
+  progress: null,
+  startedAt: 0,
+  message: null,
+  patch: null,
+  backend: null,
+  async generate(plan, source, config, mode) {
+    if (getState().status === 'running') {
+      setState({ message: 'A generation is already running; cancel it first.' });
+      return;
+    }
+    engine ??= new EngineClient();
+    const { id, result } = engine.generate(plan, source, config, mode, (progress) => getState().requestId === id && setState({ progress }));
+    setState({ status: 'running', requestId: id, progress: null, startedAt: performance.now(), message: null });
+    try {
+      const { patch, backend } = await result;
+      setState({ status: 'done', patch, backend, message: null });
+    } catch (error) {
+      const cancelled = error instanceof EngineError && error.kind === 'cancelled';
+      setState({ status: cancelled ? 'cancelled' : 'failed', message: cancelled ? 'Cancelled.' : (error as Error).message });
+    } finally {
+      if (getState().requestId === id) setState({ requestId: null, progress: null });
+    }
+  },
+  dismiss() {
+    setState({ patch: null, status: 'idle', message: null });
+  },
+  cancel() {
+    const { requestId } = getState();
+    if (requestId !== null) engine?.cancel(requestId);
+  },
+}));
