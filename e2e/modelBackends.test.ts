@@ -1,16 +1,7 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { launchChromium } from './support/browser';
+import { describe, expect, inject, it } from 'vitest';
+import { useChromium } from './support/browser';
 
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useChromium();
 
 interface BackendRow {
   ok: boolean;
@@ -24,7 +15,7 @@ describe('the converted demo models in Chromium', () => {
     ['tiny-diffusion', 4 * 5],
     ['tiny-autoregressive', 5],
   ])('runs the q4 model %s on WebGPU and on WASM with matching outputs', async (model, count) => {
-    const page = await browser.newPage();
+    const page = await browser().newPage();
     await page.goto(new URL(`diagnostics.html?model=${model}&precision=q4`, inject('baseUrl')).href);
     await page.getByLabel('Status').filter({ hasText: /done|error/ }).waitFor({ timeout: 150_000 });
     const rows = await page.locator('tr[data-backend]').evaluateAll((elements) =>

@@ -1,22 +1,14 @@
 import { Buffer } from 'node:buffer';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import { launchChromium } from './support/browser';
+import type { Page } from 'playwright-core';
+import { beforeEach, describe, expect, inject, it } from 'vitest';
+import { useChromium } from './support/browser';
 
 const FIXTURE = 'fixtures/real/python/default.py';
-let browser: Browser;
+const browser = useChromium();
 let page: Page;
 
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
-
 beforeEach(async () => {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const context = await browser().newContext({ viewport: { width: 1280, height: 800 } });
   page = await context.newPage();
   await page.goto(inject('baseUrl'));
   await page.getByTestId('source-editor').locator('.view-lines').waitFor();
