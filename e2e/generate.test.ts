@@ -40,7 +40,7 @@ describe('generating in the app', () => {
     const patched = readFileSync(join(repo, 'shapes.py'), 'utf8');
     expect(patched).not.toBe(SOURCE);
     expect(patched.endsWith('def double(x):\n    return 2 * x\n')).toBe(true);
-  });
+  }, 180_000);
 
   it('cancels within a step, and the next Generate works', async () => {
     // A long function, so 200 steps take long enough to cancel in the middle.
@@ -55,6 +55,23 @@ describe('generating in the app', () => {
     await page.getByLabel('Steps').fill('2');
     await page.getByRole('button', { name: 'Generate' }).click();
     await page.getByRole('button', { name: 'Download patch' }).waitFor({ timeout: 120_000 });
+  }, 180_000);
+
+  it('applies the result to the editor, with a notice that undo brings the original back', async () => {
+    await page.getByLabel('Steps').fill('2');
+    await page.getByRole('button', { name: 'Generate' }).click();
+    await page.getByRole('button', { name: 'Apply to editor' }).waitFor({ timeout: 120_000 });
+    await page.getByRole('button', { name: 'Apply to editor' }).click();
+    await expect.poll(() => page.getByText(/Applied to the editor/).count()).toBe(1);
+    expect(await page.getByRole('checkbox', { name: 'double', exact: true }).count()).toBe(1);
+    expect(await page.getByRole('button', { name: 'Download patch' }).count()).toBe(0);
+  }, 180_000);
+
+  it('takes settings from a shared link', async () => {
+    await page.goto(new URL('?steps=7&seed=42', inject('baseUrl')).href);
+    await page.getByTestId('source-editor').locator('.view-lines').waitFor();
+    await expect.poll(() => page.getByLabel('Steps').inputValue()).toBe('7');
+    expect(await page.getByLabel('Seed').inputValue()).toBe('42');
   });
 
   it('shows a field-level message for invalid settings and keeps Generate disabled', async () => {

@@ -167,7 +167,17 @@ export function App() {
           />
           </Suspense>
           {generation.patch && (
-            <ResultPanel patch={generation.patch} backend={generation.backend ?? ''} monacoLanguage={language ? LANGUAGES[language].monacoId : 'plaintext'} onClose={generation.dismiss} />
+            <ResultPanel
+              patch={generation.patch}
+              backend={generation.backend ?? ''}
+              monacoLanguage={language ? LANGUAGES[language].monacoId : 'plaintext'}
+              onClose={generation.dismiss}
+              onApply={() => {
+                state.setText(generation.patch!.generatedCode);
+                state.setNotice({ kind: 'info', message: 'Applied to the editor; undo (Ctrl+Z in the editor) brings the original back.' });
+                generation.dismiss();
+              }}
+            />
           )}
         </section>
         <RequestPanel

@@ -1,4 +1,5 @@
-import { ConfigError, createDiffusionConfig, type DiffusionConfig, type DiffusionConfigInput } from '../core/diffusionConfig';
+import { ConfigError, configToQuery, createDiffusionConfig, PRESET_NAMES, type DiffusionConfig, type DiffusionConfigInput, type PresetName } from '../core/diffusionConfig';
+import { SCHEDULES } from '../core/noiseSchedule';
 import { useGeneration } from './generationStore';
 
 export interface GeneratePanelProps {
@@ -23,6 +24,7 @@ const NUMBER_FIELDS = [
   ['steps', 'Steps'],
   ['cfgScale', 'Guidance (cfg)'],
   ['temperature', 'Temperature'],
+  ['topP', 'Top-p'],
   ['seed', 'Seed'],
   ['strength', 'Strength'],
   ['maxRemaskRounds', 'Remask rounds'],
@@ -39,7 +41,7 @@ export function GeneratePanel({ settings, onSettingsChange, blockedBecause, onGe
   return (
     <div className="generate-panel">
       <fieldset>
-        <legend>Settings (demo preset)</legend>
+        <legend>Settings</legend>
         {NUMBER_FIELDS.map(([key, label]) => (
           <label key={key} className="setting">
             {label}
@@ -53,6 +55,26 @@ export function GeneratePanel({ settings, onSettingsChange, blockedBecause, onGe
             {fields[key] && <span className="field-error">{fields[key]}</span>}
           </label>
         ))}
+        <label className="setting">
+          Schedule
+          <select aria-label="Schedule" value={settings.schedule ?? createDiffusionConfig({ preset: settings.preset }).schedule} onChange={(e) => onSettingsChange({ ...settings, schedule: e.target.value as DiffusionConfig['schedule'] })}>
+            {SCHEDULES.map((schedule) => (
+              <option key={schedule} value={schedule}>
+                {schedule}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="setting">
+          Preset
+          <select aria-label="Preset" value={settings.preset ?? 'demo'} onChange={(e) => onSettingsChange({ preset: e.target.value as PresetName })}>
+            {PRESET_NAMES.map((name) => (
+              <option key={name} value={name}>
+                {name}
+              </option>
+            ))}
+          </select>
+        </label>
         <label className="setting">
           Backend
           <select aria-label="Backend" value={settings.backend ?? 'auto'} onChange={(e) => onSettingsChange({ ...settings, backend: e.target.value as DiffusionConfig['backend'] })}>
@@ -71,6 +93,14 @@ export function GeneratePanel({ settings, onSettingsChange, blockedBecause, onGe
         </button>
         <button type="button" disabled={!running} onClick={generation.cancel}>
           Cancel
+        </button>
+        <button
+          type="button"
+          disabled={!config}
+          title="Copy a link that opens Builder with these settings"
+          onClick={() => config && void navigator.clipboard.writeText(`${location.origin}${location.pathname}?${configToQuery(config)}`)}
+        >
+          Share settings
         </button>
       </div>
       {blockedBecause && !running && <p className="muted small">{blockedBecause}</p>}

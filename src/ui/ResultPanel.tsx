@@ -19,10 +19,12 @@ export interface ResultPanelProps {
   backend: string;
   monacoLanguage: string;
   onClose(): void;
+  /** Takes the generated file into the editor, as one edit that undo takes back. */
+  onApply(): void;
 }
 
 /** The generated file against the original, the verdict and provenance, and the downloads. */
-export function ResultPanel({ patch, backend, monacoLanguage, onClose }: ResultPanelProps) {
+export function ResultPanel({ patch, backend, monacoLanguage, onClose, onApply }: ResultPanelProps) {
   const [sideBySide, setSideBySide] = useState(true);
   const [copied, setCopied] = useState(false);
   const name = baseName(patch.filePath);
@@ -60,6 +62,9 @@ export function ResultPanel({ patch, backend, monacoLanguage, onClose }: ResultP
         </button>
         <button type="button" onClick={() => download(`${name}.provenance.json`, JSON.stringify(patch, null, 2), 'application/json')}>
           Download provenance
+        </button>
+        <button type="button" onClick={onApply}>
+          Apply to editor
         </button>
         <button type="button" className="link" aria-label="Close result" onClick={onClose}>
           ×

@@ -38,7 +38,12 @@ async function models(config: DiffusionConfig, siteUrl: string, id: number): Pro
   loaded = undefined;
   const url = (model: string) => new URL(`models/${model}/`, siteUrl).href;
   reply({ id, type: 'progress', progress: { phase: 'loading', message: `Loading ${config.model} (${config.precision}) on ${backend}…` } });
-  const diffusion = await loadModel(httpModelReader(url(config.model)), config.precision, backend);
+  const diffusion = await loadModel(httpModelReader(url(config.model)), config.precision, backend).catch((error: unknown) => {
+    if (error instanceof InputError && /manifest\.json answered 404/.test(error.message)) {
+      throw new InputError(`The model ${config.model} is not installed: there is no models/${config.model}/manifest.json. Convert it into public/models with builder convert (see the README), or pick the demo preset.`);
+    }
+    throw error;
+  });
   if (diffusion.kind !== 'diffusion') throw new InputError(`${config.model} is not a diffusion model.`);
   let fallback: CausalModel | undefined;
   if (config.fallback && config.fallbackModel) {
