@@ -37,7 +37,8 @@ export function GeneratePanel({ settings, onSettingsChange, blockedBecause, onGe
   const running = generation.status === 'running';
   const progress = generation.progress;
   const denoising = progress && 'step' in progress ? progress : null;
-  const elapsed = (performance.now() - generation.startedAt) / 1000;
+  const first = generation.firstStep;
+  const rate = denoising && first && performance.now() > first.at ? (denoising.revealed - first.revealed) / ((performance.now() - first.at) / 1000) : null;
   return (
     <div className="generate-panel">
       <fieldset>
@@ -111,7 +112,8 @@ export function GeneratePanel({ settings, onSettingsChange, blockedBecause, onGe
             <>
               <progress aria-label="Generation progress" value={denoising.step} max={denoising.total} />
               <p className="small">
-                {denoising.phase} step {denoising.step}/{denoising.total}, {(denoising.revealed / Math.max(elapsed, 0.001)).toFixed(1)} tokens/s
+                {denoising.phase} step {denoising.step}/{denoising.total}
+                {rate !== null && rate > 0 ? `, ${rate.toFixed(1)} tokens/s` : ''}
               </p>
               <pre className="live-spans" aria-label="Live denoising">{denoising.spans.join('\n\n')}</pre>
             </>

@@ -8,7 +8,8 @@ export interface GenerationState {
   status: 'idle' | 'running' | 'done' | 'failed' | 'cancelled';
   requestId: number | null;
   progress: EngineProgress | null;
-  startedAt: number;
+  /** When the first denoising step was reported, and what it had revealed: tokens/s counts from there, not from model loading. */
+  firstStep: { at: number; revealed: number } | null;
   message: string | null;
   patch: GeneratedPatch | null;
   backend: string | null;
@@ -24,7 +25,7 @@ export const useGeneration = create<GenerationState>()((setState, getState) => (
   status: 'idle',
   requestId: null,
   progress: null,
-  startedAt: 0,
+  firstStep: null,
   message: null,
   patch: null,
   backend: null,
@@ -34,8 +35,12 @@ export const useGeneration = create<GenerationState>()((setState, getState) => (
       return;
     }
     engine ??= new EngineClient();
-    const { id, result } = engine.generate(plan, source, config, mode, (progress) => getState().requestId === id && setState({ progress }));
-    setState({ status: 'running', requestId: id, progress: null, startedAt: performance.now(), message: null });
+    const { id, result } = engine.generate(plan, source, config, mode, (progress) => {
+      if (getState().requestId !== id) return;
+      const firstStep = getState().firstStep ?? ('step' in progress ? { at: performance.now(), revealed: progress.revealed } : null);
+      setState({ progress, firstStep });
+    });
+    setState({ status: 'running', requestId: id, progress: null, firstStep: null, message: null });
     try {
       const { patch, backend } = await result;
       setState({ status: 'done', patch, backend, message: null });
