@@ -15,7 +15,6 @@ import { nodeWasmLocator } from './wasmFiles';
 const MODELS_DIR = fileURLToPath(new URL('../../public/models/', import.meta.url));
 
 export interface BuilderSetup {
-  config: DiffusionConfig;
   builder: Builder;
   release(): Promise<void>;
 }
@@ -64,7 +63,6 @@ export async function loadBuilder(options: LoadBuilderOptions): Promise<BuilderS
   const parser = await SyntaxParser.create(nodeWasmLocator);
   const builder = new Builder({ parser, models: { diffusion, quant: options.quant, fallback }, config, readSource: async (path) => readSourceFile(path) });
   return {
-    config,
     builder,
     release: async () => {
       await diffusion.release();

@@ -11,7 +11,7 @@ export interface GeneratePanelProps {
 }
 
 /** The settings as validated, or the message of each bad field. */
-export function validatedSettings(settings: DiffusionConfigInput): { config: DiffusionConfig | null; fields: Record<string, string> } {
+function validatedSettings(settings: DiffusionConfigInput): { config: DiffusionConfig | null; fields: Record<string, string> } {
   try {
     return { config: createDiffusionConfig(settings), fields: {} };
   } catch (error) {
