@@ -4,7 +4,7 @@ import { openCheckpoint } from '../convert/checkpoint';
 import { convertCheckpoint } from '../convert/convertCheckpoint';
 import { openFolder } from '../convert/nodeFiles';
 import { createNodeOutputFolder } from '../convert/nodeOutputFolder';
-import type { Precision } from '../convert/qwenGraph';
+import { MODEL_PRECISIONS, type ModelPrecision } from '../core/modelPrecision';
 
 export interface ConvertCommandOptions {
   from?: string;
@@ -14,12 +14,10 @@ export interface ConvertCommandOptions {
   id?: string;
 }
 
-const PRECISIONS: readonly Precision[] = ['q4', 'q4f16', 'fp16', 'fp32'];
-
-function precisions(quant: string | undefined): Precision[] {
+function precisions(quant: string | undefined): ModelPrecision[] {
   const wanted = (quant ?? 'q4').split(',').map((q) => q.trim());
-  for (const q of wanted) if (!(PRECISIONS as readonly string[]).includes(q)) throw new InputError(`--quant takes ${PRECISIONS.join(', ')} (or a list, q4,fp32); got "${q}".`);
-  return [...new Set(wanted)] as Precision[];
+  for (const q of wanted) if (!(MODEL_PRECISIONS as readonly string[]).includes(q)) throw new InputError(`--quant takes ${MODEL_PRECISIONS.join(', ')} (or a list, q4,fp32); got "${q}".`);
+  return [...new Set(wanted)] as ModelPrecision[];
 }
 
 /** `builder convert`: a Hugging Face checkpoint folder to a model folder for the browser. */

@@ -7,7 +7,7 @@ import { SyntaxParser } from '../core/syntaxParser';
 import type { CausalModel } from '../model/causalModel';
 import type { DiffusionModel } from '../model/diffusionModel';
 import { loadModel } from '../model/loadModel';
-import type { ModelPrecision } from '../model/modelFiles';
+import type { ModelPrecision } from '../core/modelPrecision';
 import { nodeModelReader } from '../model/nodeModelReader';
 import { Builder } from '../sampler/builder';
 import { nodeWasmLocator } from './wasmFiles';

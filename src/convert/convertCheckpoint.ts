@@ -1,11 +1,13 @@
 import { InputError } from '../core/inputErrors';
+import { CodeTokenizer } from '../model/codeTokenizer';
 import { MANIFEST_FILE, type ModelKindName, type ModelManifest } from '../model/manifest';
 import type { FileFolder } from './byteSource';
 import { float32ToBytes } from './dtypes';
 import { placeExternal } from './onnxGraph';
 import { HashingFolder, type OutputFolder } from './outputFolder';
 import type { QwenConfig } from './qwenConfig';
-import { buildQwenGraph, PRECISION_SUFFIX, type Precision } from './qwenGraph';
+import { modelGraphPath, type ModelPrecision } from '../core/modelPrecision';
+import { buildQwenGraph } from './qwenGraph';
 
 /** What the converter needs of a checkpoint: its shape and its tensors one at a time. */
 export interface CheckpointTensors {
@@ -22,8 +24,8 @@ export interface ConvertOptions {
   id: string;
   kind: ModelKindName;
   /** One ONNX file per precision, all in the one folder. */
-  precisions: Precision[];
-  onProgress?(precision: Precision, written: number, total: number): void;
+  precisions: ModelPrecision[];
+  onProgress?(precision: ModelPrecision, written: number, total: number): void;
 }
 
 /** How the diffusion sampler lays out a request; the instruction is the condition CFG masks out. */
@@ -31,26 +33,6 @@ export const DIFFUSION_PROMPT_TEMPLATE = '<|im_start|>user\n{instruction}<|im_en
 export const FIM_PROMPT_TEMPLATE = '<|fim_prefix|>{prefix}<|fim_suffix|>{suffix}<|fim_middle|>';
 
 const ids = (value: unknown): number[] => (Array.isArray(value) ? value : value === undefined || value === null ? [] : [value]).filter((v): v is number => Number.isInteger(v));
-
-interface TokenizerFacts {
-  size: number;
-  idOf(content: string): number | undefined;
-}
-
-function tokenizerFacts(tokenizerJson: string): TokenizerFacts {
-  let parsed: { model?: { vocab?: Record<string, number> }; added_tokens?: { id: number; content: string }[] };
-  try {
-    parsed = JSON.parse(tokenizerJson);
-  } catch {
-    throw new InputError('tokenizer.json does not parse as JSON.');
-  }
-  const vocab = parsed.model?.vocab ?? {};
-  const added = parsed.added_tokens ?? [];
-  let largest = -1;
-  for (const id of Object.values(vocab)) largest = Math.max(largest, id);
-  for (const token of added) largest = Math.max(largest, token.id);
-  return { size: largest + 1, idOf: (content) => added.find((t) => t.content === content)?.id ?? vocab[content] };
-}
 
 /**
  * A Hugging Face checkpoint to a model folder: onnx/model{suffix}.onnx with its weights streamed
@@ -63,11 +45,10 @@ export async function convertCheckpoint(options: ConvertOptions): Promise<ModelM
   const folder = new HashingFolder(output);
   try {
     const tokenizerJson = await source.readText('tokenizer.json');
-    const tokenizer = tokenizerFacts(tokenizerJson);
-    if (tokenizer.size > config.vocabSize) {
-      throw new InputError(`tokenizer.json has ${tokenizer.size} tokens but the model's vocabulary has ${config.vocabSize}: they do not belong together.`);
-    }
-    const maskTokenId = kind === 'diffusion' ? (ids(rawConfig.mask_token_id)[0] ?? tokenizer.idOf('<|mask|>')) : undefined;
+    const tokenizerConfigJson = await source.readText('tokenizer_config.json');
+    const tokenizer = new CodeTokenizer(tokenizerJson, tokenizerConfigJson);
+    tokenizer.checkFits(config.vocabSize);
+    const maskTokenId = kind === 'diffusion' ? (ids(rawConfig.mask_token_id)[0] ?? tokenizer.tokenId('<|mask|>')) : undefined;
     if (kind === 'diffusion' && maskTokenId === undefined) {
       throw new InputError('A diffusion model needs a mask token: config.json has no "mask_token_id" and tokenizer.json no <|mask|> token.');
     }
@@ -78,7 +59,8 @@ export async function convertCheckpoint(options: ConvertOptions): Promise<ModelM
 
     for (const precision of precisions) {
       const graph = buildQwenGraph({ config, kind, precision, weights: { read: (name) => checkpoint.readTensor(name) }, toFloat16: (v) => float32ToBytes('F16', v) });
-      const dataName = `model${PRECISION_SUFFIX[precision]}.onnx_data`;
+      const graphPath = modelGraphPath(precision);
+      const dataName = `${graphPath.slice('onnx/'.length)}_data`;
       const total = graph.externalTensors.reduce((sum, t) => sum + t.byteLength, 0);
       const data = await folder.create(`onnx/${dataName}`);
       let offset = 0;
@@ -91,13 +73,13 @@ export async function convertCheckpoint(options: ConvertOptions): Promise<ModelM
         options.onProgress?.(precision, offset, total);
       }
       await data.close();
-      await folder.writeFile(`onnx/model${PRECISION_SUFFIX[precision]}.onnx`, graph.encode({ '': 17, 'com.microsoft': 1 }, 'builder convert'));
+      await folder.writeFile(graphPath, graph.encode({ '': 17, 'com.microsoft': 1 }, 'builder convert'));
     }
 
     await folder.writeFile('config.json', `${JSON.stringify(rawConfig, null, 2)}\n`);
     if (generation) await folder.writeFile('generation_config.json', generation);
     await folder.writeFile('tokenizer.json', tokenizerJson);
-    await folder.writeFile('tokenizer_config.json', await source.readText('tokenizer_config.json'));
+    await folder.writeFile('tokenizer_config.json', tokenizerConfigJson);
 
     const manifest: ModelManifest = {
       id: options.id,

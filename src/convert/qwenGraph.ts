@@ -1,17 +1,8 @@
+import type { ModelPrecision } from '../core/modelPrecision';
+import type { ModelKindName } from '../model/manifest';
 import { DataType, GraphBuilder } from './onnxGraph';
 import type { QwenConfig } from './qwenConfig';
 import { quantizeQ4, Q4_BLOCK_SIZE, type Q4Matrix } from './quantizeQ4';
-
-/**
- * fp32 and fp16: plain weights (fp16 ones are cast to float32 on load). q4: every linear layer and
- * the LM head as 4-bit MatMulNBits, the embedding table in float32. q4f16: the same with the
- * embedding table in float16, which WebGPU can only read where the device has shader-f16.
- */
-export type Precision = 'fp32' | 'fp16' | 'q4' | 'q4f16';
-export type ModelKind = 'diffusion' | 'autoregressive';
-
-/** The file-name suffix of each precision, as the web's ONNX model folders name them. */
-export const PRECISION_SUFFIX: Record<Precision, string> = { fp32: '', fp16: '_fp16', q4: '_q4', q4f16: '_q4f16' };
 
 export interface WeightReader {
   /** A checkpoint tensor by its Hugging Face name, row-major, as float32. */
@@ -20,8 +11,8 @@ export interface WeightReader {
 
 export interface QwenGraphOptions {
   config: QwenConfig;
-  kind: ModelKind;
-  precision: Precision;
+  kind: ModelKindName;
+  precision: ModelPrecision;
   weights: WeightReader;
   toFloat16(values: Float32Array): Uint8Array;
 }

@@ -1,5 +1,5 @@
 import { closest, distance } from 'fastest-levenshtein';
-import type { ModelPrecision } from '../model/modelFiles';
+import { MODEL_PRECISIONS, type ModelPrecision } from './modelPrecision';
 import { InputError } from './inputErrors';
 import { SCHEDULES, type ScheduleName } from './noiseSchedule';
 import { MAX_SEED } from './rng';
@@ -71,7 +71,6 @@ export interface Preset {
 
 const REMASKING_STRATEGIES: readonly RemaskingStrategy[] = ['low-confidence', 'random', 'margin', 'entropy'];
 const BACKENDS: readonly BackendChoice[] = ['webgpu', 'wasm', 'auto'];
-const PRECISIONS: readonly ModelPrecision[] = ['fp32', 'fp16', 'q4', 'q4f16'];
 export const PRESET_NAMES: readonly PresetName[] = ['demo', 'fast', 'balanced', 'quality'];
 
 /** What the presets share; they differ in model, steps, guidance, temperature and remasking rounds. */
@@ -165,7 +164,7 @@ const modelReference: FieldRule = { kind: 'string', valid: (value) => typeof val
 const FIELDS: { readonly [K in keyof DiffusionConfig]-?: FieldRule } = {
   model: modelReference,
   fallbackModel: modelReference,
-  precision: oneOf(PRECISIONS),
+  precision: oneOf(MODEL_PRECISIONS),
   steps: integerFrom(1, 1024),
   schedule: oneOf(SCHEDULES),
   cfgScale: numberAtLeast(0),

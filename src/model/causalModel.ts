@@ -1,5 +1,5 @@
 import type { CodeTokenizer } from './codeTokenizer';
-import { ort, type Backend } from './ortSession';
+import { int64Tensor as int64, ort, type Backend } from './ortSession';
 
 /** The keys and values of the tokens seen so far, per layer, as the decoder contract names them. */
 export type KeyValueCache = Record<string, ort.Tensor>;
@@ -12,8 +12,6 @@ export interface CausalStep {
   /** Tokens the cache now holds. */
   length: number;
 }
-
-const int64 = (values: readonly number[], dims: number[]) => new ort.Tensor('int64', BigInt64Array.from(values, (v) => BigInt(v)), dims);
 
 /**
  * An autoregressive decoder with the contract of the public Qwen2.5 ONNX exports: input_ids,

@@ -35,6 +35,13 @@ export class CodeTokenizer {
     return this.tokenizer.decode([...ids], { skip_special_tokens: false, clean_up_tokenization_spaces: false });
   }
 
+  /** Refuses a tokenizer with ids past the model's embedding table: the two do not belong together. */
+  checkFits(vocabSize: number): void {
+    if (this.size > vocabSize) {
+      throw new InputError(`tokenizer.json has ${this.size} tokens but the model's vocabulary has ${vocabSize}: they do not belong together.`);
+    }
+  }
+
   /** The id of a special token such as `<|fim_prefix|>`, if the vocabulary has it as one token. */
   tokenId(token: string): number | undefined {
     const ids = this.encode(token);

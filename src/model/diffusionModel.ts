@@ -1,6 +1,6 @@
 import type { ModelManifest } from './manifest';
 import type { CodeTokenizer } from './codeTokenizer';
-import { ort, type Backend } from './ortSession';
+import { int64Tensor as int64, ort, type Backend } from './ortSession';
 
 export interface DenoiseRequest {
   /** Token rows of equal length: the conditional row, and under guidance the unconditional one. */
@@ -24,8 +24,6 @@ export interface DenoisePrediction {
   /** Numbers read back from the model for this step. */
   readbackCount: number;
 }
-
-const int64 = (values: readonly number[], dims: number[]) => new ort.Tensor('int64', BigInt64Array.from(values, (v) => BigInt(v)), dims);
 
 /** A masked diffusion model: one batched forward pass per denoising step. */
 export class DiffusionModel {

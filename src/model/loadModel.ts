@@ -1,7 +1,8 @@
 import { InputError } from '../core/inputErrors';
 import { CausalModel } from './causalModel';
 import { DiffusionModel } from './diffusionModel';
-import { readVerifiedModel, type ModelFileReader, type ModelPrecision } from './modelFiles';
+import type { ModelPrecision } from '../core/modelPrecision';
+import { readVerifiedModel, type ModelFileReader } from './modelFiles';
 import { createOrtSession, type Backend } from './ortSession';
 
 export type LoadedModel = { kind: 'diffusion'; model: DiffusionModel } | { kind: 'autoregressive'; model: CausalModel };

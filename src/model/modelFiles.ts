@@ -1,8 +1,20 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { InputError } from '../core/inputErrors';
+import { modelGraphPath, type ModelPrecision } from '../core/modelPrecision';
 import { CodeTokenizer } from './codeTokenizer';
 import { MANIFEST_FILE, parseManifest, type ModelManifest } from './manifest';
+
+/** A file the model folder does not have: for the manifest, it means the model is not installed. */
+export class MissingModelFileError extends InputError {
+  override name = 'MissingModelFileError';
+  constructor(
+    message: string,
+    readonly path: string,
+  ) {
+    super(message);
+  }
+}
 
 /** Reads whole files of a model folder: from disk in Node, from the cache or network in the browser. */
 export interface ModelFileReader {
@@ -11,9 +23,6 @@ export interface ModelFileReader {
   read(path: string): Promise<Uint8Array>;
 }
 
-export type ModelPrecision = 'fp32' | 'fp16' | 'q4' | 'q4f16';
-
-const SUFFIX: Record<ModelPrecision, string> = { fp32: '', fp16: '_fp16', q4: '_q4', q4f16: '_q4f16' };
 
 export interface VerifiedModelFiles {
   manifest: ModelManifest;
@@ -53,15 +62,13 @@ export async function readVerifiedModel(reader: ModelFileReader, precision: Mode
     }
     return bytes;
   };
-  const graphPath = `onnx/model${SUFFIX[precision]}.onnx`;
+  const graphPath = modelGraphPath(precision);
   const dataPath = `${graphPath}_data`;
   const [configBytes, tokenizerJson, tokenizerConfig, graph] = await Promise.all(
     ['config.json', 'tokenizer.json', 'tokenizer_config.json', graphPath].map(verified),
   );
   const externalData = listed.has(dataPath) ? [{ path: dataPath.slice('onnx/'.length), data: await verified(dataPath) }] : [];
   const tokenizer = new CodeTokenizer(decoder.decode(tokenizerJson), decoder.decode(tokenizerConfig));
-  if (tokenizer.size > manifest.vocabSize) {
-    throw new InputError(`tokenizer.json has ${tokenizer.size} tokens but the model's vocabulary has ${manifest.vocabSize}: they do not belong together.`);
-  }
+  tokenizer.checkFits(manifest.vocabSize);
   return { manifest, config: JSON.parse(decoder.decode(configBytes!)), tokenizer, precision, graph: graph!, externalData };
 }

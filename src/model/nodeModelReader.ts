@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { InputError } from '../core/inputErrors';
-import type { ModelFileReader } from './modelFiles';
+import { MissingModelFileError, type ModelFileReader } from './modelFiles';
 
 /** A model folder on disk. */
 export function nodeModelReader(dir: string): ModelFileReader {
@@ -11,7 +10,7 @@ export function nodeModelReader(dir: string): ModelFileReader {
       try {
         return new Uint8Array(await readFile(join(dir, path)));
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new InputError(`${join(dir, path)} is missing.`);
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new MissingModelFileError(`${join(dir, path)} is missing.`, path);
         throw error;
       }
     },

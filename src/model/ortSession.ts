@@ -19,6 +19,11 @@ export function createOrtSession(model: Uint8Array, externalData: ExternalDataFi
   });
 }
 
+/** An int64 tensor of token ids, positions or masks. */
+export function int64Tensor(values: readonly number[], dims: number[]): ort.Tensor {
+  return new ort.Tensor('int64', BigInt64Array.from(values, (v) => BigInt(v)), dims);
+}
+
 /** Points onnxruntime-web at self-hosted WASM files (the app copies them into public/wasm). */
 export function useSelfHostedWasm(prefix: string): void {
   ort.env.wasm.wasmPaths = prefix;

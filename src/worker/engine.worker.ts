@@ -6,6 +6,8 @@ import type { CausalModel } from '../model/causalModel';
 import type { DiffusionModel } from '../model/diffusionModel';
 import { httpModelReader } from '../model/httpModelReader';
 import { loadModel } from '../model/loadModel';
+import { MANIFEST_FILE } from '../model/manifest';
+import { MissingModelFileError } from '../model/modelFiles';
 import { useSelfHostedWasm, type Backend } from '../model/ortSession';
 import { Builder } from '../sampler/builder';
 import type { EngineReply, EngineRequest } from './engineProtocol';
@@ -39,7 +41,7 @@ async function models(config: DiffusionConfig, siteUrl: string, id: number): Pro
   const url = (model: string) => new URL(`models/${model}/`, siteUrl).href;
   reply({ id, type: 'progress', progress: { phase: 'loading', message: `Loading ${config.model} (${config.precision}) on ${backend}…` } });
   const diffusion = await loadModel(httpModelReader(url(config.model)), config.precision, backend).catch((error: unknown) => {
-    if (error instanceof InputError && /manifest\.json answered 404/.test(error.message)) {
+    if (error instanceof MissingModelFileError && error.path === MANIFEST_FILE) {
       throw new InputError(`The model ${config.model} is not installed: there is no models/${config.model}/manifest.json. Convert it into public/models with builder convert (see the README), or pick the demo preset.`);
     }
     throw error;

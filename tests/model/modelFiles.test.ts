@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../src/core/inputErrors';
-import { readVerifiedModel } from '../../src/model/modelFiles';
+import { MissingModelFileError, readVerifiedModel } from '../../src/model/modelFiles';
 import { nodeModelReader } from '../../src/model/nodeModelReader';
 import { parseManifest } from '../../src/model/manifest';
 import { tinyModel } from '../support/tinyModels';
@@ -55,6 +55,12 @@ describe('reading a model folder against its manifest', () => {
 
   it('names a missing file', async () => {
     await expectRefused(broken((d) => rmSync(join(d, 'tokenizer.json'))), /tokenizer\.json is missing/);
+  });
+
+  it('reports a folder without a manifest as a missing model file, so the app can say the model is not installed', async () => {
+    const error = await readVerifiedModel(nodeModelReader(mkdtempSync(join(tmpdir(), 'builder-empty-model-'))), 'q4').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MissingModelFileError);
+    expect((error as MissingModelFileError).path).toBe('manifest.json');
   });
 
   it('says which precisions a folder has when another is asked for', async () => {
