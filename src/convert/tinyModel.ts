@@ -13,10 +13,13 @@ import { writeSafetensors } from './safetensors';
 
 /** A larger synthetic checkpoint than the default, e.g. to test streaming conversion of >= 1 GB. */
 export interface TinyModelScale {
-  /** A multiple of 32: heads stay 16 wide, with half as many key/value heads as query heads. */
+  /** Without numHeads, a multiple of 32: heads stay 16 wide, with half as many key/value heads as query heads. */
   hiddenSize?: number;
   numLayers?: number;
   intermediateSize?: number;
+  /** A real model's attention shape (e.g. Qwen2.5-Coder-0.5B: 14 heads over 2 key/value heads of 64). */
+  numHeads?: number;
+  numKeyValueHeads?: number;
 }
 
 export interface TinyModelOptions {
@@ -49,18 +52,19 @@ function tokenizerFile(name: string): Promise<string> {
 
 function qwenConfig(kind: TinyModelOptions['kind'], scale: TinyModelScale, maskTokenId: number): Record<string, unknown> {
   const hiddenSize = scale.hiddenSize ?? 64;
-  if (!Number.isInteger(hiddenSize) || hiddenSize <= 0 || hiddenSize % (2 * HEAD_DIM) !== 0) {
-    throw new RangeError(`A tiny model's hidden size must be a positive multiple of ${2 * HEAD_DIM}; got ${hiddenSize}.`);
+  const numHeads = scale.numHeads ?? hiddenSize / HEAD_DIM;
+  const numKeyValueHeads = scale.numKeyValueHeads ?? numHeads / 2;
+  if (![hiddenSize, numHeads, numKeyValueHeads, hiddenSize / numHeads, numHeads / numKeyValueHeads].every((n) => Number.isInteger(n) && n > 0)) {
+    throw new RangeError(`A tiny model's heads must split its hidden size evenly, and its key/value heads its heads (with the default 16-wide heads: a multiple of 32); got hidden ${hiddenSize}, ${numHeads} heads, ${numKeyValueHeads} key/value heads.`);
   }
-  const numHeads = hiddenSize / HEAD_DIM;
   return {
     architectures: ['Qwen2ForCausalLM'],
     model_type: 'qwen2',
     hidden_size: hiddenSize,
     num_hidden_layers: scale.numLayers ?? 2,
     num_attention_heads: numHeads,
-    num_key_value_heads: numHeads / 2,
-    head_dim: HEAD_DIM,
+    num_key_value_heads: numKeyValueHeads,
+    head_dim: hiddenSize / numHeads,
     intermediate_size: scale.intermediateSize ?? 2 * hiddenSize,
     hidden_act: 'silu',
     vocab_size: QWEN_VOCAB_SIZE,
