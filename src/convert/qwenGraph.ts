@@ -35,10 +35,18 @@ const bytesOf = (values: Float32Array) => new Uint8Array(values.buffer, values.b
  * whose kernel is always causal: diffusion models attend both ways.
  *
  * Diffusion graphs take a batch of rows (the conditional row and, under guidance, the
- * unconditional one), compute logits only at `logit_positions`, combine the rows with
- * `row_weights`, divide by `temperature` and return the top-k with the log-normaliser, so a step
- * reads back O(positions x k) numbers. Autoregressive graphs follow the decoder contract of the
- * public Qwen2.5 ONNX exports, with a KV cache.
+ * unconditional one), compute logits only at `logit_positions` (indices into this pass's
+ * tokens), combine the rows with `row_weights`, divide by `temperature` and return the top-k
+ * with the log-normaliser, so a step reads back O(positions x k) numbers. They also take
+ * `past_key_values.N.key|value`, keys and values of other positions that this pass's tokens
+ * attend to (empty for a pass over the whole sequence), with `attention_mask` covering past and
+ * present keys: a padding mask, since attention is bidirectional. Their `present.N.key|value` are
+ * the keys and values of this pass's own tokens only, rotary embedding applied, so a pass over
+ * the whole sequence yields a context cache whose order does not matter, and a pass over a span
+ * never copies the cache out again.
+ *
+ * Autoregressive graphs follow the decoder contract of the public Qwen2.5 ONNX exports, with a
+ * KV cache whose `present` is past and present keys together.
  */
 export function buildQwenGraph({ config, kind, precision, weights, toFloat16 }: QwenGraphOptions): GraphBuilder {
   const g = new GraphBuilder();
@@ -92,7 +100,7 @@ export function buildQwenGraph({ config, kind, precision, weights, toFloat16 }: 
 
   // Inputs.
   const inputIds = g.input('input_ids', DataType.INT64, ['batch', 'sequence']);
-  const attentionMask = g.input('attention_mask', DataType.INT64, ['batch', kind === 'diffusion' ? 'sequence' : 'total_sequence']);
+  const attentionMask = g.input('attention_mask', DataType.INT64, ['batch', 'total_sequence']);
   const positionIds = g.input('position_ids', DataType.INT64, ['batch', 'sequence']);
 
   // Embeddings: a float16 table is looked up as it is and only the rows found are converted.
@@ -142,15 +150,13 @@ export function buildQwenGraph({ config, kind, precision, weights, toFloat16 }: 
       return g.op1('Transpose', [x], { perm: ints(toHeads) });
     };
     const query = rotary(projectHeads('q_proj', nq, config.qkNorm ? 'q_norm' : null));
-    let key = rotary(projectHeads('k_proj', nkv, config.qkNorm ? 'k_norm' : null));
-    let value = projectHeads('v_proj', nkv, null);
-    if (kind === 'autoregressive') {
-      const pastKey = g.input(`past_key_values.${layer}.key`, DataType.FLOAT, ['batch', nkv, 'past_sequence', d]);
-      const pastValue = g.input(`past_key_values.${layer}.value`, DataType.FLOAT, ['batch', nkv, 'past_sequence', d]);
-      key = g.op1('Concat', [pastKey, key], { axis: int(2) });
-      value = g.op1('Concat', [pastValue, value], { axis: int(2) });
-      presents.push(key, value);
-    }
+    const ownKey = rotary(projectHeads('k_proj', nkv, config.qkNorm ? 'k_norm' : null));
+    const ownValue = projectHeads('v_proj', nkv, null);
+    const pastKey = g.input(`past_key_values.${layer}.key`, DataType.FLOAT, ['batch', nkv, 'past_sequence', d]);
+    const pastValue = g.input(`past_key_values.${layer}.value`, DataType.FLOAT, ['batch', nkv, 'past_sequence', d]);
+    const key = g.op1('Concat', [pastKey, ownKey], { axis: int(2) });
+    const value = g.op1('Concat', [pastValue, ownValue], { axis: int(2) });
+    presents.push(...(kind === 'autoregressive' ? [key, value] : [ownKey, ownValue]));
     // Grouped-query attention by broadcasting: queries as [b, kv heads, group, s, d] against
     // keys and values as [b, kv heads, 1, t, d], so kv heads are never copied.
     const groupedQuery = g.op1('Reshape', [g.op1('Mul', [query, scale]), g.constantInts([0, nkv, group, -1, d])]);
@@ -185,12 +191,14 @@ export function buildQwenGraph({ config, kind, precision, weights, toFloat16 }: 
     return g.op1('Reshape', [logits, g.op1('Concat', [leading, g.constantInts([v])], { axis: int(0) })]);
   };
 
-  if (kind === 'autoregressive') {
-    g.output(lmHead(hidden), 'logits', DataType.FLOAT, ['batch', 'sequence', v]);
+  const outputPresents = (length: string) =>
     presents.forEach((present, i) => {
       const layer = Math.floor(i / 2);
-      g.output(present, `present.${layer}.${i % 2 === 0 ? 'key' : 'value'}`, DataType.FLOAT, ['batch', nkv, 'total_sequence', d]);
+      g.output(present, `present.${layer}.${i % 2 === 0 ? 'key' : 'value'}`, DataType.FLOAT, ['batch', nkv, length, d]);
     });
+  if (kind === 'autoregressive') {
+    g.output(lmHead(hidden), 'logits', DataType.FLOAT, ['batch', 'sequence', v]);
+    outputPresents('total_sequence');
     return g;
   }
 
@@ -205,5 +213,6 @@ export function buildQwenGraph({ config, kind, precision, weights, toFloat16 }: 
   g.output(topValues, 'top_values', DataType.FLOAT, [1, 'positions', 'k']);
   g.output(topIndices, 'top_indices', DataType.INT64, [1, 'positions', 'k']);
   g.output(g.op1('ReduceLogSumExp', [guided], { axes: ints([-1]), keepdims: int(0) }), 'log_normalizer', DataType.FLOAT, [1, 'positions']);
+  outputPresents('sequence');
   return g;
 }

@@ -102,6 +102,66 @@ describe('the diffusion export against the float64 reference', () => {
     expect(result.maxAbs).toBeLessThan(5e-4);
   });
 
+  describe('a span pass over a context cache', () => {
+    const span = [3, 4, 5, 6, 7];
+    const positions = [4, 5, 6];
+    const unconditional = () => ids.map((id, i) => (i < 3 ? fp32.manifest.maskTokenId! : id));
+
+    /** Max abs difference of the full-vocabulary logits of a span pass and a full pass on the same rows. */
+    const spanAgainstFull = async (model: DiffusionModel, rows: number[][], rowWeights: number[], cacheRows = rows) => {
+      const vocab = fixture.config.vocabSize;
+      const request = { positions, rowWeights, temperature: 0.7, topK: vocab };
+      const { prediction: refreshed, cache } = await model.predictAndCache({ ...request, rows: cacheRows }, span);
+      try {
+        const full = await model.predict({ ...request, rows });
+        const spanPass = await model.predictSpan({ ...request, rows }, cache);
+        const asLogits = (p: typeof full) => fromTopK(p.values, p.indices, positions.length, vocab);
+        return { full: asLogits(full), refreshed: asLogits(refreshed), span: asLogits(spanPass), normalizers: [full.logNormalizer, spanPass.logNormalizer] };
+      } finally {
+        cache.release();
+      }
+    };
+
+    it('fp32: equals the full pass within 1e-5 and the guided reference within 5e-4, one row and two', async () => {
+      for (const [rows, weights] of [
+        [[ids], [1]],
+        [[ids, unconditional()], [3, -2]],
+      ] as [number[][], number[]][]) {
+        const result = await spanAgainstFull(fp32, rows, weights);
+        const exact = compare(result.span, result.full);
+        console.log(`fp32 span pass, ${rows.length} row(s): max abs ${exact.maxAbs.toExponential(2)} from the full pass`);
+        expect(exact.maxAbs).toBeLessThan(1e-5);
+        expect(compare(result.refreshed, result.full).maxAbs).toBe(0);
+        const reference = referenceLogitsAt(fixture.config, lookup, rows, { attention: 'bidirectional' }, rows.map(() => positions));
+        const expected = positions.map((_, p) => reference[0]![p]!.map((c, i) => (rows.length === 1 ? c : reference[1]![p]![i]! + 3 * (c - reference[1]![p]![i]!)) / 0.7));
+        expect(compare(result.span, expected).maxAbs).toBeLessThan(5e-4);
+        positions.forEach((_, p) => expect(result.normalizers[1]![p]).toBeCloseTo(result.normalizers[0]![p]!, 5));
+      }
+    });
+
+    it('q4: equals the full pass within 1e-5', async () => {
+      const result = await spanAgainstFull(q4, [ids, unconditional()], [3, -2]);
+      const exact = compare(result.span, result.full);
+      console.log(`q4 span pass, 2 rows: max abs ${exact.maxAbs.toExponential(2)} from the full pass`);
+      expect(exact.maxAbs).toBeLessThan(1e-5);
+    });
+
+    it('differs from the full pass once the span changed after the cache was made (the approximation of a stale cache)', async () => {
+      const changed = ids.map((id, i) => (i === 4 ? ids[0]! : id));
+      const result = await spanAgainstFull(fp32, [changed], [1], [ids]);
+      const stale = compare(result.span, result.full);
+      console.log(`fp32 span pass on a stale cache: max abs ${stale.maxAbs.toExponential(2)} from the full pass`);
+      expect(stale.maxAbs).toBeGreaterThan(1e-5);
+    });
+
+    it('refuses positions outside the span and rows of another shape', async () => {
+      const { cache } = await fp32.predictAndCache({ rows: [ids], positions, rowWeights: [1], temperature: 1, topK: 4 }, span);
+      await expect(fp32.predictSpan({ rows: [ids], positions: [1], rowWeights: [1], temperature: 1, topK: 4 }, cache)).rejects.toThrow(/not in the cached span/);
+      await expect(fp32.predictSpan({ rows: [ids, ids], positions, rowWeights: [1, 0], temperature: 1, topK: 4 }, cache)).rejects.toThrow(/holds 1 row/);
+      cache.release();
+    });
+  });
+
   it('reads back positions x (2k + 1) numbers, not positions x vocabulary', async () => {
     const prediction = await q4.predict({ rows: [ids, ids], positions: [4, 5, 6], rowWeights: [2, -1], temperature: 1, topK: 8 });
     expect(prediction.readbackCount).toBe(3 * (2 * 8 + 1));
