@@ -1,9 +1,12 @@
 import { lazy, Suspense, useEffect, useMemo, useState, type DragEvent } from 'react';
+import type { DiffusionConfig } from '../core/diffusionConfig';
 import { InputError } from '../core/inputErrors';
 import { LANGUAGE_IDS, LANGUAGES, isLanguageId } from '../core/languages';
 import { maskSpans, type MaskPlan } from '../core/maskSpans';
 import type { OutlineEntry } from '../core/outline';
+import type { RefactorPlan } from '../core/refactorPlan';
 import { resolveTargets } from '../core/targets';
+import { BatchResults } from './BatchResults';
 import { useGeneration } from './generationStore';
 import { OutlinePanel } from './OutlinePanel';
 import { ResultPanel } from './ResultPanel';
@@ -12,6 +15,7 @@ import { readSourceFile } from './readSourceFile';
 import { useAppState } from './store';
 import { targetKeys } from './targetKeys';
 import { useSourceAnalysis } from './useSourceAnalysis';
+import { useWarmUp } from './warmUpStore';
 
 // Monaco is most of the download: its chunk starts loading as soon as this module runs, and the
 // page paints its frame meanwhile.
@@ -49,12 +53,19 @@ export function App() {
   const ticked = analysis.outline.filter((_, i) => checked.has(keys[i]!));
   const blockedBecause = analysis.error ?? mask.error ?? (ticked.length === 0 ? 'Tick at least one definition to regenerate.' : null);
 
-  const generate = (config: Parameters<typeof generation.generate>[2]) => {
+  const generate = (config: DiffusionConfig) => {
     if (blockedBecause) return;
     // NAME@LINE names each ticked definition exactly, even where names repeat.
     const editTargets = ticked.map((entry) => `${entry.qualifiedName}@${entry.startLine}`);
-    void generation.generate({ filePath: state.fileName, editTargets, intent: state.prompt, language: analysis.language ?? undefined }, state.text, config, state.mode);
+    void generation.generate([{ filePath: state.fileName, editTargets, intent: state.prompt, language: analysis.language ?? undefined }], state.text, config, state.mode);
   };
+  const generateBatch = (plans: RefactorPlan[], config: DiffusionConfig) => void generation.generate(plans, state.text, config, state.mode);
+
+  const warmUp = useWarmUp((s) => s.warmUp);
+  const hasPlan = mask.plan !== null;
+  useEffect(() => {
+    if (hasPlan) warmUp(state.settings);
+  }, [hasPlan, state.settings, warmUp]);
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
@@ -166,10 +177,11 @@ export function App() {
             onCursorChange={state.setCursor}
           />
           </Suspense>
+          {generation.batch.length > 0 && <BatchResults patches={generation.batch} shown={generation.patch} onShow={generation.show} />}
           {generation.patch && (
             <ResultPanel
               patch={generation.patch}
-              backend={generation.backend ?? ''}
+              runtimeLabel={generation.runtime?.label ?? ''}
               monacoLanguage={language ? LANGUAGES[language].monacoId : 'plaintext'}
               onClose={generation.dismiss}
               onApply={() => {
@@ -181,6 +193,7 @@ export function App() {
           )}
         </section>
         <RequestPanel
+          onGenerateBatch={generateBatch}
           plan={mask.plan}
           maskError={mask.error}
           mode={state.mode}

@@ -1,6 +1,9 @@
+import { useState } from 'react';
 import { ConfigError, configToQuery, createDiffusionConfig, PRESET_NAMES, type DiffusionConfig, type DiffusionConfigInput, type PresetName } from '../core/diffusionConfig';
 import { SCHEDULES } from '../core/noiseSchedule';
+import { parsePlans, type RefactorPlan } from '../core/refactorPlan';
 import { useGeneration } from './generationStore';
+import { useWarmUp } from './warmUpStore';
 
 export interface GeneratePanelProps {
   settings: DiffusionConfigInput;
@@ -8,6 +11,8 @@ export interface GeneratePanelProps {
   /** Why Generate cannot run now, if it cannot (no targets, no analysis). */
   blockedBecause: string | null;
   onGenerate(config: DiffusionConfig): void;
+  /** Runs the plans of an imported plans file against the open file, one patch each. */
+  onGenerateBatch(plans: RefactorPlan[], config: DiffusionConfig): void;
 }
 
 /** The settings as validated, or the message of each bad field. */
@@ -31,8 +36,20 @@ const NUMBER_FIELDS = [
 ] as const;
 
 /** Settings, Generate and Cancel, and the live view of the spans filling in. */
-export function GeneratePanel({ settings, onSettingsChange, blockedBecause, onGenerate }: GeneratePanelProps) {
+export function GeneratePanel({ settings, onSettingsChange, blockedBecause, onGenerate, onGenerateBatch }: GeneratePanelProps) {
   const generation = useGeneration();
+  const warmUp = useWarmUp();
+  const [plansError, setPlansError] = useState<string | null>(null);
+  const runtime = generation.runtime ?? warmUp.runtime;
+  const importPlans = async (file: File | undefined) => {
+    if (!file || !config) return;
+    try {
+      setPlansError(null);
+      onGenerateBatch(parsePlans(await file.text(), file.name), config);
+    } catch (error) {
+      setPlansError((error as Error).message);
+    }
+  };
   const { config, fields } = validatedSettings(settings);
   const running = generation.status === 'running';
   const progress = generation.progress;
@@ -95,6 +112,16 @@ export function GeneratePanel({ settings, onSettingsChange, blockedBecause, onGe
         <button type="button" disabled={!running} onClick={generation.cancel}>
           Cancel
         </button>
+        <label className={`button${running || !config ? ' disabled' : ''}`} title="Run a plans file (RefactorPlan[] JSON, as builder batch takes) against the open file, one patch per plan">
+          Import plans
+          <input
+            type="file"
+            accept=".json,application/json"
+            className="visually-hidden"
+            disabled={running || !config}
+            onChange={(e) => void importPlans(e.target.files?.[0]).then(() => (e.target.value = ''))}
+          />
+        </label>
         <button
           type="button"
           disabled={!config}
@@ -105,9 +132,25 @@ export function GeneratePanel({ settings, onSettingsChange, blockedBecause, onGe
         </button>
       </div>
       {blockedBecause && !running && <p className="muted small">{blockedBecause}</p>}
+      {plansError && (
+        <p className="notice notice-error" role="alert">
+          {plansError}
+        </p>
+      )}
+      <p className="muted small runtime" aria-label="Runtime">
+        {runtime ? `Runs on ${runtime.label}` : 'Backend chosen at the first run'}
+        {warmUp.status === 'warming' && ' · warming up the model…'}
+        {warmUp.status === 'ready' && warmUp.milliseconds !== null && ` · warmed up in ${(warmUp.milliseconds / 1000).toFixed(1)} s`}
+      </p>
+      {runtime?.notices.map((notice) => (
+        <p key={notice} className="notice notice-warning" role="status">
+          {notice}
+        </p>
+      ))}
       {running && (
         <div className="progress" aria-live="polite">
           {progress && 'message' in progress && <p className="muted small">{progress.message}</p>}
+          {!progress && warmUp.status === 'warming' && <p className="muted small">Waiting for the warm-up to finish…</p>}
           {denoising && (
             <>
               <progress aria-label="Generation progress" value={denoising.step} max={denoising.total} />

@@ -1,4 +1,5 @@
 import type { DiffusionConfig, DiffusionConfigInput } from '../core/diffusionConfig';
+import type { RefactorPlan } from '../core/refactorPlan';
 import { MASK_MODES, type MaskMode, type MaskPlan } from '../core/maskSpans';
 import { GeneratePanel } from './GeneratePanel';
 
@@ -13,12 +14,13 @@ export interface RequestPanelProps {
   onSettingsChange(settings: DiffusionConfigInput): void;
   blockedBecause: string | null;
   onGenerate(config: DiffusionConfig): void;
+  onGenerateBatch(plans: RefactorPlan[], config: DiffusionConfig): void;
 }
 
 const MODE_LABELS: Record<MaskMode, string> = { definition: 'Whole definition', body: 'Body only (keep signature)' };
 
 /** What to regenerate and how: the prompt, the mask mode, and the spans that will be masked. */
-export function RequestPanel({ plan, maskError, mode, prompt, onModeChange, onPromptChange, settings, onSettingsChange, blockedBecause, onGenerate }: RequestPanelProps) {
+export function RequestPanel({ plan, maskError, mode, prompt, onModeChange, onPromptChange, settings, onSettingsChange, blockedBecause, onGenerate, onGenerateBatch }: RequestPanelProps) {
   return (
     <aside className="panel request-panel">
       <h2>Request</h2>
@@ -52,7 +54,7 @@ export function RequestPanel({ plan, maskError, mode, prompt, onModeChange, onPr
           {note}
         </p>
       ))}
-      <GeneratePanel settings={settings} onSettingsChange={onSettingsChange} blockedBecause={blockedBecause} onGenerate={onGenerate} />
+      <GeneratePanel settings={settings} onSettingsChange={onSettingsChange} blockedBecause={blockedBecause} onGenerate={onGenerate} onGenerateBatch={onGenerateBatch} />
     </aside>
   );
 }

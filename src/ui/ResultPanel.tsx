@@ -16,7 +16,8 @@ const baseName = (path: string) => path.split('/').pop() || 'file';
 
 export interface ResultPanelProps {
   patch: GeneratedPatch;
-  backend: string;
+  /** Where it ran, in words: the WebGPU adapter, or WASM and why. */
+  runtimeLabel: string;
   monacoLanguage: string;
   onClose(): void;
   /** Takes the generated file into the editor, as one edit that undo takes back. */
@@ -24,7 +25,7 @@ export interface ResultPanelProps {
 }
 
 /** The generated file against the original, the verdict and provenance, and the downloads. */
-export function ResultPanel({ patch, backend, monacoLanguage, onClose, onApply }: ResultPanelProps) {
+export function ResultPanel({ patch, runtimeLabel, monacoLanguage, onClose, onApply }: ResultPanelProps) {
   const [sideBySide, setSideBySide] = useState(true);
   const [copied, setCopied] = useState(false);
   const name = baseName(patch.filePath);
@@ -38,7 +39,7 @@ export function ResultPanel({ patch, backend, monacoLanguage, onClose, onApply }
           {patch.sample.remaskRounds > 0 ? `, ${patch.sample.remaskRounds} remask round(s)` : ''}
         </span>
         <span>
-          {patch.sample.nfe} passes, {(patch.sample.generationTimeMs / 1000).toFixed(1)} s, {patch.model.id} {patch.model.quant} on {backend}, seed {patch.sample.seed}
+          {patch.sample.nfe} passes, {(patch.sample.generationTimeMs / 1000).toFixed(1)} s, {patch.model.id} {patch.model.quant} on {runtimeLabel || patch.model.backend}, seed {patch.sample.seed}
         </span>
         <label>
           <input type="checkbox" checked={!sideBySide} onChange={(e) => setSideBySide(!e.target.checked)} /> Inline

@@ -2,7 +2,8 @@ import { create } from 'zustand';
 import type { DiffusionConfig } from '../core/diffusionConfig';
 import type { MaskMode } from '../core/maskSpans';
 import type { GeneratedPatch, RefactorPlan } from '../core/refactorPlan';
-import { EngineClient, EngineError, type EngineProgress } from './engineClient';
+import type { Runtime } from '../core/backendChoice';
+import { engine, EngineError, type EngineProgress } from './engineClient';
 
 export interface GenerationState {
   status: 'idle' | 'running' | 'done' | 'failed' | 'cancelled';
@@ -11,14 +12,17 @@ export interface GenerationState {
   /** When the first denoising step was reported, and what it had revealed: tokens/s counts from there, not from model loading. */
   firstStep: { at: number; revealed: number } | null;
   message: string | null;
+  /** The result shown in the diff view. */
   patch: GeneratedPatch | null;
-  backend: string | null;
-  generate(plan: RefactorPlan, source: string, config: DiffusionConfig, mode: MaskMode): Promise<void>;
+  /** Every result of the last imported plans file, in the order they ran; empty after a single plan. */
+  batch: GeneratedPatch[];
+  /** Where the last generation ran, and the fallbacks it took. */
+  runtime: Runtime | null;
+  generate(plans: RefactorPlan[], source: string, config: DiffusionConfig, mode: MaskMode): Promise<void>;
+  show(patch: GeneratedPatch): void;
   dismiss(): void;
   cancel(): void;
 }
-
-let engine: EngineClient | undefined;
 
 /** One generation at a time, run by the engine worker; the page only shows what it reports. */
 export const useGeneration = create<GenerationState>()((setState, getState) => ({
@@ -28,22 +32,22 @@ export const useGeneration = create<GenerationState>()((setState, getState) => (
   firstStep: null,
   message: null,
   patch: null,
-  backend: null,
-  async generate(plan, source, config, mode) {
+  batch: [],
+  runtime: null,
+  async generate(plans, source, config, mode) {
     if (getState().status === 'running') {
       setState({ message: 'A generation is already running; cancel it first.' });
       return;
     }
-    engine ??= new EngineClient();
-    const { id, result } = engine.generate(plan, source, config, mode, (progress) => {
+    const { id, result } = engine().generate(plans, source, config, mode, (progress) => {
       if (getState().requestId !== id) return;
       const firstStep = getState().firstStep ?? ('step' in progress ? { at: performance.now(), revealed: progress.revealed } : null);
       setState({ progress, firstStep });
     });
     setState({ status: 'running', requestId: id, progress: null, firstStep: null, message: null });
     try {
-      const { patch, backend } = await result;
-      setState({ status: 'done', patch, backend, message: null });
+      const { patches, runtime } = await result;
+      setState({ status: 'done', patch: patches.find((p) => p.sample.path !== 'error') ?? patches[0] ?? null, batch: patches.length > 1 ? patches : [], runtime, message: null });
     } catch (error) {
       const cancelled = error instanceof EngineError && error.kind === 'cancelled';
       setState({ status: cancelled ? 'cancelled' : 'failed', message: cancelled ? 'Cancelled.' : (error as Error).message });
@@ -51,11 +55,14 @@ export const useGeneration = create<GenerationState>()((setState, getState) => (
       if (getState().requestId === id) setState({ requestId: null, progress: null });
     }
   },
+  show(patch) {
+    setState({ patch });
+  },
   dismiss() {
     setState({ patch: null, status: 'idle', message: null });
   },
   cancel() {
     const { requestId } = getState();
-    if (requestId !== null) engine?.cancel(requestId);
+    if (requestId !== null) engine().cancel(requestId);
   },
 }));

@@ -1,46 +1,66 @@
 /// <reference lib="webworker" />
+import { chooseRuntime, type GpuCapabilities, type Runtime } from '../core/backendChoice';
 import { InputError } from '../core/inputErrors';
+import type { GeneratedPatch, RefactorPlan } from '../core/refactorPlan';
 import { SyntaxParser } from '../core/syntaxParser';
-import type { DiffusionConfig } from '../core/diffusionConfig';
 import type { CausalModel } from '../model/causalModel';
 import type { DiffusionModel } from '../model/diffusionModel';
 import { httpModelReader } from '../model/httpModelReader';
 import { loadModel } from '../model/loadModel';
 import { MANIFEST_FILE } from '../model/manifest';
 import { MissingModelFileError } from '../model/modelFiles';
-import { useSelfHostedWasm, type Backend } from '../model/ortSession';
-import { Builder } from '../sampler/builder';
-import type { EngineReply, EngineRequest } from './engineProtocol';
+import { useSelfHostedWasm } from '../model/ortSession';
+import { Builder, type GenerationProgress } from '../sampler/builder';
+import type { EngineErrorKind, EngineReply, EngineRequest } from './engineProtocol';
+import { gpuDeviceLost, probeGpu } from './gpuProbe';
 
 declare const self: DedicatedWorkerGlobalScope;
 const reply = (message: EngineReply) => self.postMessage(message);
 
+type ModelRequest = Exclude<EngineRequest, { type: 'cancel' }>;
+
 interface Loaded {
   key: string;
+  runtime: Runtime;
   diffusion: DiffusionModel;
   fallback?: CausalModel;
 }
 
-let parser: Promise<SyntaxParser> | undefined;
-let loaded: Loaded | undefined;
-const running = new Map<number, AbortController>();
-
-function backendFor(config: DiffusionConfig): Backend {
-  if (config.backend !== 'auto') return config.backend;
-  return 'gpu' in navigator ? 'webgpu' : 'wasm';
+/** The GPU failed under a run: the page replaces this worker and runs the request again on WASM. */
+class GpuFault extends Error {
+  override name = 'GpuFault';
 }
 
-/** The models of the settings, loaded once and kept while the settings name the same ones. */
-async function models(config: DiffusionConfig, siteUrl: string, id: number): Promise<Loaded> {
-  const backend = backendFor(config);
-  const key = JSON.stringify([config.model, config.fallback && config.fallbackModel, config.precision, backend]);
-  if (loaded?.key === key) return loaded;
+let parser: Promise<SyntaxParser> | undefined;
+let gpu: Promise<GpuCapabilities> | undefined;
+let loaded: Loaded | undefined;
+/** Rejects once the GPU device is lost; a lost device stays lost for the life of this worker. */
+let failOnGpuFault: (fault: GpuFault) => void = () => undefined;
+const gpuFault = new Promise<never>((_, reject) => (failOnGpuFault = reject));
+gpuFault.catch(() => undefined);
+let watchingDevice = false;
+const running = new Map<number, AbortController>();
+
+/** One model job at a time: the sessions are not re-entrant, and a warm-up must not race a Generate. */
+let queue: Promise<unknown> = Promise.resolve();
+function exclusive<T>(job: () => Promise<T>): Promise<T> {
+  const run = queue.then(job, job);
+  queue = run.catch(() => undefined);
+  return run;
+}
+
+/** The models of the settings on the runtime chosen for them, loaded once and kept while the settings name the same ones. */
+async function models(request: ModelRequest): Promise<Loaded> {
+  const { config, siteUrl, id } = request;
+  const runtime = chooseRuntime({ ...config, gpuFault: request.type === 'generate' ? request.gpuFault : undefined }, await (gpu ??= probeGpu()));
+  const key = JSON.stringify([config.model, config.fallback && config.fallbackModel, runtime.precision, runtime.backend]);
+  if (loaded?.key === key) return { ...loaded, runtime };
   await loaded?.diffusion.release();
   await loaded?.fallback?.release();
   loaded = undefined;
   const url = (model: string) => new URL(`models/${model}/`, siteUrl).href;
-  reply({ id, type: 'progress', progress: { phase: 'loading', message: `Loading ${config.model} (${config.precision}) on ${backend}…` } });
-  const diffusion = await loadModel(httpModelReader(url(config.model)), config.precision, backend).catch((error: unknown) => {
+  reply({ id, type: 'progress', progress: { phase: 'loading', message: `Loading ${config.model} (${runtime.precision}) on ${runtime.label}…` } });
+  const diffusion = await loadModel(httpModelReader(url(config.model)), runtime.precision, runtime.backend).catch((error: unknown) => {
     if (error instanceof MissingModelFileError && error.path === MANIFEST_FILE) {
       throw new InputError(`The model ${config.model} is not installed: there is no models/${config.model}/manifest.json. Convert it into public/models with builder convert (see the README), or pick the demo preset.`);
     }
@@ -50,36 +70,78 @@ async function models(config: DiffusionConfig, siteUrl: string, id: number): Pro
   let fallback: CausalModel | undefined;
   if (config.fallback && config.fallbackModel) {
     reply({ id, type: 'progress', progress: { phase: 'loading', message: `Loading the fallback ${config.fallbackModel}…` } });
-    const model = await loadModel(httpModelReader(url(config.fallbackModel)), config.precision, backend);
+    const model = await loadModel(httpModelReader(url(config.fallbackModel)), runtime.precision, runtime.backend);
     if (model.kind !== 'autoregressive') throw new InputError(`${config.fallbackModel} is not an autoregressive model.`);
     fallback = model.model;
   }
-  loaded = { key, diffusion: diffusion.model, fallback };
+  if (runtime.backend === 'webgpu' && !watchingDevice) {
+    watchingDevice = true;
+    void gpuDeviceLost().then((reason) => failOnGpuFault(new GpuFault(reason)));
+  }
+  loaded = { key, runtime, diffusion: diffusion.model, fallback };
   return loaded;
 }
 
-async function generate(request: Extract<EngineRequest, { type: 'generate' }>): Promise<void> {
+async function builderFor(request: ModelRequest, loadedModels: Loaded, readSource: (path: string) => Promise<string>): Promise<Builder> {
+  parser ??= SyntaxParser.create((file) => new URL(`wasm/${file}`, request.siteUrl).href);
+  const { diffusion, fallback, runtime } = loadedModels;
+  return new Builder({
+    parser: await parser,
+    models: { diffusion, quant: runtime.precision, fallback },
+    config: request.type === 'prepare' ? { ...request.config, steps: WARM_UP.steps, maxRemaskRounds: 0, fallback: false } : request.config,
+    readSource,
+    mode: request.type === 'generate' ? request.mode : 'body',
+  });
+}
+
+/** A short generation on a tiny file: it compiles the shaders of both the full and the cached passes. */
+const WARM_UP = { fileName: 'warm_up.py', source: 'def warm_up(n):\n    return n + 1\n', target: 'warm_up', steps: 2 };
+
+/** Whether the file named in a plan is the one open in the editor: the app works on that file alone. */
+const isOpenFile = (path: string, openFile: string) => path === openFile || path.endsWith(`/${openFile}`);
+
+async function run(request: ModelRequest, signal: AbortSignal): Promise<EngineReply> {
+  useSelfHostedWasm(new URL('wasm/', request.siteUrl).href);
+  const loadedModels = await models(request);
+  const { runtime } = loadedModels;
+  if (request.type === 'prepare') {
+    const started = performance.now();
+    const builder = await builderFor(request, loadedModels, async () => WARM_UP.source);
+    await builder.generatePatch({ filePath: WARM_UP.fileName, editTargets: [WARM_UP.target], intent: 'add one' }, { signal });
+    return { id: request.id, type: 'ready', runtime, warmUpMs: performance.now() - started };
+  }
+  const openFile = request.plans[0]?.filePath ?? '';
+  const builder = await builderFor(request, loadedModels, async (path) => {
+    if (!isOpenFile(path, openFile)) throw new InputError(`${path} is not the file open in the editor (${openFile}); the app changes one file at a time; builder batch changes several.`);
+    return request.source;
+  });
+  const onProgress = (progress: GenerationProgress) => reply({ id: request.id, type: 'progress', progress });
+  const patches: GeneratedPatch[] =
+    request.plans.length === 1 ? [await builder.generatePatch(request.plans[0]!, { signal, onProgress })] : await builder.generateBatch(request.plans, { signal, onProgress });
+  // A batch turns a cancel into error patches, one per plan left; the page wants to hear "cancelled".
+  if (signal.aborted) throw signal.reason;
+  if (request.type === 'generate' && request.gpuFault) for (const patch of patches) patch.notes.push(...runtime.notices);
+  return { id: request.id, type: 'result', patches, runtime };
+}
+
+function errorKind(error: unknown, signal: AbortSignal): EngineErrorKind {
+  if (error instanceof GpuFault) return 'gpu';
+  if (signal.aborted) return 'cancelled';
+  if (error instanceof InputError) return 'input';
+  // onnxruntime-web reports GPU memory exhaustion and lost devices only in its messages.
+  if (loaded?.runtime.backend === 'webgpu' && /out of memory|device (is |was )?lost|GPUDevice/i.test(String((error as Error)?.message))) return 'gpu';
+  return 'internal';
+}
+
+async function handle(request: ModelRequest): Promise<void> {
   const controller = new AbortController();
   running.set(request.id, controller);
   try {
-    useSelfHostedWasm(new URL('wasm/', request.siteUrl).href);
-    parser ??= SyntaxParser.create((file) => new URL(`wasm/${file}`, request.siteUrl).href);
-    const { diffusion, fallback } = await models(request.config, request.siteUrl, request.id);
-    const builder = new Builder({
-      parser: await parser,
-      models: { diffusion, quant: request.config.precision, fallback },
-      config: request.config,
-      readSource: async () => request.source,
-      mode: request.mode,
-    });
-    const patch = await builder.generatePatch(request.plan, {
-      signal: controller.signal,
-      onProgress: (progress) => reply({ id: request.id, type: 'progress', progress }),
-    });
-    reply({ id: request.id, type: 'result', patch, backend: diffusion.backend });
+    const work = exclusive(() => run(request, controller.signal));
+    // A lost device can leave session.run pending for ever: the fault ends the request regardless.
+    reply(await Promise.race([work, gpuFault]));
   } catch (error) {
-    const kind = controller.signal.aborted ? 'cancelled' : error instanceof InputError ? 'input' : 'internal';
-    reply({ id: request.id, type: 'error', kind, message: error instanceof Error ? error.message : String(error) });
+    reply({ id: request.id, type: 'error', kind: errorKind(error, controller.signal), message: error instanceof Error ? error.message : String(error) });
   } finally {
     running.delete(request.id);
   }
@@ -87,5 +149,5 @@ async function generate(request: Extract<EngineRequest, { type: 'generate' }>): 
 
 self.onmessage = ({ data }: MessageEvent<EngineRequest>) => {
   if (data.type === 'cancel') running.get(data.target)?.abort();
-  else void generate(data);
+  else void handle(data);
 };

@@ -1,31 +1,45 @@
+import type { Runtime } from '../core/backendChoice';
 import type { DiffusionConfig } from '../core/diffusionConfig';
 import type { MaskMode } from '../core/maskSpans';
 import type { GeneratedPatch, RefactorPlan } from '../core/refactorPlan';
 import type { GenerationProgress } from '../sampler/builder';
 
+/** What every request that loads models carries. */
+interface ModelRequest {
+  id: number;
+  config: DiffusionConfig;
+  /** Where the site serves models/ and wasm/, since a worker's own URL is in assets/. */
+  siteUrl: string;
+}
+
 /**
  * The one message protocol between the page and the engine worker, which owns the tokenizer, the
- * ONNX sessions and the Builder. Requests carry an id; the worker answers each with `result` or
- * `error` under the same id, and streams `progress` for it meanwhile.
+ * ONNX sessions and the Builder. Requests carry an id; the worker answers each with `result`,
+ * `ready` or `error` under the same id, and streams `progress` for it meanwhile.
  */
 export type EngineRequest =
-  | {
-      id: number;
+  | (ModelRequest & {
       type: 'generate';
-      plan: RefactorPlan;
+      /** One plan, one patch; several plans (an imported plans file) run as a batch in priority order. */
+      plans: RefactorPlan[];
       /** The editor's text: the worker never reads files. */
       source: string;
-      config: DiffusionConfig;
       mode: MaskMode;
-      /** Where the site serves models/ and wasm/, since a worker's own URL is in assets/. */
-      siteUrl: string;
-    }
+      /** Set when this is the retry after the GPU failed: the run goes to WASM and says why. */
+      gpuFault?: string;
+    })
+  /** Loads the models and runs one short generation, so shaders compile before the user's first Generate. */
+  | (ModelRequest & { type: 'prepare' })
   | { id: number; type: 'cancel'; target: number };
 
-/** Error kinds the page reacts to differently: bad input is the user's to fix, a cancel is not an error. */
-export type EngineErrorKind = 'input' | 'cancelled' | 'model' | 'internal';
+/**
+ * Error kinds the page reacts to differently: bad input is the user's to fix, a cancel is not an
+ * error, a GPU fault gets a fresh worker and one retry on WASM.
+ */
+export type EngineErrorKind = 'input' | 'cancelled' | 'gpu' | 'internal';
 
 export type EngineReply =
   | { id: number; type: 'progress'; progress: GenerationProgress | { phase: 'loading'; message: string } }
-  | { id: number; type: 'result'; patch: GeneratedPatch; backend: string }
+  | { id: number; type: 'result'; patches: GeneratedPatch[]; runtime: Runtime }
+  | { id: number; type: 'ready'; runtime: Runtime; warmUpMs: number }
   | { id: number; type: 'error'; kind: EngineErrorKind; message: string };

@@ -2,19 +2,11 @@
 import { httpModelReader } from '../model/httpModelReader';
 import { loadModel, type LoadedModel } from '../model/loadModel';
 import { useSelfHostedWasm, type Backend } from '../model/ortSession';
+import { probeGpu } from './gpuProbe';
 import type { BackendResult, ModelCheckReply, ModelCheckRequest } from './modelCheckProtocol';
 
 declare const self: DedicatedWorkerGlobalScope;
 const reply = (message: ModelCheckReply) => self.postMessage(message);
-
-async function adapterDescription(): Promise<string> {
-  const gpu = (navigator as Navigator & { gpu?: { requestAdapter(): Promise<{ info?: { vendor?: string; architecture?: string; description?: string } } | null> } }).gpu;
-  if (!gpu) return 'WebGPU is not available in this browser';
-  const adapter = await gpu.requestAdapter();
-  if (!adapter) return 'no WebGPU adapter';
-  const info = adapter.info ?? {};
-  return [info.vendor, info.architecture, info.description].filter(Boolean).join(' ') || 'WebGPU adapter';
-}
 
 const TOP = 5;
 
@@ -38,7 +30,8 @@ async function predictOnce(loaded: LoadedModel, text: string): Promise<{ indices
 }
 
 async function runOn(backend: Backend, request: ModelCheckRequest): Promise<BackendResult> {
-  const detail = backend === 'webgpu' ? await adapterDescription() : 'WebAssembly';
+  const gpu = backend === 'webgpu' ? await probeGpu() : null;
+  const detail = gpu ? (gpu.adapter ?? gpu.unavailableBecause ?? 'no WebGPU') : 'WebAssembly';
   const started = performance.now();
   let loaded: LoadedModel | undefined;
   try {

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { chooseRuntime, type GpuCapabilities } from '../../src/core/backendChoice';
+
+const swiftShader: GpuCapabilities = { adapter: 'google swiftshader', shaderF16: false };
+const f16Gpu: GpuCapabilities = { adapter: 'nvidia ampere', shaderF16: true };
+const noGpu: GpuCapabilities = { adapter: null, unavailableBecause: 'This browser has no WebGPU', shaderF16: false };
+
+describe('chooseRuntime', () => {
+  it('runs on WebGPU when asked for auto and an adapter is there, naming the adapter', () => {
+    expect(chooseRuntime({ backend: 'auto', precision: 'q4' }, f16Gpu)).toEqual({ backend: 'webgpu', precision: 'q4', label: 'WebGPU: nvidia ampere', notices: [] });
+  });
+
+  it('falls back to WASM with a notice when there is no adapter, whether WebGPU was asked for or auto', () => {
+    for (const backend of ['auto', 'webgpu'] as const) {
+      const runtime = chooseRuntime({ backend, precision: 'q4' }, noGpu);
+      expect(runtime.backend).toBe('wasm');
+      expect(runtime.label).toBe('WASM: This browser has no WebGPU');
+      expect(runtime.notices).toEqual(['This browser has no WebGPU, so the model runs on WASM (CPU), which is slower.']);
+    }
+  });
+
+  it('takes q4 instead of q4f16 on a GPU without shader-f16, and says so', () => {
+    const runtime = chooseRuntime({ backend: 'webgpu', precision: 'q4f16' }, swiftShader);
+    expect(runtime).toMatchObject({ backend: 'webgpu', precision: 'q4' });
+    expect(runtime.notices[0]).toContain('no shader-f16');
+    expect(chooseRuntime({ backend: 'webgpu', precision: 'q4f16' }, f16Gpu).precision).toBe('q4f16');
+  });
+
+  it('keeps WASM without notices when the settings ask for it', () => {
+    expect(chooseRuntime({ backend: 'wasm', precision: 'q4f16' }, f16Gpu)).toEqual({ backend: 'wasm', precision: 'q4f16', label: 'WASM: chosen in the settings', notices: [] });
+  });
+
+  it('runs on WASM after a GPU fault even where the GPU is there, and says why', () => {
+    const runtime = chooseRuntime({ backend: 'webgpu', precision: 'q4', gpuFault: 'device lost: destroyed' }, f16Gpu);
+    expect(runtime.backend).toBe('wasm');
+    expect(runtime.notices).toEqual(['The GPU failed (device lost: destroyed), so this generation ran again on WASM (CPU).']);
+  });
+});
