@@ -5,10 +5,10 @@ import type { GeneratedPatch, RefactorPlan } from '../core/refactorPlan';
 import { SyntaxParser } from '../core/syntaxParser';
 import type { CausalModel } from '../model/causalModel';
 import type { DiffusionModel } from '../model/diffusionModel';
-import { httpModelReader } from '../model/httpModelReader';
 import { loadModel } from '../model/loadModel';
 import { MANIFEST_FILE } from '../model/manifest';
 import { MissingModelFileError } from '../model/modelFiles';
+import { openModelReader } from '../model/modelSource';
 import { useSelfHostedWasm } from '../model/ortSession';
 import { Builder, type GenerationProgress } from '../sampler/builder';
 import type { EngineErrorKind, EngineReply, EngineRequest } from './engineProtocol';
@@ -58,9 +58,8 @@ async function models(request: ModelRequest): Promise<Loaded> {
   await loaded?.diffusion.release();
   await loaded?.fallback?.release();
   loaded = undefined;
-  const url = (model: string) => new URL(`models/${model}/`, siteUrl).href;
   reply({ id, type: 'progress', progress: { phase: 'loading', message: `Loading ${config.model} (${runtime.precision}) on ${runtime.label}…` } });
-  const diffusion = await loadModel(httpModelReader(url(config.model)), runtime.precision, runtime.backend).catch((error: unknown) => {
+  const diffusion = await loadModel(await openModelReader(config.model, siteUrl, runtime.precision), runtime.precision, runtime.backend).catch((error: unknown) => {
     if (error instanceof MissingModelFileError && error.path === MANIFEST_FILE) {
       throw new InputError(`The model ${config.model} is not installed: there is no models/${config.model}/manifest.json. Convert it into public/models with builder convert (see the README), or pick the demo preset.`);
     }
@@ -70,7 +69,7 @@ async function models(request: ModelRequest): Promise<Loaded> {
   let fallback: CausalModel | undefined;
   if (config.fallback && config.fallbackModel) {
     reply({ id, type: 'progress', progress: { phase: 'loading', message: `Loading the fallback ${config.fallbackModel}…` } });
-    const model = await loadModel(httpModelReader(url(config.fallbackModel)), runtime.precision, runtime.backend);
+    const model = await loadModel(await openModelReader(config.fallbackModel, siteUrl, runtime.precision), runtime.precision, runtime.backend);
     if (model.kind !== 'autoregressive') throw new InputError(`${config.fallbackModel} is not an autoregressive model.`);
     fallback = model.model;
   }
