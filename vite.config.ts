@@ -1,10 +1,25 @@
 import react from '@vitejs/plugin-react';
-import { defaultClientConditions, defineConfig } from 'vite';
+import { defaultClientConditions, defineConfig, type Plugin } from 'vite';
+import { contentSecurityPolicy } from './src/core/contentSecurityPolicy.ts';
+
+/**
+ * The built pages carry the Content-Security-Policy in a meta tag, so it holds on any static host.
+ * A meta policy does not reach workers (they take theirs from their own response), so the preview
+ * server, which the e2e tests use, also sends it as a header; a host serving dist/ should too.
+ * The dev server gets neither: React's fast refresh injects an inline script.
+ */
+function contentSecurityPolicyTag(): Plugin {
+  return {
+    name: 'builder-content-security-policy',
+    apply: 'build',
+    transformIndexHtml: () => [{ tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: contentSecurityPolicy() }, injectTo: 'head-prepend' }],
+  };
+}
 
 export default defineConfig({
   // Relative asset paths: the built site works from any folder of any static host.
   base: './',
-  plugins: [react()],
+  plugins: [react(), contentSecurityPolicyTag()],
   // onnxruntime-web loads its WASM runtime from public/wasm (see scripts/copy-wasm.mjs) instead
   // of bundling a second copy.
   resolve: { conditions: ['onnxruntime-web-use-extern-wasm', ...defaultClientConditions] },
@@ -19,5 +34,5 @@ export default defineConfig({
     },
   },
   server: { port: 5173 },
-  preview: { port: 4173 },
+  preview: { port: 4173, headers: { 'Content-Security-Policy': contentSecurityPolicy() } },
 });

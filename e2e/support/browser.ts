@@ -20,6 +20,8 @@ export function launchChromium(): Promise<Browser> {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      // Chromium's autofill asks Google about form fields as they are filled in.
+      '--disable-features=AutofillServerCommunication',
       '--disable-quic',
       '--no-first-run',
     ],

@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { contentSecurityPolicy, modelHosts } from '../../src/core/contentSecurityPolicy';
+import { MODEL_REGISTRY, type RegistryModel } from '../../src/core/modelRegistry';
+
+const model = (folderUrl: string | null): RegistryModel => ({ ...MODEL_REGISTRY[0]!, folderUrl });
+
+describe('modelHosts', () => {
+  it('adds nothing for models the site serves or that have no download', () => {
+    expect(modelHosts([model('models/tiny-diffusion/'), model(null)])).toEqual([]);
+  });
+
+  it('brings the Hugging Face storage and CDN domains its downloads redirect to', () => {
+    expect(modelHosts([model('https://huggingface.co/org/repo/resolve/main/')])).toEqual(['https://huggingface.co', 'https://*.huggingface.co', 'https://*.hf.co']);
+  });
+
+  it('allows another host by its origin only', () => {
+    expect(modelHosts([model('https://models.example.org:8443/a/'), model('https://models.example.org:8443/b/')])).toEqual(['https://models.example.org:8443']);
+  });
+
+  it('is what the registry needs today', () => {
+    const absolute = MODEL_REGISTRY.filter((m) => m.folderUrl !== null && URL.canParse(m.folderUrl));
+    expect(modelHosts().length > 0).toBe(absolute.length > 0);
+  });
+});
+
+describe('contentSecurityPolicy', () => {
+  it('allows WASM compilation but no script eval, no inline script, workers from the site only', () => {
+    const directives = new Map(contentSecurityPolicy(['https://models.example.org']).split('; ').map((d) => [d.split(' ')[0], d] as const));
+    expect(directives.get('script-src')).toBe("script-src 'self' 'wasm-unsafe-eval'");
+    expect(directives.get('worker-src')).toBe("worker-src 'self'");
+    expect(directives.get('connect-src')).toBe("connect-src 'self' https://models.example.org");
+    expect(directives.get('default-src')).toBe("default-src 'self'");
+    expect(directives.get('object-src')).toBe("object-src 'none'");
+  });
+});
