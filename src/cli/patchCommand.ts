@@ -17,6 +17,8 @@ export interface SamplingFlags {
   seed?: string;
   strength?: string;
   quant?: string;
+  'cache-interval'?: string;
+  'parallel-threshold'?: string;
   'no-fallback'?: boolean;
 }
 
@@ -31,10 +33,22 @@ export const SAMPLING_OPTIONS = {
   seed: { type: 'string' },
   strength: { type: 'string' },
   quant: { type: 'string' },
+  'cache-interval': { type: 'string' },
+  'parallel-threshold': { type: 'string' },
   'no-fallback': { type: 'boolean' },
 } as const;
 
-const FLAG_TO_SETTING: Record<string, string> = { steps: 'steps', schedule: 'schedule', cfg: 'cfgScale', temperature: 'temperature', seed: 'seed', strength: 'strength', quant: 'precision' };
+const FLAG_TO_SETTING: Record<string, string> = {
+  steps: 'steps',
+  schedule: 'schedule',
+  cfg: 'cfgScale',
+  temperature: 'temperature',
+  seed: 'seed',
+  strength: 'strength',
+  quant: 'precision',
+  'cache-interval': 'cacheInterval',
+  'parallel-threshold': 'parallelThreshold',
+};
 
 /** The Builder for the flags: settings validated field by field, models loaded from their folders. */
 export async function builderFromFlags(flags: SamplingFlags) {

@@ -9,12 +9,18 @@ Commands:
   builder patch --file FILE --target NAME[,NAME...] --prompt TEXT --model DIR
                 [--fallback-model DIR] [--preset demo|fast|balanced|quality] [--steps N]
                 [--schedule linear|cosine|sqrt] [--cfg S] [--temperature T] [--seed N]
-                [--strength X] [--out FILE.patch] [--json FILE.json]
+                [--strength X] [--cache-interval N] [--parallel-threshold X]
+                [--out FILE.patch] [--json FILE.json]
   builder batch --plans PLANS.json --model DIR [--out-dir DIR]
   builder bench [--json FILE]
 
 patch and batch also take --quant q4|q4f16|fp16|fp32 (default q4) and --no-fallback. Without --model,
 the preset's model is looked up in public/models.
+
+--cache-interval N: every Nth denoising step runs over the whole file and caches its keys and
+values; the steps between run over the targets only (default 8; 0 runs every step over the whole
+file). --parallel-threshold X: also reveal, in the same step, every masked token the model gives
+at least probability X (0 < X <= 1; default 0, off).
 
 Targets are names (parse), qualified names (Parser.parse or Parser::parse), or NAME@LINE to pick
 one of several definitions with the same name. \`mask --at LINE:COLUMN\` targets the innermost

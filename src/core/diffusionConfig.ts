@@ -42,6 +42,14 @@ export interface DiffusionConfig {
   /** A span of n original tokens gets ceil(maskLengthFactor * n) + maskLengthExtra masks. */
   maskLengthFactor: number;
   maskLengthExtra: number;
+  /**
+   * Context caching: 0 runs every step over the whole sequence; N runs every Nth step over it,
+   * caching the keys and values of everything outside the spans, and the steps between over the
+   * spans only (an approximation: the cache does not see the tokens revealed since).
+   */
+  cacheInterval: number;
+  /** Parallel decoding: 0 is off; otherwise every masked token at least this likely is revealed in the same step too. */
+  parallelThreshold: number;
 }
 
 /** Settings as they come in (flags, a file, a URL, saved settings): a preset and overrides. */
@@ -87,6 +95,11 @@ const COMMON = {
   backend: 'auto',
   maskLengthFactor: 1.25,
   maskLengthExtra: 8,
+  // A full pass every 8 steps: a 128-token span in a 2,000-token file then costs about a fifth of
+  // the uncached run (8 x 2,128 rows against 2,128 + 7 x 128), while the cache never lags more
+  // than 7 steps behind the span, well within the per-block refresh Fast-dLLM's dual cache uses.
+  cacheInterval: 8,
+  parallelThreshold: 0,
 } as const satisfies Partial<DiffusionConfig>;
 
 const QWEN_CODER_FALLBACK = 'qwen2.5-coder-0.5b-instruct';
@@ -179,6 +192,8 @@ const FIELDS: { readonly [K in keyof DiffusionConfig]-?: FieldRule } = {
   backend: oneOf(BACKENDS),
   maskLengthFactor: numberAtLeast(1),
   maskLengthExtra: integerFrom(0, Infinity),
+  cacheInterval: integerFrom(0, 1024),
+  parallelThreshold: { kind: 'number', valid: (value) => isNumber(value) && value >= 0 && value <= 1, requirement: 'must be 0 (off) or a number in (0, 1]' },
 };
 
 const FIELD_NAMES = Object.keys(FIELDS) as (keyof DiffusionConfig)[];

@@ -34,6 +34,15 @@ export interface PatchSample {
   strength: number;
   /** Forward passes of the models, every row of a batched pass counted once. */
   nfe: number;
+  /** Context caching and parallel decoding as configured (DiffusionConfig). */
+  cacheInterval: number;
+  parallelThreshold: number;
+  /** Diffusion passes over the whole sequence that refreshed the context cache. */
+  cacheRefreshes: number;
+  /** Masked tokens revealed per diffusion forward pass (0 when none ran). */
+  tokensPerPass: number;
+  /** Mean bytes of predictions read back per diffusion forward pass. */
+  readbackBytesPerPass: number;
   generationTimeMs: number;
   path: GenerationPath;
   remaskRounds: number;

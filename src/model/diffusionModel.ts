@@ -27,6 +27,8 @@ export interface DenoisePrediction {
   logNormalizer: Float32Array;
   /** Numbers read back from the model for this step. */
   readbackCount: number;
+  /** Bytes of those numbers, as the graph returns them. */
+  readbackBytes: number;
 }
 
 /**
@@ -39,6 +41,8 @@ export interface ContextCache {
   readonly batch: number;
   /** The sequence length the cache was made for. */
   readonly length: number;
+  /** Size of the cached keys and values (they come back to JS memory unless the backend keeps them on the device). */
+  readonly bytes: number;
   /** Frees the cached tensors (GPU buffers where the backend keeps them there). */
   release(): void;
 }
@@ -109,11 +113,17 @@ export class DiffusionModel {
       attention_mask: int64Rows(batch, length + span.length, (_, i) => (i >= length || indexInSpan[i] === -1 ? 1 : 0)),
       position_ids: int64Rows(batch, span.length, (_, i) => span[i]!),
     };
-    this.pastNames.forEach((name, i) => (fixed[name] = outputs[this.presentNames[i]!]!));
+    let bytes = 0;
+    this.pastNames.forEach((name, i) => {
+      const present = outputs[this.presentNames[i]!]!;
+      fixed[name] = present;
+      bytes += present.size * Float32Array.BYTES_PER_ELEMENT;
+    });
     const cache: SpanFeeds = {
       span: [...span],
       batch,
       length,
+      bytes,
       indexInSpan,
       fixed,
       release: () => this.pastNames.forEach((name) => fixed[name]!.dispose()),
@@ -188,8 +198,16 @@ export class DiffusionModel {
 
   private head(outputs: ort.InferenceSession.ReturnType, k: number): DenoisePrediction {
     const values = outputs.top_values!.data as Float32Array;
-    const indices = Int32Array.from(outputs.top_indices!.data as BigInt64Array, Number);
+    const rawIndices = outputs.top_indices!.data as BigInt64Array;
+    const indices = Int32Array.from(rawIndices, Number);
     const logNormalizer = outputs.log_normalizer!.data as Float32Array;
-    return { k, values, indices, logNormalizer, readbackCount: values.length + indices.length + logNormalizer.length };
+    return {
+      k,
+      values,
+      indices,
+      logNormalizer,
+      readbackCount: values.length + indices.length + logNormalizer.length,
+      readbackBytes: values.byteLength + rawIndices.byteLength + logNormalizer.byteLength,
+    };
   }
 }

@@ -70,6 +70,7 @@ export class Builder {
     const rng = createRng(config.seed);
     const instruction = instructionOf(plan);
     let forwardPasses = 0;
+    const diffusionStats = { passes: 0, revealed: 0, cacheRefreshes: 0, readbackBytes: 0 };
     let remaskRounds = 0;
     let path: 'diffusion' | 'fallback' = 'diffusion';
     let generated: string;
@@ -109,6 +110,10 @@ export class Builder {
           onStep: generate.onProgress && ((step) => generate.onProgress!({ ...step, phase, spans: decodeBlocks(sequence, tokenizer, stopIds, maskTokenId) })),
         });
         forwardPasses += stats.forwardPasses;
+        diffusionStats.passes += stats.forwardPasses;
+        diffusionStats.revealed += stats.revealed;
+        diffusionStats.cacheRefreshes += stats.cacheRefreshes;
+        diffusionStats.readbackBytes += stats.readbackBytes.reduce((a, b) => a + b, 0);
       };
       await run('diffusion', config.steps);
       ({ text: generated, ranges: newRanges } = spliceSpans(original, spans, decodeBlocks(sequence, tokenizer, stopIds, maskTokenId)));
@@ -177,6 +182,11 @@ export class Builder {
         seed: config.seed,
         strength: config.strength,
         nfe: forwardPasses,
+        cacheInterval: config.cacheInterval,
+        parallelThreshold: config.parallelThreshold,
+        cacheRefreshes: diffusionStats.cacheRefreshes,
+        tokensPerPass: diffusionStats.passes > 0 ? diffusionStats.revealed / diffusionStats.passes : 0,
+        readbackBytesPerPass: diffusionStats.passes > 0 ? Math.round(diffusionStats.readbackBytes / diffusionStats.passes) : 0,
         generationTimeMs: Math.round(performance.now() - started),
         path,
         remaskRounds,
@@ -215,7 +225,23 @@ export function errorPatch(plan: RefactorPlan, config: DiffusionConfig, models: 
     generatedCode: '',
     unifiedDiff: '',
     maskedSpans: [],
-    sample: { numSteps: config.steps, schedule: config.schedule, cfgScale: config.cfgScale, temperature: config.temperature, seed: config.seed, strength: config.strength, nfe: 0, generationTimeMs: 0, path: 'error', remaskRounds: 0 },
+    sample: {
+      numSteps: config.steps,
+      schedule: config.schedule,
+      cfgScale: config.cfgScale,
+      temperature: config.temperature,
+      seed: config.seed,
+      strength: config.strength,
+      nfe: 0,
+      cacheInterval: config.cacheInterval,
+      parallelThreshold: config.parallelThreshold,
+      cacheRefreshes: 0,
+      tokensPerPass: 0,
+      readbackBytesPerPass: 0,
+      generationTimeMs: 0,
+      path: 'error',
+      remaskRounds: 0,
+    },
     plan,
     isValidSyntax: false,
     validationErrors: [error instanceof Error ? error.message : String(error)],

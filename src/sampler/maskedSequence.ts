@@ -97,6 +97,20 @@ export function unconditionalRow(sequence: MaskedSequence, maskTokenId: number):
   return sequence.tokens.map((id, i) => (i >= sequence.condition.start && i < sequence.condition.end ? maskTokenId : id));
 }
 
+/**
+ * The positions a span pass recomputes: every block's, masked or revealed, and with a logits
+ * shift the position before each block too, whose logits predict the block's first token.
+ */
+export function spanPositions(sequence: MaskedSequence, logitsShift: 0 | 1): number[] {
+  const positions: number[] = [];
+  for (const block of sequence.blocks) {
+    // Blocks are in order; one may start right after another, so the shifted position is not taken twice.
+    const first = Math.max(block.start - logitsShift, (positions.at(-1) ?? -1) + 1);
+    for (let p = first; p < block.start + block.length; p++) positions.push(p);
+  }
+  return positions;
+}
+
 /** A block's tokens without the end-of-text and padding the model wrote after the code. */
 export function blockTokens(sequence: MaskedSequence, block: SpanBlock, stopIds: ReadonlySet<number>): number[] {
   const ids = sequence.tokens.slice(block.start, block.start + block.length);

@@ -13,6 +13,8 @@ export interface TokenChoice {
   token: number;
   /** Higher is revealed first. */
   score: number;
+  /** The chosen token's probability: parallel decoding reveals every token at or above a threshold. */
+  probability: number;
 }
 
 /**
@@ -52,5 +54,5 @@ export function chooseToken(values: ArrayLike<number>, indices: ArrayLike<number
       score = rng.nextFloat();
       break;
   }
-  return { token: indices[chosen]!, score };
+  return { token: indices[chosen]!, score, probability: p };
 }

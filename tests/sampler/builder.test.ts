@@ -7,7 +7,7 @@ import { createDiffusionConfig, type DiffusionConfig } from '../../src/core/diff
 import type { GeneratedPatch, RefactorPlan } from '../../src/core/refactorPlan';
 import type { SyntaxParser } from '../../src/core/syntaxParser';
 import type { CausalModel } from '../../src/model/causalModel';
-import type { DenoiseRequest, DiffusionModel } from '../../src/model/diffusionModel';
+import type { ContextCache, DenoisePrediction, DenoiseRequest, DiffusionModel } from '../../src/model/diffusionModel';
 import { loadModel } from '../../src/model/loadModel';
 import { nodeModelReader } from '../../src/model/nodeModelReader';
 import { Builder, type BuilderModels } from '../../src/sampler/builder';
@@ -47,16 +47,30 @@ function builderWith(config: Partial<DiffusionConfig>, models: Partial<BuilderMo
   });
 }
 
-/** A diffusion model whose calls are recorded. */
-function recording(model: DiffusionModel, calls: DenoiseRequest[], readbacks: { numbers: number; positions: number; k: number }[]): DiffusionModel {
+/** The model with every forward pass (whole sequence, cache refresh, span) asked with `change(request)`. */
+function intercepting(model: DiffusionModel, change: (request: DenoiseRequest) => DenoiseRequest, seen?: (request: DenoiseRequest, prediction: DenoisePrediction) => void): DiffusionModel {
+  const observe = (request: DenoiseRequest, prediction: DenoisePrediction) => (seen?.(request, prediction), prediction);
   return Object.assign(Object.create(model) as DiffusionModel, {
-    predict: async (request: DenoiseRequest) => {
-      calls.push(request);
-      const prediction = await model.predict(request);
-      readbacks.push({ numbers: prediction.readbackCount, positions: request.positions.length, k: prediction.k });
-      return prediction;
+    predict: async (request: DenoiseRequest) => observe(request, await model.predict(change(request))),
+    predictAndCache: async (request: DenoiseRequest, span: readonly number[]) => {
+      const refreshed = await model.predictAndCache(change(request), span);
+      observe(request, refreshed.prediction);
+      return refreshed;
     },
+    predictSpan: async (request: DenoiseRequest, cache: ContextCache) => observe(request, await model.predictSpan(change(request), cache)),
   });
+}
+
+/** A diffusion model whose calls are recorded, rows as they were at the call (the sampler changes them in place). */
+function recording(model: DiffusionModel, calls: DenoiseRequest[], readbacks: { numbers: number; positions: number; k: number }[]): DiffusionModel {
+  return intercepting(
+    model,
+    (request) => request,
+    (request, prediction) => {
+      calls.push({ ...request, rows: request.rows.map((row) => [...row]) });
+      readbacks.push({ numbers: prediction.readbackCount, positions: request.positions.length, k: prediction.k });
+    },
+  );
 }
 
 function gitApplies(patch: GeneratedPatch): void {
@@ -94,8 +108,10 @@ describe('the diffusion sampler on the tiny model', () => {
     const calls: DenoiseRequest[] = [];
     const single = await builderWith({ seed: 9, cfgScale: 1 }, { diffusion: recording(diffusion, calls, []) }).generatePatch(plan());
     expect(calls.every((c) => c.rows.length === 1)).toBe(true);
-    const twoRows = Object.assign(Object.create(diffusion) as DiffusionModel, {
-      predict: (request: DenoiseRequest) => diffusion.predict({ ...request, rows: [request.rows[0]!, request.rows[0]!.map(() => diffusion.manifest.maskTokenId!)], rowWeights: [1, 0] }),
+    let allMasks: number[] | undefined;
+    const twoRows = intercepting(diffusion, (request) => {
+      allMasks ??= request.rows[0]!.map(() => diffusion.manifest.maskTokenId!);
+      return { ...request, rows: [request.rows[0]!, allMasks], rowWeights: [1, 0] };
     });
     const weighted = await builderWith({ seed: 9, cfgScale: 1 }, { diffusion: twoRows }).generatePatch(plan());
     expect(weighted.generatedCode).toBe(single.generatedCode);
@@ -157,7 +173,9 @@ describe('the diffusion sampler on the tiny model', () => {
     const patch = await builderWith({ seed: 11, maxRemaskRounds: 1, fallback: true }).generatePatch(plan());
     expect(patch.sample.path).toBe('fallback');
     expect(patch.model.id).toContain('fallback');
-    const failing = Object.assign(Object.create(diffusion) as DiffusionModel, { predict: async () => Promise.reject(new Error('device lost')) });
+    const failing = intercepting(diffusion, () => {
+      throw new Error('device lost');
+    });
     const rescued = await builderWith({ seed: 11, fallback: true }, { diffusion: failing }).generatePatch(plan());
     expect(rescued.sample.path).toBe('fallback');
     expect(rescued.notes.join(' ')).toContain('device lost');
