@@ -150,7 +150,7 @@ export function GeneratePanel({ settings, onSettingsChange, blockedBecause, onGe
       {running && (
         <div className="progress" aria-live="polite">
           {progress && 'message' in progress && <p className="muted small">{progress.message}</p>}
-          {!progress && warmUp.status === 'warming' && <p className="muted small">Waiting for the warm-up to finish…</p>}
+          {!progress && <p className="muted small">Starting the engine…</p>}
           {denoising && (
             <>
               <progress aria-label="Generation progress" value={denoising.step} max={denoising.total} />

@@ -104,12 +104,14 @@ export class EngineClient {
   }
 
   /** Loads the models of these settings and warms them up, ahead of the first Generate. */
-  prepare(config: DiffusionConfig, onProgress: (progress: EngineProgress) => void = () => undefined): Promise<EngineReady> {
-    const request: EngineRequest = { id: this.nextId++, type: 'prepare', config, siteUrl: siteUrl() };
-    return this.send(request, onProgress).then((reply) => {
+  prepare(config: DiffusionConfig): { id: number; ready: Promise<EngineReady> } {
+    const id = this.nextId++;
+    const request: EngineRequest = { id, type: 'prepare', config, siteUrl: siteUrl() };
+    const ready = this.send(request, () => undefined).then((reply) => {
       if (reply.type !== 'ready') throw new EngineError('internal', `The engine answered a warm-up with "${reply.type}".`);
       return { runtime: reply.runtime, warmUpMs: reply.warmUpMs };
     });
+    return { id, ready };
   }
 
   cancel(id: number): void {

@@ -4,6 +4,7 @@ import type { MaskMode } from '../core/maskSpans';
 import type { GeneratedPatch, RefactorPlan } from '../core/refactorPlan';
 import type { Runtime } from '../core/backendChoice';
 import { engine, EngineError, type EngineProgress } from './engineClient';
+import { useWarmUp } from './warmUpStore';
 
 export interface GenerationState {
   status: 'idle' | 'running' | 'done' | 'failed' | 'cancelled';
@@ -39,6 +40,8 @@ export const useGeneration = create<GenerationState>()((setState, getState) => (
       setState({ message: 'A generation is already running; cancel it first.' });
       return;
     }
+    // The user's own run matters more than a warm-up for it.
+    useWarmUp.getState().stop();
     const { id, result } = engine().generate(plans, source, config, mode, (progress) => {
       if (getState().requestId !== id) return;
       const firstStep = getState().firstStep ?? ('step' in progress ? { at: performance.now(), revealed: progress.revealed } : null);

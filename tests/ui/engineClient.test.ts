@@ -95,8 +95,9 @@ describe('EngineClient', () => {
 
   it('warms up with a prepare request and cancels by the generation id', async () => {
     const { client, workers } = clientWithWorkers();
-    const ready = client.prepare(config);
+    const { id: prepareId, ready } = client.prepare(config);
     const prepare = workers[0]!.received[0]!;
+    expect(prepare.id).toBe(prepareId);
     expect(prepare).toMatchObject({ type: 'prepare', config });
     workers[0]!.answer({ id: prepare.id, type: 'ready', runtime: webgpu, warmUpMs: 12 });
     await expect(ready).resolves.toEqual({ runtime: webgpu, warmUpMs: 12 });
@@ -107,7 +108,7 @@ describe('EngineClient', () => {
 
   it('rejects a reply of the wrong type instead of hanging', async () => {
     const { client, workers } = clientWithWorkers();
-    const ready = client.prepare(config);
+    const { ready } = client.prepare(config);
     workers[0]!.answer({ id: workers[0]!.received[0]!.id, type: 'result', patches: [], runtime: webgpu });
     await expect(ready).rejects.toThrow('answered a warm-up with "result"');
   });
