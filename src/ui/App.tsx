@@ -8,6 +8,7 @@ import type { RefactorPlan } from '../core/refactorPlan';
 import { resolveTargets } from '../core/targets';
 import { BatchResults } from './BatchResults';
 import { useGeneration } from './generationStore';
+import { ModelManager } from './ModelManager';
 import { OutlinePanel } from './OutlinePanel';
 import { ResultPanel } from './ResultPanel';
 import { RequestPanel } from './RequestPanel';
@@ -164,6 +165,7 @@ export function App() {
             </button>
           </div>
           <OutlinePanel outline={analysis.outline} keys={keys} checked={checked} atCursor={atCursor} onCheck={state.setChecked} onReveal={reveal} />
+          <ModelManager />
         </aside>
         <section className="editor-pane" aria-label="Editor">
           <Suspense fallback={<p className="loading">Loading the editor…</p>}>

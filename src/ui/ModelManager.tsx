@@ -1,0 +1,179 @@
+import { useEffect, useRef, useState } from 'react';
+import { createDiffusionConfig } from '../core/diffusionConfig';
+import { formatBytes, formatDuration, type DownloadProgress } from '../core/downloadProgress';
+import type { ModelPrecision } from '../core/modelPrecision';
+import { MODEL_REGISTRY, type RegistryModel } from '../core/modelRegistry';
+import type { CachedModel } from '../model/modelCache';
+import { directoryPicker, filesOfDirectory, filesOfDrop, filesOfInput } from './modelFolderFiles';
+import { FOLDER_IMPORT, useModels } from './modelStore';
+import { useAppState } from './store';
+
+/** The precision downloads fetch: the one the settings generate with. */
+function settingsPrecision(settings: Parameters<typeof createDiffusionConfig>[0]): ModelPrecision {
+  try {
+    return createDiffusionConfig(settings).precision;
+  } catch {
+    return 'q4';
+  }
+}
+
+function ProgressLine({ label, progress }: { label: string; progress: DownloadProgress | null }) {
+  if (!progress) return <p className="small muted">Reading the manifest…</p>;
+  const speed = progress.bytesPerSecond ? `, ${formatBytes(progress.bytesPerSecond)}/s` : '';
+  const eta = progress.etaSeconds !== null && progress.etaSeconds > 0 ? `, ${formatDuration(progress.etaSeconds)} left` : '';
+  return (
+    <>
+      <progress aria-label={label} value={progress.doneBytes} max={progress.totalBytes} />
+      <p className="small muted model-progress">
+        {formatBytes(progress.doneBytes)} of {formatBytes(progress.totalBytes)}
+        {speed}
+        {eta}; {progress.phase === 'verifying' ? 'verifying' : 'fetching'} {progress.file}
+      </p>
+    </>
+  );
+}
+
+function cacheStatus(cached: CachedModel | undefined, model: RegistryModel | undefined): string {
+  if (cached && !cached.partial) return `Cached and verified: ${cached.completePrecisions.join(', ')}, ${formatBytes(cached.storedBytes)}`;
+  if (cached) return `Partly downloaded (${formatBytes(cached.storedBytes)} stored); Download resumes it`;
+  if (model?.approximateBytes) return `Not downloaded; about ${formatBytes(model.approximateBytes)} at q4 (approximate)`;
+  return 'Not downloaded';
+}
+
+/**
+ * The model manager: the registry's models and the cache, download with one total progress bar,
+ * delete, storage use, and "Load model folder" (picker, folder input, or a folder dropped here).
+ */
+export function ModelManager() {
+  const models = useModels();
+  const precision = settingsPrecision(useAppState((state) => state.settings));
+  const folderInput = useRef<HTMLInputElement>(null);
+  const section = useRef<HTMLElement>(null);
+  const [dropping, setDropping] = useState(false);
+
+  useEffect(() => {
+    void useModels.getState().refresh();
+    // The app takes any dropped file as source code in its capture phase; a folder dropped on this
+    // panel must reach it first, so it is caught on the window, before React sees the event.
+    const onDrop = (event: DragEvent) => {
+      if (!event.dataTransfer || !section.current?.contains(event.target as Node)) return;
+      event.preventDefault();
+      event.stopPropagation();
+      setDropping(false);
+      const files = filesOfDrop(event.dataTransfer);
+      const store = useModels.getState();
+      if (!files) return store.folderProblem('Drop one model folder here: the folder that holds manifest.json.');
+      void files.then(store.importFolder, (error: Error) => store.folderProblem(`The dropped folder cannot be read: ${error.message}`));
+    };
+    addEventListener('drop', onDrop, { capture: true });
+    return () => removeEventListener('drop', onDrop, { capture: true });
+  }, []);
+
+  const loadFolder = async () => {
+    const picker = directoryPicker();
+    if (!picker) return folderInput.current?.click();
+    let dir: FileSystemDirectoryHandle;
+    try {
+      dir = await picker();
+    } catch (error) {
+      if ((error as Error).name !== 'AbortError') models.folderProblem(`The folder cannot be opened: ${(error as Error).message}`);
+      return;
+    }
+    await models.importFolder(await filesOfDirectory(dir));
+  };
+
+  const extra = models.cached.filter((cached) => !MODEL_REGISTRY.some((m) => m.id === cached.id));
+  const rows: { id: string; model?: RegistryModel }[] = [...MODEL_REGISTRY.map((model) => ({ id: model.id, model })), ...extra.map(({ id }) => ({ id }))];
+  const { storage } = models;
+  const importing = models.installs[FOLDER_IMPORT];
+  const folderNotice = models.notices[FOLDER_IMPORT];
+
+  return (
+    <section
+      ref={section}
+      className={`model-manager${dropping ? ' dropping' : ''}`}
+      aria-label="Models"
+      onDragOver={(e) => {
+        if (!e.dataTransfer.types.includes('Files')) return;
+        e.preventDefault();
+        setDropping(true);
+      }}
+      onDragLeave={() => setDropping(false)}
+    >
+      <div className="panel-title">
+        <h2>Models</h2>
+        <button type="button" onClick={() => void loadFolder()} disabled={!!importing} title="A converted model folder (with manifest.json) from your disk; or drop the folder here">
+          Load model folder
+        </button>
+        <input
+          ref={folderInput}
+          type="file"
+          className="visually-hidden"
+          aria-label="Model folder"
+          tabIndex={-1}
+          {...{ webkitdirectory: '' }}
+          onChange={(e) => {
+            const files = e.target.files;
+            if (files?.length) void models.importFolder(filesOfInput(files)).then(() => (e.target.value = ''));
+          }}
+        />
+      </div>
+      {storage && (
+        <p className="small muted" aria-label="Storage use">
+          {storage.usage !== null && storage.quota !== null ? `Storage: ${formatBytes(storage.usage)} used of ${formatBytes(storage.quota)} this site may use` : 'Storage use unknown'}
+          {storage.persisted ? ' (persistent)' : storage.persisted === false ? ' (the browser may evict it under pressure)' : ''}
+        </p>
+      )}
+      {importing && <ProgressLine label="Loading model folder" progress={importing.progress} />}
+      {folderNotice && (
+        <p className={`notice notice-${folderNotice.kind}`} role={folderNotice.kind === 'error' ? 'alert' : 'status'}>
+          {folderNotice.message}
+        </p>
+      )}
+      <ul className="model-list">
+        {rows.map(({ id, model }) => {
+          const cached = models.cached.find((c) => c.id === id);
+          const install = models.installs[id];
+          const notice = models.notices[id];
+          const ready = cached?.completePrecisions.includes(precision);
+          return (
+            <li key={id} className="model-row" aria-label={id}>
+              <div className="model-head">
+                <strong title={model?.note}>{model?.label ?? id}</strong>
+                <span className="muted small">{model?.kind ?? cached?.manifest?.kind}</span>
+              </div>
+              {install ? (
+                <ProgressLine label={`Downloading ${id}`} progress={install.progress} />
+              ) : (
+                <p className="small model-status">{cacheStatus(cached, model)}</p>
+              )}
+              {!install && !cached && model && !model.folderUrl && <p className="small muted">{model.note}</p>}
+              <div className="buttons">
+                {model?.folderUrl && !install && !ready && (
+                  <button type="button" aria-label={`Download ${id}`} onClick={() => void models.download(model, precision)}>
+                    {cached ? 'Resume' : 'Download'} {precision}
+                  </button>
+                )}
+                {install && (
+                  <button type="button" aria-label={`Stop downloading ${id}`} onClick={() => models.stop(id)}>
+                    Stop
+                  </button>
+                )}
+                {cached && !install && (
+                  <button type="button" aria-label={`Delete ${id}`} onClick={() => void models.remove(id)}>
+                    Delete
+                  </button>
+                )}
+              </div>
+              {notice && (
+                <p className={`notice notice-${notice.kind}`} role={notice.kind === 'error' ? 'alert' : 'status'}>
+                  {notice.message}
+                </p>
+              )}
+            </li>
+          );
+        })}
+      </ul>
+    </section>
+  );
+}

@@ -1,0 +1,134 @@
+import { create } from 'zustand';
+import type { DownloadProgress } from '../core/downloadProgress';
+import { formatBytes } from '../core/downloadProgress';
+import type { ModelPrecision } from '../core/modelPrecision';
+import type { RegistryModel } from '../core/modelRegistry';
+import type { CachedModel } from '../model/modelCache';
+import type { StorageFigures } from '../worker/modelDownloadProtocol';
+import { ModelDownloadClient, ModelDownloadError } from './modelDownloadClient';
+
+export interface ModelNotice {
+  kind: 'error' | 'info';
+  message: string;
+}
+
+/** The key of a folder import in `installs` and `notices`, which has no model id until its manifest is read. */
+export const FOLDER_IMPORT = 'folder';
+
+export interface ModelState {
+  cached: CachedModel[];
+  storage: (StorageFigures & { persisted: boolean | null }) | null;
+  /** Running downloads and imports by model id (or FOLDER_IMPORT). */
+  installs: Record<string, { requestId: number; progress: DownloadProgress | null }>;
+  notices: Record<string, ModelNotice>;
+  refresh(): Promise<void>;
+  download(model: RegistryModel, precision: ModelPrecision): Promise<void>;
+  importFolder(files: Map<string, Blob>): Promise<void>;
+  stop(key: string): void;
+  /** A folder that could not be read or dropped: said where the import's messages go. */
+  folderProblem(message: string): void;
+  remove(modelId: string): Promise<void>;
+}
+
+let client: ModelDownloadClient | undefined;
+const worker = () => (client ??= new ModelDownloadClient());
+
+/** Asked once, when the user first stores a model: a persisted origin's models are not evicted under storage pressure. */
+let askedToPersist = false;
+async function persistStorage(): Promise<void> {
+  if (askedToPersist || !navigator.storage?.persist) return;
+  askedToPersist = true;
+  await navigator.storage.persist().catch(() => false);
+}
+
+/** The model cache as the download worker reports it, and the downloads running now. */
+export const useModels = create<ModelState>()((setState, getState) => {
+  const setNotice = (key: string, notice: ModelNotice | null) =>
+    setState(({ notices }) => {
+      const next = { ...notices };
+      if (notice) next[key] = notice;
+      else delete next[key];
+      return { notices: next };
+    });
+  const showList = async ({ models, storage }: { models: CachedModel[]; storage: StorageFigures }) => {
+    const persisted = navigator.storage?.persisted ? await navigator.storage.persisted().catch(() => null) : null;
+    setState({ cached: models, storage: { ...storage, persisted } });
+  };
+  const run = async (key: string, start: () => { id: number; model: Promise<CachedModel> }) => {
+    setNotice(key, null);
+    void persistStorage();
+    const { id, model } = start();
+    setState(({ installs }) => ({ installs: { ...installs, [key]: { requestId: id, progress: null } } }));
+    try {
+      const installed = await model;
+      const size = formatBytes(installed.storedBytes);
+      setNotice(key === FOLDER_IMPORT ? installed.id : key, { kind: 'info', message: `${installed.id} is cached and verified (${installed.completePrecisions.join(', ')}, ${size}).` });
+    } catch (error) {
+      const cancelled = error instanceof ModelDownloadError && error.kind === 'cancelled';
+      setNotice(key, { kind: cancelled ? 'info' : 'error', message: (error as Error).message });
+    } finally {
+      setState(({ installs }) => {
+        const next = { ...installs };
+        delete next[key];
+        return { installs: next };
+      });
+      await getState().refresh();
+    }
+  };
+  const onProgress = (key: string) => (progress: DownloadProgress) =>
+    setState(({ installs }) => (installs[key] ? { installs: { ...installs, [key]: { ...installs[key], progress } } } : {}));
+
+  return {
+    cached: [],
+    storage: null,
+    installs: {},
+    notices: {},
+    async refresh() {
+      try {
+        await showList(await worker().list());
+      } catch (error) {
+        setNotice(FOLDER_IMPORT, { kind: 'error', message: `The model cache cannot be read: ${(error as Error).message}` });
+      }
+    },
+    async download(model, precision) {
+      if (!model.folderUrl || getState().installs[model.id]) return;
+      const folderUrl = new URL(model.folderUrl, new URL('.', location.href)).href;
+      await run(model.id, () => worker().install({ type: 'download', modelId: model.id, folderUrl, precision }, onProgress(model.id)));
+    },
+    async importFolder(files) {
+      if (getState().installs[FOLDER_IMPORT]) return;
+      await run(FOLDER_IMPORT, () => worker().install({ type: 'import', files: [...files].map(([path, file]) => ({ path, file })) }, onProgress(FOLDER_IMPORT)));
+    },
+    stop(key) {
+      const install = getState().installs[key];
+      if (install) worker().cancel(install.requestId);
+    },
+    folderProblem(message) {
+      setNotice(FOLDER_IMPORT, { kind: 'error', message });
+    },
+    async remove(modelId) {
+      setNotice(modelId, null);
+      try {
+        await showList(await worker().remove(modelId));
+        setNotice(modelId, { kind: 'info', message: `${modelId} was deleted from the cache.` });
+      } catch (error) {
+        setNotice(modelId, { kind: 'error', message: `Could not delete ${modelId}: ${(error as Error).message}` });
+      }
+    },
+  };
+});
+
+/**
+ * Why Generate cannot use these models now, or null: a model still downloading is refused here,
+ * before the engine would find it half-stored.
+ */
+export function modelsBusyReason(state: Pick<ModelState, 'installs'>, modelIds: readonly (string | undefined)[]): string | null {
+  for (const id of modelIds) {
+    const install = id && state.installs[id];
+    if (!install) continue;
+    const progress = install.progress;
+    const share = progress && progress.totalBytes > 0 ? ` (${Math.floor((100 * progress.doneBytes) / progress.totalBytes)}%)` : '';
+    return `${id} is still downloading${share}: wait for it to finish, or stop it in the model manager.`;
+  }
+  return null;
+}

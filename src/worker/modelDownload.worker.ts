@@ -1,0 +1,72 @@
+/// <reference lib="webworker" />
+import { InputError } from '../core/inputErrors';
+import { listCachedModels } from '../model/modelCache';
+import { downloadModel } from '../model/modelDownload';
+import { importModelFolder } from '../model/modelFolderImport';
+import { StorageQuotaError, type InstallOptions } from '../model/modelInstall';
+import { opfsModelStore } from '../model/opfsModelStore';
+import type { ModelDownloadReply, ModelDownloadRequest } from './modelDownloadProtocol';
+
+declare const self: DedicatedWorkerGlobalScope;
+const reply = (message: ModelDownloadReply) => self.postMessage(message);
+
+/** Running installs by request id, and which model each writes: one install per model at a time. */
+const running = new Map<number, { modelId: string | null; controller: AbortController; done: Promise<unknown> }>();
+
+const estimate = async () => {
+  const { usage, quota } = await navigator.storage.estimate();
+  return { usage, quota };
+};
+
+async function models(id: number): Promise<void> {
+  const figures = await estimate();
+  reply({ id, type: 'models', models: await listCachedModels(opfsModelStore), storage: { usage: figures.usage ?? null, quota: figures.quota ?? null } });
+}
+
+async function install(request: Extract<ModelDownloadRequest, { type: 'download' | 'import' }>): Promise<void> {
+  const modelId = request.type === 'download' ? request.modelId : null;
+  if (modelId && [...running.values()].some((r) => r.modelId === modelId)) {
+    reply({ id: request.id, type: 'error', kind: 'input', message: `${modelId} is already downloading.` });
+    return;
+  }
+  const controller = new AbortController();
+  const options: InstallOptions = {
+    store: opfsModelStore,
+    signal: controller.signal,
+    estimate,
+    onProgress: (progress) => reply({ id: request.id, type: 'progress', progress }),
+  };
+  const done =
+    request.type === 'download'
+      ? downloadModel({ ...options, id: request.modelId, folderUrl: request.folderUrl, precision: request.precision })
+      : importModelFolder(new Map(request.files.map((f) => [f.path, f.file])), options);
+  running.set(request.id, { modelId, controller, done: done.catch(() => undefined) });
+  try {
+    reply({ id: request.id, type: 'installed', model: await done });
+  } catch (error) {
+    const kind = controller.signal.aborted ? 'cancelled' : error instanceof StorageQuotaError ? 'quota' : error instanceof InputError ? 'input' : 'internal';
+    reply({ id: request.id, type: 'error', kind, message: kind === 'cancelled' ? 'Stopped; what was downloaded is kept and Download resumes it.' : (error as Error).message });
+  } finally {
+    running.delete(request.id);
+  }
+}
+
+async function remove(id: number, modelId: string): Promise<void> {
+  // A download of the model stops first, so it cannot write into the folder being removed.
+  for (const run of running.values()) {
+    if (run.modelId === modelId) {
+      run.controller.abort();
+      await run.done;
+    }
+  }
+  await opfsModelStore.remove(modelId);
+  await models(id);
+}
+
+self.onmessage = ({ data }: MessageEvent<ModelDownloadRequest>) => {
+  const failed = (error: unknown) => reply({ id: data.id, type: 'error', kind: 'internal', message: (error as Error).message ?? String(error) });
+  if (data.type === 'cancel') running.get(data.target)?.controller.abort();
+  else if (data.type === 'list') models(data.id).catch(failed);
+  else if (data.type === 'delete') remove(data.id, data.modelId).catch(failed);
+  else void install(data);
+};
