@@ -97,7 +97,7 @@ describe('the model manager', () => {
     await page.route('**/models/tiny-diffusion/config.json', async (route) => {
       const real = await route.fetch();
       const body = Buffer.from(await real.body());
-      body[10] ^= 0x20; // Same length, one bit flipped.
+      body.writeUInt8(body.readUInt8(10) ^ 0x20, 10); // Same length, one bit flipped.
       await route.fulfill({ response: real, body });
     });
     await page.getByRole('button', { name: 'Download tiny-diffusion' }).click();
