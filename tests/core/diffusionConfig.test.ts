@@ -92,6 +92,8 @@ describe('createDiffusionConfig', () => {
     ['backend', ['cpu', 'WEBGPU'], ['webgpu', 'wasm', 'auto']],
     ['maskLengthFactor', [0.99, 0, Number.POSITIVE_INFINITY], [1, 2.5]],
     ['maskLengthExtra', [-1, 0.5], [0, 100]],
+    ['cacheInterval', [-1, 1.5, 1025, '8'], [0, 1, 8, 1024]],
+    ['parallelThreshold', [-0.1, 1.01, Number.NaN], [0, 0.9, 1]],
   ];
 
   for (const [setting, refused, taken] of RULES) {

@@ -7,10 +7,11 @@ import { createDiffusionConfig, type DiffusionConfig } from '../../src/core/diff
 import type { GeneratedPatch, RefactorPlan } from '../../src/core/refactorPlan';
 import type { SyntaxParser } from '../../src/core/syntaxParser';
 import type { CausalModel } from '../../src/model/causalModel';
-import type { ContextCache, DenoisePrediction, DenoiseRequest, DiffusionModel } from '../../src/model/diffusionModel';
+import type { DenoiseRequest, DiffusionModel } from '../../src/model/diffusionModel';
 import { loadModel } from '../../src/model/loadModel';
 import { nodeModelReader } from '../../src/model/nodeModelReader';
 import { Builder, type BuilderModels } from '../../src/sampler/builder';
+import { intercepting } from '../support/interceptModel';
 import { testParser } from '../support/parser';
 import { tinyModel } from '../support/tinyModels';
 
@@ -44,20 +45,6 @@ function builderWith(config: Partial<DiffusionConfig>, models: Partial<BuilderMo
       if (path !== 'shapes.py') throw new Error(`no such file: ${path}`);
       return SOURCE;
     },
-  });
-}
-
-/** The model with every forward pass (whole sequence, cache refresh, span) asked with `change(request)`. */
-function intercepting(model: DiffusionModel, change: (request: DenoiseRequest) => DenoiseRequest, seen?: (request: DenoiseRequest, prediction: DenoisePrediction) => void): DiffusionModel {
-  const observe = (request: DenoiseRequest, prediction: DenoisePrediction) => (seen?.(request, prediction), prediction);
-  return Object.assign(Object.create(model) as DiffusionModel, {
-    predict: async (request: DenoiseRequest) => observe(request, await model.predict(change(request))),
-    predictAndCache: async (request: DenoiseRequest, span: readonly number[]) => {
-      const refreshed = await model.predictAndCache(change(request), span);
-      observe(request, refreshed.prediction);
-      return refreshed;
-    },
-    predictSpan: async (request: DenoiseRequest, cache: ContextCache) => observe(request, await model.predictSpan(change(request), cache)),
   });
 }
 

@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../../src/core/diffusionConfig';
+import { builderFromFlags } from '../../src/cli/patchCommand';
+import { USAGE } from '../../src/cli/usage';
+
+describe('--cache-interval and --parallel-threshold', () => {
+  it('are listed in the usage', () => {
+    expect(USAGE).toContain('[--cache-interval N] [--parallel-threshold X]');
+  });
+
+  it('reach the settings, each checked with its own message before any model loads', async () => {
+    const refused = builderFromFlags({ 'cache-interval': '-2', 'parallel-threshold': '1.5' });
+    await expect(refused).rejects.toBeInstanceOf(ConfigError);
+    await expect(refused).rejects.toMatchObject({
+      fields: {
+        cacheInterval: 'cacheInterval must be an integer from 0 to 1024 (got -2)',
+        parallelThreshold: 'parallelThreshold must be 0 (off) or a number in (0, 1] (got 1.5)',
+      },
+    });
+    await expect(builderFromFlags({ 'cache-interval': 'often' })).rejects.toMatchObject({ fields: { cacheInterval: 'cacheInterval must be a number (got "often")' } });
+  });
+});
