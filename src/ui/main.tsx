@@ -1,8 +1,10 @@
-import { StrictMode } from 'react';
+import { StrictMode, Suspense, use, useEffect } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
+import { AppErrorBoundary } from './AppErrorBoundary';
 import { configFromQuery } from '../core/diffusionConfig';
-import { useAppState } from './store';
+import { keepResultsSaved, restoreSavedResults, SAVED_RESULTS_KEY } from './savedResults';
+import { SAVED_SESSION_KEY, useAppState } from './store';
 
 /** Settings in the page's URL (a shared link) override the saved ones, once, after they load. */
 function applySharedSettings(): void {
@@ -19,14 +21,27 @@ import './styles.css';
 
 useAppState.persist.onFinishHydration(applySharedSettings);
 
+// The last results come back with the session; only then are new ones saved over them.
+const resultsRestored = restoreSavedResults().finally(keepResultsSaved);
+
+const loading = <p className="loading">Loading…</p>;
+
 function Root() {
+  const resultsNotice = use(resultsRestored);
   // The editor is created once with the saved text, so it waits for the saved session to load.
   const hydrated = useAppState((state) => state.hydrated);
-  return hydrated ? <App /> : <p className="loading">Loading…</p>;
+  useEffect(() => {
+    if (hydrated && resultsNotice) useAppState.getState().setNotice(resultsNotice);
+  }, [hydrated, resultsNotice]);
+  return hydrated ? <App /> : loading;
 }
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <Root />
+    <AppErrorBoundary text={() => useAppState.getState().text} savedKeys={[SAVED_SESSION_KEY, SAVED_RESULTS_KEY]}>
+      <Suspense fallback={loading}>
+        <Root />
+      </Suspense>
+    </AppErrorBoundary>
   </StrictMode>,
 );

@@ -1,8 +1,8 @@
 import { create } from 'zustand';
-import { createJSONStorage, persist } from 'zustand/middleware';
-import type { DiffusionConfigInput } from '../core/diffusionConfig';
-import type { LanguageId } from '../core/languages';
-import type { MaskMode } from '../core/maskSpans';
+import { persist } from 'zustand/middleware';
+import { configFromJson, PRESET_NAMES, type DiffusionConfigInput } from '../core/diffusionConfig';
+import { isLanguageId, type LanguageId } from '../core/languages';
+import { MASK_MODES, type MaskMode } from '../core/maskSpans';
 import type { LineColumn } from '../core/sourceText';
 import { savedStateStorage } from './savedState';
 
@@ -52,6 +52,61 @@ export interface AppState {
   setNotice(notice: Notice | null): void;
 }
 
+/** The IndexedDB key of the saved session. */
+export const SAVED_SESSION_KEY = 'builder-state';
+
+type SavedSession = Pick<AppState, 'text' | 'fileName' | 'languageOverride' | 'checked' | 'mode' | 'prompt' | 'cursor' | 'settings'>;
+
+const isPositiveInteger = (value: unknown) => Number.isInteger(value) && (value as number) >= 1;
+
+function isSettings(value: unknown): boolean {
+  try {
+    // Unknown keys or a preset that does not exist would break the settings panel; bad values
+    // of known settings are the user's to see and fix, field by field.
+    const settings = configFromJson(JSON.stringify(value));
+    return settings.preset === undefined || PRESET_NAMES.includes(settings.preset);
+  } catch {
+    return false;
+  }
+}
+
+/** What each saved field must be for the app to start with it. */
+const SAVED_FIELDS: { [K in keyof SavedSession]: (value: unknown) => boolean } = {
+  text: (value) => typeof value === 'string',
+  fileName: (value) => typeof value === 'string' && value !== '',
+  languageOverride: (value) => value === null || (typeof value === 'string' && isLanguageId(value)),
+  checked: (value) => Array.isArray(value) && value.every((key) => typeof key === 'string'),
+  mode: (value) => MASK_MODES.includes(value as MaskMode),
+  prompt: (value) => typeof value === 'string',
+  cursor: (value) => typeof value === 'object' && value !== null && isPositiveInteger((value as LineColumn).line) && isPositiveInteger((value as LineColumn).column),
+  settings: isSettings,
+};
+
+const FIELD_LABELS: Record<keyof SavedSession, string> = {
+  text: 'editor text',
+  fileName: 'file name',
+  languageOverride: 'language',
+  checked: 'ticked targets',
+  mode: 'mode',
+  prompt: 'prompt',
+  cursor: 'cursor',
+  settings: 'settings',
+};
+
+/** The saved fields that are sound, over the defaults; a notice names those that were not. */
+function mergeSavedSession(saved: unknown, current: AppState): AppState {
+  const record = (saved ?? {}) as Record<string, unknown>;
+  const kept: Partial<SavedSession> = {};
+  const discarded: string[] = [];
+  for (const key of Object.keys(SAVED_FIELDS) as (keyof SavedSession)[]) {
+    if (!(key in record)) continue;
+    if (SAVED_FIELDS[key](record[key])) Object.assign(kept, { [key]: record[key] });
+    else discarded.push(FIELD_LABELS[key]);
+  }
+  const notice: Notice | null = discarded.length ? { kind: 'error', message: `The saved ${discarded.join(', ')} could not be used and ${discarded.length > 1 ? 'were' : 'was'} reset; the rest of your session is back.` } : current.notice;
+  return { ...current, ...kept, notice };
+}
+
 export const useAppState = create<AppState>()(
   persist(
     (setState) => ({
@@ -78,14 +133,15 @@ export const useAppState = create<AppState>()(
       setNotice: (notice) => setState({ notice }),
     }),
     {
-      name: 'builder-state',
+      name: SAVED_SESSION_KEY,
       version: 1,
-      storage: createJSONStorage(savedStateStorage),
-      partialize: ({ text, fileName, languageOverride, checked, mode, prompt, cursor, settings }) => ({ text, fileName, languageOverride, checked, mode, prompt, cursor, settings }),
+      storage: savedStateStorage<SavedSession>(),
+      merge: mergeSavedSession,
+      partialize: ({ text, fileName, languageOverride, checked, mode, prompt, cursor, settings }): SavedSession => ({ text, fileName, languageOverride, checked, mode, prompt, cursor, settings }),
       onRehydrateStorage: () => (_state, error) => {
         useAppState.setState({
           hydrated: true,
-          ...(error ? { notice: { kind: 'error', message: 'The saved session could not be read and was set aside; starting fresh.' } } : {}),
+          ...(error ? { notice: { kind: 'error', message: 'The saved session could not be read, so it was set aside and the app started fresh.' } } : {}),
         });
       },
     },

@@ -1,0 +1,129 @@
+import { readFileSync } from 'node:fs';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
+import { useChromium } from './support/browser';
+
+const SOURCE = 'def area(radius):\n    return 3.14159 * radius ** 2\n\n\ndef double(x):\n    return 2 * x\n';
+const browser = useChromium();
+let context: BrowserContext;
+let page: Page;
+
+beforeEach(async () => {
+  context = await browser().newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
+  page = await context.newPage();
+  await page.goto(inject('baseUrl'));
+  await editorReady();
+});
+
+afterEach(async () => {
+  await context.close();
+});
+
+async function editorReady(): Promise<void> {
+  await page.getByTestId('source-editor').locator('.view-lines').waitFor();
+}
+
+/** Reads or writes the app's IndexedDB entries (idb-keyval's default database) from the page. */
+function idb(action: 'get', key: string): Promise<unknown>;
+function idb(action: 'set', key: string, value: unknown): Promise<unknown>;
+function idb(action: 'get' | 'set', key: string, value?: unknown): Promise<unknown> {
+  return page.evaluate(
+    ([action, key, value]) =>
+      new Promise((resolve, reject) => {
+        const open = indexedDB.open('keyval-store');
+        open.onupgradeneeded = () => open.result.createObjectStore('keyval');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const transaction = open.result.transaction('keyval', action === 'get' ? 'readonly' : 'readwrite');
+          const request = action === 'get' ? transaction.objectStore('keyval').get(key as string) : transaction.objectStore('keyval').put(value, key as string);
+          transaction.oncomplete = () => resolve(action === 'get' ? request.result : undefined);
+          transaction.onerror = () => reject(transaction.error);
+        };
+      }),
+    [action, key, value] as const,
+  );
+}
+
+async function generateOnce(): Promise<void> {
+  await page.getByLabel('Open file').setInputFiles({ name: 'shapes.py', mimeType: 'text/x-python', buffer: Buffer.from(SOURCE) });
+  await page.getByRole('checkbox', { name: 'area', exact: true }).check();
+  await page.getByLabel('Prompt').fill('use math.pi');
+  await page.getByLabel('Backend').selectOption('wasm');
+  await page.getByLabel('Autoregressive fallback').uncheck();
+  await page.getByLabel('Steps').fill('2');
+  await page.getByRole('button', { name: 'Generate' }).click();
+  await page.getByRole('button', { name: 'Download patch' }).waitFor({ timeout: 150_000 });
+}
+
+async function downloadPatch(): Promise<string> {
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Download patch' }).click();
+  return readFileSync(await (await download).path(), 'utf8');
+}
+
+describe('persistence', () => {
+  it('keeps the editor, the settings and the last result across a reload and an engine crash', async () => {
+    await generateOnce();
+    const patch = await downloadPatch();
+    expect(patch).toContain('--- a/shapes.py');
+
+    // The engine worker dies: the page keeps what it showed, and the next run gets a fresh worker.
+    const [engine] = page.workers().filter((worker) => worker.url().includes('engine.worker'));
+    await engine!.evaluate(() => setTimeout(() => {
+      throw new Error('injected crash');
+    }));
+    await page.waitForTimeout(500);
+    expect(await downloadPatch()).toBe(patch);
+
+    await page.waitForTimeout(600);
+    await page.reload();
+    await editorReady();
+    await page.getByRole('button', { name: 'Download patch' }).waitFor();
+    expect(await downloadPatch()).toBe(patch);
+    await page.getByTestId('diff-view').locator('.editor.modified').waitFor();
+    expect(await page.getByLabel('Prompt').inputValue()).toBe('use math.pi');
+    expect(await page.getByLabel('Steps').inputValue()).toBe('2');
+    expect(await page.getByRole('checkbox', { name: 'area', exact: true }).isChecked()).toBe(true);
+    expect(await page.getByText('shapes.py').first().isVisible()).toBe(true);
+
+    // Generate still works after the crash and the reload.
+    await page.getByRole('button', { name: 'Close result' }).click();
+    await page.getByRole('button', { name: 'Generate' }).click();
+    await page.getByRole('button', { name: 'Download patch' }).waitFor({ timeout: 150_000 });
+  }, 400_000);
+
+  it('sets aside a saved session that is garbage, says so, and starts with a working app', async () => {
+    await idb('set', 'builder-state', '{"state": {"text": "def half');
+    await page.reload();
+    await editorReady();
+    await expect.poll(() => page.getByRole('alert').first().textContent()).toContain('The saved session could not be read, so it was set aside');
+    // The default example is outlined, ticks and is ready to generate.
+    await page.getByRole('checkbox', { name: 'Shape.describe', exact: true }).check();
+    expect(await page.getByRole('button', { name: 'Generate' }).isEnabled()).toBe(true);
+    expect(await idb('get', 'builder-state.unreadable')).toBe('{"state": {"text": "def half');
+  });
+
+  it('keeps the sound fields of a saved session whose settings are broken', async () => {
+    const session = { state: { text: 'def kept(x):\n    return x\n', fileName: 'kept.py', languageOverride: 'cobol', checked: ['kept'], mode: 'body', prompt: 'still here', cursor: { line: 1, column: 1 }, settings: { preset: 'nonsense', bogus: 1 } }, version: 1 };
+    await idb('set', 'builder-state', JSON.stringify(session));
+    await page.reload();
+    await editorReady();
+    await expect.poll(() => page.getByRole('alert').first().textContent()).toContain('The saved language, settings could not be used and were reset');
+    await expect.poll(() => page.getByRole('checkbox', { name: 'kept', exact: true }).isChecked()).toBe(true);
+    expect(await page.getByLabel('Prompt').inputValue()).toBe('still here');
+    expect(await page.getByLabel('Preset').inputValue()).toBe('demo');
+  });
+
+  it('sets aside saved results that cannot be shown, with a notice, and keeps the session', async () => {
+    await page.getByLabel('Prompt').fill('keep this prompt');
+    await page.waitForTimeout(600);
+    const broken = { state: { patch: { filePath: 'a.py', originalCode: 'x = 1\n', generatedCode: 'x = 2\n', unifiedDiff: 'not a diff' }, batch: [], runtime: null }, version: 1 };
+    await idb('set', 'builder-results', JSON.stringify(broken));
+    await page.reload();
+    await editorReady();
+    await expect.poll(() => page.getByRole('alert').first().textContent()).toContain('The saved results could not be read, so they were set aside');
+    expect(await page.getByRole('button', { name: 'Download patch' }).count()).toBe(0);
+    expect(await page.getByLabel('Prompt').inputValue()).toBe('keep this prompt');
+    expect(JSON.parse((await idb('get', 'builder-results.unreadable')) as string).state.patch.unifiedDiff).toBe('not a diff');
+  });
+});
