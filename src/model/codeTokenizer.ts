@@ -19,7 +19,10 @@ export class CodeTokenizer {
     } catch (error) {
       throw new InputError(`The tokenizer files do not parse as JSON: ${(error as Error).message}`);
     }
-    this.tokenizer = new Tokenizer(json as never, config as never);
+    // Qwen's tokenizer.json normalises to NFC, which would turn decomposed characters (e + U+0301)
+    // and compatibility ideographs into other code points: code the model keeps must come back
+    // byte for byte, and byte-level BPE encodes any text without normalising it.
+    this.tokenizer = new Tokenizer({ ...json, normalizer: null } as never, config as never);
     let largest = -1;
     for (const id of Object.values(json.model?.vocab ?? {})) largest = Math.max(largest, id);
     for (const token of json.added_tokens ?? []) largest = Math.max(largest, token.id);

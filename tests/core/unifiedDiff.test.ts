@@ -1,10 +1,13 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyUnifiedDiff, unifiedDiff } from '../../src/core/unifiedDiff';
+import { fixturePath, readFixture } from '../support/parser';
+import { runProperty } from '../trust/runProperty';
+import { recordTrustReport, type PropertyRun } from '../trust/trustReport';
 
 interface Line {
   content: string;
@@ -78,6 +81,31 @@ const unrelatedPair = fc.tuple(documentArb, documentArb).map(([a, b]) => ({ orig
 
 const PATH = 'src/pkg/module.py';
 
+/** A real file as lines, each with the ending it has; the last without one where the file ends so. */
+function toDocument(text: string): Document {
+  const parts = text.split('\n');
+  const finalNewline = parts.at(-1) === '';
+  if (finalNewline) parts.pop();
+  const lines = parts.map((part): Line => (part.endsWith('\r') ? { content: part.slice(0, -1), ending: '\r\n' } : { content: part, ending: '\n' }));
+  return { lines, finalNewline };
+}
+
+const REAL_FILES = readdirSync(fixturePath('real'), { withFileTypes: true })
+  .filter((entry) => entry.isDirectory())
+  .flatMap((folder) => readdirSync(fixturePath(`real/${folder.name}`)).map((name) => `real/${folder.name}/${name}`));
+
+/** A real file (its CRLF twin, half the time) and an edited copy. */
+const realPair = fc
+  .tuple(fc.constantFrom(...REAL_FILES), fc.boolean(), fc.array(editArb, { minLength: 1, maxLength: 6 }))
+  .map(([file, crlf, edits]) => {
+    const text = readFixture(file);
+    const original = crlf ? text.replace(/\r?\n/g, '\r\n') : text;
+    return { original, updated: render(edit(toDocument(original), edits)) };
+  });
+
+const propertyRuns: PropertyRun[] = [];
+afterAll(() => recordTrustReport('unified-diff-properties', { properties: propertyRuns }));
+
 describe('unifiedDiff', () => {
   it('writes git headers, three lines of context and the no-newline marker', () => {
     const original = 'one\ntwo\nthree\nfour\nfive\nsix\nseven\neight';
@@ -110,22 +138,20 @@ describe('unifiedDiff', () => {
     expect(unifiedDiff('a.txt', 'same\r\ntext', 'same\r\ntext')).toBe('');
   });
 
-  it('round-trips through applyUnifiedDiff for edited texts (fast-check)', () => {
-    fc.assert(
-      fc.property(editedPair, ({ original, updated }) => {
-        expect(applyUnifiedDiff(original, unifiedDiff(PATH, original, updated))).toBe(updated);
-      }),
-      { numRuns: 1000, seed: 20_240_601 },
-    );
+  const roundTrips = ({ original, updated }: { original: string; updated: string }) => {
+    expect(applyUnifiedDiff(original, unifiedDiff(PATH, original, updated))).toBe(updated);
+  };
+
+  it('round-trips through applyUnifiedDiff for edited texts (fast-check)', async () => {
+    await runProperty(propertyRuns, "unified diff: the diff package's applyPatch reproduces random edited texts (Unicode, CRLF, no final newline)", fc.property(editedPair, roundTrips), { numRuns: 1000, seed: 20_240_601 });
   });
 
-  it('round-trips through applyUnifiedDiff for unrelated texts (fast-check)', () => {
-    fc.assert(
-      fc.property(unrelatedPair, ({ original, updated }) => {
-        expect(applyUnifiedDiff(original, unifiedDiff(PATH, original, updated))).toBe(updated);
-      }),
-      { numRuns: 300, seed: 7 },
-    );
+  it('round-trips through applyUnifiedDiff for unrelated texts (fast-check)', async () => {
+    await runProperty(propertyRuns, "unified diff: the diff package's applyPatch reproduces unrelated random texts", fc.property(unrelatedPair, roundTrips), { numRuns: 300, seed: 7 });
+  });
+
+  it('round-trips through applyUnifiedDiff for real files under random edits, LF and CRLF (fast-check)', async () => {
+    await runProperty(propertyRuns, `unified diff: the diff package's applyPatch reproduces real files (${REAL_FILES.length}, LF and CRLF) under random edits`, fc.property(realPair, roundTrips), { numRuns: 300, seed: 2_611 });
   });
 });
 
@@ -212,8 +238,8 @@ describe('unifiedDiff against git apply', () => {
 
   it('applies with a path holding spaces', () => expectGitApplies('dir with space/file name.py', 'a\nb\n', 'a\nc\n'));
 
-  it('applies 60 generated edits and 20 generated rewrites, byte for byte', () => {
-    const cases = [...fc.sample(editedPair, { numRuns: 60, seed: 42 }), ...fc.sample(unrelatedPair, { numRuns: 20, seed: 43 })];
+  it('applies 60 generated edits, 20 generated rewrites and 20 edited real files, byte for byte', () => {
+    const cases = [...fc.sample(editedPair, { numRuns: 60, seed: 42 }), ...fc.sample(unrelatedPair, { numRuns: 20, seed: 43 }), ...fc.sample(realPair, { numRuns: 20, seed: 44 })];
     for (const { original, updated } of cases) expectGitApplies(PATH, original, updated);
   });
 });
