@@ -206,9 +206,12 @@ export function buildQwenGraph({ config, kind, precision, weights, toFloat16 }: 
   const rowWeights = g.input('row_weights', DataType.FLOAT, ['batch']);
   const temperature = g.input('temperature', DataType.FLOAT, [1]);
   const topK = g.input('top_k', DataType.INT64, [1]);
-  const logits = lmHead(g.op1('Gather', [hidden, logitPositions], { axis: int(1) }));
-  const weighted = g.op1('Mul', [logits, g.op1('Reshape', [rowWeights, g.constantInts([-1, 1, 1])])]);
-  const guided = g.op1('Div', [g.op1('ReduceSum', [weighted, g.constantInts([0])], { keepdims: int(1) }), temperature]);
+  // The head is linear, so the rows are combined before it: one head pass serves both guidance
+  // rows, where the vocabulary-wide matmul would otherwise dominate a span step.
+  const picked = g.op1('Gather', [hidden, logitPositions], { axis: int(1) });
+  const weighted = g.op1('Mul', [picked, g.op1('Reshape', [rowWeights, g.constantInts([-1, 1, 1])])]);
+  const combined = g.op1('ReduceSum', [weighted, g.constantInts([0])], { keepdims: int(1) });
+  const guided = g.op1('Div', [lmHead(combined), temperature]);
   const [topValues, topIndices] = g.op('TopK', [guided, topK], { axis: int(-1), largest: int(1), sorted: int(1) }, 2) as [string, string];
   g.output(topValues, 'top_values', DataType.FLOAT, [1, 'positions', 'k']);
   g.output(topIndices, 'top_indices', DataType.INT64, [1, 'positions', 'k']);
