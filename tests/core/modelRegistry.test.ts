@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { PRESETS } from '../../src/core/diffusionConfig';
+import { MODEL_REGISTRY, validateRegistry, type RegistryModel } from '../../src/core/modelRegistry';
+
+const entry = (change: Partial<RegistryModel>): RegistryModel => ({ ...MODEL_REGISTRY[0]!, ...change });
+
+describe('the model registry', () => {
+  it('is valid, and lists every model a preset names', () => {
+    expect(() => validateRegistry(MODEL_REGISTRY)).not.toThrow();
+    const ids = new Set(MODEL_REGISTRY.map((m) => m.id));
+    for (const preset of Object.values(PRESETS)) {
+      expect(ids).toContain(preset.config.model);
+      expect(ids).toContain(preset.config.fallbackModel);
+    }
+  });
+
+  it('gives a download folder only where one is published, and says how to convert the others', () => {
+    for (const model of MODEL_REGISTRY) {
+      if (model.origin.kind === 'generated') expect(model.folderUrl).toBe(`models/${model.id}/`);
+      else {
+        expect(model.folderUrl).toBeNull();
+        expect(model.note).toContain(`huggingface.co/${model.origin.repository}`);
+        expect(model.note).toContain('builder convert');
+        expect(model.note).toContain('Load model folder');
+      }
+    }
+  });
+
+  it('refuses duplicate or unsafe ids, folder URLs without a trailing slash, and sizes that are not positive', () => {
+    expect(() => validateRegistry([entry({}), entry({})])).toThrow(/listed twice/);
+    expect(() => validateRegistry([entry({ id: '../x' })])).toThrow(/must be lower-case/);
+    expect(() => validateRegistry([entry({ folderUrl: 'models/x' })])).toThrow(/must end in "\/"/);
+    expect(() => validateRegistry([entry({ approximateBytes: 0 })])).toThrow(/must be positive/);
+  });
+});
