@@ -1,14 +1,13 @@
 import { parseArgs } from 'node:util';
 import { InputError } from '../core/inputErrors';
 import { batchCommand } from './batchCommand';
+import { benchCommand } from './benchCommand';
 import { convertCommand } from './convertCommand';
 import { maskCommand } from './maskCommand';
 import { outlineCommand } from './outlineCommand';
 import { patchCommand, SAMPLING_OPTIONS } from './patchCommand';
 import { tinyModelCommand } from './tinyModelCommand';
 import { USAGE } from './usage';
-
-const PLANNED = new Set(['bench']);
 
 function splitList(values: string[] | undefined): string[] {
   return (values ?? []).flatMap((value) => value.split(',')).map((v) => v.trim()).filter(Boolean);
@@ -25,7 +24,6 @@ async function run(argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
-  if (PLANNED.has(command)) throw new InputError(`builder ${command} is not yet available in this version.`);
   if (command === 'outline') {
     const { values, positionals } = parseArgs({
       args: rest,
@@ -77,6 +75,10 @@ async function run(argv: string[]): Promise<number> {
   if (command === 'batch') {
     const { values } = parseArgs({ args: rest, options: { ...SAMPLING_OPTIONS, plans: { type: 'string' }, 'out-dir': { type: 'string' } } });
     return batchCommand(values);
+  }
+  if (command === 'bench') {
+    const { values } = parseArgs({ args: rest, options: { json: { type: 'string' }, browser: { type: 'boolean', default: false }, quick: { type: 'boolean', default: false } } });
+    return benchCommand(values);
   }
   throw new InputError(`Unknown command "${command}"; see builder --help.`);
 }

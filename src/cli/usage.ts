@@ -12,7 +12,7 @@ Commands:
                 [--strength X] [--cache-interval N] [--parallel-threshold X]
                 [--out FILE.patch] [--json FILE.json]
   builder batch --plans PLANS.json --model DIR [--out-dir DIR]
-  builder bench [--json FILE]
+  builder bench [--json FILE] [--quick] [--browser]
 
 patch and batch also take --quant q4|q4f16|fp16|fp32 (default q4) and --no-fallback. Without --model,
 the preset's model is looked up in public/models.
@@ -25,6 +25,10 @@ at least probability X (0 < X <= 1; default 0, off).
 Targets are names (parse), qualified names (Parser.parse or Parser::parse), or NAME@LINE to pick
 one of several definitions with the same name. \`mask --at LINE:COLUMN\` targets the innermost
 definition around a cursor position.
+
+bench measures the sampler on WASM in Node (2 threads): the tiny models and the 0.5B shape (random
+weights, generated into .bench/models on first use), the autoregressive fallback and transformers.js;
+--quick measures the tiny models only. --browser (Chromium, WebGPU and WASM) is not yet available.
 
 Exit codes: 0 done; 2 bad input or usage; 3 a patch was produced but cannot apply; 1 internal fault.
 `;

@@ -1,0 +1,89 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { openCheckpoint } from '../convert/checkpoint';
+import { convertCheckpoint } from '../convert/convertCheckpoint';
+import { openFolder } from '../convert/nodeFiles';
+import { createNodeOutputFolder } from '../convert/nodeOutputFolder';
+import { writeTinyCheckpoint, type TinyModelScale } from '../convert/tinyModel';
+
+/**
+ * The models the benchmark runs: a diffusion model and the autoregressive model of the same
+ * shape, random weights converted to q4. Speed does not depend on the weights' values, so random
+ * ones stand for the real checkpoints, which the benchmark must not download.
+ */
+export interface BenchModelSpec {
+  id: string;
+  /** What the shape is, for the table. */
+  label: string;
+  scale: TinyModelScale;
+  seed: number;
+}
+
+export interface BenchModelPair extends BenchModelSpec {
+  diffusionDir: string;
+  autoregressiveDir: string;
+}
+
+/** The demo models' shape (hidden 64, 2 layers, 4 heads over 2 key/value heads). */
+export const TINY: BenchModelSpec = { id: 'tiny', label: 'tiny demo shape (hidden 64, 2 layers)', scale: {}, seed: 1 };
+
+/**
+ * Qwen2.5-Coder-0.5B's shape, which Open-dCoder 0.5B shares: hidden 896, 24 layers, 14 heads over
+ * 2 key/value heads of 64, MLP 4,864, vocabulary 151,936, tied embeddings, rope_theta 1e6.
+ */
+export const QWEN_CODER_05B: BenchModelSpec = {
+  id: 'qwen2.5-coder-0.5b-shape',
+  label: 'Open-dCoder 0.5B / Qwen2.5-Coder-0.5B shape',
+  scale: { hiddenSize: 896, numLayers: 24, numHeads: 14, numKeyValueHeads: 2, intermediateSize: 4864 },
+  seed: 5,
+};
+
+const CONVERTER_SOURCES = fileURLToPath(new URL('../convert/', import.meta.url));
+
+/**
+ * A fingerprint of the converter's source: a model converted by an older converter (say, before
+ * the graph took a context cache) would measure something other than what the app runs.
+ */
+function converterFingerprint(spec: BenchModelSpec): string {
+  const hash = createHash('sha256').update(JSON.stringify(spec));
+  for (const file of readdirSync(CONVERTER_SOURCES).sort()) hash.update(file).update(readFileSync(join(CONVERTER_SOURCES, file)));
+  return hash.digest('hex').slice(0, 12);
+}
+
+async function convert(checkpointDir: string, outDir: string, id: string, kind: 'diffusion' | 'autoregressive'): Promise<void> {
+  const source = await openFolder(checkpointDir);
+  const checkpoint = await openCheckpoint(source);
+  try {
+    await convertCheckpoint({ source, checkpoint, output: await createNodeOutputFolder(outDir), id, kind, precisions: ['q4'] });
+  } finally {
+    await checkpoint.close();
+  }
+}
+
+/**
+ * The spec's two model folders under `cacheDir`, generated when missing or made by another
+ * converter (older ones of the same spec are deleted: at 0.5B they hold 1.7 GB). One random
+ * checkpoint serves both kinds, converted twice: the diffusion tokenizer's extra `<|mask|>` does
+ * not change the autoregressive graph's cost.
+ */
+export async function benchModels(cacheDir: string, spec: BenchModelSpec, log: (line: string) => void): Promise<BenchModelPair> {
+  const folder = join(cacheDir, `${spec.id}-${converterFingerprint(spec)}`);
+  const pair = { ...spec, diffusionDir: join(folder, 'diffusion'), autoregressiveDir: join(folder, 'autoregressive') };
+  // The manifest is written last, so its presence means a folder is complete.
+  if (existsSync(join(pair.diffusionDir, 'manifest.json')) && existsSync(join(pair.autoregressiveDir, 'manifest.json'))) return pair;
+  mkdirSync(cacheDir, { recursive: true });
+  for (const entry of readdirSync(cacheDir)) if (entry.startsWith(`${spec.id}-`)) rmSync(join(cacheDir, entry), { recursive: true, force: true });
+  log(`generating the ${spec.label} models into ${folder} (once; kept for later runs)`);
+  const scratch = mkdtempSync(join(cacheDir, '.checkpoint-'));
+  try {
+    const checkpointDir = join(scratch, 'checkpoint');
+    await writeTinyCheckpoint(checkpointDir, { kind: 'diffusion', seed: spec.seed, scale: spec.scale });
+    await convert(checkpointDir, pair.diffusionDir, `${spec.id}-diffusion`, 'diffusion');
+    await convert(checkpointDir, pair.autoregressiveDir, `${spec.id}-autoregressive`, 'autoregressive');
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+  return pair;
+}

@@ -1,0 +1,139 @@
+import type { MachineInfo } from './machineInfo';
+import type { AutoregressiveMeasurement } from './measureAutoregressive';
+import type { DiffusionMeasurement } from './measureDiffusion';
+import type { PeerMeasurement } from './transformersPeer';
+
+/** Everything measured on one model shape. */
+export interface ModelResult {
+  id: string;
+  label: string;
+  /** Denoising steps of every diffusion run on this shape (the preset's, or fewer, said in `note`). */
+  steps: number;
+  cfgScale: number;
+  note: string | null;
+  /** Reading the folder, checking its sha256s and creating the session. */
+  loadMs: { diffusion: number; autoregressive: number };
+  /** One run per file size: every step over the whole sequence (cacheInterval 0). */
+  uncached: DiffusionMeasurement[];
+  /** One run per file size: the sampler's default context cache. */
+  cached: DiffusionMeasurement[];
+  autoregressive: AutoregressiveMeasurement[];
+  peer: PeerMeasurement[] | null;
+  /** Why there is no peer measurement. */
+  peerError: string | null;
+}
+
+export interface BenchSummary {
+  /** The model shape the ratios come from: the largest one measured. */
+  model: string;
+  forwardFraction: number;
+  contextScaling: number;
+  cacheSpeedup: number;
+  peerRatio: number | null;
+  peerRatioReason: string | null;
+  readbackBytesPerStep: number;
+  /** 16 x masked positions x k, what readbackBytesPerStep is held to. */
+  readbackBoundBytes: number;
+  loadMs: number;
+  targets: Record<'forwardFraction' | 'contextScaling' | 'cacheSpeedup' | 'peerRatio' | 'readbackBytesPerStep', boolean | null>;
+}
+
+export interface BenchReport extends BenchSummary {
+  date: string;
+  wallMs: number;
+  machine: MachineInfo;
+  /** How the runs were set up: span, file sizes, source, sampler settings. */
+  setup: Record<string, unknown>;
+  models: ModelResult[];
+  /** The process's peak resident memory over the whole run. */
+  peakRssMb: number;
+}
+
+const largest = <T extends { fileTokens: number }>(runs: readonly T[]): T => runs.reduce((a, b) => (b.fileTokens > a.fileTokens ? b : a));
+const smallest = <T extends { fileTokens: number }>(runs: readonly T[]): T => runs.reduce((a, b) => (b.fileTokens < a.fileTokens ? b : a));
+
+function throughput(runs: readonly { newTokens: number; generationMs: number }[]): number {
+  const tokens = runs.reduce((sum, run) => sum + run.newTokens, 0);
+  const ms = runs.reduce((sum, run) => sum + run.generationMs, 0);
+  return tokens / (ms / 1000);
+}
+
+/**
+ * The issue's ratios, from one model shape: the cached (default) sampler on the largest file for
+ * the fraction inside session.run and the readback; per-step time on the largest over the smallest
+ * file; uncached over cached generation time on the largest file; our fallback's tokens/s over
+ * transformers.js's on the files both ran.
+ */
+export function summarize(result: ModelResult): BenchSummary {
+  const cachedLarge = largest(result.cached);
+  const forwardFraction = cachedLarge.runMs / cachedLarge.generationMs;
+  const contextScaling = cachedLarge.msPerStep / smallest(result.cached).msPerStep;
+  const cacheSpeedup = largest(result.uncached).generationMs / cachedLarge.generationMs;
+  const peerFiles = new Set(result.peer?.map((run) => run.fileTokens));
+  const ours = result.autoregressive.filter((run) => peerFiles.has(run.fileTokens));
+  const peerRatio = result.peer && ours.length > 0 ? throughput(ours) / throughput(result.peer) : null;
+  return {
+    model: result.id,
+    forwardFraction,
+    contextScaling,
+    cacheSpeedup,
+    peerRatio,
+    peerRatioReason: peerRatio === null ? (result.peerError ?? 'no autoregressive run on the files transformers.js ran') : null,
+    readbackBytesPerStep: cachedLarge.readbackBytesPerStep,
+    readbackBoundBytes: cachedLarge.headReadbackBound,
+    loadMs: result.loadMs.diffusion,
+    targets: {
+      forwardFraction: forwardFraction >= 0.9,
+      contextScaling: contextScaling <= 1.5,
+      cacheSpeedup: cacheSpeedup >= 3,
+      peerRatio: peerRatio === null ? null : peerRatio >= 1,
+      readbackBytesPerStep: cachedLarge.readbackBytesPerStep <= cachedLarge.headReadbackBound,
+    },
+  };
+}
+
+const ms = (value: number) => (value >= 10_000 ? `${(value / 1000).toFixed(1)} s` : `${Math.round(value)} ms`);
+const kb = (bytes: number) => (bytes >= 2 ** 20 ? `${(bytes / 2 ** 20).toFixed(1)} MB` : `${(bytes / 1024).toFixed(1)} KB`);
+const fixed = (value: number, digits = 2) => value.toFixed(digits);
+const mark = (met: boolean | null) => (met === null ? 'n/a' : met ? 'met' : 'not met');
+
+/** The report as the README shows it: the machine, the ratios against their targets, then per model and file. */
+export function markdownReport(report: BenchReport): string {
+  const { machine } = report;
+  const lines = [
+    `Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGb} GiB, ${machine.os}; Node ${machine.node}, onnxruntime-web ${machine.onnxruntimeWeb} (WASM, ${machine.wasmThreads} threads)${machine.chromium ? `; ${machine.chromium}` : ''}. ${report.date}, whole run ${ms(report.wallMs)}, peak resident memory ${Math.round(report.peakRssMb)} MB.`,
+    '',
+    `Ratios (${report.model}):`,
+    '',
+    '| ratio | value | target | |',
+    '|---|---:|---|---|',
+    `| forwardFraction (time inside session.run / generation time) | ${fixed(report.forwardFraction)} | >= 0.90 | ${mark(report.targets.forwardFraction)} |`,
+    `| contextScaling (time per step, 2,000 / 200-token file) | ${fixed(report.contextScaling)} | <= 1.5 | ${mark(report.targets.contextScaling)} |`,
+    `| cacheSpeedup (uncached / cached generation, 2,000-token file) | ${fixed(report.cacheSpeedup)} | >= 3 | ${mark(report.targets.cacheSpeedup)} |`,
+    `| peerRatio (our fallback / transformers.js tokens/s) | ${report.peerRatio === null ? `n/a: ${report.peerRatioReason}` : fixed(report.peerRatio)} | >= 1.0 | ${mark(report.targets.peerRatio)} |`,
+    `| readbackBytesPerStep (all outputs, cached run, 2,000-token file) | ${kb(report.readbackBytesPerStep)} | <= 16 x masked x k = ${kb(report.readbackBoundBytes)} | ${mark(report.targets.readbackBytesPerStep)} |`,
+    `| loadMs (diffusion model) | ${ms(report.loadMs)} | | |`,
+  ];
+  for (const model of report.models) {
+    lines.push(
+      '',
+      `${model.label} (\`${model.id}\`), ${model.steps} steps, guidance ${model.cfgScale}${model.note ? `; ${model.note}` : ''}. Load: diffusion ${ms(model.loadMs.diffusion)}, autoregressive ${ms(model.loadMs.autoregressive)}.`,
+      '',
+      '| sampler | file | sequence | generation | per step | in session.run | passes | tokens/pass | readback/step (head max) | peak RSS |',
+      '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    );
+    for (const [name, runs] of [['uncached', model.uncached], ['cached', model.cached]] as const) {
+      for (const run of runs) {
+        const sampler = name === 'cached' ? `cached, refresh every ${run.cacheInterval}` : 'uncached';
+        lines.push(
+          `| ${sampler} | ${run.fileTokens} | ${run.sequenceTokens} | ${ms(run.generationMs)} | ${ms(run.msPerStep)} | ${ms(run.runMs)} (${Math.round((100 * run.runMs) / run.generationMs)}%) | ${run.forwardPasses} | ${fixed(run.tokensPerForwardPass, 1)} | ${kb(run.readbackBytesPerStep)} (${kb(run.headReadbackBytesMax)}) | ${Math.round(run.peakRssMb)} MB |`,
+        );
+      }
+    }
+    lines.push('', '| autoregressive | file | new tokens | time | tokens/s | peak RSS |', '|---|---:|---:|---:|---:|---:|');
+    for (const run of model.autoregressive) lines.push(`| our fallback | ${run.fileTokens} | ${run.newTokens} | ${ms(run.generationMs)} | ${fixed(run.tokensPerSecond, 1)} | ${Math.round(run.peakRssMb)} MB |`);
+    for (const run of model.peer ?? []) lines.push(`| transformers.js generate | ${run.fileTokens} | ${run.newTokens} | ${ms(run.generationMs)} | ${fixed(run.tokensPerSecond, 1)} | ${Math.round(run.peakRssMb)} MB |`);
+    if (model.peerError) lines.push(`| transformers.js generate | | | | n/a: ${model.peerError} | |`);
+  }
+  return `${lines.join('\n')}\n`;
+}
