@@ -54,10 +54,18 @@ describe('the whole journey on a real open-source file', () => {
       await (await download).saveAs(join(repo, 'change.patch'));
       execFileSync('git', ['apply', '--check', 'change.patch'], { cwd: repo });
       const verdict = await page.locator('.result-bar').innerText();
-      expect(verdict).toContain(`on ${backend}`);
+      expect(verdict).toContain(backend === 'wasm' ? 'on WASM' : 'on WebGPU');
       report.push({ backend, firstStepMs, endToEndMs, longTasksDuringGeneration: during.length, longestTaskMs: Math.round(Math.max(0, ...during)), verdict: verdict.split('\n')[0] });
       mkdirSync('test-results', { recursive: true });
       writeFileSync('test-results/app-report.json', `${JSON.stringify(report, null, 2)}\n`);
+
+      // A reload keeps the file, the ticks and the settings.
+      await page.reload();
+      await page.getByTestId('source-editor').locator('.view-lines').waitFor();
+      expect(await page.locator('.file-name').innerText()).toBe('errors.go');
+      expect(await page.getByRole('checkbox', { name: 'Error.IsType', exact: true }).isChecked()).toBe(true);
+      expect(await page.getByLabel('Steps').inputValue()).toBe('3');
+      expect(await page.getByLabel('Backend').inputValue()).toBe(backend);
       await context.close();
     },
     300_000,
