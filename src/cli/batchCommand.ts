@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { InputError } from '../core/inputErrors';
 import { parsePlans } from '../core/refactorPlan';
@@ -19,6 +19,9 @@ export async function batchCommand(flags: BatchFlags): Promise<number> {
     throw new InputError(`Cannot read ${flags.plans}.`);
   }
   const plans = parsePlans(text, flags.plans);
+  // Checked before any model loads: a typo in a path is the user's to fix, not a patch to write.
+  const missing = plans.find((plan) => !existsSync(plan.filePath));
+  if (missing) throw new InputError(`${flags.plans} names ${missing.filePath}, which does not exist; nothing was generated.`);
   const outDir = flags['out-dir'] ?? 'builder-patches';
   mkdirSync(outDir, { recursive: true });
   const setup = await builderFromFlags(flags);

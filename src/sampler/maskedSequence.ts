@@ -87,7 +87,10 @@ export function buildMaskedSequence(request: SequenceRequest): MaskedSequence {
   push(tokenizer.encode(text.slice(cursor)));
   push(tokenizer.encode(after));
   if (tokens.length > request.maxPositions) {
-    throw new InputError(`The request needs ${tokens.length} tokens but the model holds at most ${request.maxPositions}; pick smaller targets or a shorter file.`);
+    // Name the prompt when it is what does not fit: "a shorter file" would send the person the wrong way.
+    const promptTokens = condition.end - condition.start;
+    const cause = promptTokens > request.maxPositions / 2 ? ` (${promptTokens} of them the prompt); shorten the prompt` : '; pick smaller targets or a shorter file';
+    throw new InputError(`The request needs ${tokens.length} tokens but the model holds at most ${request.maxPositions}${cause}.`);
   }
   return { tokens, condition, blocks, masked };
 }

@@ -1,26 +1,10 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
 import { toDefinition } from '../../src/core/outline';
 import { builder, expectUsageError } from '../support/cli';
 import { analyze, fixturePath } from '../support/parser';
 
 const CONTRACT_KEYS = ['endByte', 'endLine', 'kind', 'language', 'name', 'qualifiedName', 'startByte', 'startLine'];
-
-let temp: string;
-
-beforeAll(() => {
-  temp = mkdtempSync(join(tmpdir(), 'builder-cli-'));
-  writeFileSync(join(temp, 'empty.py'), '');
-  writeFileSync(join(temp, 'image.py'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52]));
-  writeFileSync(join(temp, 'huge.py'), Buffer.alloc(5 * 1024 * 1024, 'a'));
-  writeFileSync(join(temp, 'notes.xyz'), 'Dear team,\nthe meeting moved to Tuesday.\n');
-});
-
-afterAll(() => {
-  rmSync(temp, { recursive: true, force: true });
-});
 
 describe.concurrent('builder --help', () => {
   it('lists the seven subcommands of the contract and exits 0', async () => {
@@ -122,37 +106,10 @@ describe.concurrent('builder mask', () => {
   });
 });
 
+// Bad files, languages and targets are in the trust report's table (tests/trust/inputs.test.ts).
 describe.concurrent('builder: bad input exits 2 with one line and no stack trace', () => {
   it('a missing file', async () => {
     expectUsageError(await builder('outline', 'no/such/file.py', '--json'), /No such file: no\/such\/file\.py/);
-  });
-
-  it('an empty file', async () => {
-    expectUsageError(await builder('outline', join(temp, 'empty.py'), '--json'), /empty\.py is empty/);
-  });
-
-  it('a binary file', async () => {
-    expectUsageError(await builder('outline', join(temp, 'image.py'), '--json'), /image\.py looks binary/);
-  });
-
-  it('a 5 MB file', async () => {
-    expectUsageError(await builder('outline', join(temp, 'huge.py'), '--json'), /huge\.py is 5\.0 MB; Builder edits files up to 2\.0 MB/);
-  });
-
-  it('a file that does not parse in the language given', async () => {
-    expectUsageError(await builder('outline', 'fixtures/real/python/default.py', '--language', 'rust', '--json'), /default\.py does not parse as Rust/);
-  });
-
-  it('a file whose language cannot be told', async () => {
-    expectUsageError(await builder('outline', join(temp, 'notes.xyz'), '--json'), /Cannot tell the language of notes\.xyz/);
-  });
-
-  it('an unsupported --language', async () => {
-    expectUsageError(await builder('outline', 'fixtures/real/python/default.py', '--language', 'cobol', '--json'), /Unsupported language "cobol"/);
-  });
-
-  it('an unknown target, with the closest names', async () => {
-    expectUsageError(await builder('mask', 'fixtures/real/go/errors.go', '--target', 'Error.JSN', '--json'), /No definition named "Error\.JSN"\. Closest: .*Error\.JSON/);
   });
 
   it('an ambiguous target, with the candidates', async () => {

@@ -44,14 +44,9 @@ describe('builder patch', () => {
     expect(readFileSync(join(repo, generated.filePath), 'utf8')).toBe(generated.generatedCode);
   });
 
-  it('refuses invalid settings, naming every bad field in one line', async () => {
-    expectUsageError(await patch('--target', 'area', '--prompt', 'x', '--steps', '0', '--cfg=-1', '--temperature=-0.5', '--strength', '1.5'), /steps.*cfgScale.*temperature.*strength/);
-  });
-
-  it('refuses no target, an unknown target and a missing prompt', async () => {
-    expectUsageError(await patch('--prompt', 'x'), /--target NAME is required/);
+  // No target, no prompt and invalid settings are in the trust report's table (tests/trust/inputs.test.ts).
+  it('refuses an unknown target once the models are loaded', async () => {
     expectUsageError(await patch('--target', 'aera', '--prompt', 'x'), /No definition named "aera". Closest: area/);
-    expectUsageError(await patch('--target', 'area'), /--prompt TEXT is required/);
   });
 
   it('refuses a model of the wrong kind', async () => {
@@ -70,22 +65,22 @@ describe('builder batch', () => {
     expectUsageError(await builder('batch', '--plans', plans, '--model', model), /plans\[0\]/);
   });
 
-  it('writes a patch per plan by priority; a plan on a missing file gives an error patch and exit 3', async () => {
+  it('writes a patch per plan by priority; a plan on an unknown target gives an error patch and exit 3', async () => {
     const plans = join(work, 'plans.json');
     const outDir = join(work, 'patches');
     writeFileSync(
       plans,
       JSON.stringify([
         { filePath: file, editTargets: ['double'], intent: 'x', priority: 1 },
-        { filePath: join(work, 'missing.py'), editTargets: ['f'], intent: 'y', priority: 2 },
+        { filePath: file, editTargets: ['triple'], intent: 'y', priority: 2 },
       ]),
     );
     const run = await builder('batch', '--plans', plans, '--model', model, '--no-fallback', '--steps', '2', '--out-dir', outDir);
     expect(run.code, run.stderr).toBe(3);
-    const first = JSON.parse(readFileSync(join(outDir, '01-missing.py.json'), 'utf8'));
+    const first = JSON.parse(readFileSync(join(outDir, '01-shapes.py.json'), 'utf8'));
     const second = JSON.parse(readFileSync(join(outDir, '02-shapes.py.json'), 'utf8'));
     expect(first.sample.path).toBe('error');
-    expect(first.validationErrors[0]).toMatch(/missing\.py/);
+    expect(first.validationErrors[0]).toMatch(/triple/);
     expect(second.sample.path).toBe('diffusion');
   });
 });
