@@ -77,18 +77,26 @@ describe('the model manager', () => {
     expect(await hasCompletionMarker('tiny-diffusion')).toBe(false);
   }, 300_000);
 
-  it('resumes a dropped connection with a Range request', async () => {
+  it('resumes a dropped connection with a Range request, and Generate waits for the download', async () => {
     const dataFile = 'onnx/model_q4.onnx_data';
     const full = readFileSync(`public/models/tiny-diffusion/${dataFile}`);
     const ranges: (string | null)[] = [];
+    let resume = () => {};
+    const resumed = new Promise<void>((resolve) => (resume = resolve));
     await page.route(`**/models/tiny-diffusion/${dataFile}`, async (route) => {
       ranges.push(route.request().headers()['range'] ?? null);
-      if (ranges.length > 1) return route.continue();
+      if (ranges.length > 1) return resumed.then(() => route.continue());
       // The first answer promises the whole file and stops a third of the way in.
       await route.fulfill({ status: 200, headers: { 'content-type': 'application/octet-stream', 'content-length': String(full.length) }, body: full.subarray(0, Math.floor(full.length / 3)) });
     });
     await page.getByRole('button', { name: 'Download tiny-diffusion' }).click();
+    // The retry is held back: the model is still downloading, and Generate says so.
+    await expect.poll(() => ranges.length, { timeout: 60_000 }).toBe(2);
+    await page.getByText(/tiny-diffusion is still downloading \(\d+%\): wait for it to finish/).waitFor();
+    expect(await page.getByRole('button', { name: 'Generate' }).isDisabled()).toBe(true);
+    resume();
     await expect.poll(() => statusOf('tiny-diffusion'), { timeout: 120_000 }).toMatch(/^Cached and verified: q4/);
+    expect(await page.getByText(/still downloading/).count()).toBe(0);
     expect(ranges).toEqual([null, `bytes=${Math.floor(full.length / 3)}-`]);
     expect(await hasCompletionMarker('tiny-diffusion')).toBe(true);
   }, 300_000);

@@ -9,6 +9,7 @@ import { resolveTargets } from '../core/targets';
 import { BatchResults } from './BatchResults';
 import { useGeneration } from './generationStore';
 import { ModelManager } from './ModelManager';
+import { useModelsBusyReason } from './modelStore';
 import { OutlinePanel } from './OutlinePanel';
 import { ResultPanel } from './ResultPanel';
 import { RequestPanel } from './RequestPanel';
@@ -52,7 +53,8 @@ export function App() {
   const maskedRanges = useMemo(() => mask.plan?.spans.map((s) => s.range) ?? [], [mask.plan]);
   const generation = useGeneration();
   const ticked = analysis.outline.filter((_, i) => checked.has(keys[i]!));
-  const blockedBecause = analysis.error ?? mask.error ?? (ticked.length === 0 ? 'Tick at least one definition to regenerate.' : null);
+  const modelsBusy = useModelsBusyReason(state.settings);
+  const blockedBecause = analysis.error ?? mask.error ?? modelsBusy ?? (ticked.length === 0 ? 'Tick at least one definition to regenerate.' : null);
 
   const generate = (config: DiffusionConfig) => {
     if (blockedBecause) return;

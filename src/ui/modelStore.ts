@@ -1,6 +1,6 @@
 import { create } from 'zustand';
-import type { DownloadProgress } from '../core/downloadProgress';
-import { formatBytes } from '../core/downloadProgress';
+import { createDiffusionConfig, type DiffusionConfigInput } from '../core/diffusionConfig';
+import { formatBytes, type DownloadProgress } from '../core/downloadProgress';
 import type { ModelPrecision } from '../core/modelPrecision';
 import type { RegistryModel } from '../core/modelRegistry';
 import type { CachedModel } from '../model/modelCache';
@@ -131,4 +131,17 @@ export function modelsBusyReason(state: Pick<ModelState, 'installs'>, modelIds: 
     return `${id} is still downloading${share}: wait for it to finish, or stop it in the model manager.`;
   }
   return null;
+}
+
+/** modelsBusyReason for the models these settings generate with (the diffusion model, and the fallback when it is on). */
+export function useModelsBusyReason(settings: DiffusionConfigInput): string | null {
+  const installs = useModels((state) => state.installs);
+  let ids: (string | undefined)[];
+  try {
+    const config = createDiffusionConfig(settings);
+    ids = [config.model, config.fallback ? config.fallbackModel : undefined];
+  } catch {
+    return null; // The settings panel says what is wrong with them.
+  }
+  return modelsBusyReason({ installs }, ids);
 }
