@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { markdownReport, summarize, type BenchReport, type ModelResult } from '../../src/bench/benchReport';
+import type { DiffusionMeasurement } from '../../src/bench/measureDiffusion';
+
+function diffusionRun(fileTokens: number, cacheInterval: number, generationMs: number, runMs: number, readbackBytesPerStep: number): DiffusionMeasurement {
+  return {
+    fileTokens,
+    sequenceTokens: fileTokens + 20,
+    maskedPositions: 128,
+    steps: 8,
+    cacheInterval,
+    generationMs,
+    msPerStep: generationMs / 8,
+    runMs,
+    forwardPasses: 8,
+    cacheRefreshes: cacheInterval === 0 ? 0 : 1,
+    tokensPerForwardPass: 16,
+    readbackBytesPerStep,
+    headReadbackBytesMax: 128 * 64 * 12 + 128 * 4,
+    headReadbackBound: 16 * 128 * 64,
+    peakRssMb: 900,
+  };
+}
+
+const result: ModelResult = {
+  id: 'shape',
+  label: 'a shape',
+  steps: 8,
+  cfgScale: 5,
+  note: null,
+  loadMs: { diffusion: 1234, autoregressive: 999 },
+  uncached: [diffusionRun(200, 0, 800, 760, 50_000), diffusionRun(2000, 0, 6000, 5900, 50_000)],
+  cached: [diffusionRun(2000, 8, 1500, 1400, 100_000), diffusionRun(200, 8, 1000, 950, 60_000)],
+  autoregressive: [
+    { fileTokens: 200, promptTokens: 76, newTokens: 100, generationMs: 2000, tokensPerSecond: 50, runMs: 1900, peakRssMb: 900 },
+    { fileTokens: 2000, promptTokens: 1876, newTokens: 100, generationMs: 8000, tokensPerSecond: 12.5, runMs: 7900, peakRssMb: 900 },
+  ],
+  peer: [{ fileTokens: 200, newTokens: 100, generationMs: 4000, tokensPerSecond: 25, loadMs: 500, peakRssMb: 950 }],
+  peerError: null,
+};
+
+describe('summarize', () => {
+  const summary = summarize(result);
+
+  it('takes each ratio from the runs the issue names, whatever their order', () => {
+    expect(summary.forwardFraction).toBeCloseTo(1400 / 1500);
+    expect(summary.contextScaling).toBeCloseTo(1500 / 1000);
+    expect(summary.cacheSpeedup).toBeCloseTo(6000 / 1500);
+    expect(summary.readbackBytesPerStep).toBe(100_000);
+    expect(summary.readbackBoundBytes).toBe(16 * 128 * 64);
+    expect(summary.loadMs).toBe(1234);
+  });
+
+  it('compares our tokens/s with the peer on the files both ran only', () => {
+    expect(summary.peerRatio).toBeCloseTo(50 / 25);
+    expect(summary.peerRatioReason).toBeNull();
+  });
+
+  it('says which targets are met', () => {
+    expect(summary.targets).toEqual({ forwardFraction: true, contextScaling: true, cacheSpeedup: true, peerRatio: true, readbackBytesPerStep: true });
+    const slow = summarize({ ...result, cached: [diffusionRun(2000, 8, 3000, 1000, 500_000), diffusionRun(200, 8, 1000, 950, 60_000)] });
+    expect(slow.targets).toEqual({ forwardFraction: false, contextScaling: false, cacheSpeedup: false, peerRatio: true, readbackBytesPerStep: false });
+  });
+
+  it('gives no peer ratio, with the reason, when transformers.js did not run', () => {
+    const noPeer = summarize({ ...result, peer: null, peerError: 'transformers.js failed: no backend' });
+    expect(noPeer.peerRatio).toBeNull();
+    expect(noPeer.peerRatioReason).toBe('transformers.js failed: no backend');
+    expect(noPeer.targets.peerRatio).toBeNull();
+  });
+});
+
+describe('markdownReport', () => {
+  it('shows the machine, each ratio against its target, and a row per run', () => {
+    const report: BenchReport = {
+      ...summarize(result),
+      date: '2026-11-24T00:00:00.000Z',
+      wallMs: 61_000,
+      machine: { cpu: 'Test CPU', cores: 2, memoryGb: 24, os: 'Linux', node: 'v20.20.2', onnxruntimeWeb: '1.30.0', wasmThreads: 2, chromium: null },
+      setup: {},
+      models: [result],
+      peakRssMb: 1000,
+    };
+    const text = markdownReport(report);
+    expect(text).toContain('Test CPU, 2 cores');
+    expect(text).toContain('whole run 61.0 s');
+    expect(text).toMatch(/\| forwardFraction .*\| 0\.93 \| >= 0\.90 \| met \|/);
+    expect(text).toMatch(/\| cacheSpeedup .*\| 4\.00 \| >= 3 \| met \|/);
+    expect(text).toMatch(/\| peerRatio .*\| 2\.00 \| >= 1\.0 \| met \|/);
+    expect(text.match(/^\| (uncached|cached, refresh every 8) \|/gm)).toHaveLength(4);
+    expect(text).toMatch(/\| our fallback \| 200 \| 100 \| 2000 ms \| 50\.0 \|/);
+    expect(text).toMatch(/\| transformers\.js generate \| 200 \| 100 \| 4000 ms \| 25\.0 \|/);
+  });
+});

@@ -1,0 +1,65 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { builder, expectUsageError } from '../support/cli';
+
+const temp = mkdtempSync(join(tmpdir(), 'builder-bench-'));
+afterAll(() => rmSync(temp, { recursive: true, force: true }));
+
+const RATIOS = ['forwardFraction', 'contextScaling', 'cacheSpeedup', 'peerRatio', 'readbackBytesPerStep', 'loadMs'] as const;
+
+function expectPositive(value: unknown, name: string): void {
+  expect(typeof value, name).toBe('number');
+  expect(Number.isFinite(value), name).toBe(true);
+  expect(value as number, name).toBeGreaterThan(0);
+}
+
+describe('builder bench', () => {
+  // The one benchmark run the tests allow: --quick measures the tiny models only.
+  it('--quick measures the tiny models and writes the report as JSON and a markdown table', async () => {
+    const jsonPath = join(temp, 'bench.json');
+    const run = await builder('bench', '--quick', '--json', jsonPath);
+    expect(run.code, run.stderr).toBe(0);
+    const report = JSON.parse(readFileSync(jsonPath, 'utf8')) as Record<string, unknown> & { models: Record<string, unknown>[]; machine: Record<string, unknown> };
+    for (const name of RATIOS) expectPositive(report[name], name);
+    expect(report.peerRatioReason).toBeNull();
+    expect(Object.keys(report.targets as object).sort()).toEqual(['cacheSpeedup', 'contextScaling', 'forwardFraction', 'peerRatio', 'readbackBytesPerStep']);
+    expect(report.machine).toMatchObject({ cores: expect.any(Number), node: process.version, wasmThreads: 2 });
+    expectPositive(report.wallMs, 'wallMs');
+    expectPositive(report.peakRssMb, 'peakRssMb');
+
+    expect(report.models).toHaveLength(1);
+    const [tiny] = report.models as { uncached: Record<string, number>[]; cached: Record<string, number>[]; autoregressive: Record<string, number>[]; peer: Record<string, number>[] }[];
+    expect(tiny!.uncached.map((r) => r.fileTokens)).toEqual([200, 2000]);
+    expect(tiny!.cached.map((r) => r.fileTokens)).toEqual([200, 2000]);
+    for (const measured of [...tiny!.uncached, ...tiny!.cached]) {
+      for (const name of ['generationMs', 'msPerStep', 'runMs', 'forwardPasses', 'tokensPerForwardPass', 'readbackBytesPerStep', 'peakRssMb']) expectPositive(measured[name], name);
+      expect(measured.runMs).toBeLessThanOrEqual(measured.generationMs!);
+      expect(measured.maskedPositions).toBeGreaterThanOrEqual(126);
+    }
+    // Uncached passes never refresh a cache; cached ones refresh on the first step.
+    expect(tiny!.uncached.every((r) => r.cacheRefreshes === 0)).toBe(true);
+    expect(tiny!.cached.every((r) => r.cacheRefreshes! >= 1)).toBe(true);
+    for (const measured of [...tiny!.autoregressive, ...tiny!.peer]) {
+      expect(measured.newTokens).toBe(16);
+      expectPositive(measured.tokensPerSecond, 'tokensPerSecond');
+    }
+
+    expect(run.stdout).toMatch(/^Machine: .*2 threads/);
+    expect(run.stdout).toMatch(/\| forwardFraction .* \| [\d.]+ \| >= 0\.90 \| (met|not met) \|/);
+    expect(run.stdout).toContain('| transformers.js generate | 200 | 16 |');
+  }, 600_000);
+
+  it('refuses --browser, which is not built yet, with one line and exit 2', async () => {
+    expectUsageError(await builder('bench', '--browser'), /--browser is not yet available/);
+  });
+
+  it('refuses a --json file in a folder that does not exist before measuring anything', async () => {
+    expectUsageError(await builder('bench', '--quick', '--json', join(temp, 'missing', 'bench.json')), /the folder .*missing does not exist/);
+  });
+
+  it('refuses an unknown option', async () => {
+    expectUsageError(await builder('bench', '--fast'), /Unknown option '--fast'/);
+  });
+});
