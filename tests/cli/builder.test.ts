@@ -130,8 +130,4 @@ describe.concurrent('builder: bad input exits 2 with one line and no stack trace
   it('an unknown command', async () => {
     expectUsageError(await builder('frobnicate'), /Unknown command "frobnicate"/);
   });
-
-  it.each(['bench'])('the planned subcommand %s', async (command) => {
-    expectUsageError(await builder(command, '--json', 'x.json'), new RegExp(`builder ${command} is not yet available`));
-  });
 });
