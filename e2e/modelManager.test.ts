@@ -41,7 +41,6 @@ afterEach(async () => {
 describe('the model manager', () => {
   it('downloads a demo model with one progress bar, keeps it across a reload, generates from the cache, and deletes it', async () => {
     expect(await statusOf('tiny-diffusion')).toBe('Not downloaded');
-    const started = Date.now();
     await page.getByRole('button', { name: 'Download tiny-diffusion' }).click();
     const progress = page.getByRole('progressbar', { name: 'Downloading tiny-diffusion' });
     await progress.waitFor();
@@ -50,7 +49,6 @@ describe('the model manager', () => {
     const q4Total = manifest.files.filter((f) => !f.path.startsWith('onnx/') || f.path.includes('_q4.')).reduce((sum, f) => sum + f.bytes, 0);
     await expect.poll(() => progress.getAttribute('max'), { timeout: 30_000 }).toBe(String(q4Total));
     await expect.poll(() => statusOf('tiny-diffusion'), { timeout: 120_000 }).toMatch(/^Cached and verified: q4, 56\.\d MB$/);
-    console.log(`tiny-diffusion q4 (${(q4Total / 1e6).toFixed(1)} MB): downloaded, stored and verified in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     expect(await hasCompletionMarker('tiny-diffusion')).toBe(true);
 
     await page.reload();

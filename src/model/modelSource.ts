@@ -3,7 +3,7 @@ import type { ModelPrecision } from '../core/modelPrecision';
 import { registryModel } from '../core/modelRegistry';
 import { httpModelReader } from './httpModelReader';
 import { MANIFEST_FILE } from './manifest';
-import { completePrecisions, hashHex, readMarker, readStoredManifest, writeMarker, type CompletionMarker, type ModelFolderStore } from './modelCache';
+import { completePrecisions, hashBlob, readMarker, readStoredManifest, writeMarker, type CompletionMarker, type ModelFolderStore } from './modelCache';
 import { MissingModelFileError, type ModelFileReader } from './modelFiles';
 import { opfsModelStore } from './opfsModelStore';
 
@@ -21,14 +21,14 @@ function cacheReader(store: ModelFolderStore, id: string, manifestBytes: Uint8Ar
       const expected = marker.verified[path];
       if (!expected) throw new MissingModelFileError(`${path} is not in the cached ${id}; download that precision in the model manager.`, path);
       const blob = await store.file(id, path);
-      const bytes = blob && new Uint8Array(await blob.arrayBuffer());
-      if (!bytes || hashHex(bytes) !== expected) {
+      const intact = blob !== null && (await hashBlob(blob)) === expected;
+      if (!intact) {
         delete marker.verified[path];
         await store.remove(id, path);
         await writeMarker(store, id, marker);
-        throw new InputError(`The cached ${path} of ${id} is ${bytes ? 'corrupt (its sha256 does not match manifest.json)' : 'missing'}: it was discarded. Download ${id} again in the model manager; only that file is fetched.`);
+        throw new InputError(`The cached ${path} of ${id} is ${blob ? 'corrupt (its sha256 does not match manifest.json)' : 'missing'}: it was discarded. Download ${id} again in the model manager; only that file is fetched.`);
       }
-      return bytes;
+      return new Uint8Array(await blob.arrayBuffer());
     },
   };
 }
