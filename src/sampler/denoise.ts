@@ -126,6 +126,7 @@ export async function denoise(model: MaskPredictor, sequence: MaskedSequence, se
           prediction.logNormalizer[i]!,
           settings,
           rng,
+          options.maskTokenId,
         );
         return { position, ...choice };
       });

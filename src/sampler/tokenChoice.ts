@@ -20,12 +20,14 @@ export interface TokenChoice {
 /**
  * Picks a token for one masked position from the model's top-k (values are tempered logits,
  * `logNormalizer` their log-sum-exp over the whole vocabulary), and scores how sure the model is,
- * by the remasking strategy, so the surest positions are revealed first.
+ * by the remasking strategy, so the surest positions are revealed first. The `forbidden` token
+ * (the mask itself: "revealing" a mask would leave the position masked in all but name) is never
+ * chosen; the top-k holds at least two candidates, so another always is.
  */
-export function chooseToken(values: ArrayLike<number>, indices: ArrayLike<number>, logNormalizer: number, settings: ChoiceSettings, rng: Rng): TokenChoice {
+export function chooseToken(values: ArrayLike<number>, indices: ArrayLike<number>, logNormalizer: number, settings: ChoiceSettings, rng: Rng, forbidden: number): TokenChoice {
   const k = values.length;
-  const probabilities = Array.from({ length: k }, (_, i) => Math.exp(values[i]! - logNormalizer));
-  let chosen = 0;
+  const probabilities = Array.from({ length: k }, (_, i) => (indices[i] === forbidden ? 0 : Math.exp(values[i]! - logNormalizer)));
+  let chosen = indices[0] === forbidden ? 1 : 0;
   if (settings.temperature > 0) {
     // Keep the smallest prefix of the (sorted) top-k whose probability reaches topP, then sample in it.
     const total = probabilities.reduce((a, b) => a + b, 0);
