@@ -6,6 +6,7 @@ import type { DenoisePrediction, DiffusionModel } from '../../src/model/diffusio
 import { loadModel } from '../../src/model/loadModel';
 import { nodeModelReader } from '../../src/model/nodeModelReader';
 import { Builder } from '../../src/sampler/builder';
+import { denoise } from '../../src/sampler/denoise';
 import { buildMaskedSequence } from '../../src/sampler/maskedSequence';
 import { createRng } from '../../src/core/rng';
 import { intercepting } from '../support/interceptModel';
@@ -117,6 +118,47 @@ describe('context caching', () => {
       expect(cached.generatedCode).toBe(uncached.generatedCode);
     });
   }
+
+  it('computes the position before the span too under a logits shift, and stays exact with a fresh cache', async () => {
+    const model = models.fp32!;
+    const run = async (cacheInterval: number, predictor: DiffusionModel) => {
+      const sequence = buildMaskedSequence({
+        tokenizer: model.tokenizer,
+        template: model.manifest.promptTemplate,
+        instruction: plan.intent,
+        text: SOURCE,
+        spans: [{ start: SOURCE.indexOf('def perimeter'), end: SOURCE.indexOf('\n\n\nclass') }],
+        maskTokenId: model.manifest.maskTokenId!,
+        maxPositions: model.manifest.maxPositions,
+        lengthFactor: 1.25,
+        lengthExtra: 8,
+        strength: 1,
+        rng: createRng(0),
+      });
+      const settings = { steps: 6, schedule: 'linear', cfgScale: 2, temperature: 0.7, topK: 0, topP: 0.95, remasking: 'low-confidence', cacheInterval, parallelThreshold: 0 } as const;
+      await denoise(predictor, sequence, settings, createRng(5), { maskTokenId: model.manifest.maskTokenId!, logitsShift: 1 });
+      return { tokens: sequence.tokens, blockStart: sequence.blocks[0]!.start };
+    };
+    const spans: (readonly number[])[] = [];
+    const freshCache = Object.assign(Object.create(model) as DiffusionModel, {
+      predictSpan: async (request: Parameters<DiffusionModel['predictSpan']>[0], stale: Parameters<DiffusionModel['predictSpan']>[1]) => {
+        spans.push(stale.span);
+        const { prediction: full, cache } = await model.predictAndCache(request, stale.span);
+        try {
+          const span = await model.predictSpan(request, cache);
+          expect(logitDistance(span, full)).toBeLessThan(1e-5);
+          return span;
+        } finally {
+          cache.release();
+        }
+      },
+    });
+    const uncached = await run(0, model);
+    const cached = await run(6, freshCache);
+    expect(spans).toHaveLength(5);
+    expect(spans[0]![0]).toBe(uncached.blockStart - 1);
+    expect(cached.tokens).toEqual(uncached.tokens);
+  });
 
   it('drifts from the full pass as the cache ages: measured, reported and bounded', async () => {
     const model = models.q4!;
