@@ -150,8 +150,8 @@ export function ModelManager() {
               {!install && !cached && model && !model.folderUrl && <p className="small muted">{model.note}</p>}
               <div className="buttons">
                 {model?.folderUrl && !install && !ready && (
-                  <button type="button" aria-label={`Download ${id}`} onClick={() => void models.download(model, precision)}>
-                    {cached ? 'Resume' : 'Download'} {precision}
+                  <button type="button" aria-label={`Download ${id}`} title={`The ${precision} files, the precision the settings use`} onClick={() => void models.download(model, precision)}>
+                    Download
                   </button>
                 )}
                 {install && (

@@ -135,13 +135,13 @@ export function modelsBusyReason(state: Pick<ModelState, 'installs'>, modelIds: 
 
 /** modelsBusyReason for the models these settings generate with (the diffusion model, and the fallback when it is on). */
 export function useModelsBusyReason(settings: DiffusionConfigInput): string | null {
-  const installs = useModels((state) => state.installs);
-  let ids: (string | undefined)[];
+  let ids: (string | undefined)[] = [];
   try {
     const config = createDiffusionConfig(settings);
     ids = [config.model, config.fallback ? config.fallbackModel : undefined];
   } catch {
-    return null; // The settings panel says what is wrong with them.
+    // The settings panel says what is wrong with them; no model to wait for.
   }
-  return modelsBusyReason({ installs }, ids);
+  // Selecting the message, not the installs, re-renders the caller when the message changes only.
+  return useModels((state) => modelsBusyReason(state, ids));
 }
