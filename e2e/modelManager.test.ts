@@ -99,6 +99,32 @@ describe('the model manager', () => {
     expect(await hasCompletionMarker('tiny-diffusion')).toBe(true);
   }, 300_000);
 
+  it('a tab closed mid-download leaves a partial entry that nothing reads as complete, and the next Download resumes it', async () => {
+    const dataFile = 'onnx/model_q4.onnx_data';
+    const full = readFileSync(`public/models/tiny-diffusion/${dataFile}`);
+    const third = Math.floor(full.length / 3);
+    const ranges: (string | null)[] = [];
+    await context.route(`**/models/tiny-diffusion/${dataFile}`, async (route) => {
+      ranges.push(route.request().headers()['range'] ?? null);
+      // First a third of the file and a dropped connection; the retry then hangs until the tab is gone.
+      if (ranges.length === 1) await route.fulfill({ status: 200, headers: { 'content-length': String(full.length) }, body: full.subarray(0, third) });
+      else if (ranges.length === 2) await new Promise(() => {});
+      else await route.continue();
+    });
+    await page.getByRole('button', { name: 'Download tiny-diffusion' }).click();
+    await expect.poll(() => ranges.length, { timeout: 60_000 }).toBe(2);
+    await page.close();
+
+    page = await context.newPage();
+    await openApp();
+    await expect.poll(() => statusOf('tiny-diffusion'), { timeout: 30_000 }).toMatch(/^Partly downloaded \(\d+\.\d MB stored\); Download resumes it$/);
+    expect(await hasCompletionMarker('tiny-diffusion')).toBe(false);
+    await page.getByRole('button', { name: 'Download tiny-diffusion' }).click();
+    await expect.poll(() => statusOf('tiny-diffusion'), { timeout: 120_000 }).toMatch(/^Cached and verified: q4/);
+    expect(ranges[2]).toBe(`bytes=${third}-`);
+    expect(await hasCompletionMarker('tiny-diffusion')).toBe(true);
+  }, 300_000);
+
   it('refuses a corrupted file with a message naming it, and leaves no entry that looks complete', async () => {
     await page.route('**/models/tiny-diffusion/config.json', async (route) => {
       const real = await route.fetch();
