@@ -69,10 +69,11 @@ describe('persistence', () => {
 
     // The engine worker dies: the page keeps what it showed, and the next run gets a fresh worker.
     const [engine] = page.workers().filter((worker) => worker.url().includes('engine.worker'));
+    const replaced = new Promise((resolve) => engine!.once('close', resolve));
     await engine!.evaluate(() => setTimeout(() => {
       throw new Error('injected crash');
     }));
-    await page.waitForTimeout(500);
+    await replaced;
     expect(await downloadPatch()).toBe(patch);
 
     await page.waitForTimeout(600);
