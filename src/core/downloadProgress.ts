@@ -20,6 +20,10 @@ const WINDOW_MS = 5000;
  */
 export class DownloadMeter {
   private done: number;
+
+  get doneBytes(): number {
+    return this.done;
+  }
   private readonly samples: { at: number; done: number }[] = [];
 
   constructor(

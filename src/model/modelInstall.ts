@@ -112,7 +112,7 @@ export async function installModel(manifestBytes: Uint8Array, manifest: ModelMan
     signal.throwIfAborted();
     await writeMarker(store, id, { manifestSha256, verified });
   } catch (error) {
-    if (isQuotaError(error)) throw new StorageQuotaError(quotaMessage(id, total - meter.snapshot('', 'fetching', now()).doneBytes, await options.estimate()));
+    if (isQuotaError(error)) throw new StorageQuotaError(quotaMessage(id, total - meter.doneBytes, await options.estimate()));
     throw error;
   }
   report(files.at(-1)?.path ?? MANIFEST_FILE, 'verifying', true);

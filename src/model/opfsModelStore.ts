@@ -1,3 +1,4 @@
+import { InputError } from '../core/inputErrors';
 import type { ModelFolderStore, StoredFileWriter } from './modelCache';
 
 /**
@@ -70,7 +71,15 @@ export const opfsModelStore: ModelFolderStore = {
   async writer(id, path, offset): Promise<StoredFileWriter> {
     const { dir, name } = (await parentOf(id, path, true))!;
     // Sync access handles (workers only) write in place at an offset, fast, under an exclusive lock.
-    const access = await (await dir.getFileHandle(name, { create: true })).createSyncAccessHandle();
+    let access: FileSystemSyncAccessHandle;
+    try {
+      access = await (await dir.getFileHandle(name, { create: true })).createSyncAccessHandle();
+    } catch (error) {
+      if (error instanceof DOMException && error.name === 'NoModificationAllowedError') {
+        throw new InputError(`${path} of ${id} is being written by another tab of Builder: let that download finish there.`);
+      }
+      throw error;
+    }
     access.truncate(offset);
     let at = offset;
     return {
