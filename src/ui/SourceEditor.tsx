@@ -23,6 +23,8 @@ export function SourceEditor({ text, monacoLanguage, maskedRanges, cursor, revea
   const editor = useRef<monaco.editor.IStandaloneCodeEditor | null>(null);
   const decorations = useRef<monaco.editor.IEditorDecorationsCollection | null>(null);
   const callbacks = useRef({ onTextChange, onCursorChange });
+  /** True while a new file's text goes in: the editor's copy is not written back over it. */
+  const openingFile = useRef(false);
   callbacks.current = { onTextChange, onCursorChange };
 
   useEffect(() => {
@@ -41,7 +43,9 @@ export function SourceEditor({ text, monacoLanguage, maskedRanges, cursor, revea
     created.revealPositionInCenterIfOutsideViewport(toPosition(cursor));
     const followScheme = () => monaco.editor.setTheme(scheme.matches ? 'vs-dark' : 'vs');
     scheme.addEventListener('change', followScheme);
-    const contentListener = created.onDidChangeModelContent(() => callbacks.current.onTextChange(created.getValue()));
+    const contentListener = created.onDidChangeModelContent(() => {
+      if (!openingFile.current) callbacks.current.onTextChange(created.getValue());
+    });
     const cursorListener = created.onDidChangeCursorPosition(({ position }) =>
       callbacks.current.onCursorChange({ line: position.lineNumber, column: position.column }),
     );
@@ -65,7 +69,17 @@ export function SourceEditor({ text, monacoLanguage, maskedRanges, cursor, revea
     const model = editor.current?.getModel();
     // A new file replaces the text as one undoable edit, so Ctrl+Z brings the old text back.
     if (model && model.getValue() !== text) {
-      editor.current!.executeEdits('open-file', [{ range: model.getFullModelRange(), text }]);
+      // Monaco holds one line ending per model: it takes the file's most common one, so a CRLF
+      // file stays CRLF. A file that mixes them is shown with that one, but the app keeps and
+      // generates from the file exactly as it is until the user types in it.
+      const crlf = text.split('\r\n').length - 1;
+      openingFile.current = true;
+      try {
+        model.pushEOL(crlf > (text.split('\n').length - 1) / 2 ? monaco.editor.EndOfLineSequence.CRLF : monaco.editor.EndOfLineSequence.LF);
+        editor.current!.executeEdits('open-file', [{ range: model.getFullModelRange(), text }]);
+      } finally {
+        openingFile.current = false;
+      }
       editor.current!.pushUndoStop();
     }
   }, [text]);
