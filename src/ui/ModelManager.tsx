@@ -147,7 +147,12 @@ export function ModelManager() {
               ) : (
                 <p className="small model-status">{cacheStatus(cached, model)}</p>
               )}
-              {!install && !cached && model && !model.folderUrl && <p className="small muted">{model.note}</p>}
+              {!install && !cached && model && !model.folderUrl && (
+                <details className="small muted">
+                  <summary>No converted folder is published: how to get it</summary>
+                  {model.note}
+                </details>
+              )}
               <div className="buttons">
                 {model?.folderUrl && !install && !ready && (
                   <button type="button" aria-label={`Download ${id}`} title={`The ${precision} files, the precision the settings use`} onClick={() => void models.download(model, precision)}>
