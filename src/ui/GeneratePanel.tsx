@@ -33,6 +33,8 @@ const NUMBER_FIELDS = [
   ['seed', 'Seed'],
   ['strength', 'Strength'],
   ['maxRemaskRounds', 'Remask rounds'],
+  ['cacheInterval', 'Cache refresh interval'],
+  ['parallelThreshold', 'Parallel threshold'],
 ] as const;
 
 /** Settings, Generate and Cancel, and the live view of the spans filling in. */
