@@ -1,12 +1,18 @@
 import { readFileSync } from 'node:fs';
 import type { BrowserContext, Page } from 'playwright-core';
-import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
+import { recordTrustReport, type InputOutcome } from '../tests/trust/trustReport';
 import { useChromium } from './support/browser';
 
 const SOURCE = 'def area(radius):\n    return 3.14159 * radius ** 2\n\n\ndef double(x):\n    return 2 * x\n';
 const browser = useChromium();
 let context: BrowserContext;
 let page: Page;
+const faults: InputOutcome[] = [];
+
+afterAll(() => recordTrustReport('app-faults', { inputs: faults }));
+
+const alertText = async () => (await page.getByRole('alert').first().textContent())!.replace(/×$/, '');
 
 beforeEach(async () => {
   context = await browser().newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
@@ -75,6 +81,7 @@ describe('persistence', () => {
     }));
     await replaced;
     expect(await downloadPatch()).toBe(patch);
+    faults.push({ input: 'engine worker crashes after a result', surface: 'app', message: 'the worker is replaced; the result stays on screen', exitCode: null, dataKept: 'yes: the result, its patch byte for byte, the editor' });
 
     await page.waitForTimeout(600);
     await page.reload();
@@ -86,6 +93,8 @@ describe('persistence', () => {
     expect(await page.getByLabel('Steps').inputValue()).toBe('2');
     expect(await page.getByRole('checkbox', { name: 'area', exact: true }).isChecked()).toBe(true);
     expect(await page.getByText('shapes.py').first().isVisible()).toBe(true);
+
+    faults.push({ input: 'reload with a result on screen', surface: 'app', message: 'the result, editor, ticks, prompt and settings come back', exitCode: null, dataKept: 'yes: the same patch downloads after the reload' });
 
     // Generate still works after the crash and the reload.
     await page.getByRole('button', { name: 'Close result' }).click();
@@ -102,6 +111,7 @@ describe('persistence', () => {
     await page.getByRole('checkbox', { name: 'Shape.describe', exact: true }).check();
     expect(await page.getByRole('button', { name: 'Generate' }).isEnabled()).toBe(true);
     expect(await idb('get', 'builder-state.unreadable')).toBe('{"state": {"text": "def half');
+    faults.push({ input: 'saved session is garbage (not JSON)', surface: 'app', message: await alertText(), exitCode: null, dataKept: 'yes: the garbage is set aside under builder-state.unreadable; the app starts and works' });
   });
 
   it('keeps the sound fields of a saved session whose settings are broken', async () => {
@@ -113,6 +123,7 @@ describe('persistence', () => {
     await expect.poll(() => page.getByRole('checkbox', { name: 'kept', exact: true }).isChecked()).toBe(true);
     expect(await page.getByLabel('Prompt').inputValue()).toBe('still here');
     expect(await page.getByLabel('Preset').inputValue()).toBe('demo');
+    faults.push({ input: 'saved session with a bad language and settings', surface: 'app', message: await alertText(), exitCode: null, dataKept: 'yes: text, ticks and prompt kept; only the bad fields reset' });
   });
 
   it('sets aside saved results that cannot be shown, with a notice, and keeps the session', async () => {
@@ -126,5 +137,6 @@ describe('persistence', () => {
     expect(await page.getByRole('button', { name: 'Download patch' }).count()).toBe(0);
     expect(await page.getByLabel('Prompt').inputValue()).toBe('keep this prompt');
     expect(JSON.parse((await idb('get', 'builder-results.unreadable')) as string).state.patch.unifiedDiff).toBe('not a diff');
+    faults.push({ input: 'saved results that cannot be shown (diff does not match)', surface: 'app', message: await alertText(), exitCode: null, dataKept: 'yes: set aside under builder-results.unreadable; the session is kept' });
   });
 });
