@@ -101,7 +101,8 @@ export async function installModel(manifestBytes: Uint8Array, manifest: ModelMan
       delete verified[file.path];
       await filler.fill(file, offset, open(file), (bytes) => {
         meter.add(bytes, now());
-        report(file.path, 'fetching');
+        // Bytes thrown away (a server that ignores Range) show at once, not at the next tick.
+        report(file.path, 'fetching', bytes < 0);
       });
       if (!(await matches(file))) {
         await store.remove(id, file.path);

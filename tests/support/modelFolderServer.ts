@@ -11,6 +11,8 @@ export interface ServedRequest {
 export interface FolderServerFaults {
   /** Paths whose first answer stops after this many bytes, the socket destroyed. */
   cutAfter?: Map<string, number>;
+  /** Paths whose first answer stops after this many bytes and then hangs, the socket left open. */
+  stallAfter?: Map<string, number>;
   /** Answer Range requests with the whole file (200), as some servers do. */
   ignoreRange?: boolean;
   /** Paths answered with 503 this many times before the real answer. */
@@ -28,6 +30,7 @@ export interface FolderServerFaults {
 export async function serveModelFolder(dir: string, faults: FolderServerFaults = {}): Promise<{ url: string; requests: ServedRequest[]; close(): Promise<void> }> {
   const requests: ServedRequest[] = [];
   const cutsLeft = new Map(faults.cutAfter);
+  const stallsLeft = new Map(faults.stallAfter);
   const unavailableLeft = new Map(faults.unavailable);
   const server: Server = createServer((request, response) => {
     const path = decodeURIComponent(new URL(request.url!, 'http://x').pathname.slice(1));
@@ -54,6 +57,12 @@ export async function serveModelFolder(dir: string, faults: FolderServerFaults =
       'content-length': part.length,
       ...(start > 0 ? { 'content-range': `bytes ${start}-${body.length - 1}/${body.length}` } : {}),
     });
+    const stall = stallsLeft.get(path);
+    if (stall !== undefined) {
+      stallsLeft.delete(path);
+      response.write(part.subarray(0, stall));
+      return;
+    }
     const cut = cutsLeft.get(path);
     if (cut === undefined) return response.end(part);
     cutsLeft.delete(path);
@@ -64,6 +73,6 @@ export async function serveModelFolder(dir: string, faults: FolderServerFaults =
   return {
     url: `http://127.0.0.1:${port}/`,
     requests,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: () => new Promise((resolve) => (server.closeAllConnections(), server.close(() => resolve()))),
   };
 }
