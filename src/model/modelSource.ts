@@ -3,30 +3,33 @@ import type { ModelPrecision } from '../core/modelPrecision';
 import { registryModel } from '../core/modelRegistry';
 import { httpModelReader } from './httpModelReader';
 import { MANIFEST_FILE } from './manifest';
-import { completePrecisions, hashBlob, readMarker, readStoredManifest, writeMarker, type CompletionMarker, type ModelFolderStore } from './modelCache';
+import { completePrecisions, readMarker, readStoredManifest, writeMarker, type CompletionMarker, type ModelFolderStore } from './modelCache';
 import { MissingModelFileError, type ModelFileReader } from './modelFiles';
 import { opfsModelStore } from './opfsModelStore';
 
 const hasOpfs = () => typeof navigator !== 'undefined' && typeof navigator.storage?.getDirectory === 'function';
 
 /**
- * Reads a cached model, rechecking each file's sha256 as it is read: a file that changed on disk
- * is discarded (the marker forgets it, so the model manager offers to fetch it again) and named.
+ * Reads a cached model. The engine checks every file against manifest.json as it loads it; a file
+ * that changed on disk is then discarded here (the marker forgets it, so the model manager offers
+ * to fetch it again).
  */
 function cacheReader(store: ModelFolderStore, id: string, manifestBytes: Uint8Array, marker: CompletionMarker): ModelFileReader {
+  const discard = async (path: string) => {
+    delete marker.verified[path];
+    await store.remove(id, path);
+    await writeMarker(store, id, marker);
+  };
   return {
     location: `the cached ${id}`,
+    discard,
     async read(path) {
       if (path === MANIFEST_FILE) return manifestBytes;
-      const expected = marker.verified[path];
-      if (!expected) throw new MissingModelFileError(`${path} is not in the cached ${id}; download that precision in the model manager.`, path);
+      if (!marker.verified[path]) throw new MissingModelFileError(`${path} is not in the cached ${id}; download that precision in the model manager.`, path);
       const blob = await store.file(id, path);
-      const intact = blob !== null && (await hashBlob(blob)) === expected;
-      if (!intact) {
-        delete marker.verified[path];
-        await store.remove(id, path);
-        await writeMarker(store, id, marker);
-        throw new InputError(`The cached ${path} of ${id} is ${blob ? 'corrupt (its sha256 does not match manifest.json)' : 'missing'}: it was discarded. Download ${id} again in the model manager; only that file is fetched.`);
+      if (!blob) {
+        await discard(path);
+        throw new InputError(`The cached ${path} of ${id} is missing: download ${id} again in the model manager; only that file is fetched.`);
       }
       return new Uint8Array(await blob.arrayBuffer());
     },

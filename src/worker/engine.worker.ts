@@ -61,7 +61,7 @@ async function models(request: ModelRequest): Promise<Loaded> {
   reply({ id, type: 'progress', progress: { phase: 'loading', message: `Loading ${config.model} (${runtime.precision}) on ${runtime.label}…` } });
   const diffusion = await loadModel(await openModelReader(config.model, siteUrl, runtime.precision), runtime.precision, runtime.backend).catch((error: unknown) => {
     if (error instanceof MissingModelFileError && error.path === MANIFEST_FILE) {
-      throw new InputError(`The model ${config.model} is not installed: there is no models/${config.model}/manifest.json. Convert it into public/models with builder convert (see the README), or pick the demo preset.`);
+      throw new InputError(`The model ${config.model} is not installed: there is no models/${config.model}/manifest.json. Load its converted folder in the Models panel (Load model folder), convert it into public/models with builder convert (see the README), or pick the demo preset.`);
     }
     throw error;
   });

@@ -68,7 +68,7 @@ describe('where the engine reads a model from', () => {
     store.corrupt('my-coder', 'tokenizer.json', 100);
     const error = await readVerifiedModel(await openModelReader('my-coder', SITE, 'q4', store), 'q4').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InputError);
-    expect((error as Error).message).toMatch(/^The cached tokenizer\.json of my-coder is corrupt .*: it was discarded\. Download my-coder again/);
+    expect((error as Error).message).toMatch(/^tokenizer\.json of the cached my-coder does not match its sha256 .*\. It was discarded; download the model again/);
     expect(store.stored('my-coder', 'tokenizer.json')).toBeUndefined();
     expect((await readMarker(store, 'my-coder'))!.verified['tokenizer.json']).toBeUndefined();
     expect(await listCachedModels(store)).toMatchObject([{ id: 'my-coder', partial: true }]);
