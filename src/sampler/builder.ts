@@ -175,15 +175,8 @@ export class Builder {
       unifiedDiff: diff,
       maskedSpans: maskPlan.spans,
       sample: {
-        numSteps: config.steps,
-        schedule: config.schedule,
-        cfgScale: config.cfgScale,
-        temperature: config.temperature,
-        seed: config.seed,
-        strength: config.strength,
+        ...sampleSettings(config),
         nfe: forwardPasses,
-        cacheInterval: config.cacheInterval,
-        parallelThreshold: config.parallelThreshold,
         cacheRefreshes: diffusionStats.cacheRefreshes,
         tokensPerPass: diffusionStats.passes > 0 ? diffusionStats.revealed / diffusionStats.passes : 0,
         readbackBytesPerPass: diffusionStats.passes > 0 ? Math.round(diffusionStats.readbackBytes / diffusionStats.passes) : 0,
@@ -217,6 +210,12 @@ export class Builder {
   }
 }
 
+/** The settings a patch's provenance repeats, so that the same settings give the same patch again. */
+function sampleSettings(config: DiffusionConfig) {
+  const { steps: numSteps, schedule, cfgScale, temperature, seed, strength, cacheInterval, parallelThreshold } = config;
+  return { numSteps, schedule, cfgScale, temperature, seed, strength, cacheInterval, parallelThreshold };
+}
+
 /** The patch of a plan that could not be carried out: nothing to apply, and the reason. */
 export function errorPatch(plan: RefactorPlan, config: DiffusionConfig, models: BuilderModels, error: unknown): GeneratedPatch {
   return {
@@ -226,15 +225,8 @@ export function errorPatch(plan: RefactorPlan, config: DiffusionConfig, models: 
     unifiedDiff: '',
     maskedSpans: [],
     sample: {
-      numSteps: config.steps,
-      schedule: config.schedule,
-      cfgScale: config.cfgScale,
-      temperature: config.temperature,
-      seed: config.seed,
-      strength: config.strength,
+      ...sampleSettings(config),
       nfe: 0,
-      cacheInterval: config.cacheInterval,
-      parallelThreshold: config.parallelThreshold,
       cacheRefreshes: 0,
       tokensPerPass: 0,
       readbackBytesPerPass: 0,
