@@ -15,7 +15,15 @@ export function PatchDiffView({ original, generated, monacoLanguage, sideBySide 
 
   useEffect(() => {
     const dark = matchMedia('(prefers-color-scheme: dark)').matches;
-    const created = monaco.editor.createDiffEditor(container.current!, { readOnly: true, automaticLayout: true, minimap: { enabled: false }, theme: dark ? 'vs-dark' : 'vs', fontSize: 13 });
+    const created = monaco.editor.createDiffEditor(container.current!, {
+      readOnly: true,
+      automaticLayout: true,
+      minimap: { enabled: false },
+      theme: dark ? 'vs-dark' : 'vs',
+      fontSize: 13,
+      // The Inline toggle decides; Monaco would otherwise switch to inline below 900 px, which the editor pane is at 1280 px.
+      useInlineViewWhenSpaceIsLimited: false,
+    });
     editor.current = created;
     return () => {
       const model = created.getModel();
