@@ -58,6 +58,23 @@ function generate(config: Partial<DiffusionConfig>, diffusion: DiffusionModel = 
 }
 
 /** Largest difference of the sorted top-k logits and of the log-normalisers of two predictions of the same positions. */
+/** SOURCE with these spans masked as the sampler masks them for `plan`, at strength 1. */
+function maskedSource(model: DiffusionModel, spans: { start: number; end: number }[]) {
+  return buildMaskedSequence({
+    tokenizer: model.tokenizer,
+    template: model.manifest.promptTemplate,
+    instruction: plan.intent,
+    text: SOURCE,
+    spans,
+    maskTokenId: model.manifest.maskTokenId!,
+    maxPositions: model.manifest.maxPositions,
+    lengthFactor: 1.25,
+    lengthExtra: 8,
+    strength: 1,
+    rng: createRng(0),
+  });
+}
+
 function logitDistance(a: DenoisePrediction, b: DenoisePrediction): number {
   expect(a.values.length).toBe(b.values.length);
   let largest = 0;
@@ -122,19 +139,7 @@ describe('context caching', () => {
   it('computes the position before the span too under a logits shift, and stays exact with a fresh cache', async () => {
     const model = models.fp32!;
     const run = async (cacheInterval: number, predictor: DiffusionModel) => {
-      const sequence = buildMaskedSequence({
-        tokenizer: model.tokenizer,
-        template: model.manifest.promptTemplate,
-        instruction: plan.intent,
-        text: SOURCE,
-        spans: [{ start: SOURCE.indexOf('def perimeter'), end: SOURCE.indexOf('\n\n\nclass') }],
-        maskTokenId: model.manifest.maskTokenId!,
-        maxPositions: model.manifest.maxPositions,
-        lengthFactor: 1.25,
-        lengthExtra: 8,
-        strength: 1,
-        rng: createRng(0),
-      });
+      const sequence = maskedSource(model, [{ start: SOURCE.indexOf('def perimeter'), end: SOURCE.indexOf('\n\n\nclass') }]);
       const settings = { steps: 6, schedule: 'linear', cfgScale: 2, temperature: 0.7, topK: 0, topP: 0.95, remasking: 'low-confidence', cacheInterval, parallelThreshold: 0 } as const;
       await denoise(predictor, sequence, settings, createRng(5), { maskTokenId: model.manifest.maskTokenId!, logitsShift: 1 });
       return { tokens: sequence.tokens, blockStart: sequence.blocks[0]!.start };
@@ -212,19 +217,7 @@ describe('parallel decoding', () => {
     // The threshold: the median confidence of the first step, so about half the span passes it at once.
     const model = models.q4!;
     const off = await generate({ seed: 32, temperature: 0, cfgScale: 1 });
-    const sequence = buildMaskedSequence({
-      tokenizer: model.tokenizer,
-      template: model.manifest.promptTemplate,
-      instruction: plan.intent,
-      text: SOURCE,
-      spans: off.maskedSpans.map((span) => span.range),
-      maskTokenId: model.manifest.maskTokenId!,
-      maxPositions: model.manifest.maxPositions,
-      lengthFactor: 1.25,
-      lengthExtra: 8,
-      strength: 1,
-      rng: createRng(0),
-    });
+    const sequence = maskedSource(model, off.maskedSpans.map((span) => span.range));
     const positions = sequence.masked.flatMap((m, p) => (m ? [p] : []));
     const first = await model.predict({ rows: [sequence.tokens], positions, rowWeights: [1], temperature: 1, topK: 2 });
     const confidences = positions.map((_, i) => Math.exp(first.values[2 * i]! - first.logNormalizer[i]!)).sort((a, b) => a - b);
