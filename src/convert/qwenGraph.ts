@@ -1,5 +1,6 @@
 import type { ModelPrecision } from '../core/modelPrecision';
 import type { ModelKindName } from '../model/manifest';
+import { chunkedTopK } from './chunkedTopK';
 import { DataType, GraphBuilder } from './onnxGraph';
 import type { QwenConfig } from './qwenConfig';
 import { quantizeQ4, Q4_BLOCK_SIZE, type Q4Matrix } from './quantizeQ4';
@@ -197,7 +198,12 @@ export function buildQwenGraph({ config, kind, precision, weights, toFloat16 }: 
       g.output(present, `present.${layer}.${i % 2 === 0 ? 'key' : 'value'}`, DataType.FLOAT, ['batch', nkv, length, d]);
     });
   if (kind === 'autoregressive') {
-    g.output(lmHead(hidden), 'logits', DataType.FLOAT, ['batch', 'sequence', v]);
+    // The last `num_logits_to_keep` positions (all for 0), as transformers.js's exports take it:
+    // while generating only the last one is wanted, and the head over a whole prompt would cost
+    // prompt x vocabulary.
+    const keep = g.op1('Unsqueeze', [g.input('num_logits_to_keep', DataType.INT64, []), g.constantInts([0])]);
+    const kept = g.op1('Slice', [hidden, g.op1('Neg', [keep]), g.constantInts([Number.MAX_SAFE_INTEGER]), g.constantInts([1])]);
+    g.output(lmHead(kept), 'logits', DataType.FLOAT, ['batch', 'kept_sequence', v]);
     outputPresents('total_sequence');
     return g;
   }
@@ -212,9 +218,9 @@ export function buildQwenGraph({ config, kind, precision, weights, toFloat16 }: 
   const weighted = g.op1('Mul', [picked, g.op1('Reshape', [rowWeights, g.constantInts([-1, 1, 1])])]);
   const combined = g.op1('ReduceSum', [weighted, g.constantInts([0])], { keepdims: int(1) });
   const guided = g.op1('Div', [lmHead(combined), temperature]);
-  const [topValues, topIndices] = g.op('TopK', [guided, topK], { axis: int(-1), largest: int(1), sorted: int(1) }, 2) as [string, string];
-  g.output(topValues, 'top_values', DataType.FLOAT, [1, 'positions', 'k']);
-  g.output(topIndices, 'top_indices', DataType.INT64, [1, 'positions', 'k']);
+  const top = chunkedTopK(g, guided, topK, v);
+  g.output(top.values, 'top_values', DataType.FLOAT, [1, 'positions', 'k']);
+  g.output(top.indices, 'top_indices', DataType.INT64, [1, 'positions', 'k']);
   g.output(g.op1('ReduceLogSumExp', [guided], { axes: ints([-1]), keepdims: int(0) }), 'log_normalizer', DataType.FLOAT, [1, 'positions']);
   outputPresents('sequence');
   return g;

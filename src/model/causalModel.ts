@@ -1,11 +1,14 @@
 import type { CodeTokenizer } from './codeTokenizer';
 import { int64Tensor as int64, ort, type Backend } from './ortSession';
 
+/** How many final positions get logits; 0 for all (transformers.js feeds 1 while generating). */
+const KEEP_LOGITS = 'num_logits_to_keep';
+
 /** The keys and values of the tokens seen so far, per layer, as the decoder contract names them. */
 export type KeyValueCache = Record<string, ort.Tensor>;
 
 export interface CausalStep {
-  /** [tokens, vocab] logits of the tokens fed in this step. */
+  /** [tokens, vocab] logits of the tokens fed in this step: all of them, or the last one only. */
   logits: Float32Array;
   vocabSize: number;
   cache: KeyValueCache;
@@ -23,6 +26,8 @@ export class CausalModel {
   private readonly headDim: number;
   /** The longest sequence the model was trained for. */
   readonly maxPositions: number;
+  /** Whether the graph takes `num_logits_to_keep` (as transformers.js exports do), so logits of a prompt's other tokens are never computed. */
+  private readonly keepsLastLogits: boolean;
 
   constructor(
     readonly tokenizer: CodeTokenizer,
@@ -34,6 +39,7 @@ export class CausalModel {
     this.keyValueHeads = Number(config.num_key_value_heads ?? config.num_attention_heads);
     this.headDim = Number(config.head_dim ?? Number(config.hidden_size) / Number(config.num_attention_heads));
     this.maxPositions = Number(config.max_position_embeddings ?? 32768);
+    this.keepsLastLogits = session.inputNames.includes(KEEP_LOGITS);
   }
 
   emptyCache(): KeyValueCache {
@@ -44,21 +50,27 @@ export class CausalModel {
     return cache;
   }
 
-  /** Feeds tokens after `past` (the cache of `pastLength` tokens) and returns their logits and the grown cache. */
-  async step(tokens: readonly number[], cache: KeyValueCache, pastLength: number): Promise<CausalStep> {
+  /**
+   * Feeds tokens after `past` (the cache of `pastLength` tokens) and returns the grown cache and
+   * the logits of the last token (of every token fed with `logits: 'all'`). A graph without
+   * `num_logits_to_keep` computes them all either way.
+   */
+  async step(tokens: readonly number[], cache: KeyValueCache, pastLength: number, logits: 'last' | 'all' = 'last'): Promise<CausalStep> {
     const total = pastLength + tokens.length;
-    const outputs = await this.session.run({
+    const feeds: Record<string, ort.Tensor> = {
       input_ids: int64(tokens, [1, tokens.length]),
       attention_mask: int64(new Array<number>(total).fill(1), [1, total]),
       position_ids: int64(Array.from(tokens, (_, i) => pastLength + i), [1, tokens.length]),
       ...cache,
-    });
+    };
+    if (this.keepsLastLogits) feeds[KEEP_LOGITS] = new ort.Tensor('int64', BigInt64Array.of(logits === 'last' ? 1n : 0n), []);
+    const outputs = await this.session.run(feeds);
     const next: KeyValueCache = {};
     for (let layer = 0; layer < this.layers; layer++) {
       for (const part of ['key', 'value']) next[`past_key_values.${layer}.${part}`] = outputs[`present.${layer}.${part}`]!;
     }
-    const logits = outputs.logits!;
-    return { logits: logits.data as Float32Array, vocabSize: Number(logits.dims.at(-1)), cache: next, length: total };
+    const result = outputs.logits!;
+    return { logits: result.data as Float32Array, vocabSize: Number(result.dims.at(-1)), cache: next, length: total };
   }
 
   release(): Promise<void> {

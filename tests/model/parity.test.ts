@@ -194,7 +194,7 @@ describe('the autoregressive export against the float64 reference', () => {
 
   it('fp32: causal logits equal the reference within 1e-4', async () => {
     const vocab = fixture.config.vocabSize;
-    const step = await fp32.step(ids, fp32.emptyCache(), 0);
+    const step = await fp32.step(ids, fp32.emptyCache(), 0, 'all');
     const rows = Array.from({ length: ids.length }, (_, i) => step.logits.subarray(i * vocab, (i + 1) * vocab));
     const result = compare(rows, reference());
     console.log(`fp32 causal: max abs ${result.maxAbs.toExponential(2)}`);
@@ -203,7 +203,7 @@ describe('the autoregressive export against the float64 reference', () => {
 
   it('gives the same logits token by token with the KV cache as in one full pass', async () => {
     const vocab = fixture.config.vocabSize;
-    const full = await fp32.step(ids, fp32.emptyCache(), 0);
+    const full = await fp32.step(ids, fp32.emptyCache(), 0, 'all');
     let cache = fp32.emptyCache();
     for (let i = 0; i < ids.length; i++) {
       const step = await fp32.step([ids[i]!], cache, i);
@@ -213,9 +213,19 @@ describe('the autoregressive export against the float64 reference', () => {
     }
   });
 
+  it('keeps the logits of the last token only, unless asked for all', async () => {
+    const vocab = fixture.config.vocabSize;
+    const last = await fp32.step(ids, fp32.emptyCache(), 0);
+    const all = await fp32.step(ids, fp32.emptyCache(), 0, 'all');
+    expect(last.logits.length).toBe(vocab);
+    expect(all.logits.length).toBe(ids.length * vocab);
+    expect(compare([last.logits], [all.logits.subarray((ids.length - 1) * vocab)]).maxAbs).toBeLessThan(1e-6);
+    expect(last.length).toBe(ids.length);
+  });
+
   it('q4: causal logits stay within a relative error of 0.25', async () => {
     const vocab = fixture.config.vocabSize;
-    const step = await q4.step(ids, q4.emptyCache(), 0);
+    const step = await q4.step(ids, q4.emptyCache(), 0, 'all');
     const rows = Array.from({ length: ids.length }, (_, i) => step.logits.subarray(i * vocab, (i + 1) * vocab));
     const result = compare(rows, reference());
     console.log(`q4 causal: relative error ${result.relative.toFixed(4)}, argmax agreement ${(100 * result.argmaxAgreement).toFixed(0)}%`);
