@@ -15,8 +15,9 @@ const vscodeWasm = join(packageDir('@vscode/tree-sitter-wasm'), 'wasm');
 const files = [
   [join(packageDir('web-tree-sitter'), 'web-tree-sitter.wasm'), 'web-tree-sitter.wasm'],
   [join(packageDir('tree-sitter-c'), 'tree-sitter-c.wasm'), 'tree-sitter-c.wasm'],
-  // onnxruntime-web's WebAssembly runtimes: the JSEP build (WebGPU and WASM) and the plain one.
-  ...['ort-wasm-simd-threaded.jsep.wasm', 'ort-wasm-simd-threaded.jsep.mjs', 'ort-wasm-simd-threaded.wasm', 'ort-wasm-simd-threaded.mjs'].map(
+  // onnxruntime-web's WebAssembly runtime of its WebGPU build (native WebGPU execution provider,
+  // and the CPU one for WASM), the one the app's bundle loads (vite.config.ts).
+  ...['ort-wasm-simd-threaded.asyncify.wasm', 'ort-wasm-simd-threaded.asyncify.mjs'].map(
     (file) => [join(packageDir('onnxruntime-web'), 'dist', file), file],
   ),
   ...['python', 'typescript', 'tsx', 'javascript', 'rust', 'go', 'java', 'cpp', 'c-sharp', 'ruby', 'php', 'bash'].map(

@@ -66,7 +66,7 @@ afterAll(() => rmSync(outDir, { recursive: true, force: true }));
 describe('the built site', () => {
   it('holds no absolute URL but the model hosts and text that is never fetched (no analytics, no CDN)', () => {
     expect(shipped.some((file) => file.includes('engine.worker'))).toBe(true);
-    expect(shipped.some((file) => file.endsWith('ort-wasm-simd-threaded.jsep.mjs'))).toBe(true);
+    expect(shipped.some((file) => file.endsWith('ort-wasm-simd-threaded.asyncify.mjs'))).toBe(true);
     const hosts = modelHosts().map((host) => new RegExp(`^${host.replace(/[.]/g, '\\.').replace('*', '[a-z0-9.-]+')}(/|$)`));
     const unexplained = [...urlsIn(shipped)].filter(([url]) => !(url in NEVER_FETCHED) && !hosts.some((host) => host.test(url)));
     expect(unexplained.map(([url, files]) => `${url} in ${files.join(', ')}`)).toEqual([]);
