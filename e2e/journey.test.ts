@@ -12,7 +12,7 @@ const report: Record<string, unknown>[] = [];
 // WASM only: on SwiftShader (WebGPU emulated on the CPU) the first step over this ~1,000-token file
 // took longer than 150 s here. WebGPU is covered by e2e/modelBackends.test.ts on a short input.
 describe('the whole journey on a real open-source file', () => {
-  it.each(['wasm'] as const)(
+  it.each(['webgpu', 'wasm'] as const)(
     'opens gin\'s errors.go, ticks two targets, generates on %s, shows the diff, and downloads a patch that git apply --check takes',
     async (backend) => {
       const context = await browser().newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
