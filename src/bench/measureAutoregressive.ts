@@ -42,6 +42,7 @@ export async function measureAutoregressive(model: CausalModel, runTimes: readon
   }
   argmax(step.logits.subarray(step.logits.length - step.vocabSize));
   const generationMs = performance.now() - started;
+  model.releaseCache(step.cache);
   return {
     fileTokens: file.tokens,
     promptTokens: prompt.length,

@@ -53,7 +53,8 @@ export class CausalModel {
   /**
    * Feeds tokens after `past` (the cache of `pastLength` tokens) and returns the grown cache and
    * the logits of the last token (of every token fed with `logits: 'all'`). A graph without
-   * `num_logits_to_keep` computes them all either way.
+   * `num_logits_to_keep` computes them all either way. On WebGPU the cache stays on the GPU: the
+   * cache passed in is freed once the grown one exists, and the last one goes to releaseCache.
    */
   async step(tokens: readonly number[], cache: KeyValueCache, pastLength: number, logits: 'last' | 'all' = 'last'): Promise<CausalStep> {
     const total = pastLength + tokens.length;
@@ -65,12 +66,18 @@ export class CausalModel {
     };
     if (this.keepsLastLogits) feeds[KEEP_LOGITS] = new ort.Tensor('int64', BigInt64Array.of(logits === 'last' ? 1n : 0n), []);
     const outputs = await this.session.run(feeds);
+    this.releaseCache(cache);
     const next: KeyValueCache = {};
     for (let layer = 0; layer < this.layers; layer++) {
       for (const part of ['key', 'value']) next[`past_key_values.${layer}.${part}`] = outputs[`present.${layer}.${part}`]!;
     }
     const result = outputs.logits!;
     return { logits: result.data as Float32Array, vocabSize: Number(result.dims.at(-1)), cache: next, length: total };
+  }
+
+  /** Frees a cache's tensors that live on the GPU (those in JS memory are left to the garbage collector). */
+  releaseCache(cache: KeyValueCache): void {
+    for (const tensor of Object.values(cache)) if (tensor.location === 'gpu-buffer') tensor.dispose();
   }
 
   release(): Promise<void> {

@@ -7,12 +7,17 @@ import { createOrtSession, type Backend } from './ortSession';
 
 export type LoadedModel = { kind: 'diffusion'; model: DiffusionModel } | { kind: 'autoregressive'; model: CausalModel };
 
+/** The keys and values a pass returns for the next one to take back: both model kinds name them so. */
+function presentNames(layers: number): string[] {
+  return Array.from({ length: layers }, (_, layer) => [`present.${layer}.key`, `present.${layer}.value`]).flat();
+}
+
 /** A model folder, verified file by file against its manifest, with its session on the backend. */
 export async function loadModel(reader: ModelFileReader, precision: ModelPrecision, backend: Backend): Promise<LoadedModel> {
   const files = await readVerifiedModel(reader, precision);
   let session;
   try {
-    session = await createOrtSession(files.graph, files.externalData, backend);
+    session = await createOrtSession(files.graph, files.externalData, backend, presentNames(Number(files.config.num_hidden_layers)));
   } catch (error) {
     throw new InputError(`onnxruntime could not load ${reader.location} (${precision}, ${backend}): ${(error as Error).message}`);
   }

@@ -43,13 +43,16 @@ function timed(session: ort.InferenceSession, time: RunTime): ort.InferenceSessi
 
 /**
  * An onnxruntime-web session on the chosen backend. The WASM files are served by the app itself
- * (`wasmPaths`), never from a CDN; in Node, onnxruntime-web finds them in its package.
+ * (`wasmPaths`), never from a CDN; in Node, onnxruntime-web finds them in its package. On WebGPU
+ * the outputs named in `keepOnDevice` (keys and values that the next pass takes back as inputs)
+ * stay in GPU buffers instead of being read back; whoever holds them must dispose them.
  */
-export async function createOrtSession(model: Uint8Array, externalData: ExternalDataFile[], backend: Backend): Promise<ort.InferenceSession> {
+export async function createOrtSession(model: Uint8Array, externalData: ExternalDataFile[], backend: Backend, keepOnDevice: readonly string[] = []): Promise<ort.InferenceSession> {
   const session = await ort.InferenceSession.create(model, {
     executionProviders: [backend],
     externalData,
     graphOptimizationLevel: 'all',
+    ...(backend === 'webgpu' && keepOnDevice.length > 0 ? { preferredOutputLocation: Object.fromEntries(keepOnDevice.map((name) => [name, 'gpu-buffer' as const])) } : {}),
   });
   if (!reportRunTime) return session;
   const time: RunTime = { runs: 0, milliseconds: 0, outputBytes: 0 };

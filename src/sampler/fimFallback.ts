@@ -79,14 +79,18 @@ export async function fillInTheMiddle(model: CausalModel, prefix: string, suffix
   let step = await model.step(prompt, model.emptyCache(), 0);
   let forwardPasses = 1;
   const written: number[] = [];
-  for (;;) {
-    await yieldToEvents();
-    if (options.signal?.aborted) throw options.signal.reason ?? new DOMException('Generation was cancelled.', 'AbortError');
-    const next = pick(step.logits.subarray(step.logits.length - step.vocabSize), options.temperature, options.rng);
-    if (stopIds.has(next)) return { text: tokenizer.decode(written), forwardPasses, stoppedBy: 'stop-token' };
-    written.push(next);
-    if (written.length >= options.maxNewTokens) return { text: tokenizer.decode(written), forwardPasses, stoppedBy: 'budget' };
-    step = await model.step([next], step.cache, step.length);
-    forwardPasses++;
+  try {
+    for (;;) {
+      await yieldToEvents();
+      if (options.signal?.aborted) throw options.signal.reason ?? new DOMException('Generation was cancelled.', 'AbortError');
+      const next = pick(step.logits.subarray(step.logits.length - step.vocabSize), options.temperature, options.rng);
+      if (stopIds.has(next)) return { text: tokenizer.decode(written), forwardPasses, stoppedBy: 'stop-token' };
+      written.push(next);
+      if (written.length >= options.maxNewTokens) return { text: tokenizer.decode(written), forwardPasses, stoppedBy: 'budget' };
+      step = await model.step([next], step.cache, step.length);
+      forwardPasses++;
+    }
+  } finally {
+    model.releaseCache(step.cache);
   }
 }

@@ -45,7 +45,7 @@ function Diagnostics() {
         </thead>
         <tbody>
           {results.map((r) => (
-            <tr key={r.backend} data-backend={r.backend} data-ok={r.ok} data-top={JSON.stringify(r.topIndices)} data-values={JSON.stringify(r.topValues)}>
+            <tr key={r.backend} data-backend={r.backend} data-ok={r.ok} data-top={JSON.stringify(r.topIndices)} data-values={JSON.stringify(r.topValues)} data-through-cache={JSON.stringify(r.throughCache)}>
               <td>{r.backend}</td>
               <td>{r.ok ? 'ran' : 'failed'}: {r.detail}</td>
               <td>{r.milliseconds.toFixed(0)} ms</td>

@@ -16,17 +16,42 @@ function top(logits: Float32Array): { indices: number[]; values: number[] } {
   return { indices, values: indices.map((i) => logits[i]!) };
 }
 
-/** One forward pass: a diffusion model predicts four masked tokens, a causal one the next token. */
-async function predictOnce(loaded: LoadedModel, text: string): Promise<{ indices: number[]; values: number[] }> {
+const MASKED = [2, 3, 4, 5];
+const GREEDY_TOKENS = 4;
+
+const argmax = (logits: Float32Array) => top(logits).indices[0]!;
+
+/**
+ * One forward pass (a diffusion model predicts four masked tokens, a causal one the next token),
+ * then the same model through its cache: a span pass over the masked tokens, or greedy tokens.
+ */
+async function predict(loaded: LoadedModel, text: string): Promise<{ indices: number[]; values: number[]; throughCache: number[] }> {
   if (loaded.kind === 'diffusion') {
     const model = loaded.model;
-    const masked = model.tokenizer.encode(text).map((id, i) => (i >= 2 && i < 6 ? model.manifest.maskTokenId! : id));
-    const prediction = await model.predict({ rows: [masked], positions: [2, 3, 4, 5], rowWeights: [1], temperature: 1, topK: TOP });
-    return { indices: Array.from(prediction.indices), values: Array.from(prediction.values) };
+    const masked = model.tokenizer.encode(text).map((id, i) => (MASKED.includes(i) ? model.manifest.maskTokenId! : id));
+    const request = { rows: [masked], positions: MASKED, rowWeights: [1], temperature: 1, topK: TOP };
+    const prediction = await model.predict(request);
+    const { cache } = await model.predictAndCache(request, MASKED);
+    try {
+      const span = await model.predictSpan(request, cache);
+      return { indices: Array.from(prediction.indices), values: Array.from(prediction.values), throughCache: MASKED.map((_, i) => span.indices[i * span.k]!) };
+    } finally {
+      cache.release();
+    }
   }
   const model = loaded.model;
-  const step = await model.step(model.tokenizer.encode(text), model.emptyCache(), 0);
-  return top(step.logits.subarray(step.logits.length - step.vocabSize));
+  let step = await model.step(model.tokenizer.encode(text), model.emptyCache(), 0);
+  const first = top(step.logits.subarray(step.logits.length - step.vocabSize));
+  const throughCache: number[] = [];
+  try {
+    for (let next = first.indices[0]!; throughCache.length < GREEDY_TOKENS; next = argmax(step.logits.subarray(step.logits.length - step.vocabSize))) {
+      step = await model.step([next], step.cache, step.length);
+      throughCache.push(argmax(step.logits.subarray(step.logits.length - step.vocabSize)));
+    }
+  } finally {
+    model.releaseCache(step.cache);
+  }
+  return { ...first, throughCache };
 }
 
 async function runOn(backend: Backend, request: ModelCheckRequest): Promise<BackendResult> {
@@ -36,10 +61,10 @@ async function runOn(backend: Backend, request: ModelCheckRequest): Promise<Back
   let loaded: LoadedModel | undefined;
   try {
     loaded = await loadModel(httpModelReader(request.modelUrl), request.precision, backend);
-    const { indices, values } = await predictOnce(loaded, request.text);
-    return { backend, detail, ok: true, milliseconds: performance.now() - started, topIndices: indices, topValues: values };
+    const { indices, values, throughCache } = await predict(loaded, request.text);
+    return { backend, detail, ok: true, milliseconds: performance.now() - started, topIndices: indices, topValues: values, throughCache };
   } catch (error) {
-    return { backend, detail: `${detail}: ${(error as Error).message}`, ok: false, milliseconds: performance.now() - started, topIndices: [], topValues: [] };
+    return { backend, detail: `${detail}: ${(error as Error).message}`, ok: false, milliseconds: performance.now() - started, topIndices: [], topValues: [], throughCache: [] };
   } finally {
     await loaded?.model.release();
   }

@@ -18,6 +18,12 @@ export interface BackendResult {
   /** The top-k, best first, from one forward pass: [positions, k] for a diffusion model, the next token's for a causal one. */
   topIndices: number[];
   topValues: number[];
+  /**
+   * What the model makes through the cache it keeps between passes (on the GPU under WebGPU):
+   * a diffusion model's best token per masked position from a span pass against the context
+   * cache, a causal model's next four greedy tokens through its KV cache.
+   */
+  throughCache: number[];
 }
 
 export type ModelCheckReply = { type: 'result'; result: BackendResult } | { type: 'done' } | { type: 'error'; message: string };
