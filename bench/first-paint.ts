@@ -4,7 +4,7 @@
  * nothing is cached; the time is from navigation start until Monaco has drawn the editor's lines.
  */
 import { preview } from 'vite';
-import { launchChromium } from '../e2e/support/browser';
+import { launchChromium } from '../src/bench/chromium';
 
 const RUNS = 5;
 

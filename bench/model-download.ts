@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { preview } from 'vite';
 import type { Page } from 'playwright-core';
-import { launchChromium } from '../e2e/support/browser';
+import { launchChromium } from '../src/bench/chromium';
 
 const RUNS = 3;
 const files = (JSON.parse(readFileSync('public/models/tiny-diffusion/manifest.json', 'utf8')) as { files: { path: string; bytes: number }[] }).files;

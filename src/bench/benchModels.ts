@@ -6,39 +6,14 @@ import { openCheckpoint } from '../convert/checkpoint';
 import { convertCheckpoint } from '../convert/convertCheckpoint';
 import { openFolder } from '../convert/nodeFiles';
 import { createNodeOutputFolder } from '../convert/nodeOutputFolder';
-import { writeTinyCheckpoint, type TinyModelScale } from '../convert/tinyModel';
+import { writeTinyCheckpoint } from '../convert/tinyModel';
+import type { BenchModelSpec } from './benchPlans';
 
-/**
- * The models the benchmark runs: a diffusion model and the autoregressive model of the same
- * shape, random weights converted to q4. Speed does not depend on the weights' values, so random
- * ones stand for the real checkpoints, which the benchmark must not download.
- */
-export interface BenchModelSpec {
-  id: string;
-  /** What the shape is, for the table. */
-  label: string;
-  scale: TinyModelScale;
-  seed: number;
-}
-
+/** A spec's two generated model folders. */
 export interface BenchModelPair extends BenchModelSpec {
   diffusionDir: string;
   autoregressiveDir: string;
 }
-
-/** The demo models' shape (hidden 64, 2 layers, 4 heads over 2 key/value heads). */
-export const TINY: BenchModelSpec = { id: 'tiny', label: 'tiny demo shape (hidden 64, 2 layers)', scale: {}, seed: 1 };
-
-/**
- * Qwen2.5-Coder-0.5B's shape, which Open-dCoder 0.5B shares: hidden 896, 24 layers, 14 heads over
- * 2 key/value heads of 64, MLP 4,864, vocabulary 151,936, tied embeddings, rope_theta 1e6.
- */
-export const QWEN_CODER_05B: BenchModelSpec = {
-  id: 'qwen2.5-coder-0.5b-shape',
-  label: 'Open-dCoder 0.5B / Qwen2.5-Coder-0.5B shape',
-  scale: { hiddenSize: 896, numLayers: 24, numHeads: 14, numKeyValueHeads: 2, intermediateSize: 4864 },
-  seed: 5,
-};
 
 const CONVERTER_SOURCES = fileURLToPath(new URL('../convert/', import.meta.url));
 

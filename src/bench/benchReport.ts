@@ -94,46 +94,75 @@ export function summarize(result: ModelResult): BenchSummary {
 
 const ms = (value: number) => (value >= 10_000 ? `${(value / 1000).toFixed(1)} s` : `${Math.round(value)} ms`);
 const kb = (bytes: number) => (bytes >= 2 ** 20 ? `${(bytes / 2 ** 20).toFixed(1)} MB` : `${(bytes / 1024).toFixed(1)} KB`);
+const mb = (megabytes: number | null) => (megabytes === null ? 'n/a' : `${Math.round(megabytes)} MB`);
 const fixed = (value: number, digits = 2) => value.toFixed(digits);
 const mark = (met: boolean | null) => (met === null ? 'n/a' : met ? 'met' : 'not met');
 
-/** The report as the README shows it: the machine, the ratios against their targets, then per model and file. */
-export function markdownReport(report: BenchReport): string {
-  const { machine } = report;
-  const lines = [
-    `Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGb} GiB, ${machine.os}; Node ${machine.node}, onnxruntime-web ${machine.onnxruntimeWeb} (WASM, ${machine.wasmThreads} threads)${machine.chromium ? `; ${machine.chromium}` : ''}. ${report.date}, whole run ${ms(report.wallMs)}, peak resident memory ${Math.round(report.peakRssMb)} MB.`,
-    '',
-    `Ratios (${report.model}):`,
-    '',
+/** The ratios against their targets. */
+function ratioLines(summary: BenchSummary): string[] {
+  return [
     '| ratio | value | target | |',
     '|---|---:|---|---|',
-    `| forwardFraction (time inside session.run / generation time) | ${fixed(report.forwardFraction)} | >= 0.90 | ${mark(report.targets.forwardFraction)} |`,
-    `| contextScaling (time per step, 2,000 / 200-token file) | ${fixed(report.contextScaling)} | <= 1.5 | ${mark(report.targets.contextScaling)} |`,
-    `| cacheSpeedup (uncached / cached generation, 2,000-token file) | ${fixed(report.cacheSpeedup)} | >= 3 | ${mark(report.targets.cacheSpeedup)} |`,
-    `| peerRatio (our fallback / transformers.js tokens/s) | ${report.peerRatio === null ? `n/a: ${report.peerRatioReason}` : fixed(report.peerRatio)} | >= 1.0 | ${mark(report.targets.peerRatio)} |`,
-    `| readbackBytesPerStep (all outputs, cached run, 2,000-token file) | ${kb(report.readbackBytesPerStep)} | <= 16 x masked x k = ${kb(report.readbackBoundBytes)} | ${mark(report.targets.readbackBytesPerStep)} |`,
-    `| loadMs (diffusion model) | ${ms(report.loadMs)} | | |`,
+    `| forwardFraction (time inside session.run / generation time) | ${fixed(summary.forwardFraction)} | >= 0.90 | ${mark(summary.targets.forwardFraction)} |`,
+    `| contextScaling (time per step, 2,000 / 200-token file) | ${fixed(summary.contextScaling)} | <= 1.5 | ${mark(summary.targets.contextScaling)} |`,
+    `| cacheSpeedup (uncached / cached generation, 2,000-token file) | ${fixed(summary.cacheSpeedup)} | >= 3 | ${mark(summary.targets.cacheSpeedup)} |`,
+    `| peerRatio (our fallback / transformers.js tokens/s) | ${summary.peerRatio === null ? `n/a: ${summary.peerRatioReason}` : fixed(summary.peerRatio)} | >= 1.0 | ${mark(summary.targets.peerRatio)} |`,
+    `| readbackBytesPerStep (all outputs, cached run, 2,000-token file) | ${kb(summary.readbackBytesPerStep)} | <= 16 x masked x k = ${kb(summary.readbackBoundBytes)} | ${mark(summary.targets.readbackBytesPerStep)} |`,
+    `| loadMs (diffusion model) | ${ms(summary.loadMs)} | | |`,
   ];
-  for (const model of report.models) {
-    lines.push(
-      '',
-      `${model.label} (\`${model.id}\`), ${model.steps} steps, guidance ${model.cfgScale}${model.note ? `; ${model.note}` : ''}. Load: diffusion ${ms(model.loadMs.diffusion)}, autoregressive ${ms(model.loadMs.autoregressive)}.`,
-      '',
-      '| sampler | file | sequence | generation | per step | in session.run | passes | tokens/pass | readback/step (head max) | peak RSS |',
-      '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
-    );
-    for (const [name, runs] of [['uncached', model.uncached], ['cached', model.cached]] as const) {
-      for (const run of runs) {
-        const sampler = name === 'cached' ? `cached, refresh every ${run.cacheInterval}` : 'uncached';
-        lines.push(
-          `| ${sampler} | ${run.fileTokens} | ${run.sequenceTokens} | ${ms(run.generationMs)} | ${ms(run.msPerStep)} | ${ms(run.runMs)} (${Math.round((100 * run.runMs) / run.generationMs)}%) | ${run.forwardPasses} | ${fixed(run.tokensPerForwardPass, 1)} | ${kb(run.readbackBytesPerStep)} (${kb(run.headReadbackBytesMax)}) | ${Math.round(run.peakRssMb)} MB |`,
-        );
-      }
+}
+
+/** One model shape's runs, diffusion then autoregressive. */
+function modelLines(model: ModelResult): string[] {
+  const lines = [
+    `${model.label} (\`${model.id}\`), ${model.steps} steps, guidance ${model.cfgScale}${model.note ? `; ${model.note}` : ''}. Load: diffusion ${ms(model.loadMs.diffusion)}, autoregressive ${ms(model.loadMs.autoregressive)}.`,
+    '',
+    '| sampler | file | sequence | generation | per step | in session.run | passes | tokens/pass | readback/step (head max) | peak RSS |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const [name, runs] of [['uncached', model.uncached], ['cached', model.cached]] as const) {
+    for (const run of runs) {
+      const sampler = name === 'cached' ? `cached, refresh every ${run.cacheInterval}` : 'uncached';
+      lines.push(
+        `| ${sampler} | ${run.fileTokens} | ${run.sequenceTokens} | ${ms(run.generationMs)} | ${ms(run.msPerStep)} | ${ms(run.runMs)} (${Math.round((100 * run.runMs) / run.generationMs)}%) | ${run.forwardPasses} | ${fixed(run.tokensPerForwardPass, 1)} | ${kb(run.readbackBytesPerStep)} (${kb(run.headReadbackBytesMax)}) | ${mb(run.peakRssMb)} |`,
+      );
     }
-    lines.push('', '| autoregressive | file | new tokens | time | tokens/s | peak RSS |', '|---|---:|---:|---:|---:|---:|');
-    for (const run of model.autoregressive) lines.push(`| our fallback | ${run.fileTokens} | ${run.newTokens} | ${ms(run.generationMs)} | ${fixed(run.tokensPerSecond, 1)} | ${Math.round(run.peakRssMb)} MB |`);
-    for (const run of model.peer ?? []) lines.push(`| transformers.js generate | ${run.fileTokens} | ${run.newTokens} | ${ms(run.generationMs)} | ${fixed(run.tokensPerSecond, 1)} | ${Math.round(run.peakRssMb)} MB |`);
-    if (model.peerError) lines.push(`| transformers.js generate | | | | n/a: ${model.peerError} | |`);
   }
+  lines.push('', '| autoregressive | file | new tokens | time | tokens/s | peak RSS |', '|---|---:|---:|---:|---:|---:|');
+  for (const run of model.autoregressive) lines.push(`| our fallback | ${run.fileTokens} | ${run.newTokens} | ${ms(run.generationMs)} | ${fixed(run.tokensPerSecond, 1)} | ${mb(run.peakRssMb)} |`);
+  for (const run of model.peer ?? []) lines.push(`| transformers.js generate | ${run.fileTokens} | ${run.newTokens} | ${ms(run.generationMs)} | ${fixed(run.tokensPerSecond, 1)} | ${mb(run.peakRssMb)} |`);
+  if (model.peerError) lines.push(`| transformers.js generate | | | | n/a: ${model.peerError} | |`);
+  return lines;
+}
+
+const machineLine = (machine: MachineInfo) =>
+  `Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGb} GiB, ${machine.os}; Node ${machine.node}, onnxruntime-web ${machine.onnxruntimeWeb} (WASM, ${machine.wasmThreads} threads)${machine.chromium ? `; ${machine.chromium}` : ''}.`;
+
+/** The report as the README shows it: the machine, the ratios against their targets, then per model and file. */
+export function markdownReport(report: BenchReport): string {
+  const lines = [`${machineLine(report.machine)} ${report.date}, whole run ${ms(report.wallMs)}, peak resident memory ${Math.round(report.peakRssMb)} MB.`, '', `Ratios (${report.model}):`, '', ...ratioLines(report)];
+  for (const model of report.models) lines.push('', ...modelLines(model));
+  return `${lines.join('\n')}\n`;
+}
+
+/** `builder bench --browser`: one run per backend in Chromium. */
+export interface BrowserBenchReport {
+  date: string;
+  wallMs: number;
+  machine: MachineInfo;
+  setup: Record<string, unknown>;
+  runs: BrowserRun[];
+}
+
+export interface BrowserRun extends BenchSummary {
+  backend: 'webgpu' | 'wasm';
+  /** The GPU adapter, or WebAssembly with its threads. */
+  runsOn: string;
+  models: ModelResult[];
+}
+
+export function markdownBrowserReport(report: BrowserBenchReport): string {
+  const lines = [`${machineLine(report.machine)} In Chromium; ${report.date}, whole run ${ms(report.wallMs)}.`];
+  for (const run of report.runs) lines.push('', `${run.runsOn}, ratios (${run.model}):`, '', ...ratioLines(run), ...run.models.flatMap((model) => ['', ...modelLines(model)]));
   return `${lines.join('\n')}\n`;
 }

@@ -13,7 +13,8 @@ export interface AutoregressiveMeasurement {
   generationMs: number;
   tokensPerSecond: number;
   runMs: number;
-  peakRssMb: number;
+  /** Null in a browser page, which cannot see its process's memory. */
+  peakRssMb: number | null;
 }
 
 function argmax(logits: Float32Array): number {

@@ -29,7 +29,8 @@ export interface DiffusionMeasurement {
   /** The top-k head's readback of the largest pass, and the bound 16 x masked positions x k it is held to. */
   headReadbackBytesMax: number;
   headReadbackBound: number;
-  peakRssMb: number;
+  /** Null in a browser page, which cannot see its process's memory. */
+  peakRssMb: number | null;
 }
 
 export interface DiffusionRequest {

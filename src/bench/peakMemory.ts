@@ -6,10 +6,11 @@
 export interface PeakMemory {
   reset(): void;
   sample(): void;
-  peakMb(): number;
+  /** Null where the process's memory cannot be seen (a browser page). */
+  peakMb(): number | null;
 }
 
-export function peakMemory(): PeakMemory {
+export function peakMemory(): PeakMemory & { peakMb(): number } {
   let peak = 0;
   const sample = () => {
     peak = Math.max(peak, process.memoryUsage.rss());

@@ -14,7 +14,8 @@ export interface PeerMeasurement {
   generationMs: number;
   tokensPerSecond: number;
   loadMs: number;
-  peakRssMb: number;
+  /** Null in a browser page, which cannot see its process's memory. */
+  peakRssMb: number | null;
 }
 
 type Transformers = typeof import('@huggingface/transformers');

@@ -28,7 +28,8 @@ definition around a cursor position.
 
 bench measures the sampler on WASM in Node (2 threads): the tiny models and the 0.5B shape (random
 weights, generated into .bench/models on first use), the autoregressive fallback and transformers.js;
---quick measures the tiny models only. --browser (Chromium, WebGPU and WASM) is not yet available.
+--browser measures the tiny shape in the system Chromium instead, on WebGPU (SwiftShader where there
+is no GPU) and on WASM; --quick measures the tiny models only, in fewer steps.
 
 Exit codes: 0 done; 2 bad input or usage; 3 a patch was produced but cannot apply; 1 internal fault.
 `;

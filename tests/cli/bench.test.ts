@@ -51,10 +51,6 @@ describe('builder bench', () => {
     expect(run.stdout).toContain('| transformers.js generate | 200 | 16 |');
   }, 600_000);
 
-  it('refuses --browser, which is not built yet, with one line and exit 2', async () => {
-    expectUsageError(await builder('bench', '--browser'), /--browser is not yet available/);
-  });
-
   it('refuses a --json file in a folder that does not exist before measuring anything', async () => {
     expectUsageError(await builder('bench', '--quick', '--json', join(temp, 'missing', 'bench.json')), /the folder .*missing does not exist/);
   });

@@ -1,0 +1,29 @@
+import { existsSync } from 'node:fs';
+import { chromium, type Browser } from 'playwright-core';
+
+/** The system's Chromium; a test never downloads a browser. */
+export function chromiumPath(): string {
+  const path = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+  if (!existsSync(path)) throw new Error(`Chromium is not at ${path}: install Debian's chromium package or set CHROMIUM_PATH.`);
+  return path;
+}
+
+/** Headless Chromium with WebGPU (SwiftShader where there is no GPU) and no calls home. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: chromiumPath(),
+    headless: true,
+    args: [
+      '--enable-unsafe-webgpu',
+      '--no-sandbox',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      // Chromium's autofill asks Google about form fields as they are filled in.
+      '--disable-features=AutofillServerCommunication',
+      '--disable-quic',
+      '--no-first-run',
+    ],
+  });
+}
+

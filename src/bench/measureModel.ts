@@ -1,0 +1,107 @@
+import { createDiffusionConfig } from '../core/diffusionConfig';
+import { CausalModel } from '../model/causalModel';
+import type { CodeTokenizer } from '../model/codeTokenizer';
+import { DiffusionModel } from '../model/diffusionModel';
+import { loadModel, type LoadedModel } from '../model/loadModel';
+import type { ModelFileReader } from '../model/modelFiles';
+import { timeSessionRuns, type Backend, type RunTime } from '../model/ortSession';
+import type { ModelResult } from './benchReport';
+import { FILE_TOKENS, INSTRUCTION, PRESET, SEED, SPAN_TOKENS, type ModelPlan } from './benchPlans';
+import { contextFiles, type ContextFile } from './contextFiles';
+import { measureAutoregressive } from './measureAutoregressive';
+import { measureDiffusion, type DiffusionMeasurement } from './measureDiffusion';
+import type { PeakMemory } from './peakMemory';
+import type { PeerMeasurement } from './transformersPeer';
+
+/** A model loaded with every session it opened timed. */
+export interface TimedLoad {
+  loaded: LoadedModel;
+  runTimes: RunTime[];
+  loadMs: number;
+}
+
+/** Loads a q4 model folder with every session it opens timed. */
+export async function timedLoad(reader: ModelFileReader, backend: Backend): Promise<TimedLoad> {
+  const runTimes: RunTime[] = [];
+  timeSessionRuns((time) => runTimes.push(time));
+  const started = performance.now();
+  try {
+    const loaded = await loadModel(reader, 'q4', backend);
+    return { loaded, runTimes, loadMs: performance.now() - started };
+  } finally {
+    timeSessionRuns(undefined);
+  }
+}
+
+/** What measuring needs from where it runs: Node or a browser page. */
+export interface BenchEnvironment {
+  load(kind: 'diffusion' | 'autoregressive'): Promise<TimedLoad>;
+  /** The text of SOURCE, the file the spans are cut from. */
+  source: string;
+  memory: PeakMemory;
+  /** transformers.js on the autoregressive model; absent where it does not run, with why. */
+  peer: ((tokenizer: CodeTokenizer, files: readonly ContextFile[], newTokens: number) => Promise<PeerMeasurement[]>) | { unavailable: string };
+  log(line: string): void;
+}
+
+/** One model shape: the diffusion model uncached and cached on each file, then the fallback's decoder and the peer. */
+export async function measureModel(plan: ModelPlan, env: BenchEnvironment): Promise<ModelResult> {
+  const config = createDiffusionConfig({ preset: PRESET, steps: plan.steps, cfgScale: plan.cfgScale, seed: SEED });
+  const diffusionLoad = await env.load('diffusion');
+  if (!(diffusionLoad.loaded.model instanceof DiffusionModel)) throw new Error('the diffusion folder holds no diffusion model');
+  const diffusion = diffusionLoad.loaded.model;
+  const files = contextFiles(diffusion.tokenizer, env.source, FILE_TOKENS, SPAN_TOKENS);
+  const uncached: DiffusionMeasurement[] = [];
+  const cached: DiffusionMeasurement[] = [];
+  try {
+    for (const file of files) {
+      for (const cacheInterval of [0, config.cacheInterval]) {
+        env.log(`${plan.spec.id}: diffusion, ${file.tokens}-token file, ${cacheInterval === 0 ? 'uncached' : `cache every ${cacheInterval}`}`);
+        const run = await measureDiffusion(diffusion, diffusionLoad.runTimes, env.memory, { file, instruction: INSTRUCTION, settings: { ...config, cacheInterval }, seed: SEED });
+        (cacheInterval === 0 ? uncached : cached).push(run);
+      }
+    }
+  } finally {
+    await diffusion.release();
+  }
+
+  const causalLoad = await env.load('autoregressive');
+  if (!(causalLoad.loaded.model instanceof CausalModel)) throw new Error('the autoregressive folder holds no autoregressive model');
+  const causal = causalLoad.loaded.model;
+  const autoregressiveFiles = files.filter((file) => plan.autoregressiveFiles.includes(file.tokens));
+  const autoregressive = [];
+  try {
+    for (const file of autoregressiveFiles) {
+      env.log(`${plan.spec.id}: autoregressive fallback, ${file.tokens}-token file`);
+      autoregressive.push(await measureAutoregressive(causal, causalLoad.runTimes, env.memory, file, plan.newTokens));
+    }
+  } finally {
+    await causal.release();
+  }
+
+  let peer = null;
+  let peerError = null;
+  if (typeof env.peer === 'function') {
+    try {
+      env.log(`${plan.spec.id}: transformers.js generate`);
+      peer = await env.peer(causal.tokenizer, autoregressiveFiles, plan.newTokens);
+    } catch (error) {
+      peerError = `transformers.js failed: ${(error as Error).message.split('\n')[0]}`;
+    }
+  } else {
+    peerError = env.peer.unavailable;
+  }
+  return {
+    id: plan.spec.id,
+    label: plan.spec.label,
+    steps: plan.steps,
+    cfgScale: plan.cfgScale,
+    note: plan.note,
+    loadMs: { diffusion: diffusionLoad.loadMs, autoregressive: causalLoad.loadMs },
+    uncached,
+    cached,
+    autoregressive,
+    peer,
+    peerError,
+  };
+}
