@@ -8,13 +8,16 @@ export function chromiumPath(): string {
   return path;
 }
 
-/** Headless Chromium with WebGPU (SwiftShader where there is no GPU) and no calls home. */
-export function launchChromium(): Promise<Browser> {
+/**
+ * Headless Chromium with WebGPU (SwiftShader where there is no GPU) and no calls home; with
+ * `webgpu: false`, one whose WebGPU gives no adapter, as a browser without it.
+ */
+export function launchChromium({ webgpu = true } = {}): Promise<Browser> {
   return chromium.launch({
     executablePath: chromiumPath(),
     headless: true,
     args: [
-      '--enable-unsafe-webgpu',
+      ...(webgpu ? ['--enable-unsafe-webgpu'] : []),
       '--no-sandbox',
       '--disable-background-networking',
       '--disable-component-update',
