@@ -74,4 +74,4 @@ export const BROWSER_PLAN: ModelPlan = {
   newTokens: 8,
   note: 'to fit the 10-minute limit with WebGPU emulated on the CPU (SwiftShader): 4 steps (cached: one refresh, then 3 span passes) and no guidance, 8 new tokens for the autoregressive runs',
 };
-export const BROWSER_QUICK_PLAN: ModelPlan = { ...BROWSER_PLAN, autoregressiveFiles: [200], newTokens: 4, note: 'quick: 4 steps and no guidance, the autoregressive runs on the 200-token file with 4 new tokens' };
+export const BROWSER_QUICK_PLAN: ModelPlan = { ...BROWSER_PLAN, steps: 2, autoregressiveFiles: [200], newTokens: 4, note: 'quick: 2 steps and no guidance, the autoregressive runs on the 200-token file with 4 new tokens' };
