@@ -7,6 +7,7 @@ import type { OutlineEntry } from '../core/outline';
 import type { RefactorPlan } from '../core/refactorPlan';
 import { resolveTargets } from '../core/targets';
 import { BatchResults } from './BatchResults';
+import { GenerationProgress } from './GenerationProgress';
 import { useGeneration } from './generationStore';
 import { ModelManager } from './ModelManager';
 import { useModelsBusyReason } from './modelStore';
@@ -181,6 +182,7 @@ export function App() {
             onCursorChange={state.setCursor}
           />
           </Suspense>
+          <GenerationProgress />
           {generation.batch.length > 0 && <BatchResults patches={generation.batch} shown={generation.patch} onShow={generation.show} />}
           {generation.patch && (
             <ResultPanel

@@ -37,7 +37,7 @@ const NUMBER_FIELDS = [
   ['parallelThreshold', 'Parallel threshold'],
 ] as const;
 
-/** Settings, Generate and Cancel, and the live view of the spans filling in. */
+/** Settings, Generate and Cancel. */
 export function GeneratePanel({ settings, onSettingsChange, blockedBecause, onGenerate, onGenerateBatch }: GeneratePanelProps) {
   const generation = useGeneration();
   const warmUp = useWarmUp();
@@ -54,10 +54,6 @@ export function GeneratePanel({ settings, onSettingsChange, blockedBecause, onGe
   };
   const { config, fields } = validatedSettings(settings);
   const running = generation.status === 'running';
-  const progress = generation.progress;
-  const denoising = progress && 'step' in progress ? progress : null;
-  const first = generation.firstStep;
-  const rate = denoising && first && performance.now() > first.at ? (denoising.revealed - first.revealed) / ((performance.now() - first.at) / 1000) : null;
   return (
     <div className="generate-panel">
       <fieldset>
@@ -149,22 +145,6 @@ export function GeneratePanel({ settings, onSettingsChange, blockedBecause, onGe
           {notice}
         </p>
       ))}
-      {running && (
-        <div className="progress" aria-live="polite">
-          {progress && 'message' in progress && <p className="muted small">{progress.message}</p>}
-          {!progress && <p className="muted small">Starting the engine…</p>}
-          {denoising && (
-            <>
-              <progress aria-label="Generation progress" value={denoising.step} max={denoising.total} />
-              <p className="small">
-                {denoising.phase} step {denoising.step}/{denoising.total}
-                {rate !== null && rate > 0 ? `, ${rate.toFixed(1)} tokens/s` : ''}
-              </p>
-              <pre className="live-spans" aria-label="Live denoising">{denoising.spans.join('\n\n')}</pre>
-            </>
-          )}
-        </div>
-      )}
       {generation.message && (
         <p className={`notice ${generation.status === 'failed' ? 'notice-error' : 'notice-info'}`} role={generation.status === 'failed' ? 'alert' : 'status'}>
           {generation.message}
