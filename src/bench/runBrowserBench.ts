@@ -2,7 +2,6 @@ import { createReadStream, statSync } from 'node:fs';
 import { relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createServer, type Plugin } from 'vite';
-import { ort } from '../model/ortSession';
 import { benchModels } from './benchModels';
 import { SOURCE, TINY } from './benchPlans';
 import { summarize, type BrowserBenchReport, type BrowserRun } from './benchReport';
@@ -78,6 +77,7 @@ export async function runBrowserBench(options: BenchOptions): Promise<BrowserBen
     });
     page.setDefaultTimeout(RUN_TIMEOUT_MS);
     const runs: BrowserRun[] = [];
+    let wasmThreads = 1;
     for (const backend of ['webgpu', 'wasm'] as const) {
       const request: BrowserBenchRequest = {
         backend,
@@ -90,12 +90,12 @@ export async function runBrowserBench(options: BenchOptions): Promise<BrowserBen
       };
       const result: BrowserBenchResult = await page.evaluate((asked) => window.builderBench(asked), request);
       runs.push({ ...summarize(result.model), backend, runsOn: result.runsOn, models: [result.model] });
+      if (backend === 'wasm') wasmThreads = result.wasmThreads;
     }
-    const wasmThreads = runs.find((run) => run.backend === 'wasm')?.runsOn.match(/(\d+) thread/)?.[1];
     return {
       date: new Date().toISOString(),
       wallMs: performance.now() - started,
-      machine: machineInfo(Number(wasmThreads ?? ort.env.wasm.numThreads ?? 1), chromiumVersion()),
+      machine: machineInfo(wasmThreads, chromiumVersion()),
       setup: benchSetup('webgpu and wasm, in Chromium'),
       runs,
     };
