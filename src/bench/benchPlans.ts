@@ -48,6 +48,9 @@ export const INSTRUCTION = 'Make this iterative and validate its inputs.';
 export const PRESET = 'fast';
 export const SEED = 7;
 
+/** A run's settings, as its report states them. */
+export const benchSetup = (backend: string) => ({ source: SOURCE, spanTokens: SPAN_TOKENS, fileTokens: FILE_TOKENS, instruction: INSTRUCTION, preset: PRESET, seed: SEED, backend, precision: 'q4' });
+
 export const TINY_PLAN: ModelPlan = { spec: TINY, steps: 20, cfgScale: 5, autoregressiveFiles: FILE_TOKENS, newTokens: SPAN_TOKENS, note: null };
 export const TINY_QUICK_PLAN: ModelPlan = { spec: TINY, steps: 8, cfgScale: 5, autoregressiveFiles: [200], newTokens: 16, note: 'quick: 8 steps, the autoregressive runs on the 200-token file with 16 new tokens' };
 export const QWEN_05B_PLAN: ModelPlan = {

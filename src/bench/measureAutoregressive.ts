@@ -37,11 +37,11 @@ export async function measureAutoregressive(model: CausalModel, runTimes: readon
   const started = performance.now();
   let step = await model.step(prompt, model.emptyCache(), 0);
   for (let written = 1; written < newTokens; written++) {
-    const next = argmax(step.logits.subarray(step.logits.length - step.vocabSize));
+    const next = argmax(step.logits);
     step = await model.step([next], step.cache, step.length);
     memory.sample();
   }
-  argmax(step.logits.subarray(step.logits.length - step.vocabSize));
+  argmax(step.logits);
   const generationMs = performance.now() - started;
   model.releaseCache(step.cache);
   return {

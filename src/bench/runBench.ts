@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { nodeModelReader } from '../model/nodeModelReader';
 import { ort } from '../model/ortSession';
 import { benchModels } from './benchModels';
-import { INSTRUCTION, PRESET, QWEN_05B_PLAN, SEED, SOURCE, SPAN_TOKENS, FILE_TOKENS, TINY_PLAN, TINY_QUICK_PLAN } from './benchPlans';
+import { benchSetup, QWEN_05B_PLAN, SOURCE, TINY_PLAN, TINY_QUICK_PLAN } from './benchPlans';
 import { summarize, type BenchReport, type ModelResult } from './benchReport';
 import { machineInfo } from './machineInfo';
 import { measureModel, timedLoad } from './measureModel';
@@ -20,10 +20,7 @@ export interface BenchOptions {
 
 const WASM_THREADS = 2;
 
-export const sourcePath = fileURLToPath(new URL(`../../${SOURCE}`, import.meta.url));
-
-/** The run's settings, as its report states them. */
-export const benchSetup = (backend: string) => ({ source: SOURCE, spanTokens: SPAN_TOKENS, fileTokens: FILE_TOKENS, instruction: INSTRUCTION, preset: PRESET, seed: SEED, backend, precision: 'q4' });
+const sourcePath = fileURLToPath(new URL(`../../${SOURCE}`, import.meta.url));
 
 /** Measures every model shape in turn on WASM in Node (tiny first: onnxruntime's WASM memory only grows) and reports. */
 export async function runBench(options: BenchOptions): Promise<BenchReport> {

@@ -3,13 +3,12 @@ import { relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createServer, type Plugin } from 'vite';
 import { benchModels } from './benchModels';
-import { SOURCE, TINY } from './benchPlans';
+import { benchSetup, SOURCE, TINY } from './benchPlans';
 import { summarize, type BrowserBenchReport, type BrowserRun } from './benchReport';
 import type { BrowserBenchRequest, BrowserBenchResult } from './browserBenchPage';
 import { launchChromium } from './chromium';
 import { chromiumVersion, machineInfo } from './machineInfo';
 import type { BenchOptions } from './runBench';
-import { benchSetup } from './runBench';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const MODELS_PATH = '/bench-models/';

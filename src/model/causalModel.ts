@@ -8,7 +8,7 @@ const KEEP_LOGITS = 'num_logits_to_keep';
 export type KeyValueCache = Record<string, ort.Tensor>;
 
 export interface CausalStep {
-  /** [tokens, vocab] logits of the tokens fed in this step: all of them, or the last one only. */
+  /** [tokens, vocab] logits of the tokens fed in this step, or with `logits: 'last'` (the default) [1, vocab] of the last one. */
   logits: Float32Array;
   vocabSize: number;
   cache: KeyValueCache;
@@ -53,7 +53,7 @@ export class CausalModel {
   /**
    * Feeds tokens after `past` (the cache of `pastLength` tokens) and returns the grown cache and
    * the logits of the last token (of every token fed with `logits: 'all'`). A graph without
-   * `num_logits_to_keep` computes them all either way. On WebGPU the cache stays on the GPU: the
+   * `num_logits_to_keep` computes them all, and the last row is cut out of them. On WebGPU the cache stays on the GPU: the
    * cache passed in is freed once the grown one exists, and the last one goes to releaseCache.
    */
   async step(tokens: readonly number[], cache: KeyValueCache, pastLength: number, logits: 'last' | 'all' = 'last'): Promise<CausalStep> {
@@ -72,7 +72,9 @@ export class CausalModel {
       for (const part of ['key', 'value']) next[`past_key_values.${layer}.${part}`] = outputs[`present.${layer}.${part}`]!;
     }
     const result = outputs.logits!;
-    return { logits: result.data as Float32Array, vocabSize: Number(result.dims.at(-1)), cache: next, length: total };
+    const all = result.data as Float32Array;
+    const vocabSize = Number(result.dims.at(-1));
+    return { logits: logits === 'last' ? all.subarray(all.length - vocabSize) : all, vocabSize, cache: next, length: total };
   }
 
   /** Frees a cache's tensors that live on the GPU (those in JS memory are left to the garbage collector). */

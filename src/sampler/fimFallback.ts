@@ -83,7 +83,7 @@ export async function fillInTheMiddle(model: CausalModel, prefix: string, suffix
     for (;;) {
       await yieldToEvents();
       if (options.signal?.aborted) throw options.signal.reason ?? new DOMException('Generation was cancelled.', 'AbortError');
-      const next = pick(step.logits.subarray(step.logits.length - step.vocabSize), options.temperature, options.rng);
+      const next = pick(step.logits, options.temperature, options.rng);
       if (stopIds.has(next)) return { text: tokenizer.decode(written), forwardPasses, stoppedBy: 'stop-token' };
       written.push(next);
       if (written.length >= options.maxNewTokens) return { text: tokenizer.decode(written), forwardPasses, stoppedBy: 'budget' };

@@ -19,8 +19,6 @@ function top(logits: Float32Array): { indices: number[]; values: number[] } {
 const MASKED = [2, 3, 4, 5];
 const GREEDY_TOKENS = 4;
 
-const argmax = (logits: Float32Array) => top(logits).indices[0]!;
-
 /**
  * One forward pass (a diffusion model predicts four masked tokens, a causal one the next token),
  * then the same model through its cache: a span pass over the masked tokens, or greedy tokens.
@@ -41,12 +39,12 @@ async function predict(loaded: LoadedModel, text: string): Promise<{ indices: nu
   }
   const model = loaded.model;
   let step = await model.step(model.tokenizer.encode(text), model.emptyCache(), 0);
-  const first = top(step.logits.subarray(step.logits.length - step.vocabSize));
+  const first = top(step.logits);
   const throughCache: number[] = [];
   try {
-    for (let next = first.indices[0]!; throughCache.length < GREEDY_TOKENS; next = argmax(step.logits.subarray(step.logits.length - step.vocabSize))) {
+    for (let next = first.indices[0]!; throughCache.length < GREEDY_TOKENS; next = throughCache.at(-1)!) {
       step = await model.step([next], step.cache, step.length);
-      throughCache.push(argmax(step.logits.subarray(step.logits.length - step.vocabSize)));
+      throughCache.push(top(step.logits).indices[0]!);
     }
   } finally {
     model.releaseCache(step.cache);
