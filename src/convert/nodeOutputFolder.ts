@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { InputError } from '../core/inputErrors';
@@ -23,5 +24,9 @@ export async function createNodeOutputFolder(destination: string): Promise<Outpu
       await rename(staging, destination);
     },
     abort: () => rm(staging, { recursive: true, force: true }),
+    sha256() {
+      const hash = createHash('sha256');
+      return { update: (chunk) => void hash.update(chunk), hex: () => hash.digest('hex') };
+    },
   };
 }

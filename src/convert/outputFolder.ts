@@ -16,6 +16,18 @@ export interface OutputFolder {
   create(path: string): Promise<OutputFile>;
   commit(): Promise<void>;
   abort(): Promise<void>;
+  /** The platform's native SHA-256, where it has an incremental one: noble's runs at a fifth of Node's speed. */
+  sha256?(): IncrementalSha256;
+}
+
+export interface IncrementalSha256 {
+  update(chunk: Uint8Array): void;
+  hex(): string;
+}
+
+function nobleSha256(): IncrementalSha256 {
+  const hash = sha256.create();
+  return { update: (chunk) => void hash.update(chunk), hex: () => bytesToHex(hash.digest()) };
 }
 
 /**
@@ -29,7 +41,7 @@ export class HashingFolder {
 
   async create(path: string): Promise<OutputFile> {
     const file = await this.folder.create(path);
-    const hash = sha256.create();
+    const hash = this.folder.sha256?.() ?? nobleSha256();
     let bytes = 0;
     return {
       write: async (chunk) => {
@@ -39,7 +51,7 @@ export class HashingFolder {
       },
       close: async () => {
         await file.close();
-        this.files.push({ path, bytes, sha256: bytesToHex(hash.digest()) });
+        this.files.push({ path, bytes, sha256: hash.hex() });
       },
     };
   }
