@@ -5,6 +5,7 @@ import { BROWSER_PLAN, BROWSER_QUICK_PLAN } from './benchPlans';
 import type { ModelResult } from './benchReport';
 import { measureModel, timedLoad } from './measureModel';
 import type { PeakMemory } from './peakMemory';
+import { measurePeer } from './transformersPeer';
 
 /** What `builder bench --browser` asks of bench/browser.html, once per backend. */
 export interface BrowserBenchRequest {
@@ -46,7 +47,11 @@ window.builderBench = async (request) => {
     load: (kind) => timedLoad(httpModelReader(kind === 'diffusion' ? request.diffusionUrl : request.autoregressiveUrl), request.backend),
     source,
     memory: noMemory,
-    peer: { unavailable: 'not run in the browser: transformers.js is measured in Node (builder bench without --browser)' },
+    peer: (tokenizer, files, newTokens) => {
+      const folder = new URL(request.autoregressiveUrl);
+      const name = folder.pathname.split('/').filter(Boolean).at(-1)!;
+      return measurePeer({ root: new URL('..', folder).href, name }, request.backend, tokenizer, noMemory, files, newTokens);
+    },
     log,
   });
   const wasmThreads = ort.env.wasm.numThreads ?? 1;

@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { basename, dirname } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { nodeModelReader } from '../model/nodeModelReader';
 import { ort } from '../model/ortSession';
 import { benchModels } from './benchModels';
@@ -26,6 +28,8 @@ const sourcePath = fileURLToPath(new URL(`../../${SOURCE}`, import.meta.url));
 export async function runBench(options: BenchOptions): Promise<BenchReport> {
   const started = performance.now();
   ort.env.wasm.numThreads = WASM_THREADS;
+  // Our sessions find the WASM files in the package by themselves; transformers.js needs them named.
+  ort.env.wasm.wasmPaths ??= pathToFileURL(`${dirname(createRequire(import.meta.url).resolve('onnxruntime-web'))}/`).href;
   const memory = peakMemory();
   const source = readFileSync(sourcePath, 'utf8');
   const models: ModelResult[] = [];
@@ -36,7 +40,8 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
         load: (kind) => timedLoad(nodeModelReader(kind === 'diffusion' ? pair.diffusionDir : pair.autoregressiveDir), 'wasm'),
         source,
         memory,
-        peer: (tokenizer, files, newTokens) => measurePeer(pair.autoregressiveDir, tokenizer, memory, files, newTokens),
+        peer: (tokenizer, files, newTokens) =>
+          measurePeer({ root: `${dirname(pair.autoregressiveDir)}/`, name: basename(pair.autoregressiveDir) }, 'wasm', tokenizer, memory, files, newTokens),
         log: options.log,
       }),
     );

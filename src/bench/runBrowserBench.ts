@@ -55,8 +55,9 @@ export async function runBrowserBench(options: BenchOptions): Promise<BrowserBen
     logLevel: 'warn',
     plugins: [serveFolder(folder)],
     server: { host: '127.0.0.1', port: 0, headers: { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' } },
-    // Dependencies found up front, so the optimiser does not reload the page in the middle of a run.
-    optimizeDeps: { entries: ['bench/browser.html'] },
+    // Dependencies found up front, so the optimiser does not reload the page in the middle of a run
+    // (transformers.js is imported only when the peer runs, too late for the optimiser's scan).
+    optimizeDeps: { entries: ['bench/browser.html'], include: ['@huggingface/transformers'] },
   });
   const browser = await launchChromium();
   try {

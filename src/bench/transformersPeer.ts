@@ -1,8 +1,6 @@
-import { createRequire } from 'node:module';
-import { basename, dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { CodeTokenizer } from '../model/codeTokenizer';
-import { ort } from '../model/ortSession';
+import { presentNames } from '../model/loadModel';
+import { ort, type Backend } from '../model/ortSession';
 import type { ContextFile } from './contextFiles';
 import { fimPrompt } from './fimPrompt';
 import type { PeakMemory } from './peakMemory';
@@ -20,22 +18,29 @@ export interface PeerMeasurement {
 
 type Transformers = typeof import('@huggingface/transformers');
 
+/** Where transformers.js finds the autoregressive folder, in Node (paths) or in a page (URLs). */
+export interface PeerModelFolder {
+  /** transformers.js's `env.localModelPath`: the folder (or URL) that holds the model folder, with a trailing slash. */
+  root: string;
+  name: string;
+}
+
 let loaded: Promise<Transformers> | undefined;
 
 /**
  * transformers.js on our onnxruntime-web, not its own runtime: in Node it would pick
- * onnxruntime-node (native code, another backend), but it takes the runtime a host puts at
- * `globalThis[Symbol.for('onnxruntime')]`. The WASM files are pointed at the installed package
- * first, since transformers.js would otherwise point them at a CDN.
+ * onnxruntime-node (native code, another backend), in a page the onnxruntime-web build it bundles
+ * (another version), but it takes the runtime a host puts at `globalThis[Symbol.for('onnxruntime')]`.
+ * Our runtime's WASM location must be set first, since transformers.js points an unset one at a CDN.
  */
 function transformersOnOurRuntime(): Promise<Transformers> {
   loaded ??= (async () => {
-    const ortDist = dirname(createRequire(import.meta.url).resolve('onnxruntime-web'));
-    ort.env.wasm.wasmPaths ??= pathToFileURL(`${ortDist}/`).href;
     (globalThis as Record<symbol, unknown>)[Symbol.for('onnxruntime')] = ort;
     const transformers = await import('@huggingface/transformers');
     transformers.env.allowRemoteModels = false;
     transformers.env.allowLocalModels = true;
+    // A page would otherwise keep the model in its Cache Storage, and the next run would not load it.
+    transformers.env.useBrowserCache = false;
     return transformers;
   })();
   return loaded;
@@ -44,20 +49,25 @@ function transformersOnOurRuntime(): Promise<Transformers> {
 /**
  * Loads the autoregressive model folder with transformers.js and runs greedy `generate` for
  * exactly `newTokens` tokens on each file, timing each run (the prompt's prefill included, as
- * for our fallback).
+ * for our fallback). On WebGPU the keys and values stay on the GPU, as transformers.js keeps them
+ * on its own WebGPU device and as our fallback does.
  */
-export async function measurePeer(modelDir: string, tokenizer: CodeTokenizer, memory: PeakMemory, files: readonly ContextFile[], newTokens: number): Promise<PeerMeasurement[]> {
-  const { AutoModelForCausalLM, Tensor, env } = await transformersOnOurRuntime();
-  env.localModelPath = `${dirname(modelDir)}/`;
+export async function measurePeer(folder: PeerModelFolder, backend: Backend, tokenizer: CodeTokenizer, memory: PeakMemory, files: readonly ContextFile[], newTokens: number): Promise<PeerMeasurement[]> {
+  const { AutoConfig, AutoModelForCausalLM, Tensor, env } = await transformersOnOurRuntime();
+  env.localModelPath = folder.root;
   const loadStarted = performance.now();
-  const model = await AutoModelForCausalLM.from_pretrained(basename(modelDir), {
+  const config = (await AutoConfig.from_pretrained(folder.name)) as unknown as { num_hidden_layers: number };
+  const onDevice = backend === 'webgpu' ? { preferredOutputLocation: Object.fromEntries(presentNames(config.num_hidden_layers).map((name) => [name, 'gpu-buffer' as const])) } : {};
+  const model = await AutoModelForCausalLM.from_pretrained(folder.name, {
     dtype: 'q4',
     // With a host's runtime transformers.js knows no device names; 'auto' passes the providers below through.
     device: 'auto',
     session_options: {
-      executionProviders: ['wasm'],
-      // In Node transformers.js leaves external data for onnxruntime-node to find beside the graph; onnxruntime-web needs it given.
-      externalData: [{ path: 'model_q4.onnx_data', data: join('onnx', 'model_q4.onnx_data') }],
+      executionProviders: [backend],
+      // transformers.js looks for external data only where its config names it; given as a string, it
+      // reads the file from the model folder itself and hands onnxruntime-web the bytes.
+      externalData: [{ path: 'model_q4.onnx_data', data: 'onnx/model_q4.onnx_data' }],
+      ...onDevice,
     },
   });
   const loadMs = performance.now() - loadStarted;

@@ -8,7 +8,7 @@ import { createOrtSession, type Backend } from './ortSession';
 export type LoadedModel = { kind: 'diffusion'; model: DiffusionModel } | { kind: 'autoregressive'; model: CausalModel };
 
 /** The keys and values a pass returns for the next one to take back: both model kinds name them so. */
-function presentNames(layers: number): string[] {
+export function presentNames(layers: number): string[] {
   return Array.from({ length: layers }, (_, layer) => [`present.${layer}.key`, `present.${layer}.value`]).flat();
 }
 
