@@ -23,6 +23,28 @@ function argmax(logits: Float32Array): number {
   return best;
 }
 
+/** Tokens of the warm-up prompt; it then writes one token. */
+export const WARM_UP_TOKENS = 8;
+
+const SETTLE_MS = 1000;
+
+/**
+ * After a load and a short warm-up, a second's pause, for our decoder and transformers.js alike.
+ * Right after a load, runs were slower for a second or two (the tiny shape's 16 tokens: 967 and
+ * 858 ms, against about 400 ms later, while the loaded bytes were still being collected), and
+ * that would fall on whichever of the two is measured first. With the warm-up and the pause, the
+ * two gave 546 ms each.
+ */
+export const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+
+/** One untimed short generation on a fresh session, then settle: the prompt's first tokens, then one token. */
+export async function warmUpDecoder(model: CausalModel, prompt: readonly number[]): Promise<void> {
+  const first = await model.step(prompt.slice(0, WARM_UP_TOKENS), model.emptyCache(), 0);
+  const second = await model.step([argmax(first.logits)], first.cache, first.length);
+  model.releaseCache(second.cache);
+  await settle();
+}
+
 /**
  * The fallback's decoder (CausalModel with its KV cache) on the fallback's fill-in-the-middle
  * prompt for the span: the prompt in one pass, then exactly `newTokens` greedy tokens, one pass

@@ -8,7 +8,8 @@ import { timeSessionRuns, type Backend, type RunTime } from '../model/ortSession
 import type { ModelResult } from './benchReport';
 import { FILE_TOKENS, INSTRUCTION, PRESET, SEED, SPAN_TOKENS, type ModelPlan } from './benchPlans';
 import { contextFiles, type ContextFile } from './contextFiles';
-import { measureAutoregressive } from './measureAutoregressive';
+import { fimPrompt } from './fimPrompt';
+import { measureAutoregressive, warmUpDecoder } from './measureAutoregressive';
 import { measureDiffusion, type DiffusionMeasurement } from './measureDiffusion';
 import type { PeakMemory } from './peakMemory';
 import type { PeerMeasurement } from './transformersPeer';
@@ -71,6 +72,7 @@ export async function measureModel(plan: ModelPlan, env: BenchEnvironment): Prom
   const autoregressiveFiles = files.filter((file) => plan.autoregressiveFiles.includes(file.tokens));
   const autoregressive = [];
   try {
+    await warmUpDecoder(causal, fimPrompt(causal.tokenizer, autoregressiveFiles[0]!));
     for (const file of autoregressiveFiles) {
       env.log(`${plan.spec.id}: autoregressive fallback, ${file.tokens}-token file`);
       autoregressive.push(await measureAutoregressive(causal, causalLoad.runTimes, env.memory, file, plan.newTokens));

@@ -3,6 +3,7 @@ import { presentNames } from '../model/loadModel';
 import { ort, type Backend } from '../model/ortSession';
 import type { ContextFile } from './contextFiles';
 import { fimPrompt } from './fimPrompt';
+import { settle, WARM_UP_TOKENS } from './measureAutoregressive';
 import type { PeakMemory } from './peakMemory';
 
 /** Hugging Face transformers.js `generate` on the same export, file and span, measured. */
@@ -71,17 +72,23 @@ export async function measurePeer(folder: PeerModelFolder, backend: Backend, tok
     },
   });
   const loadMs = performance.now() - loadStarted;
+  const generate = async (ids: readonly number[], tokens: number) => {
+    const inputIds = new Tensor('int64', BigInt64Array.from(ids, BigInt), [1, ids.length]);
+    const attentionMask = new Tensor('int64', new BigInt64Array(ids.length).fill(1n), [1, ids.length]);
+    const output = (await model.generate({ input_ids: inputIds, attention_mask: attentionMask, max_new_tokens: tokens, min_new_tokens: tokens, do_sample: false })) as { dims: number[] };
+    return output.dims[1]! - ids.length;
+  };
   try {
+    // The same warm-up as our decoder's (warmUpDecoder): the prompt's first tokens, one more token, a pause.
+    await generate(fimPrompt(tokenizer, files[0]!).slice(0, WARM_UP_TOKENS), 2);
+    await settle();
     const measurements: PeerMeasurement[] = [];
     for (const file of files) {
       const ids = fimPrompt(tokenizer, file);
-      const inputIds = new Tensor('int64', BigInt64Array.from(ids, BigInt), [1, ids.length]);
-      const attentionMask = new Tensor('int64', new BigInt64Array(ids.length).fill(1n), [1, ids.length]);
       memory.reset();
       const started = performance.now();
-      const output = (await model.generate({ input_ids: inputIds, attention_mask: attentionMask, max_new_tokens: newTokens, min_new_tokens: newTokens, do_sample: false })) as { dims: number[] };
+      const written = await generate(ids, newTokens);
       const generationMs = performance.now() - started;
-      const written = output.dims[1]! - ids.length;
       measurements.push({ fileTokens: file.tokens, newTokens: written, generationMs, tokensPerSecond: written / (generationMs / 1000), loadMs, peakRssMb: memory.peakMb() });
     }
     return measurements;
