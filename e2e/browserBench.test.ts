@@ -9,7 +9,7 @@ const temp = mkdtempSync(join(tmpdir(), 'builder-browser-bench-'));
 afterAll(() => rmSync(temp, { recursive: true, force: true }));
 
 describe('builder bench --browser', () => {
-  it('--quick measures the tiny models in Chromium on WebGPU and WASM, and on WebGPU the context cache is never read back', async () => {
+  it('--quick measures the tiny models and transformers.js in Chromium on WebGPU and WASM, and on WebGPU the context cache is never read back', async () => {
     const jsonPath = join(temp, 'browser.json');
     const run = await builder('bench', '--browser', '--quick', '--json', jsonPath);
     expect(run.code, run.stderr).toBe(0);
@@ -28,7 +28,10 @@ describe('builder bench --browser', () => {
         expect(diffusion.peakRssMb).toBeNull();
       }
       expect(model!.autoregressive[0]!.tokensPerSecond).toBeGreaterThan(0);
-      expect(measured.peerRatio).toBeNull();
+      // transformers.js ran on the same backend, on our runtime, and wrote as many tokens.
+      expect(measured.peerRatioReason).toBeNull();
+      expect(model!.peer!.map((r) => [r.fileTokens, r.newTokens])).toEqual(model!.autoregressive.map((r) => [r.fileTokens, r.newTokens]));
+      expect(measured.peerRatio).toBeGreaterThan(0);
     }
     // The cached run refreshes its cache: WASM copies the keys and values out, WebGPU keeps them in GPU buffers.
     expect(webgpu.readbackBytesPerStep).toBeLessThanOrEqual(webgpu.readbackBoundBytes);
