@@ -124,11 +124,12 @@ describe('downloading a model folder into the cache', () => {
   });
 
   it('after an interrupted download (a closed tab) the entry is partial, and the next download resumes it with a Range request', async () => {
-    const server = await serve({ stallAfter: new Map([[DATA, 10_000_000]]) });
+    const half = Math.floor(q4Files.find((f) => f.path === DATA)!.bytes / 2);
+    const server = await serve({ stallAfter: new Map([[DATA, half]]) });
     const store = new MemoryModelStore();
     const controller = new AbortController();
     const download = downloadModel(options(server.url, store, { signal: controller.signal }).opts);
-    await expect.poll(() => store.stored('tiny-diffusion', DATA)?.byteLength, { timeout: 30_000 }).toBe(10_000_000);
+    await expect.poll(() => store.stored('tiny-diffusion', DATA)?.byteLength, { timeout: 30_000 }).toBe(half);
     controller.abort(new Error('the tab closed'));
     await expect(download).rejects.toThrow('the tab closed');
     expect(await listCachedModels(store)).toMatchObject([{ id: 'tiny-diffusion', completePrecisions: [], partial: true }]);
@@ -136,7 +137,7 @@ describe('downloading a model folder into the cache', () => {
 
     server.requests.length = 0;
     await downloadModel(options(server.url, store).opts);
-    expect(server.requests.find((r) => r.path === DATA)?.range).toBe('bytes=10000000-');
+    expect(server.requests.find((r) => r.path === DATA)?.range).toBe(`bytes=${half}-`);
     expect(await listCachedModels(store)).toMatchObject([{ completePrecisions: ['q4'], partial: false }]);
   });
 
@@ -157,9 +158,10 @@ describe('downloading a model folder into the cache', () => {
   it('says when storage is short, with the figures, before fetching any weight', async () => {
     const server = await serve();
     const store = new MemoryModelStore();
-    const error = await downloadModel(options(server.url, store, { estimate: async () => ({ usage: 950e6, quota: 1e9 }) }).opts).catch((e: unknown) => e);
+    const error = await downloadModel(options(server.url, store, { estimate: async () => ({ usage: 995e6, quota: 1e9 }) }).opts).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StorageQuotaError);
-    expect((error as Error).message).toMatch(/needs 56\.\d MB more and this site uses 950\.0 MB of the 1000\.0 MB the browser allows it \(50\.0 MB free\)/);
+    const needed = `${(q4Total() / 1e6).toFixed(1).replace('.', '\\.')} MB`;
+    expect((error as Error).message).toMatch(new RegExp(`needs ${needed} more and this site uses 995\\.0 MB of the 1000\\.0 MB the browser allows it \\(5\\.0 MB free\\)`));
     expect(server.requests.map((r) => r.path)).toEqual(['manifest.json']);
   });
 
