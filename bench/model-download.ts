@@ -1,8 +1,8 @@
 /**
- * The model manager in Chromium: downloading the q4 demo model (tiny-diffusion, 56.6 MB) from a
+ * The model manager in Chromium: downloading the q4 demo model (tiny-diffusion, 17.7 MB) from a
  * local static server into the cache, and loading the same folder from disk, each through the UI.
  * Run: npm run bench:model-download (builds first). Each run is a fresh browser context, so the
- * cache starts empty. "hash data" is how long the 45 MB weights file stayed in the verifying phase
+ * cache starts empty. "hash data" is how long the q4 weights file stayed in the verifying phase
  * (read back from OPFS and hashed with sha256 in the download worker), sampled every 25 ms.
  */
 import { readFileSync } from 'node:fs';
@@ -70,7 +70,7 @@ const row = (how: string, label: string, megabytes: number) => {
   console.log(`| ${label} | ${megabytes.toFixed(1)} MB | ${total.toFixed(1)} s | ${(megabytes / total).toFixed(1)} MB/s | ${(median(mine.map((r) => r.hashData)) / 1000).toFixed(2)} s |`);
 };
 console.log(`\nModel manager in headless Chromium, median of ${RUNS} runs:\n`);
-console.log('| what | bytes | click to "cached and verified" | overall rate | hash the q4 weights (45.2 MB) |');
+console.log(`| what | bytes | click to "cached and verified" | overall rate | hash the q4 weights (${megabytes(files.filter((f) => f.path === DATA)).toFixed(1)} MB) |`);
 console.log('|---|---:|---:|---:|---:|');
 row('download', 'Download tiny-diffusion q4 from the site', megabytes(files.filter((f) => !f.path.startsWith('onnx/') || f.path.includes('_q4.'))));
 row('folder', 'Load model folder tiny-diffusion (q4 + fp32)', megabytes(files));
