@@ -1,5 +1,5 @@
 /**
- * The model manager in Chromium: downloading the q4 demo model (tiny-diffusion, 17.7 MB) from a
+ * The model manager in Chromium: downloading the q4 demo model (tiny-diffusion, 56.6 MB) from a
  * local static server into the cache, and loading the same folder from disk, each through the UI.
  * Run: npm run bench:model-download (builds first). Each run is a fresh browser context, so the
  * cache starts empty. "hash data" is how long the q4 weights file stayed in the verifying phase

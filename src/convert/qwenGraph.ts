@@ -65,35 +65,24 @@ export function buildQwenGraph({ config, kind, precision, weights, toFloat16 }: 
   // The three parts of a 4-bit weight are written one after another from one quantisation,
   // which is dropped once its last part is out, so one weight at a time is held.
   const quantised = new Map<string, Promise<Q4Matrix>>();
-  const fourBitParts = new Map<string, { codes: string; scales: string; zeros: string }>();
-  /** The codes, scales and zero points of the Hugging Face weight `${name}.weight` ([out, inp]), declared once however often used. */
-  const fourBitWeight = (name: string, out: number, inp: number) => {
-    const known = fourBitParts.get(name);
-    if (known) return known;
-    const blocks = Math.ceil(inp / Q4_BLOCK_SIZE);
-    const part = (pick: 'codes' | 'scales' | 'zeroPoints') => async () => {
-      let pending = quantised.get(name);
-      if (!pending) {
-        pending = weights.read(`${name}.weight`).then((w) => quantizeQ4(w, out, inp));
-        quantised.set(name, pending);
-      }
-      const q = await pending;
-      if (pick === 'zeroPoints') quantised.delete(name);
-      return pick === 'scales' ? bytesOf(q.scales) : q[pick];
-    };
-    const parts = {
-      codes: g.external(`${name}.weight.q4`, DataType.UINT8, [out, blocks, Q4_BLOCK_SIZE / 2], out * blocks * (Q4_BLOCK_SIZE / 2), part('codes')),
-      scales: g.external(`${name}.weight.scales`, DataType.FLOAT, [out * blocks], out * blocks * 4, part('scales')),
-      zeros: g.external(`${name}.weight.zero_points`, DataType.UINT8, [out * Math.ceil(blocks / 2)], out * Math.ceil(blocks / 2), part('zeroPoints')),
-    };
-    fourBitParts.set(name, parts);
-    return parts;
-  };
   /** y = x W^T (+ b) for a Hugging Face weight of shape [out, inp]. */
   const linear = (x: string, name: string, out: number, inp: number, bias: boolean): string => {
     let y: string;
     if (fourBit) {
-      const { codes, scales, zeros } = fourBitWeight(name, out, inp);
+      const blocks = Math.ceil(inp / Q4_BLOCK_SIZE);
+      const part = (pick: 'codes' | 'scales' | 'zeroPoints') => async () => {
+        let pending = quantised.get(name);
+        if (!pending) {
+          pending = weights.read(`${name}.weight`).then((w) => quantizeQ4(w, out, inp));
+          quantised.set(name, pending);
+        }
+        const q = await pending;
+        if (pick === 'zeroPoints') quantised.delete(name);
+        return pick === 'scales' ? bytesOf(q.scales) : q[pick];
+      };
+      const codes = g.external(`${name}.weight.q4`, DataType.UINT8, [out, blocks, Q4_BLOCK_SIZE / 2], out * blocks * (Q4_BLOCK_SIZE / 2), part('codes'));
+      const scales = g.external(`${name}.weight.scales`, DataType.FLOAT, [out * blocks], out * blocks * 4, part('scales'));
+      const zeros = g.external(`${name}.weight.zero_points`, DataType.UINT8, [out * Math.ceil(blocks / 2)], out * Math.ceil(blocks / 2), part('zeroPoints'));
       y = g.op1('MatMulNBits', [x, codes, scales, zeros], { K: int(inp), N: int(out), bits: int(4), block_size: int(Q4_BLOCK_SIZE) }, 'com.microsoft');
     } else {
       const toInOut = (w: Float32Array) => transpose(w, out, inp);
@@ -115,22 +104,10 @@ export function buildQwenGraph({ config, kind, precision, weights, toFloat16 }: 
   const attentionMask = g.input('attention_mask', DataType.INT64, ['batch', 'total_sequence']);
   const positionIds = g.input('position_ids', DataType.INT64, ['batch', 'sequence']);
 
-  // Embeddings: a float16 table is looked up as it is and only the rows found are converted. In q4
-  // the table is the 4-bit one (each row quantised along the hidden size, MatMulNBits' layout, so
-  // a tied head shares it) and only the rows found are unpacked: an fp32 table beside the 4-bit
-  // weights was 545 MB of a 0.5B model's 861.
-  const fourBitTable = precision === 'q4';
-  let hidden: string;
-  let embedding: string | null = null;
-  if (fourBitTable) {
-    const { codes, scales, zeros } = fourBitWeight('model.embed_tokens', v, h);
-    const rows = (tensor: string) => g.op1('Reshape', [tensor, g.constantInts([v, -1])]);
-    hidden = g.op1('GatherBlockQuantized', [rows(codes), inputIds, rows(scales), rows(zeros)], { gather_axis: int(0), quantize_axis: int(1), block_size: int(Q4_BLOCK_SIZE), bits: int(4) }, 'com.microsoft');
-  } else {
-    embedding = halfTable ? halfWeight('model.embed_tokens.weight', [v, h]) : floatWeight('model.embed_tokens.weight', [v, h]);
-    hidden = g.op1('Gather', [embedding, inputIds], { axis: int(0) });
-    if (halfTable) hidden = g.op1('Cast', [hidden], { to: int(DataType.FLOAT) });
-  }
+  // Embeddings: a float16 table is looked up as it is and only the rows found are converted.
+  const embedding = halfTable ? halfWeight('model.embed_tokens.weight', [v, h]) : floatWeight('model.embed_tokens.weight', [v, h]);
+  let hidden = g.op1('Gather', [embedding, inputIds], { axis: int(0) });
+  if (halfTable) hidden = g.op1('Cast', [hidden], { to: int(DataType.FLOAT) });
 
   // Rotary embeddings, rotate-half layout: angle = position * theta^(-2i/d), duplicated to d.
   const inverseFrequencies = Array.from({ length: d / 2 }, (_, i) => 1 / config.ropeTheta ** ((2 * i) / d));
@@ -208,7 +185,7 @@ export function buildQwenGraph({ config, kind, precision, weights, toFloat16 }: 
     if (fourBit) return linear(x, headName, v, h, false);
     const flat = g.op1('Reshape', [x, g.constantInts([-1, h])]);
     const untied = () => (halfTable ? halfWeight('lm_head.weight', [v, h]) : floatWeight('lm_head.weight', [v, h]));
-    const stored = headName === 'model.embed_tokens' ? embedding! : untied();
+    const stored = headName === 'model.embed_tokens' ? embedding : untied();
     const table = halfTable ? g.op1('Cast', [stored], { to: int(DataType.FLOAT) }) : stored;
     const logits = g.op1('Gemm', [flat, table], { transB: int(1) });
     const leading = g.op1('Slice', [g.op1('Shape', [x]), g.constantInts([0]), g.constantInts([-1])]);

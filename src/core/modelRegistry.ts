@@ -21,8 +21,8 @@ export interface RegistryModel {
   folderUrl: string | null;
   /**
    * An estimate for the q4 folder, shown as approximate until the manifest gives exact figures;
-   * null where there is no estimate worth showing. Estimates assume the converter's q4 layout: every
-   * matrix, the embedding table included (shared with a tied head), at 4 bits, about 0.64 bytes per weight.
+   * null where there is no estimate worth showing. Estimates assume the converter's q4 layout: a
+   * float32 embedding table plus 4-bit linear layers at about 0.64 bytes per weight.
    */
   approximateBytes: number | null;
   note: string;
@@ -57,8 +57,8 @@ export const MODEL_REGISTRY: readonly RegistryModel[] = [
     kind: 'diffusion',
     origin: { kind: 'huggingface', repository: 'fredzzp/open-dcoder-0.5B' },
     folderUrl: null,
-    // 494 M weights at 4 bits, the tied embedding among them.
-    approximateBytes: 0.32e9,
+    // 151,936 × 896 float32 embedding (545 MB) + 494 M weights at 4 bits (≈ 316 MB).
+    approximateBytes: 0.86e9,
     note: `Masked diffusion coder on Qwen2.5-Coder-0.5B; the fast and balanced presets. ${convertSteps('fredzzp/open-dcoder-0.5B', 'open-dcoder-0.5b', 'diffusion')}`,
   },
   {
@@ -68,7 +68,7 @@ export const MODEL_REGISTRY: readonly RegistryModel[] = [
     origin: { kind: 'huggingface', repository: 'Qwen/Qwen2.5-Coder-0.5B-Instruct' },
     folderUrl: null,
     // Same architecture as Open-dCoder 0.5B.
-    approximateBytes: 0.32e9,
+    approximateBytes: 0.86e9,
     note: `The autoregressive fallback of the real presets. ${convertSteps('Qwen/Qwen2.5-Coder-0.5B-Instruct', 'qwen2.5-coder-0.5b-instruct', 'autoregressive')}`,
   },
   {
@@ -77,8 +77,8 @@ export const MODEL_REGISTRY: readonly RegistryModel[] = [
     kind: 'diffusion',
     origin: { kind: 'huggingface', repository: 'Salesforce/CoDA-v0-Instruct' },
     folderUrl: null,
-    // 1.72 G weights at 4 bits, the tied embedding among them.
-    approximateBytes: 1.1e9,
+    // 151,936 × 2,048 float32 embedding (1.24 GB) + 1.72 G weights at 4 bits (≈ 1.1 GB).
+    approximateBytes: 2.35e9,
     note: `Masked diffusion coder on Qwen3-1.7B. ${convertSteps('Salesforce/CoDA-v0-Instruct', 'coda-1.7b', 'diffusion')}`,
   },
   {
