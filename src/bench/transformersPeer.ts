@@ -57,9 +57,12 @@ export async function measurePeer(folder: PeerModelFolder, backend: Backend, tok
   const { AutoConfig, AutoModelForCausalLM, Tensor, env } = await transformersOnOurRuntime();
   env.localModelPath = folder.root;
   const loadStarted = performance.now();
-  const config = (await AutoConfig.from_pretrained(folder.name)) as unknown as { num_hidden_layers: number };
-  const onDevice = backend === 'webgpu' ? { preferredOutputLocation: Object.fromEntries(presentNames(config.num_hidden_layers).map((name) => [name, 'gpu-buffer' as const])) } : {};
+  // Read once: the layer count names the outputs to keep on the GPU, and the model load takes it as it is.
+  const config = await AutoConfig.from_pretrained(folder.name);
+  const layers = (config as unknown as { num_hidden_layers: number }).num_hidden_layers;
+  const onDevice = backend === 'webgpu' ? { preferredOutputLocation: Object.fromEntries(presentNames(layers).map((name) => [name, 'gpu-buffer' as const])) } : {};
   const model = await AutoModelForCausalLM.from_pretrained(folder.name, {
+    config,
     dtype: 'q4',
     // With a host's runtime transformers.js knows no device names; 'auto' passes the providers below through.
     device: 'auto',

@@ -1,5 +1,3 @@
-import { sha256 } from '@noble/hashes/sha2.js';
-import { bytesToHex } from '@noble/hashes/utils.js';
 import type { ByteSink } from './byteSource';
 import type { ManifestFile } from '../model/manifest';
 
@@ -16,18 +14,13 @@ export interface OutputFolder {
   create(path: string): Promise<OutputFile>;
   commit(): Promise<void>;
   abort(): Promise<void>;
-  /** The platform's native SHA-256, where it has an incremental one: noble's runs at a fifth of Node's speed. */
-  sha256?(): IncrementalSha256;
+  /** A new incremental SHA-256, the platform's own (Node's hashed a 0.5B conversion in 0.6 s, noble's in JS in 7 s). */
+  sha256(): IncrementalSha256;
 }
 
 export interface IncrementalSha256 {
   update(chunk: Uint8Array): void;
   hex(): string;
-}
-
-function nobleSha256(): IncrementalSha256 {
-  const hash = sha256.create();
-  return { update: (chunk) => void hash.update(chunk), hex: () => bytesToHex(hash.digest()) };
 }
 
 /**
@@ -41,7 +34,7 @@ export class HashingFolder {
 
   async create(path: string): Promise<OutputFile> {
     const file = await this.folder.create(path);
-    const hash = this.folder.sha256?.() ?? nobleSha256();
+    const hash = this.folder.sha256();
     let bytes = 0;
     return {
       write: async (chunk) => {
