@@ -5,6 +5,7 @@ import { convertCheckpoint } from '../convert/convertCheckpoint';
 import { openFolder } from '../convert/nodeFiles';
 import { createNodeOutputFolder } from '../convert/nodeOutputFolder';
 import { MODEL_PRECISIONS, type ModelPrecision } from '../core/modelPrecision';
+import { countTensorReads, ProgressBar } from './progressBar';
 
 export interface ConvertCommandOptions {
   from?: string;
@@ -31,21 +32,18 @@ export async function convertCommand(options: ConvertCommandOptions): Promise<nu
   const checkpoint = await openCheckpoint(source);
   try {
     const output = await createNodeOutputFolder(options.out);
-    let shown = '';
+    const bar = new ProgressBar(process.stderr);
+    const counted = countTensorReads(checkpoint);
     const manifest = await convertCheckpoint({
       source,
-      checkpoint,
+      checkpoint: { config: checkpoint.config, rawConfig: checkpoint.rawConfig, readTensor: counted.readTensor },
       output,
       id: options.id ?? basename(options.out),
       kind,
       precisions: wanted,
-      onProgress: (precision, written, total) => {
-        const line = `${precision}: ${Math.floor((100 * written) / total)}%`;
-        if (line !== shown && process.stderr.isTTY) process.stderr.write(`\r${line}`);
-        shown = line;
-      },
+      onProgress: (precision, written, bytes) => bar.update({ phase: `converting to ${precision}`, doneBytes: written, totalBytes: bytes, tensors: counted.tensors() }),
     });
-    if (process.stderr.isTTY) process.stderr.write('\n');
+    bar.finishLine();
     const bytes = manifest.files.reduce((sum, f) => sum + f.bytes, 0);
     process.stdout.write(`wrote ${manifest.id} (${kind}, ${wanted.join(', ')}) to ${options.out}: ${manifest.files.length} files, ${(bytes / 1e6).toFixed(1)} MB\n`);
     return 0;

@@ -6,6 +6,7 @@ import { convertCommand } from './convertCommand';
 import { maskCommand } from './maskCommand';
 import { outlineCommand } from './outlineCommand';
 import { patchCommand, SAMPLING_OPTIONS } from './patchCommand';
+import { pullCommand } from './pullCommand';
 import { tinyModelCommand } from './tinyModelCommand';
 import { USAGE } from './usage';
 
@@ -75,6 +76,11 @@ async function run(argv: string[]): Promise<number> {
   if (command === 'batch') {
     const { values } = parseArgs({ args: rest, options: { ...SAMPLING_OPTIONS, plans: { type: 'string' }, 'out-dir': { type: 'string' } } });
     return batchCommand(values);
+  }
+  if (command === 'pull') {
+    const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { out: { type: 'string' }, quant: { type: 'string' }, kind: { type: 'string' }, family: { type: 'string' } } });
+    if (positionals.length > 1) throw new InputError('builder pull takes one REPO[@REVISION]; see builder --help.');
+    return pullCommand({ ...values, reference: positionals[0] });
   }
   if (command === 'bench') {
     const { values } = parseArgs({ args: rest, options: { json: { type: 'string' }, browser: { type: 'boolean', default: false }, quick: { type: 'boolean', default: false } } });

@@ -12,6 +12,7 @@ Commands:
                 [--strength X] [--cache-interval N] [--parallel-threshold X]
                 [--out FILE.patch] [--json FILE.json]
   builder batch --plans PLANS.json --model DIR [--out-dir DIR]
+  builder pull REPO[@REVISION] --out DIR [--quant auto|q4|q8|fp16|fp32] [--family NAME]
   builder bench [--json FILE] [--quick] [--browser]
 
 patch and batch also take --quant q4|q4f16|fp16|fp32 (default q4) and --no-fallback. Without --model,
@@ -25,6 +26,10 @@ at least probability X (0 < X <= 1; default 0, off).
 Targets are names (parse), qualified names (Parser.parse or Parser::parse), or NAME@LINE to pick
 one of several definitions with the same name. \`mask --at LINE:COLUMN\` targets the innermost
 definition around a cursor position.
+
+pull downloads a Hugging Face repository at the commit REVISION names (default main) and converts its
+checkpoint, or stores a transformers.js-layout ONNX export as it is; a stopped pull resumes from
+DIR.download. HF_ENDPOINT points it at a mirror; HF_TOKEN is sent for gated and private repositories.
 
 bench measures the sampler on WASM in Node (2 threads): the tiny models and the 0.5B shape (random
 weights, generated into .bench/models on first use), the autoregressive fallback and transformers.js;

@@ -147,7 +147,8 @@ export async function startHubDouble(options: { pageSize?: number } = {}): Promi
       position += chunk.length;
       response.write(chunk);
     });
-    stream.on('end', () => (stopAt < end ? response.destroy() : response.end()));
+    // The cut comes once what was written has left, so the client gets exactly the bytes up to it.
+    stream.on('end', () => (stopAt < end ? response.write(Buffer.alloc(0), () => response.destroy()) : response.end()));
     stream.on('error', () => response.destroy());
   };
 

@@ -1,0 +1,127 @@
+import { readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { InputError } from '../core/inputErrors';
+import { MODEL_PRECISIONS, type ModelPrecision } from '../core/modelPrecision';
+import { MODEL_REGISTRY } from '../core/modelRegistry';
+import { openCheckpoint } from '../convert/checkpoint';
+import { convertCheckpoint } from '../convert/convertCheckpoint';
+import { openFolder } from '../convert/nodeFiles';
+import { createNodeOutputFolder } from '../convert/nodeOutputFolder';
+import { downloadRepoFile } from '../hub/downloadRepoFile';
+import { exportManifest } from '../hub/exportManifest';
+import { hubUrlFrom, parseRepoReference, type HubEndpoint } from '../hub/hubEndpoint';
+import { listRepository } from '../hub/listRepository';
+import { pinRevision } from '../hub/pinRevision';
+import { planPull } from '../hub/pullPlan';
+import { MANIFEST_FILE } from '../model/manifest';
+import { nodeHashers, nodePartialFile } from './nodePartialFile';
+import { countTensorReads, ProgressBar, type ProgressStream } from './progressBar';
+
+export interface PullCommandOptions {
+  reference?: string;
+  out?: string;
+  quant?: string;
+  kind?: string;
+  env?: Record<string, string | undefined>;
+  progress?: ProgressStream;
+}
+
+/** `--quant auto`: what the CLI's backend (onnxruntime's WASM in Node) runs by default. */
+const AUTO_PRECISION: ModelPrecision = 'q4';
+
+function precisionOf(quant: string | undefined): ModelPrecision {
+  if (quant === undefined || quant === 'auto') return AUTO_PRECISION;
+  if (!(MODEL_PRECISIONS as readonly string[]).includes(quant)) throw new InputError(`--quant takes auto, ${MODEL_PRECISIONS.join(', ')}; got "${quant}".`);
+  return quant as ModelPrecision;
+}
+
+/** The registry's kind for a repository it names; else diffusion where config.json names a mask token. */
+function kindOf(repo: string, option: string | undefined, config: Record<string, unknown>): 'diffusion' | 'autoregressive' {
+  if (option !== undefined) {
+    if (option !== 'diffusion' && option !== 'autoregressive') throw new InputError('--kind takes diffusion or autoregressive.');
+    return option;
+  }
+  const listed = MODEL_REGISTRY.find((m) => m.origin.kind === 'huggingface' && m.origin.repository.toLowerCase() === repo.toLowerCase());
+  return listed?.kind ?? (config.mask_token_id === undefined ? 'autoregressive' : 'diffusion');
+}
+
+const isEmptyOrMissing = async (dir: string) => (await stat(dir).catch(() => null)) === null || (await readdir(dir)).length === 0;
+
+/**
+ * `builder pull REPO[@REVISION] --out DIR`: lists the repository at the commit its revision names,
+ * downloads what it needs into DIR.download (kept across runs, so a run that stops resumes, every
+ * file checked against the listing's hash), then converts a checkpoint into DIR, or stores a
+ * transformers.js-layout export in DIR as it is, with our manifest. HF_ENDPOINT names a mirror;
+ * HF_TOKEN is sent for gated and private repositories.
+ */
+export async function pullCommand(options: PullCommandOptions): Promise<number> {
+  if (!options.reference) throw new InputError('builder pull takes a repository: builder pull OWNER/NAME[@REVISION] --out DIR.');
+  if (!options.out) throw new InputError('--out DIR is required.');
+  const out = options.out;
+  const env = options.env ?? process.env;
+  const { repo, revision } = parseRepoReference(options.reference);
+  const precision = precisionOf(options.quant);
+  if (!(await isEmptyOrMissing(out))) throw new InputError(`${out} already exists; choose a new folder for the output.`);
+  const endpoint: HubEndpoint = { url: hubUrlFrom(env.HF_ENDPOINT), token: env.HF_TOKEN?.trim() || undefined };
+  const bar = new ProgressBar(options.progress ?? process.stderr);
+
+  const pin = await pinRevision(endpoint, repo, revision);
+  const plan = planPull(repo, await listRepository(endpoint, repo, pin.commit), precision);
+  const staging = `${out}.download`;
+  let done = 0;
+  const sha256 = new Map<string, string>();
+  for (const file of plan.files) {
+    sha256.set(
+      file.path,
+      await downloadRepoFile({ endpoint, repo, commit: pin.commit, file }, nodePartialFile(join(staging, file.path)), {
+        hashers: nodeHashers,
+        onBytes: (bytes) => {
+          done += bytes;
+          bar.update({ phase: 'downloading', doneBytes: done, totalBytes: plan.downloadBytes });
+        },
+      }),
+    );
+  }
+  bar.update({ phase: 'downloading', doneBytes: plan.downloadBytes, totalBytes: plan.downloadBytes });
+  bar.finishLine();
+  const id = basename(out);
+  const config = JSON.parse(await readFile(join(staging, 'config.json'), 'utf8')) as Record<string, unknown>;
+  let bytes: number;
+  let what: string;
+
+  if (plan.layout === 'onnx-export') {
+    const generation = plan.files.some((f) => f.path === 'generation_config.json') ? (JSON.parse(await readFile(join(staging, 'generation_config.json'), 'utf8')) as Record<string, unknown>) : null;
+    const manifest = exportManifest(id, config, generation, plan.files.map((f) => ({ path: f.path, bytes: f.bytes, sha256: sha256.get(f.path)! })));
+    await writeFile(join(staging, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
+    await rm(out, { recursive: true, force: true });
+    await rename(staging, out);
+    bytes = plan.downloadBytes;
+    what = `the ${precision} ONNX export, stored as it is`;
+  } else {
+    const kind = kindOf(repo, options.kind, config);
+    const source = await openFolder(staging);
+    const checkpoint = await openCheckpoint(source);
+    try {
+      const counted = countTensorReads(checkpoint);
+      const manifest = await convertCheckpoint({
+        source,
+        checkpoint: { config: checkpoint.config, rawConfig: checkpoint.rawConfig, readTensor: counted.readTensor },
+        output: await createNodeOutputFolder(out),
+        id,
+        kind,
+        precisions: [precision],
+        onProgress: (p, bytesDone, bytesTotal) => {
+          bar.update({ phase: `converting to ${p}`, doneBytes: bytesDone, totalBytes: bytesTotal, tensors: counted.tensors() });
+        },
+      });
+      bar.finishLine();
+      bytes = manifest.files.reduce((sum, f) => sum + f.bytes, 0);
+      what = `${kind}, converted to ${precision}`;
+    } finally {
+      await checkpoint.close();
+    }
+    await rm(staging, { recursive: true, force: true });
+  }
+  process.stdout.write(`pulled ${repo}@${pin.commit.slice(0, 7)} (${what}) to ${out}: ${(bytes / 1e6).toFixed(1)} MB${pin.license ? `, licence ${pin.license}` : ''}\n`);
+  return 0;
+}

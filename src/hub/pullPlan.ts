@@ -1,0 +1,43 @@
+import { InputError } from '../core/inputErrors';
+import { modelGraphPath, type ModelPrecision } from '../core/modelPrecision';
+import type { RepoFile } from './listRepository';
+
+/** The files of a checkpoint the converter reads besides its weights. */
+const CHECKPOINT_TEXT = ['config.json', 'generation_config.json', 'tokenizer.json', 'tokenizer_config.json', 'model.safetensors.index.json'];
+const REQUIRED_TEXT = ['config.json', 'tokenizer.json', 'tokenizer_config.json'];
+
+/**
+ * What to fetch of a repository, decided from its listing alone:
+ * - `checkpoint`: safetensors weights (model.safetensors, or the shards model.safetensors.index.json
+ *   names as model-0000N-of-0000M.safetensors) with config.json and the tokenizer files, converted here;
+ * - `onnx-export`: a transformers.js-layout export (onnx/model{suffix}.onnx with its
+ *   `.onnx_data`), stored as it is, one precision.
+ */
+export type PullPlan =
+  | { layout: 'checkpoint'; files: RepoFile[]; weights: RepoFile[]; downloadBytes: number }
+  | { layout: 'onnx-export'; files: RepoFile[]; precision: ModelPrecision; downloadBytes: number };
+
+const total = (files: readonly RepoFile[]) => files.reduce((sum, f) => sum + f.bytes, 0);
+
+export function planPull(repo: string, listing: readonly RepoFile[], precision: ModelPrecision): PullPlan {
+  const byPath = new Map(listing.map((f) => [f.path, f]));
+  const missing = REQUIRED_TEXT.filter((path) => !byPath.has(path));
+  if (missing.length > 0) throw new InputError(`${repo} has no ${missing.join(', ')}: it is not a model Builder can use.`);
+  const text = CHECKPOINT_TEXT.flatMap((path) => byPath.get(path) ?? []);
+  // Top-level safetensors only: subfolders hold other variants (e.g. original/ in some repositories).
+  const weights = listing.filter((f) => !f.path.includes('/') && f.path.endsWith('.safetensors'));
+  if (weights.length > 0) {
+    const files = [...text, ...weights];
+    return { layout: 'checkpoint', files, weights, downloadBytes: total(files) };
+  }
+  const graph = modelGraphPath(precision);
+  if (byPath.has(graph)) {
+    // transformers.js splits big external data into model.onnx_data, model.onnx_data_1, ...
+    const graphFiles = listing.filter((f) => f.path === graph || f.path.startsWith(`${graph}_data`));
+    const files = [...text.filter((f) => f.path !== 'model.safetensors.index.json'), ...graphFiles];
+    return { layout: 'onnx-export', files, precision, downloadBytes: total(files) };
+  }
+  const graphs = listing.filter((f) => f.path.endsWith('.onnx')).map((f) => f.path);
+  if (graphs.length > 0) throw new InputError(`${repo} is an ONNX export without ${graph} (${precision}); it has ${graphs.join(', ')}. Choose another precision.`);
+  throw new InputError(`${repo} has neither safetensors weights nor an onnx/ folder: Builder cannot convert it.`);
+}
