@@ -13,7 +13,7 @@ import { hubUrlFrom, parseRepoReference, type HubEndpoint } from '../hub/hubEndp
 import { listRepository } from '../hub/listRepository';
 import { pinRevision } from '../hub/pinRevision';
 import { planPull } from '../hub/pullPlan';
-import { MANIFEST_FILE } from '../model/manifest';
+import { MANIFEST_FILE } from '../core/modelManifest';
 import { nodeHashers, nodePartialFile } from './nodePartialFile';
 import { countTensorReads, ProgressBar, type ProgressStream } from './progressBar';
 

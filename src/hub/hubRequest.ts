@@ -21,7 +21,12 @@ export interface HubRequest {
   what: string;
   headers?: Record<string, string>;
   signal?: AbortSignal;
+  /** Ask again when the connection fails before an answer (the API calls; file reads resume by themselves). */
+  retryDrops?: boolean;
 }
+
+/** Tries of an API call whose connection fails before any answer. */
+export const DROPPED_CALL_TRIES = 3;
 
 /**
  * One GET to the Hub: the token where there is one, 429 waited out as the Hub says (bounded: at
@@ -33,8 +38,17 @@ export async function hubGet(endpoint: HubEndpoint, url: string, request: HubReq
   const fetchFn = endpoint.fetch ?? fetch;
   const sleep = endpoint.sleep ?? sleepFor;
   const headers = { ...request.headers, ...(endpoint.token && url.startsWith(endpoint.url) ? { Authorization: `Bearer ${endpoint.token}` } : {}) };
+  let drops = 0;
   for (let retry = 0; ; retry++) {
-    const response = await fetchFn(url, { headers, signal: request.signal, cache: 'no-store' });
+    let response: Response;
+    try {
+      response = await fetchFn(url, { headers, signal: request.signal, cache: 'no-store' });
+    } catch (error) {
+      if (!request.retryDrops || request.signal?.aborted || !(error instanceof TypeError) || ++drops >= DROPPED_CALL_TRIES) throw error;
+      await sleep(500 * drops, request.signal);
+      retry--;
+      continue;
+    }
     if (response.ok) return response;
     if (response.status !== 429) {
       await response.body?.cancel();

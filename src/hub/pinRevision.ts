@@ -21,7 +21,7 @@ export interface PinnedRevision {
  */
 export async function pinRevision(endpoint: HubEndpoint, repo: string, revision: string, signal?: AbortSignal): Promise<PinnedRevision> {
   const url = `${endpoint.url}/api/models/${repo}/revision/${encodeURIComponent(revision)}`;
-  const response = await hubGet(endpoint, url, { repo, what: revision, headers: { accept: 'application/json' }, signal });
+  const response = await hubGet(endpoint, url, { repo, what: revision, headers: { accept: 'application/json' }, retryDrops: true, signal });
   const info = (await response.json().catch(() => null)) as { sha?: unknown; cardData?: { license?: unknown }; gated?: unknown } | null;
   const commit = info?.sha;
   if (typeof commit !== 'string' || !/^[0-9a-f]{40}$/.test(commit)) throw new HubError(`The Hub's answer for ${repo}@${revision} names no commit.`);

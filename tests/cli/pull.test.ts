@@ -8,7 +8,7 @@ import { convertCheckpoint } from '../../src/convert/convertCheckpoint';
 import { openFolder } from '../../src/convert/nodeFiles';
 import { createNodeOutputFolder } from '../../src/convert/nodeOutputFolder';
 import { writeTinyCheckpoint } from '../../src/convert/tinyModel';
-import { parseManifest } from '../../src/model/manifest';
+import { parseManifest } from '../../src/core/modelManifest';
 import { readVerifiedModel } from '../../src/model/modelFiles';
 import { nodeModelReader } from '../../src/model/nodeModelReader';
 import { pullCommand } from '../../src/cli/pullCommand';
