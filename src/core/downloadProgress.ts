@@ -8,7 +8,10 @@ export interface DownloadProgress {
   etaSeconds: number | null;
   /** The file being fetched or verified now. */
   file: string;
-  phase: 'fetching' | 'verifying';
+  /** `converting`: a checkpoint fetched from the Hub turns into the model folder; the bytes are the converted weights'. */
+  phase: 'fetching' | 'verifying' | 'converting';
+  /** While converting: tensors read of the checkpoint's. */
+  tensors?: { done: number; total: number };
 }
 
 /** The speed is measured over this window, so a stall shows within seconds. */
