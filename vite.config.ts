@@ -1,6 +1,6 @@
 import react from '@vitejs/plugin-react';
 import { defaultClientConditions, defineConfig, type Plugin } from 'vite';
-import { contentSecurityPolicy } from './src/core/contentSecurityPolicy.ts';
+import { connectHosts, contentSecurityPolicy } from './src/core/contentSecurityPolicy.ts';
 
 /**
  * The built pages carry the Content-Security-Policy in a meta tag, so it holds on any static host.
@@ -8,11 +8,14 @@ import { contentSecurityPolicy } from './src/core/contentSecurityPolicy.ts';
  * server, which the e2e tests use, also sends it as a header; a host serving dist/ should too.
  * The dev server gets neither: React's fast refresh injects an inline script.
  */
+/** The Hub the built app fetches models from (VITE_HUB_ENDPOINT, default huggingface.co) and the hosts its downloads redirect to (VITE_HUB_DOWNLOAD_HOSTS, space-separated), named in the policy. */
+const hubConnectHosts = () => connectHosts(process.env.VITE_HUB_ENDPOINT || undefined, process.env.VITE_HUB_DOWNLOAD_HOSTS?.split(/\s+/).filter(Boolean));
+
 function contentSecurityPolicyTag(): Plugin {
   return {
     name: 'builder-content-security-policy',
     apply: 'build',
-    transformIndexHtml: () => [{ tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: contentSecurityPolicy() }, injectTo: 'head-prepend' }],
+    transformIndexHtml: () => [{ tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: contentSecurityPolicy(hubConnectHosts()) }, injectTo: 'head-prepend' }],
   };
 }
 
@@ -39,5 +42,5 @@ export default defineConfig({
     },
   },
   server: { port: 5173 },
-  preview: { port: 4173, headers: { 'Content-Security-Policy': contentSecurityPolicy() } },
+  preview: { port: 4173, headers: { 'Content-Security-Policy': contentSecurityPolicy(hubConnectHosts()) } },
 });

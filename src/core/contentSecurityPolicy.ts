@@ -25,7 +25,25 @@ export function modelHosts(models: readonly RegistryModel[] = MODEL_REGISTRY): s
 }
 
 /**
- * The app's Content-Security-Policy: its own origin and the registry's model hosts, nothing else.
+ * The hosts "Get from Hugging Face" contacts: the Hub endpoint the site was built with (a mirror
+ * or a self-hosted Hub in place of huggingface.co, as HF_ENDPOINT is for Hugging Face's own
+ * tools) and the hosts its downloads redirect to: for huggingface.co its CDN domains, for another
+ * endpoint those the site owner names (`downloadHosts`), or none where it serves files itself.
+ */
+export function hubHosts(hubUrl = 'https://huggingface.co', downloadHosts: readonly string[] = []): string[] {
+  const { origin, hostname } = new URL(hubUrl);
+  if (hostname === 'huggingface.co') return [...HUGGING_FACE_HOSTS];
+  return [origin, ...downloadHosts];
+}
+
+/** connect-src beyond the site itself: the registry's folder hosts and the Hub's, each once. */
+export function connectHosts(hubUrl?: string, downloadHosts?: readonly string[]): string[] {
+  return [...new Set([...modelHosts(), ...hubHosts(hubUrl, downloadHosts)])];
+}
+
+/**
+ * The app's Content-Security-Policy: its own origin, the registry's model hosts and the Hub's, for
+ * connect-src only; nothing else.
  *
  * - `'wasm-unsafe-eval'`: tree-sitter and onnxruntime-web compile WebAssembly; JavaScript eval
  *   stays forbidden.
@@ -36,7 +54,7 @@ export function modelHosts(models: readonly RegistryModel[] = MODEL_REGISTRY): s
  * - Workers (the engine, Monaco's, onnxruntime-web's) load from this origin only; no `blob:`.
  * - `img-src data:`: the page's empty favicon is a data URL.
  */
-export function contentSecurityPolicy(hosts: readonly string[] = modelHosts()): string {
+export function contentSecurityPolicy(hosts: readonly string[] = connectHosts()): string {
   return [
     "default-src 'self'",
     "script-src 'self' 'wasm-unsafe-eval'",

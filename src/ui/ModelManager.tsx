@@ -1,21 +1,11 @@
 import { useEffect, useRef, useState } from 'react';
-import { createDiffusionConfig } from '../core/diffusionConfig';
 import { formatBytes, formatDuration, type DownloadProgress } from '../core/downloadProgress';
-import type { ModelPrecision } from '../core/modelPrecision';
 import { MODEL_REGISTRY, type RegistryModel } from '../core/modelRegistry';
 import type { CachedModel } from '../core/cachedModel';
 import { directoryPicker, filesOfDirectory, filesOfDrop, filesOfInput } from './modelFolderFiles';
-import { FOLDER_IMPORT, useModels } from './modelStore';
+import { HUB_HOSTS, hubSourceOf } from './hubSource';
+import { FOLDER_IMPORT, settingsPrecision, useModels, type ModelState } from './modelStore';
 import { useAppState } from './store';
-
-/** The precision downloads fetch: the one the settings generate with. */
-function settingsPrecision(settings: Parameters<typeof createDiffusionConfig>[0]): ModelPrecision {
-  try {
-    return createDiffusionConfig(settings).precision;
-  } catch {
-    return 'q4';
-  }
-}
 
 function ProgressLine({ label, progress }: { label: string; progress: DownloadProgress | null }) {
   if (!progress) return <p className="small muted">Reading the manifest…</p>;
@@ -27,9 +17,36 @@ function ProgressLine({ label, progress }: { label: string; progress: DownloadPr
       <p className="small muted model-progress">
         {formatBytes(progress.doneBytes)} of {formatBytes(progress.totalBytes)}
         {speed}
-        {eta}; {progress.phase === 'verifying' ? 'verifying' : 'fetching'} {progress.file}
+        {eta}
+        {progress.tensors ? `, ${progress.tensors.done}/${progress.tensors.total} tensors` : ''}; {progress.phase} {progress.file}
       </p>
     </>
+  );
+}
+
+/** What a Hub download would fetch, store and contact, shown before the user agrees to it. */
+function HubOffer({ model, asked, onAgree, onDismiss }: { model: RegistryModel; asked: ModelState['hubPlans'][string]; onAgree(): void; onDismiss(): void }) {
+  const { plan, precision } = asked;
+  const repo = hubSourceOf(model)!.repo;
+  if (!plan) return <p className="small muted">Asking the Hub what {repo} holds…</p>;
+  const converts = plan.layout === 'checkpoint';
+  return (
+    <div className="hub-offer small" role="group" aria-label={`Get ${model.id} from Hugging Face`}>
+      <p>
+        {repo}@{plan.commit.slice(0, 7)}: download {formatBytes(plan.downloadBytes)}
+        {converts ? `, converted here to ${precision}: about ${formatBytes(plan.convertedBytes)} stored` : `, stored as it is (${precision})`}.
+      </p>
+      <p>Licence: {plan.license ?? 'not stated on its model card; read it on the Hub before use'}.</p>
+      <p>Contacts only: {HUB_HOSTS.join(', ')}. Nothing of your code or prompt is sent.</p>
+      <div className="buttons">
+        <button type="button" aria-label={`Download ${model.id} from Hugging Face`} onClick={onAgree}>
+          {converts ? 'Download and convert' : 'Download'}
+        </button>
+        <button type="button" onClick={onDismiss}>
+          Not now
+        </button>
+      </div>
+    </div>
   );
 }
 
@@ -102,7 +119,7 @@ export function ModelManager() {
     >
       <div className="panel-title">
         <h2>Models</h2>
-        <button type="button" onClick={() => void loadFolder()} disabled={!!importing} title="A converted model folder (with manifest.json) from your disk; or drop the folder here">
+        <button type="button" onClick={() => void loadFolder()} disabled={!!importing} title="A converted model folder (with manifest.json), or a Hugging Face checkpoint folder (config.json and safetensors) to convert here; or drop the folder here">
           Load model folder
         </button>
         <input
@@ -147,13 +164,21 @@ export function ModelManager() {
               ) : (
                 <p className="small model-status">{cacheStatus(cached, model)}</p>
               )}
-              {!install && !cached && model && !model.folderUrl && (
+              {model && models.hubPlans[id] && !install && (
+                <HubOffer model={model} asked={models.hubPlans[id]} onAgree={() => void models.pullFromHub(model)} onDismiss={() => models.dismissHub(id)} />
+              )}
+              {!install && !cached && model && !model.folderUrl && !hubSourceOf(model) && (
                 <details className="small muted">
                   <summary>No converted folder is published: how to get it</summary>
                   {model.note}
                 </details>
               )}
               <div className="buttons">
+                {model && hubSourceOf(model) && !install && !ready && !models.hubPlans[id] && (
+                  <button type="button" aria-label={`Get ${id} from Hugging Face`} title="Asks the Hub what it would download; nothing is fetched until you agree" onClick={() => void models.askHub(model, precision)}>
+                    Get from Hugging Face
+                  </button>
+                )}
                 {model?.folderUrl && !install && !ready && (
                   <button type="button" aria-label={`Download ${id}`} title={`The ${precision} files, the precision the settings use`} onClick={() => void models.download(model, precision)}>
                     Download
@@ -161,7 +186,7 @@ export function ModelManager() {
                 )}
                 {install && (
                   <button type="button" aria-label={`Stop downloading ${id}`} onClick={() => models.stop(id)}>
-                    Stop
+                    Cancel
                   </button>
                 )}
                 {cached && !install && (

@@ -1,6 +1,7 @@
 import type { DownloadProgress } from '../core/downloadProgress';
 import type { CachedModel } from '../core/cachedModel';
-import type { ModelDownloadErrorKind, ModelDownloadReply, ModelDownloadRequest, StorageFigures } from '../worker/modelDownloadProtocol';
+import type { HubPlanSummary, HubSource, ModelDownloadErrorKind, ModelDownloadReply, ModelDownloadRequest, StorageFigures } from '../worker/modelDownloadProtocol';
+import type { ModelPrecision } from '../core/modelPrecision';
 
 /** A failed request, by kind: a cancel is not an error, a full disk is the user's to fix. */
 export class ModelDownloadError extends Error {
@@ -13,7 +14,7 @@ export class ModelDownloadError extends Error {
   }
 }
 
-type Answer = Extract<ModelDownloadReply, { type: 'models' | 'installed' }>;
+type Answer = Extract<ModelDownloadReply, { type: 'models' | 'installed' | 'hub-plan' }>;
 type Request = ModelDownloadRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
 
 interface Pending {
@@ -68,8 +69,13 @@ export class ModelDownloadClient {
     return (await this.send({ type: 'delete', modelId }).answer) as Extract<Answer, { type: 'models' }>;
   }
 
+  /** What getting `modelId` from the Hub would fetch and store (the Hub is asked now: call it only once the user asked). */
+  async hubPlan(modelId: string, hub: HubSource, precision: ModelPrecision): Promise<HubPlanSummary> {
+    return ((await this.send({ type: 'hub-plan', modelId, hub, precision }).answer) as Extract<Answer, { type: 'hub-plan' }>).plan;
+  }
+
   /** Starts an install; `id` cancels it. */
-  install(request: Extract<Request, { type: 'download' | 'import' }>, onProgress: (progress: DownloadProgress) => void): { id: number; model: Promise<CachedModel> } {
+  install(request: Extract<Request, { type: 'download' | 'import' | 'pull' }>, onProgress: (progress: DownloadProgress) => void): { id: number; model: Promise<CachedModel> } {
     const { id, answer } = this.send(request, onProgress);
     return { id, model: answer.then((a) => (a as Extract<Answer, { type: 'installed' }>).model) };
   }

@@ -4,7 +4,9 @@ import { formatBytes, type DownloadProgress } from '../core/downloadProgress';
 import type { ModelPrecision } from '../core/modelPrecision';
 import type { RegistryModel } from '../core/modelRegistry';
 import type { CachedModel } from '../core/cachedModel';
-import type { StorageFigures } from '../worker/modelDownloadProtocol';
+import type { HubPlanSummary, StorageFigures } from '../worker/modelDownloadProtocol';
+import { hubSourceOf } from './hubSource';
+import { useAppState } from './store';
 import { ModelDownloadClient, ModelDownloadError } from './modelDownloadClient';
 
 export interface ModelNotice {
@@ -21,13 +23,30 @@ export interface ModelState {
   /** Running downloads and imports by model id (or FOLDER_IMPORT). */
   installs: Record<string, { requestId: number; progress: DownloadProgress | null }>;
   notices: Record<string, ModelNotice>;
+  /** Hub downloads the user asked about, by model id: null while the Hub is asked, then what it would fetch. */
+  hubPlans: Record<string, { precision: ModelPrecision; plan: HubPlanSummary | null }>;
   refresh(): Promise<void>;
+  /** The user clicked Get from Hugging Face: ask the Hub what it would take (the first request to the Hub). */
+  askHub(model: RegistryModel, precision: ModelPrecision): Promise<void>;
+  /** The user agreed: download, and convert a checkpoint. */
+  pullFromHub(model: RegistryModel): Promise<void>;
+  dismissHub(modelId: string): void;
   download(model: RegistryModel, precision: ModelPrecision): Promise<void>;
+  /** A converted model folder, or a Hugging Face checkpoint folder, converted to the precision the settings use. */
   importFolder(files: Map<string, Blob>): Promise<void>;
   stop(key: string): void;
   /** A folder that could not be read or dropped: said where the import's messages go. */
   folderProblem(message: string): void;
   remove(modelId: string): Promise<void>;
+}
+
+/** The precision downloads fetch and conversions write: the one the settings generate with. */
+export function settingsPrecision(settings: DiffusionConfigInput): ModelPrecision {
+  try {
+    return createDiffusionConfig(settings).precision;
+  } catch {
+    return 'q4';
+  }
 }
 
 let client: ModelDownloadClient | undefined;
@@ -83,6 +102,7 @@ export const useModels = create<ModelState>()((setState, getState) => {
     storage: null,
     installs: {},
     notices: {},
+    hubPlans: {},
     async refresh() {
       try {
         await showList(await worker().list());
@@ -95,9 +115,43 @@ export const useModels = create<ModelState>()((setState, getState) => {
       const folderUrl = new URL(model.folderUrl, new URL('.', location.href)).href;
       await run(model.id, () => worker().install({ type: 'download', modelId: model.id, folderUrl, precision }, onProgress(model.id)));
     },
+    async askHub(model, precision) {
+      const hub = hubSourceOf(model);
+      if (!hub || getState().installs[model.id]) return;
+      setNotice(model.id, null);
+      const setPlan = (entry: ModelState['hubPlans'][string] | null) =>
+        setState(({ hubPlans }) => {
+          const next = { ...hubPlans };
+          if (entry) next[model.id] = entry;
+          else delete next[model.id];
+          return { hubPlans: next };
+        });
+      setPlan({ precision, plan: null });
+      try {
+        setPlan({ precision, plan: await worker().hubPlan(model.id, hub, precision) });
+      } catch (error) {
+        setPlan(null);
+        setNotice(model.id, { kind: 'error', message: (error as Error).message });
+      }
+    },
+    async pullFromHub(model) {
+      const hub = hubSourceOf(model);
+      const asked = getState().hubPlans[model.id];
+      if (!hub || !asked?.plan || getState().installs[model.id]) return;
+      getState().dismissHub(model.id);
+      await run(model.id, () => worker().install({ type: 'pull', modelId: model.id, hub, precision: asked.precision }, onProgress(model.id)));
+    },
+    dismissHub(modelId) {
+      setState(({ hubPlans }) => {
+        const next = { ...hubPlans };
+        delete next[modelId];
+        return { hubPlans: next };
+      });
+    },
     async importFolder(files) {
       if (getState().installs[FOLDER_IMPORT]) return;
-      await run(FOLDER_IMPORT, () => worker().install({ type: 'import', files: [...files].map(([path, file]) => ({ path, file })) }, onProgress(FOLDER_IMPORT)));
+      const precision = settingsPrecision(useAppState.getState().settings);
+      await run(FOLDER_IMPORT, () => worker().install({ type: 'import', files: [...files].map(([path, file]) => ({ path, file })), precision }, onProgress(FOLDER_IMPORT)));
     },
     stop(key) {
       const install = getState().installs[key];

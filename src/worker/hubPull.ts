@@ -1,22 +1,20 @@
 import { DownloadMeter, type DownloadProgress } from '../core/downloadProgress';
 import type { CachedModel } from '../core/cachedModel';
 import { InputError } from '../core/inputErrors';
-import { MANIFEST_FILE, parseManifest } from '../core/modelManifest';
 import type { ModelPrecision } from '../core/modelPrecision';
-import { openCheckpoint } from '../convert/checkpoint';
-import { convertCheckpoint } from '../convert/convertCheckpoint';
-import type { FileFolder } from '../core/byteSource';
-import type { OutputFolder } from '../convert/outputFolder';
 import { downloadRepoFile, type PartialFile } from '../hub/downloadRepoFile';
 import { exportManifest } from '../hub/exportManifest';
 import { nobleHasher } from '../hub/fileHash';
 import type { HubEndpoint } from '../hub/hubEndpoint';
 import { listRepository } from '../hub/listRepository';
 import { pinRevision } from '../hub/pinRevision';
-import { planPull, type PullPlan } from '../hub/pullPlan';
+import { convertedBytes, planPull } from '../hub/pullPlan';
 import { readRepoFile, streamRange } from '../hub/readRepoFile';
-import { describeCachedModel, hashHex, writeMarker, type ModelFolderStore } from '../model/modelCache';
+import { describeCachedModel, hashHex, type ModelFolderStore } from '../model/modelCache';
+import { blobFolder } from './blobFolder';
+import { convertIntoCache } from './convertIntoCache';
 import { filesToInstall, installModel, type FileFiller, type InstallOptions } from '../model/modelInstall';
+import type { HubPlanSummary } from './modelDownloadProtocol';
 
 export interface HubPullOptions extends InstallOptions {
   /** The registry's id: the cached folder's name and the manifest's id. */
@@ -49,49 +47,6 @@ function stagedFile(store: ModelFolderStore, id: string, path: string): PartialF
     },
     openAt: (offset) => store.writer(id, stored, offset),
     discard: () => store.remove(id, stored),
-  };
-}
-
-/** The staged checkpoint as the converter's FileFolder: weights read by slices of the stored file, one tensor at a time. */
-function stagedFolder(store: ModelFolderStore, id: string, plan: PullPlan): FileFolder {
-  const listed = new Set(plan.files.map((f) => f.path));
-  const blob = async (path: string) => {
-    const file = listed.has(path) ? await store.file(id, `${STAGING}${path}`) : null;
-    if (!file) throw new InputError(`The download of ${id} has no ${path}.`);
-    return file;
-  };
-  return {
-    location: `the download of ${id}`,
-    exists: async (path) => listed.has(path),
-    readText: async (path) => (await blob(path)).text(),
-    open: async (path) => {
-      const file = await blob(path);
-      return { size: file.size, read: async (offset, length) => new Uint8Array(await file.slice(offset, offset + length).arrayBuffer()), close: async () => {} };
-    },
-  };
-}
-
-/**
- * The converted folder, written straight into the model's cache folder. Nothing is loadable until
- * commit writes the completion marker (from the manifest convertCheckpoint wrote last); abort
- * removes what was written and keeps the staged download for the next try.
- */
-function cacheOutputFolder(store: ModelFolderStore, id: string): OutputFolder {
-  const written = new Set<string>();
-  return {
-    async create(path) {
-      written.add(path);
-      return store.writer(id, path, 0);
-    },
-    async commit() {
-      const bytes = new Uint8Array(await (await store.file(id, MANIFEST_FILE))!.arrayBuffer());
-      const manifest = parseManifest(new TextDecoder().decode(bytes));
-      await writeMarker(store, id, { manifestSha256: hashHex(bytes), verified: Object.fromEntries(manifest.files.map((f) => [f.path, f.sha256])) });
-    },
-    async abort() {
-      for (const path of written) await store.remove(id, path);
-    },
-    sha256: () => nobleHasher('sha256'),
   };
 }
 
@@ -150,30 +105,16 @@ export async function pullIntoCache(options: HubPullOptions): Promise<CachedMode
   }
   report(plan.weights[0]!.path, 'fetching', {}, true);
 
-  const source = stagedFolder(store, id, plan);
-  const checkpoint = await openCheckpoint(source);
-  const total = checkpoint.tensorNames().length;
-  let read = 0;
-  let converting: DownloadMeter | null = null;
-  try {
-    await convertCheckpoint({
-      source,
-      checkpoint: { config: checkpoint.config, rawConfig: checkpoint.rawConfig, readTensor: (name) => (signal.throwIfAborted(), (read = Math.min(total, read + 1)), checkpoint.readTensor(name)) },
-      output: cacheOutputFolder(store, id),
-      id,
-      kind: options.kind,
-      precisions: [options.precision],
-      onProgress: (_precision, written, bytes) => {
-        converting ??= new DownloadMeter(bytes, 0, now());
-        converting.add(written - converting.doneBytes, now());
-        if (written < bytes && now() - reportedAt < REPORT_EVERY_MS) return;
-        reportedAt = now();
-        options.onProgress({ ...converting.snapshot('the converted weights', 'converting', reportedAt), tensors: { done: read, total } });
-      },
-    });
-  } finally {
-    await checkpoint.close();
-  }
+  await convertIntoCache(blobFolder(`the download of ${id}`, plan.files.map((f) => f.path), (path) => store.file(id, `${STAGING}${path}`)), options);
   for (const file of plan.files) await store.remove(id, `${STAGING}${file.path}`);
   return describeCachedModel(store, id);
+}
+
+/** What pullIntoCache would fetch and store, for the user to agree to: the listing, and config.json of a checkpoint for its size. */
+export async function planFromHub(endpoint: HubEndpoint, repo: string, revision: string, precision: ModelPrecision, signal?: AbortSignal): Promise<HubPlanSummary> {
+  const pin = await pinRevision(endpoint, repo, revision, signal);
+  const plan = planPull(repo, await listRepository(endpoint, repo, pin.commit, signal), precision);
+  const configFile = plan.files.find((f) => f.path === 'config.json')!;
+  const config = plan.layout === 'checkpoint' ? (JSON.parse(new TextDecoder().decode(await readRepoFile({ endpoint, repo, commit: pin.commit, file: configFile }, signal))) as Record<string, unknown>) : {};
+  return { commit: pin.commit, license: pin.license, layout: plan.layout, downloadBytes: plan.downloadBytes, convertedBytes: convertedBytes(plan, config, precision) };
 }

@@ -5,6 +5,10 @@ import { downloadModel } from '../model/modelDownload';
 import { importModelFolder } from '../model/modelFolderImport';
 import { StorageQuotaError, type InstallOptions } from '../model/modelInstall';
 import { opfsModelStore } from '../model/opfsModelStore';
+import { registryModel } from '../core/modelRegistry';
+import { importCheckpointFolder, isCheckpointFolder } from './checkpointImport';
+import { planFromHub, pullIntoCache } from './hubPull';
+import type { ModelPrecision } from '../core/modelPrecision';
 import type { ModelDownloadReply, ModelDownloadRequest } from './modelDownloadProtocol';
 
 declare const self: DedicatedWorkerGlobalScope;
@@ -23,8 +27,12 @@ async function models(id: number): Promise<void> {
   reply({ id, type: 'models', models: await listCachedModels(opfsModelStore), storage: { usage: figures.usage ?? null, quota: figures.quota ?? null } });
 }
 
-async function install(request: Extract<ModelDownloadRequest, { type: 'download' | 'import' }>): Promise<void> {
-  const modelId = request.type === 'download' ? request.modelId : null;
+/** A converted model folder is installed as it is; a raw checkpoint folder is converted first. */
+const importFolder = (files: Map<string, Blob>, precision: ModelPrecision, options: InstallOptions) =>
+  isCheckpointFolder(files) ? importCheckpointFolder(files, { ...options, precision }) : importModelFolder(files, options);
+
+async function install(request: Extract<ModelDownloadRequest, { type: 'download' | 'import' | 'pull' }>): Promise<void> {
+  const modelId = request.type === 'import' ? null : request.modelId;
   if (modelId && [...running.values()].some((r) => r.modelId === modelId)) {
     reply({ id: request.id, type: 'error', kind: 'input', message: `${modelId} is already downloading.` });
     return;
@@ -39,13 +47,15 @@ async function install(request: Extract<ModelDownloadRequest, { type: 'download'
   const done =
     request.type === 'download'
       ? downloadModel({ ...options, id: request.modelId, folderUrl: request.folderUrl, precision: request.precision })
-      : importModelFolder(new Map(request.files.map((f) => [f.path, f.file])), options);
+      : request.type === 'pull'
+        ? pullIntoCache({ ...options, id: request.modelId, kind: registryModel(request.modelId)?.kind ?? 'diffusion', ...request.hub, endpoint: { url: request.hub.endpoint }, precision: request.precision })
+        : importFolder(new Map(request.files.map((f) => [f.path, f.file])), request.precision, options);
   running.set(request.id, { modelId, controller, done: done.catch(() => undefined) });
   try {
     reply({ id: request.id, type: 'installed', model: await done });
   } catch (error) {
     const kind = controller.signal.aborted ? 'cancelled' : error instanceof StorageQuotaError ? 'quota' : error instanceof InputError ? 'input' : 'internal';
-    reply({ id: request.id, type: 'error', kind, message: kind === 'cancelled' ? 'Stopped; what was downloaded is kept and Download resumes it.' : (error as Error).message });
+    reply({ id: request.id, type: 'error', kind, message: kind === 'cancelled' ? `Stopped; what was downloaded is kept and ${request.type === 'pull' ? 'Get from Hugging Face' : 'Download'} resumes it.` : (error as Error).message });
   } finally {
     running.delete(request.id);
   }
@@ -68,5 +78,11 @@ self.onmessage = ({ data }: MessageEvent<ModelDownloadRequest>) => {
   if (data.type === 'cancel') running.get(data.target)?.controller.abort();
   else if (data.type === 'list') models(data.id).catch(failed);
   else if (data.type === 'delete') remove(data.id, data.modelId).catch(failed);
+  else if (data.type === 'hub-plan') {
+    planFromHub({ url: data.hub.endpoint }, data.hub.repo, data.hub.revision, data.precision).then(
+      (plan) => reply({ id: data.id, type: 'hub-plan', plan }),
+      (error: Error) => reply({ id: data.id, type: 'error', kind: error instanceof InputError ? 'input' : 'internal', message: error.message }),
+    );
+  }
   else void install(data);
 };

@@ -11,10 +11,32 @@ export type ModelDownloadRequest =
   | { id: number; type: 'list' }
   | { id: number; type: 'download'; modelId: string; folderUrl: string; precision: ModelPrecision }
   /** A model folder from the user's disk: paths inside the folder, and the files. */
-  | { id: number; type: 'import'; files: { path: string; file: Blob }[] }
+  /** A Hugging Face checkpoint folder (config.json and safetensors, no manifest) is converted, to `precision`. */
+  | { id: number; type: 'import'; files: { path: string; file: Blob }[]; precision: ModelPrecision }
   | { id: number; type: 'delete'; modelId: string }
+  /** What getting a registry model from the Hub would fetch and store: asked when the user clicks Get from Hugging Face, before they agree. */
+  | { id: number; type: 'hub-plan'; modelId: string; hub: HubSource; precision: ModelPrecision }
+  /** Downloads it, converting a checkpoint to `precision` or storing an ONNX export as it is. */
+  | { id: number; type: 'pull'; modelId: string; hub: HubSource; precision: ModelPrecision }
   /** Stops a download or import; what it stored stays, and the next Download resumes it. */
   | { id: number; type: 'cancel'; target: number };
+
+/** A repository on the Hub the site was built to use (VITE_HUB_ENDPOINT). */
+export interface HubSource {
+  endpoint: string;
+  repo: string;
+  revision: string;
+}
+
+/** Shown before the user agrees to a Hub download. */
+export interface HubPlanSummary {
+  commit: string;
+  license: string | null;
+  layout: 'checkpoint' | 'onnx-export';
+  downloadBytes: number;
+  /** About how big the model folder will be. */
+  convertedBytes: number;
+}
 
 export interface StorageFigures {
   usage: number | null;
@@ -28,4 +50,5 @@ export type ModelDownloadReply =
   | { id: number; type: 'progress'; progress: DownloadProgress }
   | { id: number; type: 'models'; models: CachedModel[]; storage: StorageFigures }
   | { id: number; type: 'installed'; model: CachedModel }
+  | { id: number; type: 'hub-plan'; plan: HubPlanSummary }
   | { id: number; type: 'error'; kind: ModelDownloadErrorKind; message: string };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { contentSecurityPolicy, modelHosts } from '../../src/core/contentSecurityPolicy';
+import { connectHosts, contentSecurityPolicy, hubHosts, modelHosts } from '../../src/core/contentSecurityPolicy';
 import { MODEL_REGISTRY, type RegistryModel } from '../../src/core/modelRegistry';
 
 const model = (folderUrl: string | null): RegistryModel => ({ ...MODEL_REGISTRY[0]!, folderUrl });
@@ -31,5 +31,19 @@ describe('contentSecurityPolicy', () => {
     expect(directives.get('connect-src')).toBe("connect-src 'self' https://models.example.org");
     expect(directives.get('default-src')).toBe("default-src 'self'");
     expect(directives.get('object-src')).toBe("object-src 'none'");
+  });
+});
+
+describe('hubHosts', () => {
+  it('names huggingface.co with its CDN domains by default, for connect-src only', () => {
+    expect(hubHosts()).toEqual(['https://huggingface.co', 'https://*.huggingface.co', 'https://*.hf.co']);
+    const policy = contentSecurityPolicy();
+    expect(policy).toContain("connect-src 'self' https://huggingface.co https://*.huggingface.co https://*.hf.co");
+    expect(policy.split('; ').filter((d) => d.includes('hf.co'))).toHaveLength(1);
+  });
+
+  it('names a mirror set at build time and the hosts it redirects to, instead of huggingface.co', () => {
+    expect(hubHosts('http://127.0.0.1:4000', ['http://127.0.0.1:4001'])).toEqual(['http://127.0.0.1:4000', 'http://127.0.0.1:4001']);
+    expect(connectHosts('https://hub.example.org/')).toEqual(['https://hub.example.org']);
   });
 });

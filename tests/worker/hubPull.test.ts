@@ -13,15 +13,19 @@ import { describeCachedModel } from '../../src/model/modelCache';
 import { openModelReader } from '../../src/model/modelSource';
 import { readVerifiedModel } from '../../src/model/modelFiles';
 import { pullIntoCache, type HubPullOptions } from '../../src/worker/hubPull';
+import { importCheckpointFolder, isCheckpointFolder } from '../../src/worker/checkpointImport';
+import { readdirSync, readFileSync } from 'node:fs';
 import { startHubDouble, type HubDouble } from '../support/hubDouble';
 import { MemoryModelStore } from '../support/memoryModelStore';
 
 let hub: HubDouble;
+let checkpointDir: string;
 let progress: DownloadProgress[];
 
 beforeAll(async () => {
   const root = mkdtempSync(join(tmpdir(), 'hub-pull-'));
-  await writeTinyCheckpoint(join(root, 'checkpoint'), { kind: 'diffusion', seed: 5 });
+  checkpointDir = join(root, 'checkpoint');
+  await writeTinyCheckpoint(checkpointDir, { kind: 'diffusion', seed: 5 });
   await writeTinyCheckpoint(join(root, 'ar'), { kind: 'autoregressive', seed: 6 });
   const source = await openFolder(join(root, 'ar'));
   const checkpoint = await openCheckpoint(source);
@@ -98,5 +102,14 @@ describe('pullIntoCache (the worker job)', () => {
     await expect(pullIntoCache(options(store, {}))).rejects.toBeInstanceOf(FileHashMismatchError);
     expect((await describeCachedModel(store, 'pulled')).completePrecisions).toEqual([]);
     expect((await store.sizes('pulled')).has('.hub/model.safetensors')).toBe(false);
+  });
+
+  it('converts a raw checkpoint folder opened from disk (Load model folder) the same way', async () => {
+    const store = new MemoryModelStore();
+    const files = new Map(readdirSync(checkpointDir).map((name) => [name, new Blob([readFileSync(join(checkpointDir, name))])] as const));
+    expect(isCheckpointFolder(files)).toBe(true);
+    const model = await importCheckpointFolder(files, options(store, {}));
+    expect(model).toMatchObject({ id: 'qwen2-checkpoint', completePrecisions: ['q4'] });
+    expect(model.manifest!.kind).toBe('diffusion');
   });
 });

@@ -1,0 +1,23 @@
+import type { CachedModel } from '../core/cachedModel';
+import { InputError } from '../core/inputErrors';
+import { isModelId } from '../core/modelRegistry';
+import type { ModelPrecision } from '../core/modelPrecision';
+import type { InstallOptions } from '../model/modelInstall';
+import { blobFolder } from './blobFolder';
+import { convertIntoCache } from './convertIntoCache';
+
+/** A folder the user opened that holds a Hugging Face checkpoint (config.json and safetensors) rather than a converted model. */
+export const isCheckpointFolder = (files: ReadonlyMap<string, Blob>) => files.has('config.json') && !files.has('manifest.json') && [...files.keys()].some((path) => path.endsWith('.safetensors'));
+
+/**
+ * Converts a checkpoint folder from the user's disk in the browser, as `builder convert` would:
+ * named after config.json's `_name_or_path` (its last part, lower-cased), a diffusion model where
+ * config.json names a mask token.
+ */
+export async function importCheckpointFolder(files: ReadonlyMap<string, Blob>, options: InstallOptions & { precision: ModelPrecision }): Promise<CachedModel> {
+  const config = JSON.parse(await files.get('config.json')!.text().catch(() => '{}')) as Record<string, unknown>;
+  const named = String(config._name_or_path ?? '').split('/').pop()!.toLowerCase().replace(/[^a-z0-9._-]+/g, '-');
+  const id = isModelId(named) ? named : `${String(config.model_type ?? 'checkpoint').toLowerCase().replace(/[^a-z0-9._-]+/g, '-')}-checkpoint`;
+  if (!isModelId(id)) throw new InputError('The folder\'s config.json names no model_type: it is not a Hugging Face checkpoint Builder can convert.');
+  return convertIntoCache(blobFolder('the opened folder', files.keys(), async (path) => files.get(path) ?? null), { ...options, id, kind: config.mask_token_id === undefined ? 'autoregressive' : 'diffusion' });
+}
