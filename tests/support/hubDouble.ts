@@ -103,7 +103,11 @@ async function listen(server: Server): Promise<string> {
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
-export async function startHubDouble(options: { pageSize?: number } = {}): Promise<HubDouble> {
+/**
+ * `cdnLocation`: the origin resolve's 302 names (default: the CDN server's own); a browser test that
+ * routes https://cdn-lfs.hf.co to the CDN server gives that, so the app's production policy applies.
+ */
+export async function startHubDouble(options: { pageSize?: number; cdnLocation?: string } = {}): Promise<HubDouble> {
   const pageSize = options.pageSize ?? 3;
   const repos = new Map<string, DoubleRepo>();
   const requests: HubRequestRecord[] = [];
@@ -179,6 +183,9 @@ export async function startHubDouble(options: { pageSize?: number } = {}): Promi
   };
   const revisionOk = (repo: DoubleRepo, revision: string) => revision === 'main' || revision === repo.commit;
 
+  /** The origin the client asked for (a routed browser asks https://huggingface.co), for the Link header. */
+  const publicUrl = (request: IncomingMessage) => (request.headers['x-forwarded-origin'] as string | undefined) ?? url;
+
   const hub = createServer((request, response) => {
     record('hub', request);
     if (request.method === 'OPTIONS') {
@@ -204,7 +211,7 @@ export async function startHubDouble(options: { pageSize?: number } = {}): Promi
       const all = [...repo.files.values()];
       const cursor = Number(parsed.searchParams.get('cursor') ?? 0);
       const page = all.slice(cursor, cursor + pageSize).map((f) => ({ type: 'file', oid: f.gitOid, size: f.lfs ? 134 : f.bytes, path: f.path, ...(f.lfs ? { lfs: { oid: f.sha256, size: f.bytes, pointerSize: 134 } } : {}) }));
-      const next = cursor + pageSize < all.length ? `<${url}${parsed.pathname}?recursive=true&expand=false&cursor=${cursor + pageSize}>; rel="next"` : null;
+      const next = cursor + pageSize < all.length ? `<${publicUrl(request)}${parsed.pathname}?recursive=true&expand=false&cursor=${cursor + pageSize}>; rel="next"` : null;
       response.writeHead(200, { ...CORS, 'Content-Type': 'application/json', ...(next ? { Link: next } : {}) });
       return response.end(JSON.stringify(page));
     }
@@ -217,7 +224,7 @@ export async function startHubDouble(options: { pageSize?: number } = {}): Promi
       if (!file) return fail(response, 404, 'EntryNotFound', `${resolve[3]} does not exist on "${resolve[2]}"`);
       const headers = { 'X-Repo-Commit': repo.commit };
       if (!file.lfs) return serveFile(request, response, file, { ...headers, ETag: `"${file.gitOid}"` });
-      response.writeHead(302, { ...CORS, ...headers, 'X-Linked-Size': file.bytes, 'X-Linked-Etag': `"${file.sha256}"`, ETag: `"${file.gitOid}"`, Location: `${cdnUrl}/repos/${file.sha256}?response-content-disposition=attachment` });
+      response.writeHead(302, { ...CORS, ...headers, 'X-Linked-Size': file.bytes, 'X-Linked-Etag': `"${file.sha256}"`, ETag: `"${file.gitOid}"`, Location: `${options.cdnLocation ?? cdnUrl}/repos/${file.sha256}?response-content-disposition=attachment` });
       return response.end();
     }
     fail(response, 404, null, 'Not found');

@@ -1,0 +1,111 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { BrowserContext, Page, Route } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { openCheckpoint } from '../src/convert/checkpoint';
+import { convertCheckpoint } from '../src/convert/convertCheckpoint';
+import { openFolder } from '../src/convert/nodeFiles';
+import { createNodeOutputFolder } from '../src/convert/nodeOutputFolder';
+import { writeTinyCheckpoint } from '../src/convert/tinyModel';
+import { startHubDouble, type HubDouble } from '../tests/support/hubDouble';
+import { useChromium } from './support/browser';
+
+/**
+ * Get from Hugging Face in the built app, with its production Content-Security-Policy: the app
+ * asks https://huggingface.co, and the browser context routes that host and the CDN's
+ * (https://cdn-lfs.hf.co, behind its 302s) to the Hub double, so nothing leaves the machine and the policy that
+ * names the Hub's hosts is the one a user gets.
+ */
+const browser = useChromium({ webgpu: false });
+const CDN = 'https://cdn-lfs.hf.co';
+let hub: HubDouble;
+let context: BrowserContext;
+let page: Page;
+let contacted: string[];
+let cdnReads: string[];
+
+beforeAll(async () => {
+  const root = mkdtempSync(join(tmpdir(), 'e2e-hub-'));
+  await writeTinyCheckpoint(join(root, 'checkpoint'), { kind: 'diffusion', seed: 9 });
+  await writeTinyCheckpoint(join(root, 'ar'), { kind: 'autoregressive', seed: 10 });
+  const source = await openFolder(join(root, 'ar'));
+  const checkpoint = await openCheckpoint(source);
+  await convertCheckpoint({ source, checkpoint, output: await createNodeOutputFolder(join(root, 'export')), id: 'x', kind: 'autoregressive', precisions: ['q4'] });
+  await checkpoint.close();
+  rmSync(join(root, 'export', 'manifest.json'));
+  hub = await startHubDouble({ cdnLocation: CDN });
+  await hub.addRepo('fredzzp/open-dcoder-0.5B', join(root, 'checkpoint'), { license: 'apache-2.0' });
+  await hub.addRepo('Qwen/Qwen2.5-Coder-0.5B-Instruct', join(root, 'export'), { license: 'apache-2.0' });
+}, 180_000);
+afterAll(() => hub?.close());
+
+/**
+ * Sends a routed request to the double and answers with what it said. Chromium fails a fetch whose
+ * intercepted answer is a fulfilled 302 (seen here: "Failed to fetch"), so the Hub's redirect to
+ * its CDN is followed here and the CDN's answer given; the Node tests (tests/hub) cover the 302.
+ */
+async function toDouble(route: Route): Promise<void> {
+  const url = new URL(route.request().url());
+  const headers = { ...route.request().headers(), 'x-forwarded-origin': url.origin };
+  let response = await route.fetch({ url: `${hub.url}${url.pathname}${url.search}`, maxRedirects: 0, headers });
+  const location = response.headers()['location'];
+  if (response.status() === 302 && location?.startsWith(CDN)) {
+    cdnReads.push(location);
+    response = await route.fetch({ url: `${hub.cdnUrl}${location.slice(CDN.length)}`, headers });
+  }
+  await route.fulfill({ response });
+}
+
+beforeEach(async () => {
+  contacted = [];
+  cdnReads = [];
+  hub.faults.corrupt = new Set();
+  context = await browser().newContext({ viewport: { width: 1280, height: 800 } });
+  context.on('request', (request) => contacted.push(new URL(request.url()).origin));
+  await context.route('https://huggingface.co/**', toDouble);
+  page = await context.newPage();
+  await page.goto(inject('baseUrl'));
+  await page.getByRole('button', { name: 'Load model folder' }).waitFor();
+  await page.getByLabel('Backend').selectOption('wasm');
+});
+afterEach(() => context.close());
+
+const row = (id: string) => page.getByRole('listitem', { name: id, exact: true });
+const statusOf = async (id: string) => (await row(id).locator('.model-status').allInnerTexts()).join('');
+
+describe('Get from Hugging Face', () => {
+  it('shows what it will fetch before the user agrees, converts the checkpoint in the browser, and contacts only the Hub', async () => {
+    const appOrigin = new URL(inject('baseUrl')).origin;
+    await page.waitForTimeout(500);
+    expect(new Set(contacted)).toEqual(new Set([appOrigin]));
+    await page.getByRole('button', { name: 'Get open-dcoder-0.5b from Hugging Face' }).click();
+    const offer = page.getByRole('group', { name: 'Get open-dcoder-0.5b from Hugging Face' });
+    await expect.poll(() => offer.innerText(), { timeout: 30_000 }).toMatch(/download .* MB, converted here to q4: about .* MB stored/);
+    expect(await offer.innerText()).toMatch(/Licence: apache-2\.0/);
+    expect(await offer.innerText()).toMatch(/Contacts only: huggingface\.co, \*\.huggingface\.co, \*\.hf\.co/);
+    // Asking is all so far: the listing and config.json, no weights.
+    expect(hub.requests.some((r) => r.path.includes('model.safetensors'))).toBe(false);
+    await page.getByRole('button', { name: 'Download open-dcoder-0.5b from Hugging Face' }).click();
+    await page.getByRole('progressbar', { name: 'Downloading open-dcoder-0.5b' }).waitFor();
+    await expect.poll(() => statusOf('open-dcoder-0.5b'), { timeout: 120_000 }).toMatch(/^Cached and verified: q4/);
+    expect(new Set(contacted)).toEqual(new Set([appOrigin, 'https://huggingface.co']));
+    expect(cdnReads.length).toBeGreaterThan(0);
+  }, 200_000);
+
+  it('stores the fallback ONNX export as it is', async () => {
+    await page.getByRole('button', { name: 'Get qwen2.5-coder-0.5b-instruct from Hugging Face' }).click();
+    const offer = page.getByRole('group', { name: 'Get qwen2.5-coder-0.5b-instruct from Hugging Face' });
+    await expect.poll(() => offer.innerText(), { timeout: 30_000 }).toMatch(/stored as it is \(q4\)/);
+    await page.getByRole('button', { name: 'Download qwen2.5-coder-0.5b-instruct from Hugging Face' }).click();
+    await expect.poll(() => statusOf('qwen2.5-coder-0.5b-instruct'), { timeout: 120_000 }).toMatch(/^Cached and verified: q4/);
+  }, 200_000);
+
+  it('says a corrupted download is corrupted and leaves no model the engine would load', async () => {
+    hub.faults.corrupt = new Set(['onnx/model_q4.onnx']);
+    await page.getByRole('button', { name: 'Get qwen2.5-coder-0.5b-instruct from Hugging Face' }).click();
+    await page.getByRole('button', { name: 'Download qwen2.5-coder-0.5b-instruct from Hugging Face' }).click({ timeout: 30_000 });
+    await expect.poll(() => row('qwen2.5-coder-0.5b-instruct').getByRole('alert').innerText(), { timeout: 120_000 }).toMatch(/does not match its sha256/);
+    expect(await statusOf('qwen2.5-coder-0.5b-instruct')).not.toMatch(/Cached and verified/);
+  }, 200_000);
+});
