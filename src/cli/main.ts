@@ -77,7 +77,7 @@ async function run(argv: string[]): Promise<number> {
     return batchCommand(values);
   }
   if (command === 'bench') {
-    const { values } = parseArgs({ args: rest, options: { json: { type: 'string' }, browser: { type: 'boolean', default: false }, quick: { type: 'boolean', default: false } } });
+    const { values } = parseArgs({ args: rest, options: { json: { type: 'string' }, docs: { type: 'string' }, browser: { type: 'boolean', default: false }, quick: { type: 'boolean', default: false } } });
     return benchCommand(values);
   }
   throw new InputError(`Unknown command "${command}"; see builder --help.`);

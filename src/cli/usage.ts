@@ -12,7 +12,7 @@ Commands:
                 [--strength X] [--cache-interval N] [--parallel-threshold X]
                 [--out FILE.patch] [--json FILE.json]
   builder batch --plans PLANS.json --model DIR [--out-dir DIR]
-  builder bench [--json FILE] [--quick] [--browser]
+  builder bench [--json FILE] [--docs FILE] [--quick] [--browser]
 
 patch and batch also take --quant q4|q4f16|fp16|fp32 (default q4) and --no-fallback. Without --model,
 the preset's model is looked up in public/models.
@@ -29,7 +29,8 @@ definition around a cursor position.
 bench measures the sampler on WASM in Node (2 threads): the tiny models and the 0.5B shape (random
 weights, generated into .bench/models on first use), the autoregressive fallback and transformers.js;
 --browser measures the tiny shape in the system Chromium instead, on WebGPU (SwiftShader where there
-is no GPU) and on WASM; --quick measures the tiny models only, in fewer steps.
+is no GPU) and on WASM; --quick measures the tiny models only, in fewer steps; --docs FILE rewrites
+the run's own section of the generated benchmarks page (npm run bench writes docs/benchmarks.md).
 
 Exit codes: 0 done; 2 bad input or usage; 3 a patch was produced but cannot apply; 1 internal fault.
 `;
