@@ -20,7 +20,12 @@ if (!existsSync(join(checkpoint, 'config.json'))) {
   await writeTinyCheckpoint(checkpoint, { kind: 'diffusion', seed: 11, scale: { hiddenSize: 1024, numLayers: 24, intermediateSize: 4096 } });
 }
 const size = statSync(join(checkpoint, 'model.safetensors')).size;
-const table = [`Converting a checkpoint of ${(size / 1e9).toFixed(2)} GB of bf16 weights with \`builder convert\`:`, '', '| precision | peak resident memory | wall time | output |', '|---|---:|---:|---:|'];
+const table = [
+  `Converting a checkpoint of ${(size / 1e9).toFixed(2)} GB of bf16 weights with \`builder convert\`:`,
+  '',
+  '| precision | peak resident memory | wall time | output |',
+  '|---|---:|---:|---:|',
+];
 console.log(table.join('\n'));
 for (const quant of ['q4', 'fp32']) {
   const scratch = mkdtempSync(join(tmpdir(), 'builder-convert-memory-'));

@@ -8,8 +8,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { preview } from 'vite';
 import type { Page } from 'playwright-core';
+import { preview } from 'vite';
 import { runLine, writeBenchmarkSection } from '../src/bench/benchmarksDoc';
 import { launchChromium } from '../src/bench/chromium';
 import { chromiumVersion, machineInfo } from '../src/bench/machineInfo';

@@ -10,10 +10,10 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { runLine, writeBenchmarkSection } from '../src/bench/benchmarksDoc';
 import { machineInfo } from '../src/bench/machineInfo';
+import { nodeWasmLocator } from '../src/cli/wasmFiles';
 import { analyzeSource } from '../src/core/analyzeSource';
 import { outline } from '../src/core/outline';
 import { SyntaxParser } from '../src/core/syntaxParser';
-import { nodeWasmLocator } from '../src/cli/wasmFiles';
 
 const DEFAULT_FILE = 'node_modules/react-dom/cjs/react-dom-server-legacy.browser.development.js';
 const RUNS = 30;

@@ -66,11 +66,9 @@ try {
   await page.getByLabel('Steps').fill(String(PROGRESS_STEPS));
   await page.getByRole('button', { name: 'Generate' }).click();
   await page.getByLabel('Generation progress').waitFor({ timeout: GENERATION_TIMEOUT_MS });
-  await page.waitForFunction(
-    (steps) => ((document.querySelector('progress[aria-label="Generation progress"]') as HTMLProgressElement | null)?.value ?? 0) >= steps / 4,
-    PROGRESS_STEPS,
-    { timeout: GENERATION_TIMEOUT_MS },
-  );
+  await page.waitForFunction((steps) => ((document.querySelector('progress[aria-label="Generation progress"]') as HTMLProgressElement | null)?.value ?? 0) >= steps / 4, PROGRESS_STEPS, {
+    timeout: GENERATION_TIMEOUT_MS,
+  });
   await page.screenshot({ path: `${OUT}/generating.png` });
   console.log(`generating.png at step ${await generationStep(page)} of ${PROGRESS_STEPS}`);
   await page.getByRole('button', { name: 'Cancel' }).click();

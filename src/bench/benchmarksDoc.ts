@@ -50,7 +50,8 @@ export const BENCHMARK_SECTIONS = {
   'convert-memory': {
     title: 'Conversion memory',
     command: 'npm run bench:convert-memory',
-    about: "`builder convert` on a generated 1 GB bf16 checkpoint under `/usr/bin/time -v`: the converter streams one tensor at a time, so its peak memory stays near the largest tensor's float32 copy.",
+    about:
+      "`builder convert` on a generated 1 GB bf16 checkpoint under `/usr/bin/time -v`: the converter streams one tensor at a time, so its peak memory stays near the largest tensor's float32 copy.",
   },
 } as const;
 
