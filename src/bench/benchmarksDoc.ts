@@ -67,16 +67,19 @@ run. The benchmarks themselves are in \`src/bench/\` (\`builder bench\`) and \`b
 shared machine are noisy: compare runs taken on one quiet machine.
 `;
 
+const NOT_MEASURED = 'Not measured yet.';
+
 const start = (id: BenchmarkSectionId) => `<!-- bench:${id} -->`;
 const end = (id: BenchmarkSectionId) => `<!-- /bench:${id} -->`;
 
-/** The body of each section in `page` (the markdown between its markers), where it has one. */
+/** The body of each section in `page` (the markdown between its markers), where it has been measured. */
 export function readSections(page: string): Partial<Record<BenchmarkSectionId, string>> {
   const sections: Partial<Record<BenchmarkSectionId, string>> = {};
   for (const id of SECTION_IDS) {
     const from = page.indexOf(start(id));
     const to = page.indexOf(end(id));
-    if (from >= 0 && to > from) sections[id] = page.slice(from + start(id).length, to).trim();
+    const body = from >= 0 && to > from ? page.slice(from + start(id).length, to).trim() : NOT_MEASURED;
+    if (body !== NOT_MEASURED) sections[id] = body;
   }
   return sections;
 }
@@ -86,7 +89,7 @@ export function renderBenchmarksPage(sections: Partial<Record<BenchmarkSectionId
   const parts = [HEADER];
   for (const id of SECTION_IDS) {
     const { title, command, about } = BENCHMARK_SECTIONS[id];
-    const body = sections[id]?.trim() || 'Not measured yet.';
+    const body = sections[id]?.trim() || NOT_MEASURED;
     parts.push(`## ${title}\n\nWritten by \`${command}\`. ${about}\n\n${start(id)}\n${body}\n${end(id)}\n`);
   }
   return parts.join('\n');

@@ -23,6 +23,7 @@ describe('the generated benchmarks page', () => {
     writeBenchmarkSection(path, 'outline', 'Machine: A. 2026-01-01.\n\n| file | lines |\n|---|---:|\n| a.py | 10 |');
     writeBenchmarkSection(path, 'node', 'Machine: B.\n\n| ratio | value |');
     const sections = readSections(readFileSync(path, 'utf8'));
+    expect(Object.keys(sections).sort()).toEqual(['node', 'outline']);
     expect(sections.outline).toBe('Machine: A. 2026-01-01.\n\n| file | lines |\n|---|---:|\n| a.py | 10 |');
     expect(sections.node).toBe('Machine: B.\n\n| ratio | value |');
     const page = readFileSync(path, 'utf8');
