@@ -60,6 +60,10 @@ describe('builder bench', () => {
     expectUsageError(await builder('bench', '--quick', '--json', join(temp, 'missing', 'bench.json')), /the folder .*missing does not exist/);
   });
 
+  it('refuses a --docs page in a folder that does not exist before measuring anything', async () => {
+    expectUsageError(await builder('bench', '--quick', '--docs', join(temp, 'missing', 'benchmarks.md')), /--docs .*the folder .*missing does not exist/);
+  });
+
   it('refuses an unknown option', async () => {
     expectUsageError(await builder('bench', '--fast'), /Unknown option '--fast'/);
   });
