@@ -40,7 +40,8 @@ export default defineConfig({
     conditions: ['onnxruntime-web-use-extern-wasm', ...defaultClientConditions],
     alias: [{ find: /^onnxruntime-web$/, replacement: 'onnxruntime-web/webgpu' }],
   },
-  worker: { format: 'es' },
+  // The workers are bundled on their own, so they need the same leave for web-tree-sitter's eval as build has.
+  worker: { format: 'es', rolldownOptions: { checks: { eval: false } } },
   // The dependency optimiser crawls these up front. The workers are entries of their own because
   // the crawl does not follow `new Worker(new URL(...))`: without them it would find the workers'
   // imports (onnxruntime-web, the tokenizer, the hashes) only at the first Generate, and reload the
@@ -49,9 +50,11 @@ export default defineConfig({
   build: {
     target: 'es2022',
     // Monaco is one large chunk by nature; web-tree-sitter's Emscripten glue uses eval on purpose.
+    // The workers' own builds run inside vite:worker's load hook, so the bundler's timing report
+    // would blame that hook on every build: it is turned off.
     chunkSizeWarningLimit: 4096,
     rolldownOptions: {
-      checks: { eval: false },
+      checks: { eval: false, bundlerTimings: false },
       input: { main: 'index.html', diagnostics: 'diagnostics.html' },
     },
   },
