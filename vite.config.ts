@@ -40,7 +40,7 @@ export default defineConfig({
     conditions: ['onnxruntime-web-use-extern-wasm', ...defaultClientConditions],
     alias: [{ find: /^onnxruntime-web$/, replacement: 'onnxruntime-web/webgpu' }],
   },
-  // The workers are bundled on their own, so they need the same leave for web-tree-sitter's eval as build has.
+  // The workers are bundled on their own: they need the page build's exemption for web-tree-sitter's eval too.
   worker: { format: 'es', rolldownOptions: { checks: { eval: false } } },
   // The dependency optimiser crawls these up front. The workers are entries of their own because
   // the crawl does not follow `new Worker(new URL(...))`: without them it would find the workers'
