@@ -3,7 +3,8 @@ import type * as Ort from 'onnxruntime-web';
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../../src/core/rng';
 import { DataType, GraphBuilder, placeExternal } from '../../src/convert/onnxGraph';
-import { dequantizeQ4, quantizeQ4 } from '../../src/convert/quantizeQ4';
+import { quantizeQ4 } from '../../src/convert/quantizeQ4';
+import { dequantizeQ4 } from '../support/dequantizeQ4';
 import { quantizeQ8 } from '../../src/convert/quantizeQ8';
 import { q4Weights, q8Weights, type QuantizedWeights } from '../../src/convert/quantizedWeights';
 
