@@ -15,3 +15,8 @@ const SUFFIX: Record<ModelPrecision, string> = { fp32: '', fp16: '_fp16', q8: '_
 export function modelGraphPath(precision: ModelPrecision): string {
   return `onnx/model${SUFFIX[precision]}.onnx`;
 }
+
+/** A precision as the settings and the CLI take it: `auto` lets the backend decide (see backendChoice). */
+export type PrecisionChoice = ModelPrecision | 'auto';
+
+export const PRECISION_CHOICES: readonly PrecisionChoice[] = ['auto', ...MODEL_PRECISIONS];
