@@ -5,7 +5,7 @@ Commands:
   builder outline FILE [--language LANG] --json
   builder mask FILE --target NAME[,NAME...] [--mode definition|body] --json
   builder tiny-model --kind diffusion|autoregressive --out DIR [--seed N]
-  builder convert --from HF_DIR --out DIR [--quant q4|fp16|fp32] [--kind diffusion|autoregressive]
+  builder convert --from HF_DIR --out DIR [--quant q4|q8|fp16|fp32] [--kind diffusion|autoregressive]
   builder patch --file FILE --target NAME[,NAME...] --prompt TEXT --model DIR
                 [--fallback-model DIR] [--preset demo|fast|balanced|quality] [--steps N]
                 [--schedule linear|cosine|sqrt] [--cfg S] [--temperature T] [--seed N]
@@ -14,7 +14,8 @@ Commands:
   builder batch --plans PLANS.json --model DIR [--out-dir DIR]
   builder bench [--json FILE] [--docs FILE] [--quick] [--browser]
 
-patch and batch also take --quant q4|q4f16|fp16|fp32 (default q4) and --no-fallback. Without --model,
+patch and batch also take --quant auto|q4|q4f16|q8|fp16|fp32 (default auto: q8, the precision
+for WASM, which the CLI runs on) and --no-fallback. Without --model,
 the preset's model is looked up in public/models.
 
 --cache-interval N: every Nth denoising step runs over the whole file and caches its keys and
