@@ -16,6 +16,8 @@ export interface RelatedDefinition {
   endLine: number;
   /** `uses`: the target uses this definition; `calls`: this code uses the target. */
   relation: 'uses' | 'calls';
+  /** The qualified name of the target it is related to. */
+  target: string;
   /** How it was found: an import followed to its file, or a name matched across the folder. */
   via: 'import' | 'name';
   text: string;
@@ -64,8 +66,8 @@ function excerpt(file: IndexedFile, entry: OutlineEntry, maxLines: number, focus
   return { startLine: first, endLine: last, text: `${linesOf(file.text, first, last)}\n…` };
 }
 
-function related(file: IndexedFile, entry: OutlineEntry, relation: RelatedDefinition['relation'], via: RelatedDefinition['via'], maxLines: number, focusLine?: number): RelatedDefinition {
-  return { path: file.path, qualifiedName: entry.qualifiedName, kind: entry.kind, relation, via, ...excerpt(file, entry, maxLines, focusLine) };
+function related(file: IndexedFile, entry: OutlineEntry, relation: RelatedDefinition['relation'], via: RelatedDefinition['via'], target: string, maxLines: number, focusLine?: number): RelatedDefinition {
+  return { path: file.path, qualifiedName: entry.qualifiedName, kind: entry.kind, relation, via, target, ...excerpt(file, entry, maxLines, focusLine) };
 }
 
 /** The innermost definition of a file around an offset. */
@@ -158,7 +160,7 @@ export async function findRelatedCode(index: RepositoryIndex, path: string, targ
     const key = `${relation} ${definition.file.path} ${definition.entry.range.start}`;
     if (definition.file.path === path || seen.has(key)) return;
     seen.add(key);
-    found.push(related(definition.file, definition.entry, relation, via, maxLines, focusLine));
+    found.push(related(definition.file, definition.entry, relation, via, target.qualifiedName, maxLines, focusLine));
   };
   const byName = async (name: string, onlyMethods: boolean): Promise<NamedDefinition[]> => {
     const named = (await index.definitionsNamed(name)).filter((d) => d.file.path !== path && family(d.file.language) === family(file.language));
@@ -247,7 +249,7 @@ export async function findRelatedCode(index: RepositoryIndex, path: string, targ
       if (seen.has(key)) continue;
       seen.add(key);
       const first = Math.max(1, line - 3);
-      found.push({ path: other.path, qualifiedName: '<module>', kind: 'module code', startLine: first, endLine: line + 3, relation: 'calls', via, text: linesOf(other.text, first, line + 3) });
+      found.push({ path: other.path, qualifiedName: '<module>', kind: 'module code', startLine: first, endLine: line + 3, relation: 'calls', via, target: target.qualifiedName, text: linesOf(other.text, first, line + 3) });
     }
   }
   // Followed imports first, then name matches; within each, what the target uses before its callers.
@@ -256,8 +258,8 @@ export async function findRelatedCode(index: RepositoryIndex, path: string, targ
 }
 
 /** How a related definition is introduced to the model, and named in the provenance. */
-export function describeRelated(definition: RelatedDefinition, targetName: string): string {
-  const what = definition.relation === 'uses' ? `used by ${targetName}` : `calls ${targetName}`;
+export function describeRelated(definition: RelatedDefinition): string {
+  const what = definition.relation === 'uses' ? `used by ${definition.target}` : `calls ${definition.target}`;
   return `${definition.path}:${definition.startLine}-${definition.endLine} ${definition.qualifiedName} (${definition.kind}, ${what})`;
 }
 
@@ -268,12 +270,12 @@ export const RELATED_CONTEXT_CHARS = 8_000;
  * The plan's `context`: each related definition with a header line saying where it is from and
  * how it is tied to the target, in rank order, as many as fit in `budget` characters.
  */
-export function relatedContext(items: readonly { definition: RelatedDefinition; targetName: string }[], budget = RELATED_CONTEXT_CHARS): { context: string[]; included: RelatedDefinition[] } {
+export function relatedContext(items: readonly RelatedDefinition[], budget = RELATED_CONTEXT_CHARS): { context: string[]; included: RelatedDefinition[] } {
   const context: string[] = [];
   const included: RelatedDefinition[] = [];
   let used = 0;
-  for (const { definition, targetName } of items) {
-    const entry = `# ${describeRelated(definition, targetName)}\n${definition.text}`;
+  for (const definition of items) {
+    const entry = `# ${describeRelated(definition)}\n${definition.text}`;
     if (used + entry.length > budget) continue;
     used += entry.length;
     context.push(entry);

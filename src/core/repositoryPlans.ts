@@ -42,14 +42,18 @@ export async function repositoryPlans(
       throw new InputError(`${path} cannot be targeted: ${why}`);
     }
     const entries = resolveTargets(file.outline, new SourceText(file.text), specs);
-    const items: { definition: RelatedDefinition; targetName: string }[] = [];
+    // A definition two targets both use is given once, under the first.
+    const items = new Map<string, RelatedDefinition>();
     for (const entry of entries) {
-      for (const definition of await findRelatedCode(index, path, entry, options)) items.push({ definition, targetName: entry.qualifiedName });
+      for (const definition of await findRelatedCode(index, path, entry, options)) {
+        const key = `${definition.relation} ${definition.path} ${definition.startLine}`;
+        if (!items.has(key)) items.set(key, definition);
+      }
     }
-    const { context, included } = relatedContext(items, options.budget ?? RELATED_CONTEXT_CHARS);
+    const { context, included } = relatedContext([...items.values()], options.budget ?? RELATED_CONTEXT_CHARS);
     const plan: RefactorPlan = { filePath: path, editTargets: entries.map((e) => `${e.qualifiedName}@${e.startLine}`), intent, language: file.language };
     if (context.length > 0) plan.context = context;
-    plans.push({ plan, related: included, leftOut: items.length - included.length });
+    plans.push({ plan, related: included, leftOut: items.size - included.length });
   }
   return plans;
 }

@@ -118,8 +118,8 @@ describe('repositoryPlans', () => {
   });
 
   it('keeps the context within its budget and counts what was left out', () => {
-    const definition = (n: number): RelatedDefinition => ({ path: `m${n}.py`, qualifiedName: `f${n}`, kind: 'function', startLine: 1, endLine: 1, relation: 'uses', via: 'import', text: 'x'.repeat(100) });
-    const { context, included } = relatedContext([1, 2, 3].map((n) => ({ definition: definition(n), targetName: 't' })), 300);
+    const definition = (n: number): RelatedDefinition => ({ path: `m${n}.py`, qualifiedName: `f${n}`, kind: 'function', startLine: 1, endLine: 1, relation: 'uses', via: 'import', target: 't', text: 'x'.repeat(100) });
+    const { context, included } = relatedContext([1, 2, 3].map(definition), 300);
     expect(context).toHaveLength(2);
     expect(included.map((d) => d.path)).toEqual(['m1.py', 'm2.py']);
   });
