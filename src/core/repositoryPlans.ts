@@ -3,7 +3,7 @@ import type { RefactorPlan } from './refactorPlan';
 import { findRelatedCode, relatedContext, RELATED_CONTEXT_CHARS, type RelatedCodeOptions, type RelatedDefinition } from './relatedCode';
 import type { RepositoryIndex } from './repositoryIndex';
 import { SourceText } from './sourceText';
-import { resolveTargets, type TargetSpec } from './targets';
+import { resolveTargets, targetKeys, type TargetSpec } from './targets';
 
 /** Targets in one file of the folder, as the user named or ticked them. */
 export interface FileTargets {
@@ -22,8 +22,9 @@ export interface RepositoryPlan {
 
 /**
  * One plan per file (all of its targets in one sequence), each with the code of other files tied
- * to its targets as context, within `budget` characters per plan. Targets are written NAME@LINE,
- * so each names one definition even where names repeat.
+ * to its targets as context, within `budget` characters per plan. Targets are written as target
+ * keys (targetKeys), so each names one definition even where names repeat, and still does after
+ * edits that move it to other lines.
  */
 export async function repositoryPlans(
   index: RepositoryIndex,
@@ -51,7 +52,8 @@ export async function repositoryPlans(
       }
     }
     const { context, included } = relatedContext([...items.values()], options.budget ?? RELATED_CONTEXT_CHARS);
-    const plan: RefactorPlan = { filePath: path, editTargets: entries.map((e) => `${e.qualifiedName}@${e.startLine}`), intent, language: file.language };
+    const keys = targetKeys(file.outline);
+    const plan: RefactorPlan = { filePath: path, editTargets: entries.map((e) => keys[file.outline.indexOf(e)]!), intent, language: file.language };
     if (context.length > 0) plan.context = context;
     plans.push({ plan, related: included, leftOut: items.size - included.length });
   }
