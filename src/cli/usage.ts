@@ -12,6 +12,9 @@ Commands:
                 [--strength X] [--cache-interval N] [--parallel-threshold X]
                 [--out FILE.patch] [--json FILE.json]
   builder batch --plans PLANS.json --model DIR [--out-dir DIR]
+  builder batch --plans PLANS.json --root DIR [--out FILE.patch] [--apply] [--model DIR]
+  builder plan --root DIR --target FILE:NAME [--target FILE:NAME ...] --prompt TEXT
+               [--out PLANS.json] [--budget CHARS]
   builder bench [--json FILE] [--docs FILE] [--quick] [--browser]
 
 patch and batch also take --quant auto|q4|q4f16|q8|fp16|fp32 (default auto: q8, the precision
@@ -22,6 +25,14 @@ the preset's model is looked up in public/models.
 values; the steps between run over the targets only (default 8; 0 runs every step over the whole
 file). --parallel-threshold X: also reveal, in the same step, every masked token the model gives
 at least probability X (0 < X <= 1; default 0, off).
+
+batch --root runs plans whose paths are relative to the folder DIR and writes one patch for it
+(to --out, else stdout) that git apply takes at DIR; files that do not apply are left out and
+named on stderr. --apply also writes the files that apply, each only if it is unchanged on disk
+since it was read (its SHA-256), and names those left alone. plan writes that plans file (to --out,
+else stdout): one plan per file, with the code of other files its targets use or are called from
+as context (imports followed for Python and TypeScript/JavaScript, names matched elsewhere; at most
+--budget characters, default 8000), honouring .gitignore and skipping vendored folders.
 
 Targets are names (parse), qualified names (Parser.parse or Parser::parse), or NAME@LINE to pick
 one of several definitions with the same name. \`mask --at LINE:COLUMN\` targets the innermost
