@@ -1,5 +1,6 @@
 import { readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
+import { backendPrecision } from '../core/backendChoice';
 import { InputError } from '../core/inputErrors';
 import { MODEL_PRECISIONS, type ModelPrecision } from '../core/modelPrecision';
 import { MODEL_REGISTRY } from '../core/modelRegistry';
@@ -26,11 +27,10 @@ export interface PullCommandOptions {
   progress?: ProgressStream;
 }
 
-/** `--quant auto`: what the CLI's backend (onnxruntime's WASM in Node) runs by default. */
-const AUTO_PRECISION: ModelPrecision = 'q4';
 
 function precisionOf(quant: string | undefined): ModelPrecision {
-  if (quant === undefined || quant === 'auto') return AUTO_PRECISION;
+  // auto: the precision for WASM, which the CLI runs on.
+  if (quant === undefined || quant === 'auto') return backendPrecision('wasm');
   if (!(MODEL_PRECISIONS as readonly string[]).includes(quant)) throw new InputError(`--quant takes auto, ${MODEL_PRECISIONS.join(', ')}; got "${quant}".`);
   return quant as ModelPrecision;
 }

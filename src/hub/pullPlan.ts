@@ -45,12 +45,14 @@ export function planPull(repo: string, listing: readonly RepoFile[], precision: 
 const DTYPE_BYTES: Record<string, number> = { bfloat16: 2, float16: 2, float32: 4 };
 /** The converter's 4-bit linear layers: 4 bits a weight plus a scale per block of 32, about 0.64 bytes a weight with the graph's overhead. */
 const Q4_BYTES_PER_WEIGHT = 0.64;
+/** 8-bit linear layers: a byte a weight plus the scales. */
+const Q8_BYTES_PER_WEIGHT = 1.03;
 
 /**
  * About how big the model folder will be, shown before the user agrees: an export is stored as
  * it is; a checkpoint's weight count comes from its safetensors' size and config.json's
  * torch_dtype, laid out as the converter writes each precision (the embedding table in float32,
- * or float16 for q4f16, beside 4-bit linear layers).
+ * or float16 for q4f16, beside 4- or 8-bit linear layers).
  */
 export function convertedBytes(plan: PullPlan, config: Record<string, unknown>, precision: ModelPrecision): number {
   if (plan.layout === 'onnx-export') return plan.downloadBytes;
@@ -58,5 +60,6 @@ export function convertedBytes(plan: PullPlan, config: Record<string, unknown>, 
   const embedding = Number(config.vocab_size) * Number(config.hidden_size) || 0;
   if (precision === 'fp32') return weights * 4;
   if (precision === 'fp16') return weights * 2;
+  if (precision === 'q8') return embedding * 4 + (weights - embedding) * Q8_BYTES_PER_WEIGHT;
   return embedding * (precision === 'q4' ? 4 : 2) + (weights - embedding) * Q4_BYTES_PER_WEIGHT;
 }

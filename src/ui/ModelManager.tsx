@@ -6,6 +6,7 @@ import { directoryPicker, filesOfDirectory, filesOfDrop, filesOfInput } from './
 import { HUB_HOSTS, hubSourceOf } from './hubSource';
 import { FOLDER_IMPORT, settingsPrecision, useModels, type ModelState } from './modelStore';
 import { useAppState } from './store';
+import { useWarmUp } from './warmUpStore';
 
 function ProgressLine({ label, progress }: { label: string; progress: DownloadProgress | null }) {
   if (!progress) return <p className="small muted">Reading the manifest…</p>;
@@ -63,7 +64,10 @@ function cacheStatus(cached: CachedModel | undefined, model: RegistryModel | und
  */
 export function ModelManager() {
   const models = useModels();
-  const precision = settingsPrecision(useAppState((state) => state.settings));
+  const precision = settingsPrecision(
+    useAppState((state) => state.settings),
+    useWarmUp((state) => state.runtime),
+  );
   const folderInput = useRef<HTMLInputElement>(null);
   const section = useRef<HTMLElement>(null);
   const [dropping, setDropping] = useState(false);

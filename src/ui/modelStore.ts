@@ -7,6 +7,8 @@ import type { CachedModel } from '../core/cachedModel';
 import type { HubPlanSummary, StorageFigures } from '../worker/modelDownloadProtocol';
 import { hubSourceOf } from './hubSource';
 import { useAppState } from './store';
+import { useWarmUp } from './warmUpStore';
+import { backendPrecision, expectedBackend, resolvePrecision, type Runtime } from '../core/backendChoice';
 import { ModelDownloadClient, ModelDownloadError } from './modelDownloadClient';
 
 export interface ModelNotice {
@@ -40,12 +42,16 @@ export interface ModelState {
   remove(modelId: string): Promise<void>;
 }
 
-/** The precision downloads fetch and conversions write: the one the settings generate with. */
-export function settingsPrecision(settings: DiffusionConfigInput): ModelPrecision {
+/**
+ * The precision downloads fetch and conversions write: the one the settings generate with, `auto`
+ * resolved for the backend the engine reported at its warm-up, else the one it is expected to choose.
+ */
+export function settingsPrecision(settings: DiffusionConfigInput, runtime: Runtime | null): ModelPrecision {
   try {
-    return createDiffusionConfig(settings).precision;
+    const config = createDiffusionConfig(settings);
+    return resolvePrecision(config.precision, runtime?.backend ?? expectedBackend(config.backend, 'gpu' in navigator));
   } catch {
-    return 'q4';
+    return backendPrecision(runtime?.backend ?? 'webgpu');
   }
 }
 
@@ -150,7 +156,7 @@ export const useModels = create<ModelState>()((setState, getState) => {
     },
     async importFolder(files) {
       if (getState().installs[FOLDER_IMPORT]) return;
-      const precision = settingsPrecision(useAppState.getState().settings);
+      const precision = settingsPrecision(useAppState.getState().settings, useWarmUp.getState().runtime);
       await run(FOLDER_IMPORT, () => worker().install({ type: 'import', files: [...files].map(([path, file]) => ({ path, file })), precision }, onProgress(FOLDER_IMPORT)));
     },
     stop(key) {

@@ -68,7 +68,7 @@ beforeEach(() => {
 
 describe('builder pull', () => {
   it('downloads and converts a checkpoint to the same folder builder convert makes, with plain progress lines off a terminal', async () => {
-    const { progress } = await pull({}, 'tiny/diffusion@main', 'pulled');
+    const { progress } = await pull({}, 'tiny/diffusion@main', 'pulled', 'q4');
     expect(progress).toMatch(/downloading \[#+\] 100%/);
     expect(progress).toMatch(/converting to q4 .* tensors/);
     expect(progress).not.toContain('\r');
@@ -82,7 +82,8 @@ describe('builder pull', () => {
   });
 
   it('stores a transformers.js-layout export as it is, its manifest from the listing, and the engine verifies it', async () => {
-    await pull({}, 'onnx-community/tiny-coder', 'export-pulled', 'auto');
+    await expect(pull({}, 'onnx-community/tiny-coder', 'auto-pulled', 'auto')).rejects.toThrow(/without onnx\/model_q8\.onnx \(q8\)/);
+    await pull({}, 'onnx-community/tiny-coder', 'export-pulled', 'q4');
     const repo = hub.repos.get('onnx-community/tiny-coder')!;
     const manifest = parseManifest(readFileSync(join(root, 'export-pulled', 'manifest.json'), 'utf8'));
     expect(manifest.kind).toBe('autoregressive');
@@ -93,7 +94,7 @@ describe('builder pull', () => {
 
   it('resumes a connection cut mid-file at the byte it reached', async () => {
     hub.faults.cutAt = new Map([['onnx/model_q4.onnx_data', 1_000_003]]);
-    await pull({}, 'onnx-community/tiny-coder', 'cut');
+    await pull({}, 'onnx-community/tiny-coder', 'cut', 'q4');
     const ranges = hub.requests.filter((r) => r.server === 'cdn' && r.path.length > 0).map((r) => r.range);
     expect(ranges.some((range) => range?.startsWith('bytes=1000003-'))).toBe(true);
     expect(existsSync(join(root, 'cut', 'manifest.json'))).toBe(true);
@@ -104,21 +105,21 @@ describe('builder pull', () => {
     // A run killed half-way leaves DIR.download with the part of the file it stored.
     mkdirSync(join(root, 'again.download', 'onnx'), { recursive: true });
     writeFileSync(join(root, 'again.download', 'onnx', 'model_q4.onnx_data'), readFileSync(data.full).subarray(0, 2_000_000));
-    await pull({}, 'onnx-community/tiny-coder', 'again');
+    await pull({}, 'onnx-community/tiny-coder', 'again', 'q4');
     const dataRanges = hub.requests.filter((r) => r.server === 'cdn' && r.path.includes(data.sha256)).map((r) => r.range);
     expect(dataRanges).toEqual([`bytes=2000000-${data.bytes - 1}`]);
     expect(existsSync(join(root, 'again', 'manifest.json'))).toBe(true);
   });
 
   it('pulls a gated repository with HF_TOKEN', async () => {
-    await expect(pull({}, 'tiny/gated-export', 'gated')).rejects.toThrow(/tiny\/gated-export is gated: .*HF_TOKEN/);
-    await pull({ HF_TOKEN: 'hf_let_me_in' }, 'tiny/gated-export', 'gated');
+    await expect(pull({}, 'tiny/gated-export', 'gated', 'q4')).rejects.toThrow(/tiny\/gated-export is gated: .*HF_TOKEN/);
+    await pull({ HF_TOKEN: 'hf_let_me_in' }, 'tiny/gated-export', 'gated', 'q4');
     expect(existsSync(join(root, 'gated', 'manifest.json'))).toBe(true);
   });
 
   it('refuses a corrupted file and keeps no model', async () => {
     hub.faults.corrupt = new Set(['onnx/model_q4.onnx']);
-    await expect(pull({}, 'onnx-community/tiny-coder', 'corrupt')).rejects.toThrow(/onnx\/model_q4\.onnx of onnx-community\/tiny-coder@[0-9a-f]{7} arrived corrupted/);
+    await expect(pull({}, 'onnx-community/tiny-coder', 'corrupt', 'q4')).rejects.toThrow(/onnx\/model_q4\.onnx of onnx-community\/tiny-coder@[0-9a-f]{7} arrived corrupted/);
     expect(existsSync(join(root, 'corrupt'))).toBe(false);
     expect(existsSync(join(root, 'corrupt.download', 'onnx', 'model_q4.onnx'))).toBe(false);
   });
