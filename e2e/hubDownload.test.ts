@@ -68,6 +68,8 @@ beforeEach(async () => {
   await page.goto(inject('baseUrl'));
   await page.getByRole('button', { name: 'Load model folder' }).waitFor();
   await page.getByLabel('Backend').selectOption('wasm');
+  // The fallback export is published at q4; auto would take q8 on WASM.
+  await page.getByLabel('Precision').selectOption('q4');
 });
 afterEach(() => context.close());
 

@@ -82,7 +82,7 @@ describe('builder pull', () => {
   });
 
   it('stores a transformers.js-layout export as it is, its manifest from the listing, and the engine verifies it', async () => {
-    await expect(pull({}, 'onnx-community/tiny-coder', 'auto-pulled', 'auto')).rejects.toThrow(/without onnx\/model_q8\.onnx \(q8\)/);
+    await expect(pull({}, 'onnx-community/tiny-coder', 'auto-pulled', 'auto')).rejects.toThrow(/without onnx\/model_quantized\.onnx \(q8\)/);
     await pull({}, 'onnx-community/tiny-coder', 'export-pulled', 'q4');
     const repo = hub.repos.get('onnx-community/tiny-coder')!;
     const manifest = parseManifest(readFileSync(join(root, 'export-pulled', 'manifest.json'), 'utf8'));
