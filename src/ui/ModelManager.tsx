@@ -171,7 +171,7 @@ export function ModelManager() {
               {model && models.hubPlans[id] && !install && (
                 <HubOffer model={model} asked={models.hubPlans[id]} onAgree={() => void models.pullFromHub(model)} onDismiss={() => models.dismissHub(id)} />
               )}
-              {!install && !cached && model && !model.folderUrl && !hubSourceOf(model) && (
+              {!install && !cached && model && !model.folderUrl && (
                 <details className="small muted">
                   <summary>No converted folder is published: how to get it</summary>
                   {model.note}
