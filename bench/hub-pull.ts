@@ -10,11 +10,11 @@
  * hidden 896, 24 layers, 14 heads over 2 key/value heads), about 1 GB of bf16. Checkpoints are
  * generated into .bench/ on first use and kept; nothing is committed.
  */
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { parseArgs, promisify } from 'node:util';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { openCheckpoint } from '../src/convert/checkpoint';
 import { convertCheckpoint } from '../src/convert/convertCheckpoint';
 import { createNodeOutputFolder } from '../src/convert/nodeOutputFolder';
@@ -51,8 +51,9 @@ const weightBytes = statSync(join(dir, 'model.safetensors')).size;
 const hub = await startHubDouble();
 await hub.addRepo(REPO, dir);
 
-const timed = (command: string) => {
-  const report = execFileSync('sh', ['-c', `/usr/bin/time -v ${command} 2>&1 >/dev/null`], { encoding: 'utf8', env: { ...process.env, HF_ENDPOINT: hub.url } });
+// Asynchronous: the double answers from this process, so it must not be blocked while the child runs.
+const timed = async (command: string) => {
+  const { stdout: report } = await promisify(execFile)('sh', ['-c', `/usr/bin/time -v ${command} 2>&1 >/dev/null; true`], { encoding: 'utf8', env: { ...process.env, HF_ENDPOINT: hub.url }, maxBuffer: 1 << 24 });
   // h:mm:ss or m:ss.ss
   const seconds = /Elapsed \(wall clock\) time.*: (.+)/.exec(report)![1]!.split(':').map(Number).reduce((total, part) => total * 60 + part, 0);
   return { seconds, peakMb: Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(report)![1]) / 1024, failed: /Exit status: [1-9]/.test(report) ? report : null };
@@ -69,7 +70,7 @@ const runs: [string, (out: string) => string][] = [
 for (const [way, command] of runs) {
   const scratch = mkdtempSync(join(tmpdir(), 'builder-hub-pull-'));
   const out = join(scratch, 'model');
-  const { seconds, peakMb, failed } = timed(command(out));
+  const { seconds, peakMb, failed } = await timed(command(out));
   if (failed) throw new Error(`${way} failed:\n${failed}`);
   const folder = Number(execFileSync('du', ['-sb', out], { encoding: 'utf8' }).split('\t')[0]);
   console.log(`| ${way} | ${seconds.toFixed(1)} s | ${(weightBytes / 1e6 / seconds).toFixed(1)} | ${peakMb.toFixed(0)} MB | ${(folder / 1e6).toFixed(0)} MB |`);

@@ -23,6 +23,8 @@ export interface PullCommandOptions {
   out?: string;
   quant?: string;
   kind?: string;
+  /** DESIGN.md's `--family NAME`; passed to the converter once it takes a family (the model-families work). */
+  family?: string;
   env?: Record<string, string | undefined>;
   progress?: ProgressStream;
 }
@@ -61,6 +63,7 @@ export async function pullCommand(options: PullCommandOptions): Promise<number> 
   const env = options.env ?? process.env;
   const { repo, revision } = parseRepoReference(options.reference);
   const precision = precisionOf(options.quant);
+  if (options.family !== undefined) throw new InputError(`--family ${options.family}: this build's converter takes no family yet; leave it out (the kind comes from the registry or config.json, or --kind).`);
   if (!(await isEmptyOrMissing(out))) throw new InputError(`${out} already exists; choose a new folder for the output.`);
   const endpoint: HubEndpoint = { url: hubUrlFrom(env.HF_ENDPOINT), token: env.HF_TOKEN?.trim() || undefined };
   const bar = new ProgressBar(options.progress ?? process.stderr);
