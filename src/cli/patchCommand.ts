@@ -1,9 +1,10 @@
 import { writeFileSync } from 'node:fs';
-import { relative, resolve, sep } from 'node:path';
+import { resolve } from 'node:path';
 import { configFromQuery, createDiffusionConfig, type PresetName } from '../core/diffusionConfig';
 import { InputError } from '../core/inputErrors';
 import type { GeneratedPatch } from '../core/refactorPlan';
 import { loadBuilder } from './loadBuilder';
+import { patchPath } from './sourceFile';
 
 /** Sampling flags shared by `patch` and `batch`, as the CLI spells them. */
 export interface SamplingFlags {
@@ -50,8 +51,25 @@ const FLAG_TO_SETTING: Record<string, string> = {
   'parallel-threshold': 'parallelThreshold',
 };
 
-/** The Builder for the flags: settings validated field by field, models loaded from their folders. */
-export async function builderFromFlags(flags: SamplingFlags) {
+/**
+ * The paths the patches name the files by (relative to their repositories), and where each file
+ * is: two different files that would be named the same are refused.
+ */
+export function patchLocations(files: readonly string[]): { paths: string[]; locations: Map<string, string> } {
+  const locations = new Map<string, string>();
+  const paths = files.map((file) => {
+    const path = patchPath(file);
+    const location = resolve(file);
+    const known = locations.get(path);
+    if (known !== undefined && known !== location) throw new InputError(`${known} and ${location} would both be ${path} in a patch; run them from their own repositories.`);
+    locations.set(path, location);
+    return path;
+  });
+  return { paths, locations };
+}
+
+/** The Builder for the flags: settings validated field by field, models loaded from their folders, files read from `locations`. */
+export async function builderFromFlags(flags: SamplingFlags, locations?: ReadonlyMap<string, string>) {
   const query = new URLSearchParams(flags.preset ? { preset: flags.preset } : {});
   for (const [flag, setting] of Object.entries(FLAG_TO_SETTING)) {
     const value = flags[flag as keyof SamplingFlags];
@@ -61,7 +79,7 @@ export async function builderFromFlags(flags: SamplingFlags) {
   const input = configFromQuery(query);
   const config = createDiffusionConfig(input);
   const preset: PresetName = input.preset ?? 'demo';
-  return loadBuilder({ config, preset, modelDir: flags.model, fallbackModelDir: flags['fallback-model'], quant: config.precision });
+  return loadBuilder({ config, preset, modelDir: flags.model, fallbackModelDir: flags['fallback-model'], quant: config.precision, locations });
 }
 
 export interface PatchFlags extends SamplingFlags {
@@ -83,10 +101,10 @@ export async function patchCommand(flags: PatchFlags): Promise<number> {
   if (!flags.file) throw new InputError('--file FILE is required.');
   if (flags.targets.length === 0) throw new InputError('--target NAME is required (several as --target a,b).');
   if (flags.prompt === undefined) throw new InputError('--prompt TEXT is required (it may be empty: --prompt "").');
-  const setup = await builderFromFlags(flags);
+  const { paths, locations } = patchLocations([flags.file]);
+  const setup = await builderFromFlags(flags, locations);
   try {
-    // The patch names the file as git does: relative, with forward slashes.
-    const filePath = relative(process.cwd(), resolve(flags.file)).split(sep).join('/');
+    const filePath = paths[0]!;
     const patch = await setup.builder.generatePatch({ filePath, editTargets: flags.targets, intent: flags.prompt, language: flags.language });
     if (flags.out) writeFileSync(flags.out, patch.unifiedDiff);
     else process.stdout.write(patch.unifiedDiff);
