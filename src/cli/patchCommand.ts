@@ -20,6 +20,7 @@ export interface SamplingFlags {
   quant?: string;
   'cache-interval'?: string;
   'parallel-threshold'?: string;
+  'context-tokens'?: string;
   'no-fallback'?: boolean;
 }
 
@@ -36,6 +37,7 @@ export const SAMPLING_OPTIONS = {
   quant: { type: 'string' },
   'cache-interval': { type: 'string' },
   'parallel-threshold': { type: 'string' },
+  'context-tokens': { type: 'string' },
   'no-fallback': { type: 'boolean' },
 } as const;
 
@@ -49,6 +51,7 @@ const FLAG_TO_SETTING: Record<string, string> = {
   quant: 'precision',
   'cache-interval': 'cacheInterval',
   'parallel-threshold': 'parallelThreshold',
+  'context-tokens': 'contextTokens',
 };
 
 /**

@@ -1,3 +1,5 @@
+import type { Backend } from './backendChoice';
+
 /** The attention dimensions of a model: what the memory of one forward pass grows with. */
 export interface AttentionShape {
   layers: number;
@@ -6,17 +8,22 @@ export interface AttentionShape {
   headDim: number;
 }
 
+/** What a loaded model's passes need memory for. */
+export interface ModelMemory {
+  attention: AttentionShape;
+  /** The weights: on WASM they share the 4 GiB with the pass. */
+  weightBytes: number;
+  /** WebGPU: the largest buffer the device binds a tensor as (null on WASM). */
+  largestBufferBytes: number | null;
+}
+
 export interface BudgetRequest {
   /** The longest sequence the model was trained for. */
   maxPositions: number;
-  attention: AttentionShape;
+  memory: ModelMemory;
   /** Rows of one forward pass: 2 under guidance (conditional and unconditional), else 1. */
   rows: number;
-  backend: 'webgpu' | 'wasm';
-  /** WebGPU: the largest storage buffer the device binds; one tensor must fit in it. */
-  largestBufferBytes?: number;
-  /** WASM: the model's weights, which share the 4 GiB with the pass. */
-  modelBytes?: number;
+  backend: Backend;
   /** The user's setting (DiffusionConfig.contextTokens). */
   setting: number;
 }
@@ -46,13 +53,14 @@ const SCORE_COPIES = 2;
  * a cache refresh returns) and one layer's scores and probabilities must fit the 4 GiB.
  */
 export function memoryTokens(request: Omit<BudgetRequest, 'maxPositions' | 'setting'>): number {
-  const { attention, rows } = request;
+  const { memory, rows } = request;
+  const { attention } = memory;
   const perSquare = rows * attention.heads * FLOAT_BYTES;
-  if (request.backend === 'webgpu') return Math.floor(Math.sqrt((request.largestBufferBytes ?? WEBGPU_DEFAULT_BUFFER_BYTES) / perSquare));
+  if (request.backend === 'webgpu') return Math.floor(Math.sqrt((memory.largestBufferBytes ?? WEBGPU_DEFAULT_BUFFER_BYTES) / perSquare));
   // a L^2 + b L <= room, for L.
   const a = SCORE_COPIES * perSquare;
   const b = attention.layers * 2 * rows * attention.keyValueHeads * attention.headDim * FLOAT_BYTES;
-  const room = WASM_MEMORY_BYTES - (request.modelBytes ?? 0);
+  const room = WASM_MEMORY_BYTES - memory.weightBytes;
   if (room <= 0) return 0;
   return Math.floor((-b + Math.sqrt(b * b + 4 * a * room)) / (2 * a));
 }

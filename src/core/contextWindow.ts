@@ -22,6 +22,8 @@ export interface WindowRequest {
   spanTokens: readonly number[];
   /** The most tokens the whole sequence may hold. */
   budget: number;
+  /** What set the budget, for the message when the targets alone do not fit (e.g. "the contextTokens setting"). */
+  budgetSource?: string;
   /** Tokens of a piece of the file, as the sequence encodes it (the text between spans, one piece at a time). */
   countTokens(text: string): number;
   /** The line that stands for `lines` left-out lines, indented by `indent`, ending in "\n". */
@@ -125,7 +127,7 @@ export function contextWindow(request: WindowRequest): ContextWindow {
   const targetsOnly = build();
   if (targetsOnly.tokens > budget) {
     throw new InputError(
-      `The targets alone need ${targetsOnly.tokens} tokens with the prompt, but the context budget is ${budget}; pick fewer or smaller targets, or shorten the prompt.`,
+      `The targets alone need ${targetsOnly.tokens} tokens with the prompt, but the context budget is ${budget}${request.budgetSource ? ` (${request.budgetSource})` : ''}; pick fewer or smaller targets, or shorten the prompt.`,
     );
   }
 

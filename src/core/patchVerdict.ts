@@ -36,6 +36,11 @@ export interface Verdict {
   emptySpans: string[];
   /** Targets the fallback wrote until its token budget ran out. */
   cutOffSpans: string[];
+  /**
+   * The spans at fault, by index: those holding a new syntax error, empty, vanished or cut off,
+   * and for an error past the spans (a MISSING "}" at the end of the file) the last span before it.
+   */
+  faultySpans: number[];
   /** One line each: the new syntax errors as LINE:COLUMN: message, then the other facts. */
   errors: string[];
   /** Whether nothing is wrong: the patch may be applied. */
@@ -104,6 +109,16 @@ export function patchVerdict(input: VerdictInput): Verdict {
       .map((target) => `The patched file no longer defines ${target} as a ${kindOf.get(target)}: the regenerated code must keep its name and kind.`),
     ...cutOff.map((span) => `The fallback stopped at its token budget (${span.fallback!.budget} tokens) while writing ${span.target}: the code is likely cut off.`),
   ];
+  const faulty = new Set<number>();
+  for (const issue of newIssues) {
+    const inside = spanAt(patchedRanges, issue.range.start);
+    const before = patchedRanges.findLastIndex((range) => range.end <= issue.range.start);
+    faulty.add(inside !== -1 ? inside : Math.max(0, before));
+  }
+  spans.forEach((span, i) => {
+    if (vanishedTargets.includes(span.target) || emptySpans.includes(span.target) || span.fallback?.stoppedBy === 'budget') faulty.add(i);
+  });
   const isValidSyntax = newIssues.length === 0;
-  return { isValidSyntax, newIssues, vanishedTargets, emptySpans, cutOffSpans: cutOff.map((span) => span.target), errors, canApply: errors.length === 0 };
+  return {
+    faultySpans: [...faulty].sort((a, b) => a - b), isValidSyntax, newIssues, vanishedTargets, emptySpans, cutOffSpans: cutOff.map((span) => span.target), errors, canApply: errors.length === 0 };
 }
