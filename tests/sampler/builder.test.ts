@@ -200,7 +200,7 @@ describe('the diffusion sampler on the tiny model', () => {
       readSource: async () => longSource,
     });
     const patch = await long.generatePatch(plan({ editTargets: ['last'] }));
-    expect(patch.context).toMatchObject({ budget: 512, limitedBy: 'setting', totalLines: longSource.split('\n').length });
+    expect(patch.context).toMatchObject({ budget: 512, limitedBy: 'setting', totalLines: longSource.split('\n').length - 1 });
     expect(patch.context!.tokens).toBeLessThanOrEqual(512);
     expect(patch.context!.keptLines).toBeLessThan(patch.context!.totalLines);
     expect(calls[0]!.rows[0]!.length).toBe(patch.context!.tokens);
