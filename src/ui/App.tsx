@@ -7,6 +7,7 @@ import type { OutlineEntry } from '../core/outline';
 import type { RefactorPlan } from '../core/refactorPlan';
 import { resolveTargets, targetKeys } from '../core/targets';
 import { BatchResults } from './BatchResults';
+import { GenerationMessage } from './GenerationMessage';
 import { GenerationProgress } from './GenerationProgress';
 import { useGeneration } from './generationStore';
 import { ModelManager } from './ModelManager';
@@ -169,6 +170,7 @@ export function App() {
           <ModelManager />
         </aside>
         <section className="editor-pane" aria-label="Editor">
+          <GenerationMessage announce />
           <Suspense fallback={<p className="loading">Loading the editor…</p>}>
           <SourceEditor
             text={state.text}

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { ConfigError, configToQuery, createDiffusionConfig, PRESET_NAMES, type DiffusionConfig, type DiffusionConfigInput, type PresetName } from '../core/diffusionConfig';
 import { SCHEDULES } from '../core/noiseSchedule';
 import { parsePlans, type RefactorPlan } from '../core/refactorPlan';
+import { GenerationMessage } from './GenerationMessage';
 import { useGeneration } from './generationStore';
 import { useWarmUp } from './warmUpStore';
 
@@ -35,6 +36,7 @@ const NUMBER_FIELDS = [
   ['maxRemaskRounds', 'Remask rounds'],
   ['cacheInterval', 'Cache refresh interval'],
   ['parallelThreshold', 'Parallel threshold'],
+  ['contextTokens', 'Context tokens'],
 ] as const;
 
 /** Settings, Generate and Cancel. */
@@ -129,6 +131,7 @@ export function GeneratePanel({ settings, onSettingsChange, blockedBecause, onGe
           Share settings
         </button>
       </div>
+      <GenerationMessage announce={false} />
       {blockedBecause && !running && <p className="muted small">{blockedBecause}</p>}
       {plansError && (
         <p className="notice notice-error" role="alert">
@@ -145,11 +148,6 @@ export function GeneratePanel({ settings, onSettingsChange, blockedBecause, onGe
           {notice}
         </p>
       ))}
-      {generation.message && (
-        <p className={`notice ${generation.status === 'failed' ? 'notice-error' : 'notice-info'}`} role={generation.status === 'failed' ? 'alert' : 'status'}>
-          {generation.message}
-        </p>
-      )}
     </div>
   );
 }
