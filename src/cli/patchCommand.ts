@@ -1,9 +1,10 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { configFromQuery, createDiffusionConfig, type PresetName } from '../core/diffusionConfig';
+import { resolvePrecision } from '../core/backendChoice';
 import { InputError } from '../core/inputErrors';
 import type { GeneratedPatch } from '../core/refactorPlan';
-import { loadBuilder } from './loadBuilder';
+import { loadBuilder, readSourceFile } from './loadBuilder';
 import { patchPath } from './sourceFile';
 
 /** Sampling flags shared by `patch` and `batch`, as the CLI spells them. */
@@ -71,8 +72,13 @@ export function patchLocations(files: readonly string[]): { paths: string[]; loc
   return { paths, locations };
 }
 
-/** The Builder for the flags: settings validated field by field, models loaded from their folders, files read from `locations`. */
-export async function builderFromFlags(flags: SamplingFlags, locations?: ReadonlyMap<string, string>) {
+/** Reads each plan's file from where it is on disk, by the path its patch names it. */
+export function readFrom(locations: ReadonlyMap<string, string>): (path: string) => Promise<string> {
+  return async (path) => readSourceFile(locations.get(path) ?? path);
+}
+
+/** The Builder for the flags: settings validated field by field, models loaded from their folders; `readSource` as in LoadBuilderOptions. */
+export async function builderFromFlags(flags: SamplingFlags, readSource?: (path: string) => Promise<string>) {
   const query = new URLSearchParams(flags.preset ? { preset: flags.preset } : {});
   for (const [flag, setting] of Object.entries(FLAG_TO_SETTING)) {
     const value = flags[flag as keyof SamplingFlags];
@@ -82,7 +88,7 @@ export async function builderFromFlags(flags: SamplingFlags, locations?: Readonl
   const input = configFromQuery(query);
   const config = createDiffusionConfig(input);
   const preset: PresetName = input.preset ?? 'demo';
-  return loadBuilder({ config, preset, modelDir: flags.model, fallbackModelDir: flags['fallback-model'], quant: config.precision, locations });
+  return loadBuilder({ config, preset, modelDir: flags.model, fallbackModelDir: flags['fallback-model'], quant: resolvePrecision(config.precision, 'wasm'), readSource });
 }
 
 export interface PatchFlags extends SamplingFlags {
@@ -105,7 +111,7 @@ export async function patchCommand(flags: PatchFlags): Promise<number> {
   if (flags.targets.length === 0) throw new InputError('--target NAME is required (several as --target a,b).');
   if (flags.prompt === undefined) throw new InputError('--prompt TEXT is required (it may be empty: --prompt "").');
   const { paths, locations } = patchLocations([flags.file]);
-  const setup = await builderFromFlags(flags, locations);
+  const setup = await builderFromFlags(flags, readFrom(locations));
   try {
     const filePath = paths[0]!;
     const patch = await setup.builder.generatePatch({ filePath, editTargets: flags.targets, intent: flags.prompt, language: flags.language });
