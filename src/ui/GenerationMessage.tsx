@@ -12,7 +12,10 @@ export function GenerationMessage({ announce }: { announce: boolean }) {
   const ref = useRef<HTMLParagraphElement>(null);
   const failed = generation.status === 'failed';
   useEffect(() => {
-    if (announce && failed && generation.message) ref.current?.focus();
+    if (!generation.message) return;
+    // The copy by the button can land below the panel's fold, under the button the user just pressed: scroll it into view.
+    if (!announce) ref.current?.scrollIntoView({ block: 'nearest' });
+    else if (failed) ref.current?.focus();
   }, [announce, failed, generation.message]);
   if (!generation.message) return null;
   return (
