@@ -124,7 +124,12 @@ async function run(request: ModelRequest, signal: AbortSignal): Promise<EngineRe
     return { id: request.id, type: 'ready', runtime, warmUpMs: performance.now() - started };
   }
   const openFile = request.plans[0]?.filePath ?? '';
+  const { sources } = request;
   const builder = await builderFor(request, loadedModels, async (path) => {
+    if (sources) {
+      if (!Object.hasOwn(sources, path)) throw new InputError(`${path} was not sent with the request; open it in the folder's tree and try again.`);
+      return sources[path]!;
+    }
     if (!isOpenFile(path, openFile)) throw new InputError(`${path} is not the file open in the editor (${openFile}); the app changes one file at a time; builder batch changes several.`);
     return request.source;
   });
