@@ -88,7 +88,7 @@ async function run(argv: string[]): Promise<number> {
     return planCommand({ ...values, targets: values.target ?? [] });
   }
   if (command === 'bench') {
-    const { values } = parseArgs({ args: rest, options: { json: { type: 'string' }, browser: { type: 'boolean', default: false }, quick: { type: 'boolean', default: false } } });
+    const { values } = parseArgs({ args: rest, options: { json: { type: 'string' }, docs: { type: 'string' }, browser: { type: 'boolean', default: false }, quick: { type: 'boolean', default: false } } });
     return benchCommand(values);
   }
   throw new InputError(`Unknown command "${command}"; see builder --help.`);

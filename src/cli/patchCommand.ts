@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { relative, resolve, sep } from 'node:path';
 import { configFromQuery, createDiffusionConfig, type PresetName } from '../core/diffusionConfig';
+import { resolvePrecision } from '../core/backendChoice';
 import { InputError } from '../core/inputErrors';
 import type { GeneratedPatch } from '../core/refactorPlan';
 import { loadBuilder } from './loadBuilder';
@@ -61,7 +62,7 @@ export async function builderFromFlags(flags: SamplingFlags, readSource?: (path:
   const input = configFromQuery(query);
   const config = createDiffusionConfig(input);
   const preset: PresetName = input.preset ?? 'demo';
-  return loadBuilder({ config, preset, modelDir: flags.model, fallbackModelDir: flags['fallback-model'], quant: config.precision, readSource });
+  return loadBuilder({ config, preset, modelDir: flags.model, fallbackModelDir: flags['fallback-model'], quant: resolvePrecision(config.precision, 'wasm'), readSource });
 }
 
 export interface PatchFlags extends SamplingFlags {

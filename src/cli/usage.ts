@@ -5,7 +5,7 @@ Commands:
   builder outline FILE [--language LANG] --json
   builder mask FILE --target NAME[,NAME...] [--mode definition|body] --json
   builder tiny-model --kind diffusion|autoregressive --out DIR [--seed N]
-  builder convert --from HF_DIR --out DIR [--quant q4|fp16|fp32] [--kind diffusion|autoregressive]
+  builder convert --from HF_DIR --out DIR [--quant q4|q8|fp16|fp32] [--kind diffusion|autoregressive]
   builder patch --file FILE --target NAME[,NAME...] --prompt TEXT --model DIR
                 [--fallback-model DIR] [--preset demo|fast|balanced|quality] [--steps N]
                 [--schedule linear|cosine|sqrt] [--cfg S] [--temperature T] [--seed N]
@@ -15,9 +15,10 @@ Commands:
   builder batch --plans PLANS.json --root DIR [--out FILE.patch] [--apply] [--model DIR]
   builder plan --root DIR --target FILE:NAME [--target FILE:NAME ...] --prompt TEXT
                [--out PLANS.json] [--budget CHARS]
-  builder bench [--json FILE] [--quick] [--browser]
+  builder bench [--json FILE] [--docs FILE] [--quick] [--browser]
 
-patch and batch also take --quant q4|q4f16|fp16|fp32 (default q4) and --no-fallback. Without --model,
+patch and batch also take --quant auto|q4|q4f16|q8|fp16|fp32 (default auto: q8, the precision
+for WASM, which the CLI runs on) and --no-fallback. Without --model,
 the preset's model is looked up in public/models.
 
 --cache-interval N: every Nth denoising step runs over the whole file and caches its keys and
@@ -40,7 +41,8 @@ definition around a cursor position.
 bench measures the sampler on WASM in Node (2 threads): the tiny models and the 0.5B shape (random
 weights, generated into .bench/models on first use), the autoregressive fallback and transformers.js;
 --browser measures the tiny shape in the system Chromium instead, on WebGPU (SwiftShader where there
-is no GPU) and on WASM; --quick measures the tiny models only, in fewer steps.
+is no GPU) and on WASM; --quick measures the tiny models only, in fewer steps; --docs FILE rewrites
+the run's own section of the generated benchmarks page (npm run bench writes docs/benchmarks.md).
 
 Exit codes: 0 done; 2 bad input or usage; 3 a patch was produced but cannot apply; 1 internal fault.
 `;
