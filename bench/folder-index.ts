@@ -5,11 +5,14 @@
  * drive it in), on a real tree of about 1,000 source files: monaco-editor's own ESM source of
  * vs/base, vs/platform and vs/editor, copied once into .bench/monaco-vs.
  *
- * Run: npx tsx bench/folder-index.ts [--root DIR] [--targets N]
+ * Run: npm run bench:folder-index [-- --root DIR] [--targets N]; with --docs FILE the table goes into
+ * that page's folder-index section.
  */
 import { cpSync, existsSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
+import { runLine, writeBenchmarkSection } from '../src/bench/benchmarksDoc';
+import { machineInfo } from '../src/bench/machineInfo';
 import { nodeFolder } from '../src/cli/nodeFolder';
 import { nodeWasmLocator } from '../src/cli/wasmFiles';
 import { findRelatedCode } from '../src/core/relatedCode';
@@ -20,7 +23,7 @@ import { SyntaxParser } from '../src/core/syntaxParser';
 const MONACO = 'node_modules/monaco-editor/esm/vs';
 const DEFAULT_ROOT = '.bench/monaco-vs';
 
-const { values } = parseArgs({ options: { root: { type: 'string' }, targets: { type: 'string', default: '30' } } });
+const { values } = parseArgs({ options: { root: { type: 'string' }, targets: { type: 'string', default: '30' }, docs: { type: 'string' } } });
 let root = values.root;
 if (!root) {
   root = DEFAULT_ROOT;
@@ -28,6 +31,7 @@ if (!root) {
 }
 
 const mb = (bytes: number) => `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+const signed = (bytes: number) => `${bytes < 0 ? '-' : '+'}${mb(Math.abs(bytes))}`;
 const quantile = (values: number[], q: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(q * values.length))]!;
 const memory = () => {
   globalThis.gc?.();
@@ -70,12 +74,15 @@ for (const { file, entry } of targets) {
 }
 const afterSearch = memory();
 
-console.log(`Folder index in Node ${process.version} (${root}): ${repository.files.length} files listed, ${files.length} outlined, ${repository.skipped.length} skipped, ${index.unreadable.length} unreadable.`);
-console.log(skippedNote(repository) ?? 'Nothing skipped.');
-console.log('');
-console.log('| step | time | memory after (heap / external incl. WASM / RSS) |');
-console.log('|---|---:|---|');
-console.log(`| scan (file tree, .gitignore, skips) | ${(t1 - t0).toFixed(0)} ms | |`);
-console.log(`| read + outline ${files.length} files (${(characters / 1e6).toFixed(1)} M characters, ${definitions} definitions) | ${(t2 - t1).toFixed(0)} ms | +${mb(after.heap - before.heap)} / +${mb(after.external - before.external)} / ${mb(after.rss)} |`);
-console.log(`| name table over the folder (first search) | ${nameTableMs.toFixed(0)} ms | |`);
-console.log(`| related code, per target (${targets.length} targets, ${found} related found) | median ${quantile(searchMs, 0.5).toFixed(0)} ms, p90 ${quantile(searchMs, 0.9).toFixed(0)} ms, max ${Math.max(...searchMs).toFixed(0)} ms | +${mb(afterSearch.heap - after.heap)} / +${mb(afterSearch.external - after.external)} / ${mb(afterSearch.rss)} |`);
+const lines: string[] = [];
+lines.push(`Folder index in Node ${process.version} (${root}): ${repository.files.length} files listed, ${files.length} outlined, ${repository.skipped.length} skipped, ${index.unreadable.length} unreadable.`);
+lines.push(skippedNote(repository) ?? 'Nothing skipped.');
+lines.push('');
+lines.push('| step | time | memory after (heap / external incl. WASM / RSS) |');
+lines.push('|---|---:|---|');
+lines.push(`| scan (file tree, .gitignore, skips) | ${(t1 - t0).toFixed(0)} ms | |`);
+lines.push(`| read + outline ${files.length} files (${(characters / 1e6).toFixed(1)} M characters, ${definitions} definitions) | ${(t2 - t1).toFixed(0)} ms | ${signed(after.heap - before.heap)} / ${signed(after.external - before.external)} / ${mb(after.rss)} |`);
+lines.push(`| name table over the folder (first search) | ${nameTableMs.toFixed(0)} ms | |`);
+lines.push(`| related code, per target (${targets.length} targets, ${found} related found) | median ${quantile(searchMs, 0.5).toFixed(0)} ms, p90 ${quantile(searchMs, 0.9).toFixed(0)} ms, max ${Math.max(...searchMs).toFixed(0)} ms | ${signed(afterSearch.heap - after.heap)} / ${signed(afterSearch.external - after.external)} / ${mb(afterSearch.rss)} |`);
+console.log(lines.join('\n'));
+if (values.docs) writeBenchmarkSection(values.docs, 'folder-index', [runLine(machineInfo(1, null)), '', ...lines].join('\n'));
