@@ -20,11 +20,13 @@ export interface RegistryModel {
    */
   folderUrl: string | null;
   /**
-   * An estimate for the q4 folder, shown as approximate until the manifest gives exact figures;
-   * null where there is no estimate worth showing. Estimates assume the converter's q4 layout: a
-   * float32 embedding table plus 4-bit linear layers at about 0.64 bytes per weight.
+   * Estimates of the folder at WebGPU's and WASM's precisions, shown as approximate until the
+   * manifest gives exact figures; null where there is no estimate worth showing. They assume the
+   * converter's layouts, where every matrix, the embedding table included (shared with a tied
+   * head), is quantised: q4 about 0.64 bytes per weight (4-bit codes, a float scale and a 4-bit zero
+   * point per 32), q8 about 1 byte (int8 codes, a float scale per row).
    */
-  approximateBytes: number | null;
+  approximateBytes: { q4: number; q8: number } | null;
   note: string;
 }
 
@@ -57,8 +59,9 @@ export const MODEL_REGISTRY: readonly RegistryModel[] = [
     kind: 'diffusion',
     origin: { kind: 'huggingface', repository: 'fredzzp/open-dcoder-0.5B' },
     folderUrl: null,
-    // 151,936 × 896 float32 embedding (545 MB) + 494 M weights at 4 bits (≈ 316 MB).
-    approximateBytes: 0.86e9,
+    // 494 M weights, the tied embedding among them: 317 MB at q4, 496 MB at q8 (counted from the
+    // converter's graph by bench/precision-speed.ts), and the 7 MB tokenizer.
+    approximateBytes: { q4: 0.32e9, q8: 0.5e9 },
     note: `Masked diffusion coder on Qwen2.5-Coder-0.5B; the fast and balanced presets. ${convertSteps('fredzzp/open-dcoder-0.5B', 'open-dcoder-0.5b', 'diffusion')}`,
   },
   {
@@ -68,7 +71,7 @@ export const MODEL_REGISTRY: readonly RegistryModel[] = [
     origin: { kind: 'huggingface', repository: 'Qwen/Qwen2.5-Coder-0.5B-Instruct' },
     folderUrl: null,
     // Same architecture as Open-dCoder 0.5B.
-    approximateBytes: 0.86e9,
+    approximateBytes: { q4: 0.32e9, q8: 0.5e9 },
     note: `The autoregressive fallback of the real presets. ${convertSteps('Qwen/Qwen2.5-Coder-0.5B-Instruct', 'qwen2.5-coder-0.5b-instruct', 'autoregressive')}`,
   },
   {
@@ -77,8 +80,8 @@ export const MODEL_REGISTRY: readonly RegistryModel[] = [
     kind: 'diffusion',
     origin: { kind: 'huggingface', repository: 'Salesforce/CoDA-v0-Instruct' },
     folderUrl: null,
-    // 151,936 × 2,048 float32 embedding (1.24 GB) + 1.72 G weights at 4 bits (≈ 1.1 GB).
-    approximateBytes: 2.35e9,
+    // 1.72 G weights, the tied embedding among them.
+    approximateBytes: { q4: 1.1e9, q8: 1.72e9 },
     note: `Masked diffusion coder on Qwen3-1.7B. ${convertSteps('Salesforce/CoDA-v0-Instruct', 'coda-1.7b', 'diffusion')}`,
   },
   {
@@ -103,7 +106,7 @@ export function validateRegistry(models: readonly RegistryModel[]): void {
     if (seen.has(model.id)) throw new InputError(`Model id "${model.id}" is listed twice.`);
     seen.add(model.id);
     if (model.folderUrl !== null && !model.folderUrl.endsWith('/')) throw new InputError(`The folder URL of ${model.id} must end in "/": ${model.folderUrl}`);
-    if (model.approximateBytes !== null && !(model.approximateBytes > 0)) throw new InputError(`The size of ${model.id} must be positive.`);
+    if (model.approximateBytes !== null && !(model.approximateBytes.q4 > 0 && model.approximateBytes.q8 > 0)) throw new InputError(`The size of ${model.id} must be positive.`);
   }
 }
 

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { formatBytes, formatDuration, type DownloadProgress } from '../core/downloadProgress';
+import type { ModelPrecision } from '../core/modelPrecision';
 import { MODEL_REGISTRY, type RegistryModel } from '../core/modelRegistry';
 import type { CachedModel } from '../core/cachedModel';
 import { directoryPicker, filesOfDirectory, filesOfDrop, filesOfInput } from './modelFolderFiles';
@@ -51,10 +52,11 @@ function HubOffer({ model, asked, onAgree, onDismiss }: { model: RegistryModel; 
   );
 }
 
-function cacheStatus(cached: CachedModel | undefined, model: RegistryModel | undefined): string {
+function cacheStatus(cached: CachedModel | undefined, model: RegistryModel | undefined, precision: ModelPrecision): string {
   if (cached && !cached.partial) return `Cached and verified: ${cached.completePrecisions.join(', ')}, ${formatBytes(cached.storedBytes)}`;
   if (cached) return `Partly downloaded (${formatBytes(cached.storedBytes)} stored); Download resumes it`;
-  if (model?.approximateBytes) return `Not downloaded; about ${formatBytes(model.approximateBytes)} at q4 (approximate)`;
+  const estimate = precision === 'q4' || precision === 'q8' ? model?.approximateBytes?.[precision] : undefined;
+  if (estimate) return `Not downloaded; about ${formatBytes(estimate)} at ${precision} (approximate)`;
   return 'Not downloaded';
 }
 
@@ -166,7 +168,7 @@ export function ModelManager() {
               {install ? (
                 <ProgressLine label={`Downloading ${id}`} progress={install.progress} />
               ) : (
-                <p className="small model-status">{cacheStatus(cached, model)}</p>
+                <p className="small model-status">{cacheStatus(cached, model, precision)}</p>
               )}
               {model && models.hubPlans[id] && !install && (
                 <HubOffer model={model} asked={models.hubPlans[id]} onAgree={() => void models.pullFromHub(model)} onDismiss={() => models.dismissHub(id)} />
