@@ -18,6 +18,7 @@ describe.concurrent('builder --help', () => {
       'builder convert --from HF_DIR --out DIR [--quant q4|q8|fp16|fp32] [--kind diffusion|autoregressive]',
       'builder patch --file FILE --target NAME[,NAME...] --prompt TEXT --model DIR',
       'builder batch --plans PLANS.json --model DIR [--out-dir DIR]',
+      'builder pull REPO[@REVISION] --out DIR [--quant auto|q4|q8|fp16|fp32] [--family NAME]',
       'builder bench [--json FILE]',
     ]) {
       expect(run.stdout).toContain(line);
