@@ -6,9 +6,6 @@ import type { InstallOptions } from '../model/modelInstall';
 import { blobFolder } from './blobFolder';
 import { convertIntoCache } from './convertIntoCache';
 
-/** A folder the user opened that holds a Hugging Face checkpoint (config.json and safetensors) rather than a converted model. */
-export const isCheckpointFolder = (files: ReadonlyMap<string, Blob>) => files.has('config.json') && !files.has('manifest.json') && [...files.keys()].some((path) => path.endsWith('.safetensors'));
-
 /**
  * Converts a checkpoint folder from the user's disk in the browser, as `builder convert` would:
  * named after config.json's `_name_or_path` (its last part, lower-cased), a diffusion model where

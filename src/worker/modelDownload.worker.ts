@@ -6,8 +6,6 @@ import { importModelFolder } from '../model/modelFolderImport';
 import { StorageQuotaError, type InstallOptions } from '../model/modelInstall';
 import { opfsModelStore } from '../model/opfsModelStore';
 import { registryModel } from '../core/modelRegistry';
-import { importCheckpointFolder, isCheckpointFolder } from './checkpointImport';
-import { planFromHub, pullIntoCache } from './hubPull';
 import type { ModelPrecision } from '../core/modelPrecision';
 import type { ModelDownloadReply, ModelDownloadRequest } from './modelDownloadProtocol';
 
@@ -28,8 +26,14 @@ async function models(id: number): Promise<void> {
 }
 
 /** A converted model folder is installed as it is; a raw checkpoint folder is converted first. */
-const importFolder = (files: Map<string, Blob>, precision: ModelPrecision, options: InstallOptions) =>
-  isCheckpointFolder(files) ? importCheckpointFolder(files, { ...options, precision }) : importModelFolder(files, options);
+const importFolder = async (files: Map<string, Blob>, precision: ModelPrecision, options: InstallOptions) => {
+  if (!isCheckpointFolder(files)) return importModelFolder(files, options);
+  const { importCheckpointFolder } = await import('./checkpointImport');
+  return importCheckpointFolder(files, { ...options, precision });
+};
+
+/** A raw Hugging Face checkpoint (config.json and safetensors, no manifest of ours). */
+const isCheckpointFolder = (files: ReadonlyMap<string, Blob>) => files.has('config.json') && !files.has('manifest.json') && [...files.keys()].some((path) => path.endsWith('.safetensors'));
 
 async function install(request: Extract<ModelDownloadRequest, { type: 'download' | 'import' | 'pull' }>): Promise<void> {
   const modelId = request.type === 'import' ? null : request.modelId;
@@ -48,7 +52,7 @@ async function install(request: Extract<ModelDownloadRequest, { type: 'download'
     request.type === 'download'
       ? downloadModel({ ...options, id: request.modelId, folderUrl: request.folderUrl, precision: request.precision })
       : request.type === 'pull'
-        ? pullIntoCache({ ...options, id: request.modelId, kind: registryModel(request.modelId)?.kind ?? 'diffusion', ...request.hub, endpoint: { url: request.hub.endpoint }, precision: request.precision })
+        ? import('./hubPull').then(({ pullIntoCache }) => pullIntoCache({ ...options, id: request.modelId, kind: registryModel(request.modelId)?.kind ?? 'diffusion', ...request.hub, endpoint: { url: request.hub.endpoint }, precision: request.precision }))
         : importFolder(new Map(request.files.map((f) => [f.path, f.file])), request.precision, options);
   running.set(request.id, { modelId, controller, done: done.catch(() => undefined) });
   try {
@@ -79,7 +83,8 @@ self.onmessage = ({ data }: MessageEvent<ModelDownloadRequest>) => {
   else if (data.type === 'list') models(data.id).catch(failed);
   else if (data.type === 'delete') remove(data.id, data.modelId).catch(failed);
   else if (data.type === 'hub-plan') {
-    planFromHub({ url: data.hub.endpoint }, data.hub.repo, data.hub.revision, data.precision).then(
+    // The Hub client and the converter load only when the user asks for a Hub model: the list the page shows at start stays quick.
+    import('./hubPull').then(({ planFromHub }) => planFromHub({ url: data.hub.endpoint }, data.hub.repo, data.hub.revision, data.precision)).then(
       (plan) => reply({ id: data.id, type: 'hub-plan', plan }),
       (error: Error) => reply({ id: data.id, type: 'error', kind: error instanceof InputError ? 'input' : 'internal', message: error.message }),
     );
