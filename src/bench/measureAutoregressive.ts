@@ -1,5 +1,5 @@
 import type { CausalModel } from '../model/causalModel';
-import type { RunTime } from '../model/ortSession';
+import type { RunTime } from '../model/sessionRunTiming';
 import type { ContextFile } from './contextFiles';
 import { fimPrompt } from './fimPrompt';
 import type { PeakMemory } from './peakMemory';

@@ -1,8 +1,8 @@
 import { createRng } from '../core/rng';
 import type { DiffusionModel } from '../model/diffusionModel';
-import type { RunTime } from '../model/ortSession';
+import type { RunTime } from '../model/sessionRunTiming';
 import { denoise, type DenoiseSettings } from '../sampler/denoise';
-import { decodeBlocks } from '../sampler/generateSpans';
+import { decodeBlocks } from '../sampler/spanText';
 import { buildMaskedSequence } from '../sampler/maskedSequence';
 import type { ContextFile } from './contextFiles';
 import type { PeakMemory } from './peakMemory';

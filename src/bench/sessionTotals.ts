@@ -1,4 +1,4 @@
-import type { RunTime } from '../model/ortSession';
+import type { RunTime } from '../model/sessionRunTiming';
 
 /** The RunTimes of several sessions (a model's, or all a benchmark opened) added up. */
 export function sessionTotals(runTimes: readonly RunTime[]): RunTime {

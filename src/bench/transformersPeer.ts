@@ -1,6 +1,7 @@
 import type { CodeTokenizer } from '../model/codeTokenizer';
 import { presentNames } from '../model/loadModel';
-import { ort, type Backend } from '../model/ortSession';
+import { ort } from '../model/ortSession';
+import type { Backend } from '../core/backendChoice';
 import type { ContextFile } from './contextFiles';
 import { fimPrompt } from './fimPrompt';
 import { settle, WARM_UP_TOKENS } from './measureAutoregressive';

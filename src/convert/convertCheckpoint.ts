@@ -1,13 +1,14 @@
 import { InputError } from '../core/inputErrors';
 import { CodeTokenizer } from '../model/codeTokenizer';
-import { MANIFEST_FILE, type ModelKindName, type ModelManifest } from '../model/manifest';
-import type { FileFolder } from './byteSource';
+import { MANIFEST_FILE, type ModelKindName, type ModelManifest } from '../core/modelManifest';
+import type { FileFolder } from '../core/byteSource';
 import { float32ToBytes } from './dtypes';
 import { placeExternal } from './onnxGraph';
 import { HashingFolder, type OutputFolder } from './outputFolder';
 import type { QwenConfig } from './qwenConfig';
 import { modelGraphPath, type ModelPrecision } from '../core/modelPrecision';
 import { buildQwenGraph } from './qwenGraph';
+import { DIFFUSION_PROMPT_TEMPLATE, FIM_PROMPT_TEMPLATE } from '../core/promptFormats';
 
 /** What the converter needs of a checkpoint: its shape and its tensors one at a time. */
 export interface CheckpointTensors {
@@ -27,10 +28,6 @@ export interface ConvertOptions {
   precisions: ModelPrecision[];
   onProgress?(precision: ModelPrecision, written: number, total: number): void;
 }
-
-/** How the diffusion sampler lays out a request; the instruction is the condition CFG masks out. */
-export const DIFFUSION_PROMPT_TEMPLATE = '<|im_start|>user\n{instruction}<|im_end|>\n<|im_start|>assistant\n{code}';
-export const FIM_PROMPT_TEMPLATE = '<|fim_prefix|>{prefix}<|fim_suffix|>{suffix}<|fim_middle|>';
 
 const ids = (value: unknown): number[] => (Array.isArray(value) ? value : value === undefined || value === null ? [] : [value]).filter((v): v is number => Number.isInteger(v));
 

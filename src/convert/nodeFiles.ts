@@ -1,7 +1,7 @@
 import { open, readFile, stat, type FileHandle } from 'node:fs/promises';
 import { isAbsolute, join, normalize, sep } from 'node:path';
 import { InputError } from '../core/inputErrors';
-import type { ByteSink, FileFolder, OpenedByteSource } from './byteSource';
+import type { ByteSink, FileFolder, OpenedByteSource } from '../core/byteSource';
 
 /** A file-system failure the user can fix as an InputError; anything else unchanged. */
 function asInputError(error: unknown, path: string): unknown {

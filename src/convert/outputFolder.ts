@@ -1,5 +1,5 @@
-import type { ByteSink } from './byteSource';
-import type { ManifestFile } from '../model/manifest';
+import type { ByteSink } from '../core/byteSource';
+import type { ManifestFile } from '../core/modelManifest';
 
 /** A file being written into an output folder. */
 export interface OutputFile extends ByteSink {

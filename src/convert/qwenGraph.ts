@@ -1,5 +1,5 @@
 import type { ModelPrecision } from '../core/modelPrecision';
-import type { ModelKindName } from '../model/manifest';
+import type { ModelKindName } from '../core/modelManifest';
 import { chunkedTopK } from './chunkedTopK';
 import { DataType, GraphBuilder } from './onnxGraph';
 import type { QwenConfig } from './qwenConfig';

@@ -1,5 +1,5 @@
 import { InputError } from '../core/inputErrors';
-import type { ByteSink, ByteSource } from './byteSource';
+import type { ByteSink, ByteSource } from '../core/byteSource';
 import { DTYPE_BYTES, bytesToFloat32, type TensorDtype } from './dtypes';
 
 /**

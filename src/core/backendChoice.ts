@@ -1,6 +1,8 @@
-import type { Backend } from '../model/ortSession';
 import type { BackendChoice } from './diffusionConfig';
 import type { ModelPrecision } from './modelPrecision';
+
+/** Where onnxruntime-web runs a model: the GPU through WebGPU, or the CPU through WASM. */
+export type Backend = 'webgpu' | 'wasm';
 
 /** What the runtime offers for WebGPU, probed once per worker. */
 export interface GpuCapabilities {

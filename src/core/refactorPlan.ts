@@ -1,4 +1,4 @@
-import type { Backend } from '../model/ortSession';
+import type { Backend } from './backendChoice';
 import { InputError } from './inputErrors';
 import type { MaskedSpan } from './maskSpans';
 import type { ScheduleName } from './noiseSchedule';

@@ -4,10 +4,26 @@ import type { OutlineEntry } from './outline';
 import type { LineColumn, SourceText } from './sourceText';
 
 /**
- * What the user points at: a name (`parse`), a qualified name (`Parser.parse`), either with the
- * line it starts on to tell same-named definitions apart (`Parser@12`), or a cursor position.
+ * What the user points at: a target key (`Parser.parse`, or `tokens#2` for the second definition of
+ * that qualified name, see targetKeys), a plain name (`parse`), either with the line it starts on
+ * (`Parser@12`, handy on a command line), or a cursor position.
  */
 export type TargetSpec = string | LineColumn;
+
+/**
+ * Each outline entry's key: its qualified name, or `NAME#N` for the Nth of several that share it
+ * (Rust impls, overloads), so a tick survives edits that move the definition to other lines.
+ */
+export function targetKeys(outline: readonly OutlineEntry[]): string[] {
+  const total = new Map<string, number>();
+  for (const entry of outline) total.set(entry.qualifiedName, (total.get(entry.qualifiedName) ?? 0) + 1);
+  const seen = new Map<string, number>();
+  return outline.map(({ qualifiedName }) => {
+    const nth = (seen.get(qualifiedName) ?? 0) + 1;
+    seen.set(qualifiedName, nth);
+    return total.get(qualifiedName) === 1 ? qualifiedName : `${qualifiedName}#${nth}`;
+  });
+}
 
 function describeEntry(entry: OutlineEntry): string {
   return `${entry.qualifiedName} (${entry.kind}, line ${entry.startLine})`;
@@ -23,6 +39,8 @@ function closestNames(entries: readonly OutlineEntry[], wanted: string): string[
 }
 
 function resolveName(entries: readonly OutlineEntry[], spec: string): OutlineEntry {
+  const keyed = targetKeys(entries).indexOf(spec);
+  if (keyed >= 0) return entries[keyed]!;
   const at = /^(.+)@(\d+)$/.exec(spec);
   // C++ and Rust users write `Foo::bar`; qualified names join with dots.
   const wanted = (at ? at[1]! : spec).replaceAll('::', '.');

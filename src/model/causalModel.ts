@@ -1,5 +1,6 @@
 import type { CodeTokenizer } from './codeTokenizer';
-import { int64Tensor as int64, ort, type Backend } from './ortSession';
+import { int64Tensor as int64, ort } from './ortSession';
+import type { Backend } from '../core/backendChoice';
 
 /** How many final positions get logits; 0 for all (transformers.js feeds 1 while generating). */
 const KEEP_LOGITS = 'num_logits_to_keep';

@@ -1,6 +1,7 @@
-import type { ModelManifest } from './manifest';
+import type { ModelManifest } from '../core/modelManifest';
 import type { CodeTokenizer } from './codeTokenizer';
-import { ort, type Backend } from './ortSession';
+import { ort } from './ortSession';
+import type { Backend } from '../core/backendChoice';
 
 export interface DenoiseRequest {
   /**

@@ -3,7 +3,8 @@ import { CausalModel } from './causalModel';
 import { DiffusionModel } from './diffusionModel';
 import type { ModelPrecision } from '../core/modelPrecision';
 import { readVerifiedModel, type ModelFileReader } from './modelFiles';
-import { createOrtSession, type Backend } from './ortSession';
+import { createOrtSession } from './ortSession';
+import type { Backend } from '../core/backendChoice';
 
 export type LoadedModel = { kind: 'diffusion'; model: DiffusionModel } | { kind: 'autoregressive'; model: CausalModel };
 

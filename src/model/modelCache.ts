@@ -2,7 +2,8 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { isComplete, precisionFiles } from '../core/downloadPlan';
 import { MODEL_PRECISIONS, type ModelPrecision } from '../core/modelPrecision';
-import { MANIFEST_FILE, parseManifest, type ModelManifest } from './manifest';
+import type { CachedModel } from '../core/cachedModel';
+import { MANIFEST_FILE, parseManifest, type ModelManifest } from '../core/modelManifest';
 
 /** Appends to one stored file; nothing is readable as complete until the marker says so. */
 export interface StoredFileWriter {
@@ -40,16 +41,6 @@ export interface CompletionMarker {
   verified: Record<string, string>;
 }
 
-/** What the cache holds for one model. */
-export interface CachedModel {
-  id: string;
-  manifest: ModelManifest | null;
-  /** Precisions whose every file is verified: the model is usable at these. */
-  completePrecisions: ModelPrecision[];
-  storedBytes: number;
-  /** Files are stored but no precision is complete: an interrupted or running download. */
-  partial: boolean;
-}
 
 const text = new TextDecoder();
 

@@ -1,8 +1,8 @@
 import { rangeAnswer, retryDelayMs } from '../core/downloadPlan';
 import { InputError } from '../core/inputErrors';
 import type { ModelPrecision } from '../core/modelPrecision';
-import { MANIFEST_FILE, parseManifest, type ManifestFile } from './manifest';
-import type { CachedModel } from './modelCache';
+import { MANIFEST_FILE, parseManifest, type ManifestFile } from '../core/modelManifest';
+import type { CachedModel } from '../core/cachedModel';
 import { filesToInstall, installModel, type FileFiller, type InstallOptions } from './modelInstall';
 
 export interface DownloadOptions extends InstallOptions {

@@ -2,7 +2,7 @@ import { bytesToHex } from '@noble/hashes/utils.js';
 import { InputError } from '../core/inputErrors';
 import { modelGraphPath, type ModelPrecision } from '../core/modelPrecision';
 import { CodeTokenizer } from './codeTokenizer';
-import { MANIFEST_FILE, parseManifest, type ModelManifest } from './manifest';
+import { MANIFEST_FILE, parseManifest, type ModelManifest } from '../core/modelManifest';
 
 /** A file the model folder does not have: for the manifest, it means the model is not installed. */
 export class MissingModelFileError extends InputError {

@@ -1,7 +1,7 @@
 import { InputError } from '../core/inputErrors';
 import { isModelId } from '../core/modelRegistry';
-import { MANIFEST_FILE, parseManifest } from './manifest';
-import type { CachedModel } from './modelCache';
+import { MANIFEST_FILE, parseManifest } from '../core/modelManifest';
+import type { CachedModel } from '../core/cachedModel';
 import { filesToInstall, installModel, type InstallOptions } from './modelInstall';
 
 /**

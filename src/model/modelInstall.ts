@@ -2,8 +2,9 @@ import { filesForPrecision, fitsInQuota, planFile, precisionFiles, quotaMessage 
 import { DownloadMeter, type DownloadProgress } from '../core/downloadProgress';
 import { InputError } from '../core/inputErrors';
 import { MODEL_PRECISIONS, type ModelPrecision } from '../core/modelPrecision';
-import { MANIFEST_FILE, type ManifestFile, type ModelManifest } from './manifest';
-import { describeCachedModel, hashBlob, hashHex, readMarker, readStoredManifest, writeMarker, type CachedModel, type ModelFolderStore, type StoredFileWriter } from './modelCache';
+import { MANIFEST_FILE, type ManifestFile, type ModelManifest } from '../core/modelManifest';
+import type { CachedModel } from '../core/cachedModel';
+import { describeCachedModel, hashBlob, hashHex, readMarker, readStoredManifest, writeMarker, type ModelFolderStore, type StoredFileWriter } from './modelCache';
 
 /** Storage ran out: the message carries the figures of navigator.storage.estimate. */
 export class StorageQuotaError extends InputError {

@@ -2,7 +2,7 @@ import { InputError } from '../core/inputErrors';
 import type { ModelPrecision } from '../core/modelPrecision';
 import { registryModel } from '../core/modelRegistry';
 import { httpModelReader } from './httpModelReader';
-import { MANIFEST_FILE } from './manifest';
+import { MANIFEST_FILE } from '../core/modelManifest';
 import { completePrecisions, readMarker, readStoredManifest, writeMarker, type CompletionMarker, type ModelFolderStore } from './modelCache';
 import { MissingModelFileError, type ModelFileReader } from './modelFiles';
 import { opfsModelStore } from './opfsModelStore';

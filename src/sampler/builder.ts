@@ -12,10 +12,10 @@ import type { CausalModel } from '../model/causalModel';
 import type { DiffusionModel } from '../model/diffusionModel';
 import { denoise, type DenoiseStep } from './denoise';
 import { fillInTheMiddle } from './fimFallback';
-import { decodeBlocks, spliceSpans, tokensTouching } from './generateSpans';
+import { decodeBlocks, spliceSpans, tokensTouching } from './spanText';
 import { buildMaskedSequence } from './maskedSequence';
 
-export interface GenerationProgress extends DenoiseStep {
+export interface BuildProgress extends DenoiseStep {
   phase: 'diffusion' | 'remask' | 'fallback';
   /** The targets' current text, masks shown as ░. */
   spans: string[];
@@ -37,7 +37,7 @@ export interface BuilderOptions {
 }
 
 export interface GenerateOptions {
-  onProgress?(progress: GenerationProgress): void;
+  onProgress?(progress: BuildProgress): void;
   signal?: AbortSignal;
 }
 

@@ -5,7 +5,7 @@ import { LANGUAGE_IDS, LANGUAGES, isLanguageId } from '../core/languages';
 import { maskSpans, type MaskPlan } from '../core/maskSpans';
 import type { OutlineEntry } from '../core/outline';
 import type { RefactorPlan } from '../core/refactorPlan';
-import { resolveTargets } from '../core/targets';
+import { resolveTargets, targetKeys } from '../core/targets';
 import { BatchResults } from './BatchResults';
 import { GenerationProgress } from './GenerationProgress';
 import { useGeneration } from './generationStore';
@@ -16,7 +16,6 @@ import { ResultPanel } from './ResultPanel';
 import { RequestPanel } from './RequestPanel';
 import { readSourceFile } from './readSourceFile';
 import { useAppState } from './store';
-import { targetKeys } from './targetKeys';
 import { useSourceAnalysis } from './useSourceAnalysis';
 import { useWarmUp } from './warmUpStore';
 
@@ -59,8 +58,7 @@ export function App() {
 
   const generate = (config: DiffusionConfig) => {
     if (blockedBecause) return;
-    // NAME@LINE names each ticked definition exactly, even where names repeat.
-    const editTargets = ticked.map((entry) => `${entry.qualifiedName}@${entry.startLine}`);
+    const editTargets = keys.filter((key) => checked.has(key));
     void generation.generate([{ filePath: state.fileName, editTargets, intent: state.prompt, language: analysis.language ?? undefined }], state.text, config, state.mode);
   };
   const generateBatch = (plans: RefactorPlan[], config: DiffusionConfig) => void generation.generate(plans, state.text, config, state.mode);

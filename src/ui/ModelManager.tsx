@@ -3,7 +3,7 @@ import { createDiffusionConfig } from '../core/diffusionConfig';
 import { formatBytes, formatDuration, type DownloadProgress } from '../core/downloadProgress';
 import type { ModelPrecision } from '../core/modelPrecision';
 import { MODEL_REGISTRY, type RegistryModel } from '../core/modelRegistry';
-import type { CachedModel } from '../model/modelCache';
+import type { CachedModel } from '../core/cachedModel';
 import { directoryPicker, filesOfDirectory, filesOfDrop, filesOfInput } from './modelFolderFiles';
 import { FOLDER_IMPORT, useModels } from './modelStore';
 import { useAppState } from './store';

@@ -1,5 +1,5 @@
 import type { DownloadProgress } from '../core/downloadProgress';
-import type { CachedModel } from '../model/modelCache';
+import type { CachedModel } from '../core/cachedModel';
 import type { ModelDownloadErrorKind, ModelDownloadReply, ModelDownloadRequest, StorageFigures } from '../worker/modelDownloadProtocol';
 
 /** A failed request, by kind: a cancel is not an error, a full disk is the user's to fix. */

@@ -3,7 +3,7 @@ import { createDiffusionConfig, type DiffusionConfigInput } from '../core/diffus
 import { formatBytes, type DownloadProgress } from '../core/downloadProgress';
 import type { ModelPrecision } from '../core/modelPrecision';
 import type { RegistryModel } from '../core/modelRegistry';
-import type { CachedModel } from '../model/modelCache';
+import type { CachedModel } from '../core/cachedModel';
 import type { StorageFigures } from '../worker/modelDownloadProtocol';
 import { ModelDownloadClient, ModelDownloadError } from './modelDownloadClient';
 

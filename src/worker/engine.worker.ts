@@ -6,11 +6,11 @@ import { SyntaxParser } from '../core/syntaxParser';
 import type { CausalModel } from '../model/causalModel';
 import type { DiffusionModel } from '../model/diffusionModel';
 import { loadModel } from '../model/loadModel';
-import { MANIFEST_FILE } from '../model/manifest';
+import { MANIFEST_FILE } from '../core/modelManifest';
 import { MissingModelFileError } from '../model/modelFiles';
 import { openModelReader } from '../model/modelSource';
 import { useSelfHostedWasm } from '../model/ortSession';
-import { Builder, type GenerationProgress } from '../sampler/builder';
+import { Builder, type BuildProgress } from '../sampler/builder';
 import type { EngineErrorKind, EngineReply, EngineRequest } from './engineProtocol';
 import { gpuDeviceLost, probeGpu } from './gpuProbe';
 
@@ -114,7 +114,7 @@ async function run(request: ModelRequest, signal: AbortSignal): Promise<EngineRe
     if (!isOpenFile(path, openFile)) throw new InputError(`${path} is not the file open in the editor (${openFile}); the app changes one file at a time; builder batch changes several.`);
     return request.source;
   });
-  const onProgress = (progress: GenerationProgress) => reply({ id: request.id, type: 'progress', progress });
+  const onProgress = (progress: BuildProgress) => reply({ id: request.id, type: 'progress', progress });
   const patches: GeneratedPatch[] =
     request.plans.length === 1 ? [await builder.generatePatch(request.plans[0]!, { signal, onProgress })] : await builder.generateBatch(request.plans, { signal, onProgress });
   // A batch turns a cancel into error patches, one per plan left; the page wants to hear "cancelled".

@@ -2,7 +2,7 @@ import type { Runtime } from '../core/backendChoice';
 import type { DiffusionConfig } from '../core/diffusionConfig';
 import type { MaskMode } from '../core/maskSpans';
 import type { GeneratedPatch, RefactorPlan } from '../core/refactorPlan';
-import type { GenerationProgress } from '../sampler/builder';
+import type { BuildProgress } from '../sampler/builder';
 
 /** What every request that loads models carries. */
 interface ModelRequest {
@@ -39,7 +39,7 @@ export type EngineRequest =
 export type EngineErrorKind = 'input' | 'cancelled' | 'gpu' | 'internal';
 
 export type EngineReply =
-  | { id: number; type: 'progress'; progress: GenerationProgress | { phase: 'loading'; message: string } }
+  | { id: number; type: 'progress'; progress: BuildProgress | { phase: 'loading'; message: string } }
   | { id: number; type: 'result'; patches: GeneratedPatch[]; runtime: Runtime }
   | { id: number; type: 'ready'; runtime: Runtime; warmUpMs: number }
   | { id: number; type: 'error'; kind: EngineErrorKind; message: string };

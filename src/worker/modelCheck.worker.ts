@@ -1,7 +1,8 @@
 /// <reference lib="webworker" />
 import { httpModelReader } from '../model/httpModelReader';
 import { loadModel, type LoadedModel } from '../model/loadModel';
-import { useSelfHostedWasm, type Backend } from '../model/ortSession';
+import { useSelfHostedWasm } from '../model/ortSession';
+import type { Backend } from '../core/backendChoice';
 import { probeGpu } from './gpuProbe';
 import type { BackendResult, ModelCheckReply, ModelCheckRequest } from './modelCheckProtocol';
 

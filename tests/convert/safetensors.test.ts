@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { memorySource, type ByteSink, type ByteSource } from '../../src/convert/byteSource';
+import type { ByteSink, ByteSource } from '../../src/core/byteSource';
+import { memorySource } from '../support/memorySource';
 import { float32ToBytes } from '../../src/convert/dtypes';
 import { readSafetensorsHeader, readTensor, writeSafetensors, type TensorSpec } from '../../src/convert/safetensors';
 import { InputError } from '../../src/core/inputErrors';

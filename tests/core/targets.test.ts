@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AnalyzedSource } from '../../src/core/analyzeSource';
 import { AmbiguousTargetError, TargetError, UnknownTargetError } from '../../src/core/inputErrors';
 import type { OutlineEntry } from '../../src/core/outline';
-import { resolveTargets, type TargetSpec } from '../../src/core/targets';
+import { resolveTargets, targetKeys, type TargetSpec } from '../../src/core/targets';
 import { analyze } from '../support/parser';
 
 // Line numbers are written next to the code they refer to.
@@ -185,5 +185,19 @@ describe('resolveTargets: several targets', () => {
 
   it('fails as a whole when one of several targets is unknown', () => {
     expect(() => resolve('Parser', 'nope')).toThrow(UnknownTargetError);
+  });
+});
+
+describe('targetKeys', () => {
+  it('keys a definition by its qualified name, numbering those that share one, and resolves each key back', async () => {
+    const twice = await analyze('def f():\n    return 1\n\n\ndef g():\n    pass\n\n\ndef f():\n    return 2\n', 'twice.py');
+    try {
+      const keys = targetKeys(twice.outline);
+      expect(keys).toEqual(['f#1', 'g', 'f#2']);
+      keys.forEach((key, i) => expect(resolveTargets(twice.outline, twice.parsed.source, [key])).toEqual([twice.outline[i]]));
+      expect(() => resolveTargets(twice.outline, twice.parsed.source, ['f'])).toThrow(AmbiguousTargetError);
+    } finally {
+      twice.parsed.delete();
+    }
   });
 });

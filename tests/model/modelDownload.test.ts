@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { DownloadProgress } from '../../src/core/downloadProgress';
 import { InputError } from '../../src/core/inputErrors';
-import { parseManifest, type ModelManifest } from '../../src/model/manifest';
+import { parseManifest, type ModelManifest } from '../../src/core/modelManifest';
 import { COMPLETION_MARKER, listCachedModels } from '../../src/model/modelCache';
 import { downloadModel, type DownloadOptions } from '../../src/model/modelDownload';
 import { StorageQuotaError } from '../../src/model/modelInstall';

@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../src/core/inputErrors';
 import { MissingModelFileError, readVerifiedModel } from '../../src/model/modelFiles';
 import { nodeModelReader } from '../../src/model/nodeModelReader';
-import { parseManifest } from '../../src/model/manifest';
+import { parseManifest } from '../../src/core/modelManifest';
 import { tinyModel } from '../support/tinyModels';
 
 let modelDir: string;

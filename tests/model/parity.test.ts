@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { referenceForward, referenceLogitsAt } from '../../src/convert/referenceForward';
+import { referenceForward, referenceLogitsAt } from '../support/referenceForward';
 import type { CausalModel } from '../../src/model/causalModel';
 import type { DiffusionModel } from '../../src/model/diffusionModel';
 import { loadModel } from '../../src/model/loadModel';

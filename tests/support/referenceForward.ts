@@ -7,7 +7,7 @@
  * Where transformers computes in float32 (RMSNorm, rotary angles, softmax) this computes in float64; an export run
  * in float32 is expected to agree within float32 tolerance, not bit for bit.
  */
-import { expectedTensors, type QwenConfig } from './qwenConfig';
+import { expectedTensors, type QwenConfig } from '../../src/convert/qwenConfig';
 
 /** A checkpoint tensor by its Hugging Face name: row-major, with the shape expectedTensors gives it. */
 export type TensorLookup = (name: string) => Float32Array | Float64Array;

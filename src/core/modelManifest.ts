@@ -1,4 +1,4 @@
-import { InputError } from '../core/inputErrors';
+import { InputError } from './inputErrors';
 
 export type ModelKindName = 'diffusion' | 'autoregressive';
 

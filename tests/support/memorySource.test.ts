@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { memorySource } from '../../src/convert/byteSource';
+import { memorySource } from './memorySource';
 
 describe('memorySource', () => {
   const source = memorySource(new Uint8Array([10, 11, 12, 13, 14]));

@@ -12,7 +12,7 @@ import {
   rmsNorm,
   type ReferenceOptions,
   type TensorLookup,
-} from '../../src/convert/referenceForward';
+} from './referenceForward';
 
 type Weights = Map<string, Float64Array>;
 
