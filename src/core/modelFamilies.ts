@@ -1,5 +1,6 @@
 import { InputError } from './inputErrors';
 import type { RemaskingStrategy } from './diffusionConfig';
+import { DIFFUSION_PROMPT_TEMPLATE, FIM_PROMPT_TEMPLATE } from './promptFormats';
 
 /**
  * The model families Builder converts and samples, with what each one's authors do: the one place
@@ -64,7 +65,7 @@ export interface ModelFamily {
     /** The repository or folder name contains this (the one thing that tells MDLM from BD3LM). */
     nameContains?: string;
   };
-  /** The output head as published; config.json's `tie_word_embeddings` decides when it says. */
+  /** The output head as published; the converter follows config.json's `tie_word_embeddings` (absent: untied, as transformers reads it). */
   head: 'tied' | 'untied';
   attention: FamilyAttention;
   /** 1: the logits at p - 1 predict position p (models adapted from autoregressive ones without re-alignment); 0: those at p. */
@@ -89,7 +90,7 @@ const QWEN25_CHAT = '<|im_start|>system\nYou are Qwen, created by Alibaba Cloud.
  */
 const QWEN3_CHAT_NO_THINKING = '<|im_start|>user\n{instruction}<|im_end|>\n<|im_start|>assistant\n<think>\n\n</think>\n\n{code}';
 /** ChatML without a system turn: CoDA's chat template with add_generation_prompt (SalesforceAIResearch/CoDA CoDALanguageModel/tokenizer_config.json). */
-const CHATML = '<|im_start|>user\n{instruction}<|im_end|>\n<|im_start|>assistant\n{code}';
+const CHATML = DIFFUSION_PROMPT_TEMPLATE;
 /** The rest of the file follows the instruction, so a block-causal model knows what its code must fit before. */
 const withSuffix = (template: string) => template.replace('{instruction}<|im_end|>', '{instruction}\n\nThe file continues after the code to write with:\n{suffix}<|im_end|>');
 
@@ -283,7 +284,7 @@ export const MODEL_FAMILIES: readonly ModelFamily[] = [
     logitsShift: 1,
     maskToken: null,
     stopTokens: ['<|endoftext|>', '<|fim_pad|>', '<|im_end|>'],
-    prompt: { kind: 'fill-in-the-middle', template: '<|fim_prefix|>{prefix}<|fim_suffix|>{suffix}<|fim_middle|>' },
+    prompt: { kind: 'fill-in-the-middle', template: FIM_PROMPT_TEMPLATE },
     sampler: null,
     licence: 'Apache-2.0',
     notes: 'Fill-in-the-middle fallback.',
@@ -321,7 +322,6 @@ export interface FamilyOverrides {
 export interface ResolvedFamily {
   family: ModelFamily;
   body: FamilyBody;
-  tiedHead: boolean;
   logitsShift: 0 | 1;
   /** Diffusion only. */
   maskTokenId?: number;
@@ -410,37 +410,12 @@ export function resolveFamily(facts: CheckpointFacts, kind: 'diffusion' | 'autor
   const modelType = String(facts.config.model_type);
   const body = family.recognise.modelTypes[modelType];
   if (body === undefined) throw new InputError(`config.json has model_type "${modelType}"; ${family.label} checkpoints have ${Object.keys(family.recognise.modelTypes).map((t) => `"${t}"`).join(' or ')}.`);
-  const tie = facts.config.tie_word_embeddings;
   const stopTokenIds = family.stopTokens.map((token) => tokenIdOf(facts, token)).filter((id): id is number => id !== undefined);
-  const resolved: ResolvedFamily = { family, body, tiedHead: typeof tie === 'boolean' ? tie : family.head === 'tied', logitsShift: overrides.logitsShift ?? family.logitsShift, stopTokenIds };
+  const resolved: ResolvedFamily = { family, body, logitsShift: overrides.logitsShift ?? family.logitsShift, stopTokenIds };
   if (family.maskToken) {
     const mask = resolveMaskToken(family, facts, overrides.maskToken);
     resolved.maskTokenId = mask.id;
     resolved.maskToken = mask.token;
   }
   return resolved;
-}
-
-/** Line comments by language, for the instruction of a base infill model. */
-const LINE_COMMENT: Readonly<Record<string, string>> = {
-  python: '#',
-  ruby: '#',
-  bash: '#',
-  typescript: '//',
-  tsx: '//',
-  javascript: '//',
-  rust: '//',
-  go: '//',
-  java: '//',
-  c: '//',
-  cpp: '//',
-  csharp: '//',
-  php: '//',
-};
-
-/** The instruction as comment lines in the file's language, each line indented by `indent`, ending in a newline and `indent` again. */
-export function instructionComment(instruction: string, language: string, indent: string): string {
-  const marker = LINE_COMMENT[language] ?? '#';
-  const lines = instruction.split('\n').map((line) => `${indent}${marker} ${line}`.trimEnd());
-  return `${lines.join('\n').slice(indent.length)}\n${indent}`;
 }
