@@ -10,6 +10,7 @@ import { resolveTargets } from '../core/targets';
 import { unifiedDiff } from '../core/unifiedDiff';
 import type { CausalModel } from '../model/causalModel';
 import type { DiffusionModel } from '../model/diffusionModel';
+import { blockDenoise } from './blockDenoise';
 import { denoise, type DenoiseStep } from './denoise';
 import { fillInTheMiddle } from './fimFallback';
 import { decodeBlocks, spliceSpans, tokensTouching } from './spanText';
@@ -101,9 +102,13 @@ export class Builder {
         lengthExtra: config.maskLengthExtra,
         strength: config.strength,
         rng,
+        promptFormat: manifest.promptFormat,
+        language: analyzed.language,
       });
       const run = async (phase: 'diffusion' | 'remask', steps: number) => {
-        const stats = await denoise(model, sequence, { ...config, steps }, rng, {
+        const sample = manifest.attention === 'block-causal' ? blockDenoise : denoise;
+        const stats = await sample(model, sequence, { ...config, steps }, rng, {
+          blockSize: manifest.blockSize ?? manifest.maxPositions,
           maskTokenId,
           logitsShift: manifest.logitsShift ?? 0,
           signal: generate.signal,
