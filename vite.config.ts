@@ -1,6 +1,18 @@
+import { existsSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defaultClientConditions, defineConfig, type Plugin } from 'vite';
 import { contentSecurityPolicy } from './src/core/contentSecurityPolicy.ts';
+
+/**
+ * Whether `npm start` can open the app in a browser: on a Linux without a display (a server, a
+ * container, CI) there is none to show, and Vite's xdg-open would fail with a stack trace.
+ */
+function canOpenBrowser(): boolean {
+  if (process.platform === 'darwin' || process.platform === 'win32') return true;
+  if (!process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) return false;
+  return (process.env.PATH ?? '').split(delimiter).some((folder) => existsSync(join(folder, 'xdg-open')));
+}
 
 /**
  * The built pages carry the Content-Security-Policy in a meta tag, so it holds on any static host.
@@ -28,16 +40,24 @@ export default defineConfig({
     conditions: ['onnxruntime-web-use-extern-wasm', ...defaultClientConditions],
     alias: [{ find: /^onnxruntime-web$/, replacement: 'onnxruntime-web/webgpu' }],
   },
-  worker: { format: 'es' },
+  // The workers are bundled on their own: they need the page build's exemption for web-tree-sitter's eval too.
+  worker: { format: 'es', rolldownOptions: { checks: { eval: false } } },
+  // The dependency optimiser crawls these up front. The workers are entries of their own because
+  // the crawl does not follow `new Worker(new URL(...))`: without them it would find the workers'
+  // imports (onnxruntime-web, the tokenizer, the hashes) only at the first Generate, and reload the
+  // page in the middle of it ("optimized dependencies changed. reloading").
+  optimizeDeps: { entries: ['index.html', 'diagnostics.html', 'src/worker/*.worker.ts'] },
   build: {
     target: 'es2022',
     // Monaco is one large chunk by nature; web-tree-sitter's Emscripten glue uses eval on purpose.
+    // The workers' own builds run inside vite:worker's load hook, so the bundler's timing report
+    // would blame that hook on every build: it is turned off.
     chunkSizeWarningLimit: 4096,
     rolldownOptions: {
-      checks: { eval: false },
+      checks: { eval: false, bundlerTimings: false },
       input: { main: 'index.html', diagnostics: 'diagnostics.html' },
     },
   },
-  server: { port: 5173 },
-  preview: { port: 4173, headers: { 'Content-Security-Policy': contentSecurityPolicy() } },
+  server: { port: 5173, open: canOpenBrowser() },
+  preview: { port: 4173, open: false, headers: { 'Content-Security-Policy': contentSecurityPolicy() } },
 });

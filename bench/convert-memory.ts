@@ -3,21 +3,30 @@
  * larger size) is converted by `builder convert` under /usr/bin/time -v, and the peak resident
  * memory is reported (the issue asks for under 1.5 GB). Run: npm run bench:convert-memory
  * The checkpoint is generated on demand into .bench/ and kept for later runs; nothing is committed.
+ * With --docs FILE (as npm run bench:convert-memory passes) it rewrites its section of the benchmarks page.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { runLine, writeBenchmarkSection } from '../src/bench/benchmarksDoc';
+import { machineInfo } from '../src/bench/machineInfo';
 import { writeTinyCheckpoint } from '../src/convert/tinyModel';
 
+const { values: options } = parseArgs({ options: { docs: { type: 'string' } } });
 const checkpoint = '.bench/checkpoint-1gb';
 if (!existsSync(join(checkpoint, 'config.json'))) {
   await writeTinyCheckpoint(checkpoint, { kind: 'diffusion', seed: 11, scale: { hiddenSize: 1024, numLayers: 24, intermediateSize: 4096 } });
 }
 const size = statSync(join(checkpoint, 'model.safetensors')).size;
-console.log(`checkpoint: ${(size / 1e9).toFixed(2)} GB of bf16 weights\n`);
-console.log('| precision | peak resident memory | wall time | output |');
-console.log('|---|---:|---:|---:|');
+const table = [
+  `Converting a checkpoint of ${(size / 1e9).toFixed(2)} GB of bf16 weights with \`builder convert\`:`,
+  '',
+  '| precision | peak resident memory | wall time | output |',
+  '|---|---:|---:|---:|',
+];
+console.log(table.join('\n'));
 for (const quant of ['q4', 'fp32']) {
   const scratch = mkdtempSync(join(tmpdir(), 'builder-convert-memory-'));
   const out = join(scratch, 'model');
@@ -26,6 +35,8 @@ for (const quant of ['q4', 'fp32']) {
   const peakKb = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(report)?.[1]);
   const wall = /Elapsed \(wall clock\) time.*: (.+)/.exec(report)?.[1];
   const written = Number(execFileSync('du', ['-sb', out], { encoding: 'utf8' }).split('\t')[0]);
-  console.log(`| ${quant} | ${(peakKb / 1024).toFixed(0)} MB | ${wall} | ${(written / 1e6).toFixed(0)} MB |`);
+  table.push(`| ${quant} | ${(peakKb / 1024).toFixed(0)} MB | ${wall} | ${(written / 1e6).toFixed(0)} MB |`);
+  console.log(table.at(-1));
   rmSync(scratch, { recursive: true, force: true });
 }
+if (options.docs) writeBenchmarkSection(options.docs, 'convert-memory', [runLine(machineInfo(1, null)), '', ...table].join('\n'));

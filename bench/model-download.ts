@@ -4,13 +4,18 @@
  * Run: npm run bench:model-download (builds first). Each run is a fresh browser context, so the
  * cache starts empty. "hash data" is how long the q4 weights file stayed in the verifying phase
  * (read back from OPFS and hashed with sha256 in the download worker), sampled every 25 ms.
+ * With --docs FILE (as npm run bench:model-download passes) it rewrites its section of the benchmarks page.
  */
 import { readFileSync } from 'node:fs';
-import { preview } from 'vite';
+import { parseArgs } from 'node:util';
 import type { Page } from 'playwright-core';
+import { preview } from 'vite';
+import { runLine, writeBenchmarkSection } from '../src/bench/benchmarksDoc';
 import { launchChromium } from '../src/bench/chromium';
+import { chromiumVersion, machineInfo } from '../src/bench/machineInfo';
 
 const RUNS = 3;
+const { values: options } = parseArgs({ options: { docs: { type: 'string' } } });
 const files = (JSON.parse(readFileSync('public/models/tiny-diffusion/manifest.json', 'utf8')) as { files: { path: string; bytes: number }[] }).files;
 const megabytes = (list: typeof files) => list.reduce((sum, f) => sum + f.bytes, 0) / 1e6;
 const DATA = 'onnx/model_q4.onnx_data';
@@ -67,10 +72,15 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 const row = (how: string, label: string, megabytes: number) => {
   const mine = results.filter((r) => r.how === how);
   const total = median(mine.map((r) => r.total)) / 1000;
-  console.log(`| ${label} | ${megabytes.toFixed(1)} MB | ${total.toFixed(1)} s | ${(megabytes / total).toFixed(1)} MB/s | ${(median(mine.map((r) => r.hashData)) / 1000).toFixed(2)} s |`);
+  return `| ${label} | ${megabytes.toFixed(1)} MB | ${total.toFixed(1)} s | ${(megabytes / total).toFixed(1)} MB/s | ${(median(mine.map((r) => r.hashData)) / 1000).toFixed(2)} s |`;
 };
-console.log(`\nModel manager in headless Chromium, median of ${RUNS} runs:\n`);
-console.log(`| what | bytes | click to "cached and verified" | overall rate | hash the q4 weights (${megabytes(files.filter((f) => f.path === DATA)).toFixed(1)} MB) |`);
-console.log('|---|---:|---:|---:|---:|');
-row('download', 'Download tiny-diffusion q4 from the site', megabytes(files.filter((f) => !f.path.startsWith('onnx/') || f.path.includes('_q4.'))));
-row('folder', 'Load model folder tiny-diffusion (q4 + fp32)', megabytes(files));
+const table = [
+  `Model manager in headless Chromium, median of ${RUNS} runs:`,
+  '',
+  `| what | bytes | click to "cached and verified" | overall rate | hash the q4 weights (${megabytes(files.filter((f) => f.path === DATA)).toFixed(1)} MB) |`,
+  '|---|---:|---:|---:|---:|',
+  row('download', 'Download tiny-diffusion q4 from the site', megabytes(files.filter((f) => !f.path.startsWith('onnx/') || f.path.includes('_q4.')))),
+  row('folder', 'Load model folder tiny-diffusion (q4 + fp32)', megabytes(files)),
+];
+console.log(`\n${table.join('\n')}`);
+if (options.docs) writeBenchmarkSection(options.docs, 'model-download', [runLine(machineInfo(1, chromiumVersion())), '', ...table].join('\n'));

@@ -112,7 +112,7 @@ describe('the whole journey on a real open-source file', () => {
     await page.getByRole('button', { name: 'Download patch' }).waitFor({ timeout: 150_000 });
     report.push({ backend: 'wasm', afterWarmUp: true, warmUp, firstStepMs, endToEndMs: Date.now() - started });
     writeFileSync('test-results/app-report.json', `${JSON.stringify(report, null, 2)}\n`);
-    expect(warmUp).toMatch(/^Runs on WASM: chosen in the settings · warmed up in [\d.]+ s$/);
+    expect(warmUp).toMatch(/^Runs on WASM: chosen in the settings, q8 · warmed up in [\d.]+ s$/);
     await context.close();
   }, 300_000);
 });

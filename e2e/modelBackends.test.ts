@@ -12,12 +12,16 @@ interface BackendRow {
 }
 
 describe('the converted demo models in Chromium', () => {
+  // q4 is WebGPU's precision and q8 WASM's; each must load and agree on both backends of the
+  // build the app loads (q8's MatMulInteger runs on the WebGPU provider's CPU fallback).
   it.each([
-    ['tiny-diffusion', 4 * 5],
-    ['tiny-autoregressive', 5],
-  ])('runs the q4 model %s on WebGPU and on WASM with matching outputs, directly and through its cache', async (model, count) => {
+    ['tiny-diffusion', 'q4', 4 * 5],
+    ['tiny-autoregressive', 'q4', 5],
+    ['tiny-diffusion', 'q8', 4 * 5],
+    ['tiny-autoregressive', 'q8', 5],
+  ])('runs the model %s at %s on WebGPU and on WASM with matching outputs, directly and through its cache', async (model, precision, count) => {
     const page = await browser().newPage();
-    await page.goto(new URL(`diagnostics.html?model=${model}&precision=q4`, inject('baseUrl')).href);
+    await page.goto(new URL(`diagnostics.html?model=${model}&precision=${precision}`, inject('baseUrl')).href);
     await page.getByLabel('Status').filter({ hasText: /done|error/ }).waitFor({ timeout: 150_000 });
     const rows = await page.locator('tr[data-backend]').evaluateAll((elements) =>
       Object.fromEntries(
@@ -36,8 +40,19 @@ describe('the converted demo models in Chromium', () => {
     expect(rows.wasm.ok, rows.wasm.detail).toBe(true);
     expect(rows.webgpu.ok, rows.webgpu.detail).toBe(true);
     expect(rows.wasm.top).toHaveLength(count);
-    expect(rows.webgpu.top).toEqual(rows.wasm.top);
-    rows.wasm.values.forEach((value, i) => expect(Math.abs(value - rows.webgpu.values[i]!)).toBeLessThan(1e-3));
+    const difference = Math.max(...rows.wasm.values.map((value, i) => Math.abs(value - rows.webgpu.values[i]!)));
+    console.log(`${model} ${precision}: top values differ by at most ${difference.toExponential(2)} between WebGPU and WASM`);
+    if (precision === 'q4') {
+      expect(rows.webgpu.top).toEqual(rows.wasm.top);
+      expect(difference).toBeLessThan(1e-3);
+    } else {
+      // q8 quantises the activations per tensor: where the providers' float arithmetic differs in
+      // the last bit, an activation can land on the next code, so values move by a fraction of a
+      // step and near-tied tokens may swap ranks. The best token at each position must agree.
+      const best = (top: number[]) => top.filter((_, i) => i % 5 === 0);
+      expect(best(rows.webgpu.top)).toEqual(best(rows.wasm.top));
+      expect(difference).toBeLessThan(2e-2);
+    }
     // Through the cache each backend keeps between passes (GPU buffers on WebGPU): the same tokens,
     // and for the diffusion model the span pass's best tokens are the full pass's.
     expect(rows.wasm.throughCache).toHaveLength(4);

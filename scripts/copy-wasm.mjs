@@ -17,12 +17,11 @@ const files = [
   [join(packageDir('tree-sitter-c'), 'tree-sitter-c.wasm'), 'tree-sitter-c.wasm'],
   // onnxruntime-web's WebAssembly runtime of its WebGPU build (native WebGPU execution provider,
   // and the CPU one for WASM), the one the app's bundle loads (vite.config.ts).
-  ...['ort-wasm-simd-threaded.asyncify.wasm', 'ort-wasm-simd-threaded.asyncify.mjs'].map(
-    (file) => [join(packageDir('onnxruntime-web'), 'dist', file), file],
-  ),
-  ...['python', 'typescript', 'tsx', 'javascript', 'rust', 'go', 'java', 'cpp', 'c-sharp', 'ruby', 'php', 'bash'].map(
-    (grammar) => [join(vscodeWasm, `tree-sitter-${grammar}.wasm`), `tree-sitter-${grammar}.wasm`],
-  ),
+  ...['ort-wasm-simd-threaded.asyncify.wasm', 'ort-wasm-simd-threaded.asyncify.mjs'].map((file) => [join(packageDir('onnxruntime-web'), 'dist', file), file]),
+  ...['python', 'typescript', 'tsx', 'javascript', 'rust', 'go', 'java', 'cpp', 'c-sharp', 'ruby', 'php', 'bash'].map((grammar) => [
+    join(vscodeWasm, `tree-sitter-${grammar}.wasm`),
+    `tree-sitter-${grammar}.wasm`,
+  ]),
 ];
 
 for (const [from, name] of files) copyFileSync(from, join(out, name));

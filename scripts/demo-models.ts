@@ -1,6 +1,6 @@
 /**
  * Generates the demo models the app and the e2e tests use: tiny random checkpoints with the real
- * Qwen tokenizer, converted to q4 and fp32 into public/models. Run by `npm install`; a model
+ * Qwen tokenizer, converted to q4 (WebGPU's precision), q8 (WASM's) and fp32 into public/models. Run by `npm install`; a model
  * folder that is already complete is kept. Pass --force to make them again.
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -31,7 +31,7 @@ try {
     const source = await openFolder(checkpointDir);
     const checkpoint = await openCheckpoint(source);
     try {
-      await convertCheckpoint({ source, checkpoint, output: await createNodeOutputFolder(out), id, kind, precisions: ['q4', 'fp32'] });
+      await convertCheckpoint({ source, checkpoint, output: await createNodeOutputFolder(out), id, kind, precisions: ['q4', 'q8', 'fp32'] });
     } finally {
       await checkpoint.close();
     }

@@ -135,10 +135,11 @@ function modelLines(model: ModelResult): string[] {
   return lines;
 }
 
-const machineLine = (machine: MachineInfo) =>
+/** The machine a report's numbers come from, as its first line states it. */
+export const machineLine = (machine: MachineInfo) =>
   `Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGb} GiB, ${machine.os}; Node ${machine.node}, onnxruntime-web ${machine.onnxruntimeWeb} (WASM, ${machine.wasmThreads} threads)${machine.chromium ? `; ${machine.chromium}` : ''}.`;
 
-/** The report as the README shows it: the machine, the ratios against their targets, then per model and file. */
+/** The report as docs/benchmarks.md shows it: the machine, the ratios against their targets, then per model and file. */
 export function markdownReport(report: BenchReport): string {
   const lines = [`${machineLine(report.machine)} ${report.date}, whole run ${ms(report.wallMs)}, peak resident memory ${Math.round(report.peakRssMb)} MB.`, '', `Ratios (${report.model}):`, '', ...ratioLines(report)];
   for (const model of report.models) lines.push('', ...modelLines(model));

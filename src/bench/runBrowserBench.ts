@@ -54,7 +54,7 @@ export async function runBrowserBench(options: BenchOptions): Promise<BrowserBen
     root: ROOT,
     logLevel: 'warn',
     plugins: [serveFolder(folder)],
-    server: { host: '127.0.0.1', port: 0, headers: { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' } },
+    server: { host: '127.0.0.1', port: 0, open: false, headers: { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' } },
     // Dependencies found up front, so the optimiser does not reload the page in the middle of a run
     // (transformers.js is imported only when the peer runs, too late for the optimiser's scan).
     optimizeDeps: { entries: ['bench/browser.html'], include: ['@huggingface/transformers'] },

@@ -1,24 +1,39 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { contentHash } from '../core/contentHash';
+import { decodeSource } from '../core/decodeSource';
+import { folderPath } from '../core/folderSource';
 import { InputError } from '../core/inputErrors';
-import { parsePlans } from '../core/refactorPlan';
+import { parsePlans, type GeneratedPatch, type RefactorPlan } from '../core/refactorPlan';
+import { repositoryPatch } from '../core/repositoryPatch';
+import { writeBack } from '../core/writeBack';
+import { nodeFolder } from './nodeFolder';
 import { builderFromFlags, exitCodeFor, type SamplingFlags } from './patchCommand';
 
 export interface BatchFlags extends SamplingFlags {
   plans?: string;
   'out-dir'?: string;
+  root?: string;
+  out?: string;
+  apply?: boolean;
 }
 
-/** `builder batch`: every plan of a plans JSON by priority, a .patch and a .json per plan. */
-export async function batchCommand(flags: BatchFlags): Promise<number> {
-  if (!flags.plans) throw new InputError('--plans PLANS.json is required.');
+function readPlans(path: string): RefactorPlan[] {
   let text: string;
   try {
-    text = readFileSync(flags.plans, 'utf8');
+    text = readFileSync(path, 'utf8');
   } catch {
-    throw new InputError(`Cannot read ${flags.plans}.`);
+    throw new InputError(`Cannot read ${path}.`);
   }
-  const plans = parsePlans(text, flags.plans);
+  return parsePlans(text, path);
+}
+
+/** `builder batch`: every plan of a plans JSON by priority; with --root, over one folder into one patch. */
+export async function batchCommand(flags: BatchFlags): Promise<number> {
+  if (!flags.plans) throw new InputError('--plans PLANS.json is required.');
+  if (flags.root !== undefined) return folderBatch(flags, flags.root);
+  if (flags.out || flags.apply) throw new InputError('--out and --apply need --root DIR, the folder the plans\' paths are relative to.');
+  const plans = readPlans(flags.plans);
   // Checked before any model loads: a typo in a path is the user's to fix, not a patch to write.
   const missing = plans.find((plan) => !existsSync(plan.filePath));
   if (missing) throw new InputError(`${flags.plans} names ${missing.filePath}, which does not exist; nothing was generated.`);
@@ -38,4 +53,52 @@ export async function batchCommand(flags: BatchFlags): Promise<number> {
   } finally {
     await setup.release();
   }
+}
+
+/**
+ * The plans over files of one folder (paths relative to it): one patch that `git apply` takes at
+ * the folder's root, to --out or stdout, and with --apply the files written back, each only if it
+ * still holds what was read (its content hash).
+ */
+async function folderBatch(flags: BatchFlags, root: string): Promise<number> {
+  if (flags['out-dir']) throw new InputError('--out-dir writes a patch per plan; with --root the batch writes one patch, to --out FILE.patch.');
+  const folder = nodeFolder(root);
+  const plans = readPlans(flags.plans!).map((plan) => ({ ...plan, filePath: folderPath(plan.filePath) }));
+  const missing = plans.find((plan) => !existsSync(join(root, plan.filePath)) || !statSync(join(root, plan.filePath)).isFile());
+  if (missing) throw new InputError(`${flags.plans} names ${missing.filePath}, which is not a file in ${root}; nothing was generated.`);
+  if (flags.out && existsSync(flags.out) && statSync(flags.out).isDirectory()) throw new InputError(`--out ${flags.out} is a folder; give a file name for the patch.`);
+  const read = new Map<string, { text: string; hash: string }>();
+  const setup = await builderFromFlags(flags, async (path) => {
+    const inside = folderPath(path);
+    let file = read.get(inside);
+    if (!file) {
+      const bytes = await folder.read(inside);
+      file = { text: decodeSource(bytes, inside), hash: contentHash(bytes) };
+      read.set(inside, file);
+    }
+    return file.text;
+  });
+  let patches: GeneratedPatch[];
+  try {
+    patches = await setup.builder.generateBatch(plans);
+  } finally {
+    await setup.release();
+  }
+  const combined = repositoryPatch(patches);
+  if (flags.out) writeFileSync(flags.out, combined.diff);
+  else process.stdout.write(combined.diff);
+  for (const file of combined.files) process.stderr.write(`${file.path} [${file.patch.plan.editTargets.join(', ')}]: ${file.message}\n`);
+  let refused = 0;
+  if (flags.apply) {
+    const result = await writeBack(
+      folder,
+      combined.files
+        .filter((f) => f.verdict === 'applies')
+        .map((f) => ({ path: f.path, expectedHash: read.get(f.path)!.hash, bytes: new TextEncoder().encode(f.patch.generatedCode) })),
+    );
+    for (const written of result.written) process.stderr.write(`wrote ${written.path}\n`);
+    for (const refusal of result.refused) process.stderr.write(`not written: ${refusal.message}\n`);
+    refused = result.refused.length;
+  }
+  return refused > 0 ? 3 : exitCodeFor(patches);
 }

@@ -25,6 +25,8 @@ export interface LoadBuilderOptions {
   modelDir?: string;
   fallbackModelDir?: string;
   quant: ModelPrecision;
+  /** How plans' files are read; by default from disk, relative to the current folder. */
+  readSource?: (path: string) => Promise<string>;
 }
 
 function modelFolder(explicit: string | undefined, id: string | undefined): string | undefined {
@@ -61,7 +63,7 @@ export async function loadBuilder(options: LoadBuilderOptions): Promise<BuilderS
     fallback = loadedFallback.model;
   }
   const parser = await SyntaxParser.create(nodeWasmLocator);
-  const builder = new Builder({ parser, models: { diffusion, quant: options.quant, fallback }, config, readSource: async (path) => readSourceFile(path) });
+  const builder = new Builder({ parser, models: { diffusion, quant: options.quant, fallback }, config, readSource: options.readSource ?? (async (path) => readSourceFile(path)) });
   return {
     builder,
     release: async () => {

@@ -6,6 +6,7 @@ import { convertCommand } from './convertCommand';
 import { maskCommand } from './maskCommand';
 import { outlineCommand } from './outlineCommand';
 import { patchCommand, SAMPLING_OPTIONS } from './patchCommand';
+import { planCommand } from './planCommand';
 import { tinyModelCommand } from './tinyModelCommand';
 import { USAGE } from './usage';
 
@@ -82,11 +83,21 @@ async function run(argv: string[]): Promise<number> {
     return patchCommand({ ...values, targets: splitList(values.target) });
   }
   if (command === 'batch') {
-    const { values } = parseArgs({ args: rest, options: { ...SAMPLING_OPTIONS, plans: { type: 'string' }, 'out-dir': { type: 'string' } } });
+    const { values } = parseArgs({
+      args: rest,
+      options: { ...SAMPLING_OPTIONS, plans: { type: 'string' }, 'out-dir': { type: 'string' }, root: { type: 'string' }, out: { type: 'string' }, apply: { type: 'boolean', default: false } },
+    });
     return batchCommand(values);
   }
+  if (command === 'plan') {
+    const { values } = parseArgs({
+      args: rest,
+      options: { root: { type: 'string' }, target: { type: 'string', multiple: true }, prompt: { type: 'string' }, out: { type: 'string' }, budget: { type: 'string' } },
+    });
+    return planCommand({ ...values, targets: values.target ?? [] });
+  }
   if (command === 'bench') {
-    const { values } = parseArgs({ args: rest, options: { json: { type: 'string' }, browser: { type: 'boolean', default: false }, quick: { type: 'boolean', default: false } } });
+    const { values } = parseArgs({ args: rest, options: { json: { type: 'string' }, docs: { type: 'string' }, browser: { type: 'boolean', default: false }, quick: { type: 'boolean', default: false } } });
     return benchCommand(values);
   }
   throw new InputError(`Unknown command "${command}"; see builder --help.`);

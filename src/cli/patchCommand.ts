@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { relative, resolve, sep } from 'node:path';
 import { configFromQuery, createDiffusionConfig, type PresetName } from '../core/diffusionConfig';
+import { resolvePrecision } from '../core/backendChoice';
 import { InputError } from '../core/inputErrors';
 import type { GeneratedPatch } from '../core/refactorPlan';
 import { loadBuilder } from './loadBuilder';
@@ -50,8 +51,8 @@ const FLAG_TO_SETTING: Record<string, string> = {
   'parallel-threshold': 'parallelThreshold',
 };
 
-/** The Builder for the flags: settings validated field by field, models loaded from their folders. */
-export async function builderFromFlags(flags: SamplingFlags) {
+/** The Builder for the flags: settings validated field by field, models loaded from their folders; `readSource` as in LoadBuilderOptions. */
+export async function builderFromFlags(flags: SamplingFlags, readSource?: (path: string) => Promise<string>) {
   const query = new URLSearchParams(flags.preset ? { preset: flags.preset } : {});
   for (const [flag, setting] of Object.entries(FLAG_TO_SETTING)) {
     const value = flags[flag as keyof SamplingFlags];
@@ -61,7 +62,7 @@ export async function builderFromFlags(flags: SamplingFlags) {
   const input = configFromQuery(query);
   const config = createDiffusionConfig(input);
   const preset: PresetName = input.preset ?? 'demo';
-  return loadBuilder({ config, preset, modelDir: flags.model, fallbackModelDir: flags['fallback-model'], quant: config.precision });
+  return loadBuilder({ config, preset, modelDir: flags.model, fallbackModelDir: flags['fallback-model'], quant: resolvePrecision(config.precision, 'wasm'), readSource });
 }
 
 export interface PatchFlags extends SamplingFlags {

@@ -5,7 +5,7 @@ Commands:
   builder outline FILE [--language LANG] --json
   builder mask FILE --target NAME[,NAME...] [--mode definition|body] --json
   builder tiny-model --kind diffusion|autoregressive --out DIR [--seed N]
-  builder convert --from HF_DIR --out DIR [--quant q4|fp16|fp32] [--kind diffusion|autoregressive]
+  builder convert --from HF_DIR --out DIR [--quant q4|q8|fp16|fp32] [--kind diffusion|autoregressive]
                 [--family NAME] [--logits-shift 0|1] [--mask-token TOKEN]
   builder patch --file FILE --target NAME[,NAME...] --prompt TEXT --model DIR
                 [--fallback-model DIR] [--preset demo|fast|balanced|quality] [--steps N]
@@ -13,15 +13,27 @@ Commands:
                 [--strength X] [--cache-interval N] [--parallel-threshold X]
                 [--out FILE.patch] [--json FILE.json]
   builder batch --plans PLANS.json --model DIR [--out-dir DIR]
-  builder bench [--json FILE] [--quick] [--browser]
+  builder batch --plans PLANS.json --root DIR [--out FILE.patch] [--apply] [--model DIR]
+  builder plan --root DIR --target FILE:NAME [--target FILE:NAME ...] --prompt TEXT
+               [--out PLANS.json] [--budget CHARS]
+  builder bench [--json FILE] [--docs FILE] [--quick] [--browser]
 
-patch and batch also take --quant q4|q4f16|fp16|fp32 (default q4) and --no-fallback. Without --model,
+patch and batch also take --quant auto|q4|q4f16|q8|fp16|fp32 (default auto: q8, the precision
+for WASM, which the CLI runs on) and --no-fallback. Without --model,
 the preset's model is looked up in public/models.
 
 --cache-interval N: every Nth denoising step runs over the whole file and caches its keys and
 values; the steps between run over the targets only (default 8; 0 runs every step over the whole
 file). --parallel-threshold X: also reveal, in the same step, every masked token the model gives
 at least probability X (0 < X <= 1; default 0, off).
+
+batch --root runs plans whose paths are relative to the folder DIR and writes one patch for it
+(to --out, else stdout) that git apply takes at DIR; files that do not apply are left out and
+named on stderr. --apply also writes the files that apply, each only if it is unchanged on disk
+since it was read (its SHA-256), and names those left alone. plan writes that plans file (to --out,
+else stdout): one plan per file, with the code of other files its targets use or are called from
+as context (imports followed for Python and TypeScript/JavaScript, names matched elsewhere; at most
+--budget characters, default 8000), honouring .gitignore and skipping vendored folders.
 
 Targets are names (parse), qualified names (Parser.parse or Parser::parse), or NAME@LINE to pick
 one of several definitions with the same name. \`mask --at LINE:COLUMN\` targets the innermost
@@ -30,7 +42,8 @@ definition around a cursor position.
 bench measures the sampler on WASM in Node (2 threads): the tiny models and the 0.5B shape (random
 weights, generated into .bench/models on first use), the autoregressive fallback and transformers.js;
 --browser measures the tiny shape in the system Chromium instead, on WebGPU (SwiftShader where there
-is no GPU) and on WASM; --quick measures the tiny models only, in fewer steps.
+is no GPU) and on WASM; --quick measures the tiny models only, in fewer steps; --docs FILE rewrites
+the run's own section of the generated benchmarks page (npm run bench writes docs/benchmarks.md).
 
 Exit codes: 0 done; 2 bad input or usage; 3 a patch was produced but cannot apply; 1 internal fault.
 `;

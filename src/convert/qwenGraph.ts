@@ -3,7 +3,7 @@ import type { ModelKindName } from '../core/modelManifest';
 import { chunkedTopK } from './chunkedTopK';
 import { DataType, GraphBuilder } from './onnxGraph';
 import type { QwenConfig } from './qwenConfig';
-import { quantizeQ4, Q4_BLOCK_SIZE, type Q4Matrix } from './quantizeQ4';
+import { q4Weights, q8Weights } from './quantizedWeights';
 
 export interface WeightReader {
   /** A checkpoint tensor by its Hugging Face name, row-major, as float32. */
@@ -66,28 +66,12 @@ export function buildQwenGraph({ config, kind, precision, weights, toFloat16, at
   const halfWeight = (name: string, dims: number[], transform: (w: Float32Array) => Float32Array = (w) => w) =>
     g.external(`${name}.fp16`, DataType.FLOAT16, dims, dims.reduce((a, b) => a * b, 2), async () => toFloat16(transform(await weights.read(name))));
 
-  // The three parts of a 4-bit weight are written one after another from one quantisation,
-  // which is dropped once its last part is out, so one weight at a time is held.
-  const quantised = new Map<string, Promise<Q4Matrix>>();
+  const quantised = precision === 'q8' ? q8Weights(g, weights) : fourBit ? q4Weights(g, weights) : null;
   /** y = x W^T (+ b) for a Hugging Face weight of shape [out, inp]. */
   const linear = (x: string, name: string, out: number, inp: number, bias: boolean): string => {
     let y: string;
-    if (fourBit) {
-      const blocks = Math.ceil(inp / Q4_BLOCK_SIZE);
-      const part = (pick: 'codes' | 'scales' | 'zeroPoints') => async () => {
-        let pending = quantised.get(name);
-        if (!pending) {
-          pending = weights.read(`${name}.weight`).then((w) => quantizeQ4(w, out, inp));
-          quantised.set(name, pending);
-        }
-        const q = await pending;
-        if (pick === 'zeroPoints') quantised.delete(name);
-        return pick === 'scales' ? bytesOf(q.scales) : q[pick];
-      };
-      const codes = g.external(`${name}.weight.q4`, DataType.UINT8, [out, blocks, Q4_BLOCK_SIZE / 2], out * blocks * (Q4_BLOCK_SIZE / 2), part('codes'));
-      const scales = g.external(`${name}.weight.scales`, DataType.FLOAT, [out * blocks], out * blocks * 4, part('scales'));
-      const zeros = g.external(`${name}.weight.zero_points`, DataType.UINT8, [out * Math.ceil(blocks / 2)], out * Math.ceil(blocks / 2), part('zeroPoints'));
-      y = g.op1('MatMulNBits', [x, codes, scales, zeros], { K: int(inp), N: int(out), bits: int(4), block_size: int(Q4_BLOCK_SIZE) }, 'com.microsoft');
+    if (quantised) {
+      y = quantised.linear(x, name, out, inp);
     } else {
       const toInOut = (w: Float32Array) => transpose(w, out, inp);
       const w = precision === 'fp32' ? floatWeight(`${name}.weight`, [inp, out], toInOut) : g.op1('Cast', [halfWeight(`${name}.weight`, [inp, out], toInOut)], { to: int(DataType.FLOAT) });
@@ -108,9 +92,10 @@ export function buildQwenGraph({ config, kind, precision, weights, toFloat16, at
   const attentionMask = g.input('attention_mask', DataType.INT64, ['batch', 'total_sequence']);
   const positionIds = g.input('position_ids', DataType.INT64, ['batch', 'sequence']);
 
-  // Embeddings: a float16 table is looked up as it is and only the rows found are converted.
-  const embedding = halfTable ? halfWeight('model.embed_tokens.weight', [v, h]) : floatWeight('model.embed_tokens.weight', [v, h]);
-  let hidden = g.op1('Gather', [embedding, inputIds], { axis: int(0) });
+  // Embeddings: a quantised table is looked up in its own codes (shared with a tied head); a float16
+  // table as it is, and only the rows found are converted.
+  const embedding = quantised && !halfTable ? null : halfTable ? halfWeight('model.embed_tokens.weight', [v, h]) : floatWeight('model.embed_tokens.weight', [v, h]);
+  let hidden = embedding === null ? quantised!.embed(inputIds, 'model.embed_tokens', v, h) : g.op1('Gather', [embedding, inputIds], { axis: int(0) });
   if (halfTable) hidden = g.op1('Cast', [hidden], { to: int(DataType.FLOAT) });
 
   // Rotary embeddings, rotate-half layout: angle = position * theta^(-2i/d), duplicated to d.
@@ -187,10 +172,10 @@ export function buildQwenGraph({ config, kind, precision, weights, toFloat16, at
   const headName = config.tieWordEmbeddings ? 'model.embed_tokens' : 'lm_head';
   /** Logits for hidden states of shape [..., h], as [..., v]. */
   const lmHead = (x: string): string => {
-    if (fourBit) return linear(x, headName, v, h, false);
+    if (quantised) return quantised.head(x, headName, v, h);
     const flat = g.op1('Reshape', [x, g.constantInts([-1, h])]);
     const untied = () => (halfTable ? halfWeight('lm_head.weight', [v, h]) : floatWeight('lm_head.weight', [v, h]));
-    const stored = headName === 'model.embed_tokens' ? embedding : untied();
+    const stored = headName === 'model.embed_tokens' ? embedding! : untied();
     const table = halfTable ? g.op1('Cast', [stored], { to: int(DataType.FLOAT) }) : stored;
     const logits = g.op1('Gemm', [flat, table], { transB: int(1) });
     const leading = g.op1('Slice', [g.op1('Shape', [x]), g.constantInts([0]), g.constantInts([-1])]);

@@ -1,4 +1,4 @@
-import { MODEL_REGISTRY, type RegistryModel } from './modelRegistry';
+import { MODEL_REGISTRY, type RegistryModel } from './modelRegistry.ts';
 
 /**
  * Hugging Face answers a `huggingface.co/REPO/resolve/...` download with a redirect to one of an

@@ -1,5 +1,5 @@
 import { closest, distance } from 'fastest-levenshtein';
-import { MODEL_PRECISIONS, type ModelPrecision } from './modelPrecision';
+import { PRECISION_CHOICES, type PrecisionChoice } from './modelPrecision';
 import { InputError } from './inputErrors';
 import { SCHEDULES, type ScheduleName } from './noiseSchedule';
 import { MAX_SEED } from './rng';
@@ -18,8 +18,11 @@ export interface DiffusionConfig {
   model: string;
   /** The autoregressive model for fill-in-the-middle, an id or folder like `model`. */
   fallbackModel?: string;
-  /** Which ONNX file of the model folders to load (`onnx/model_q4.onnx` for q4), for both models. */
-  precision: ModelPrecision;
+  /**
+   * Which ONNX file of the model folders to load (`onnx/model_q4.onnx` for q4), for both models;
+   * `auto`: the backend's own (q4 on WebGPU, q8 on WASM; core/backendChoice.ts).
+   */
+  precision: PrecisionChoice;
   steps: number;
   schedule: ScheduleName;
   /** Classifier-free guidance scale; 1 runs no unconditional row at all, 0 only the unconditional one. */
@@ -83,7 +86,7 @@ export const PRESET_NAMES: readonly PresetName[] = ['demo', 'fast', 'balanced', 
 
 /** What the presets share; they differ in model, steps, guidance, temperature and remasking rounds. */
 const COMMON = {
-  precision: 'q4',
+  precision: 'auto',
   // Dream-family models are trained with masking uniform in time, which the linear schedule follows.
   schedule: 'linear',
   topK: 0,
@@ -177,7 +180,7 @@ const modelReference: FieldRule = { kind: 'string', valid: (value) => typeof val
 const FIELDS: { readonly [K in keyof DiffusionConfig]-?: FieldRule } = {
   model: modelReference,
   fallbackModel: modelReference,
-  precision: oneOf(MODEL_PRECISIONS),
+  precision: oneOf(PRECISION_CHOICES),
   steps: integerFrom(1, 1024),
   schedule: oneOf(SCHEDULES),
   cfgScale: numberAtLeast(0),

@@ -1,4 +1,4 @@
-import { InputError } from './inputErrors';
+import { InputError } from './inputErrors.ts';
 
 /** Where a model's weights come from. */
 export type RegistryOrigin =

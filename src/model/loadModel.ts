@@ -2,11 +2,19 @@ import { InputError } from '../core/inputErrors';
 import { CausalModel } from './causalModel';
 import { DiffusionModel } from './diffusionModel';
 import type { ModelPrecision } from '../core/modelPrecision';
-import { readVerifiedModel, type ModelFileReader } from './modelFiles';
+import { checkUnhashed, readVerifiedModel, type ModelFileReader } from './modelFiles';
 import { createOrtSession } from './ortSession';
 import type { Backend } from '../core/backendChoice';
 
-export type LoadedModel = { kind: 'diffusion'; model: DiffusionModel } | { kind: 'autoregressive'; model: CausalModel };
+export type LoadedModel = ({ kind: 'diffusion'; model: DiffusionModel } | { kind: 'autoregressive'; model: CausalModel }) & {
+  /**
+   * Settles once the files loaded on the cache's record alone (not hashed again, see
+   * readVerifiedModel) are hashed in the background: rejects, naming the file and having discarded
+   * it, where one changed in the cache since it was checked. Whoever uses the model awaits it
+   * before trusting a result.
+   */
+  integrity: Promise<void>;
+};
 
 /** The keys and values a pass returns for the next one to take back: both model kinds name them so. */
 export function presentNames(layers: number): string[] {
@@ -16,14 +24,17 @@ export function presentNames(layers: number): string[] {
 /** A model folder, verified file by file against its manifest, with its session on the backend. */
 export async function loadModel(reader: ModelFileReader, precision: ModelPrecision, backend: Backend): Promise<LoadedModel> {
   const files = await readVerifiedModel(reader, precision);
+  const integrity = checkUnhashed(reader, files);
+  integrity.catch(() => undefined);
   let session;
   try {
     session = await createOrtSession(files.graph, files.externalData, backend, presentNames(Number(files.config.num_hidden_layers)));
   } catch (error) {
+    await integrity;
     throw new InputError(`onnxruntime could not load ${reader.location} (${precision}, ${backend}): ${(error as Error).message}`);
   }
   if (files.manifest.kind === 'diffusion') {
-    return { kind: 'diffusion', model: new DiffusionModel(files.manifest, files.tokenizer, backend, session) };
+    return { kind: 'diffusion', model: new DiffusionModel(files.manifest, files.tokenizer, backend, session), integrity };
   }
-  return { kind: 'autoregressive', model: new CausalModel(files.tokenizer, backend, session, files.config) };
+  return { kind: 'autoregressive', model: new CausalModel(files.tokenizer, backend, session, files.config), integrity };
 }

@@ -10,9 +10,10 @@ import { opfsModelStore } from './opfsModelStore';
 const hasOpfs = () => typeof navigator !== 'undefined' && typeof navigator.storage?.getDirectory === 'function';
 
 /**
- * Reads a cached model. The engine checks every file against manifest.json as it loads it; a file
- * that changed on disk is then discarded here (the marker forgets it, so the model manager offers
- * to fetch it again).
+ * Reads a cached model. Its files were hashed when they entered the cache and the marker records
+ * each one's sha256, so the engine loads the large ones on their size and that record alone, and
+ * hashes them only if onnxruntime refuses them; a file found changed is then discarded here (the
+ * marker forgets it, so the model manager offers to fetch it again).
  */
 function cacheReader(store: ModelFolderStore, id: string, manifestBytes: Uint8Array, marker: CompletionMarker): ModelFileReader {
   const discard = async (path: string) => {
@@ -23,6 +24,7 @@ function cacheReader(store: ModelFolderStore, id: string, manifestBytes: Uint8Ar
   return {
     location: `the cached ${id}`,
     discard,
+    checkedOnEntry: (path, sha256) => marker.verified[path] === sha256,
     async read(path) {
       if (path === MANIFEST_FILE) return manifestBytes;
       if (!marker.verified[path]) throw new MissingModelFileError(`${path} is not in the cached ${id}; download that precision in the model manager.`, path);

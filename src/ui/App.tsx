@@ -1,12 +1,20 @@
 import { lazy, Suspense, useEffect, useMemo, useState, type DragEvent } from 'react';
 import type { DiffusionConfig } from '../core/diffusionConfig';
 import { InputError } from '../core/inputErrors';
+import { languageFromFileName } from '../core/detectLanguage';
 import { LANGUAGE_IDS, LANGUAGES, isLanguageId } from '../core/languages';
 import { maskSpans, type MaskPlan } from '../core/maskSpans';
 import type { OutlineEntry } from '../core/outline';
 import type { RefactorPlan } from '../core/refactorPlan';
 import { resolveTargets, targetKeys } from '../core/targets';
 import { BatchResults } from './BatchResults';
+import { filesFolder } from './folderAccess';
+import { FolderResults } from './FolderResults';
+import { useFolder } from './folderStore';
+import { FolderTargets } from './FolderTargets';
+import { FolderTree } from './FolderTree';
+import { filesOfDrop } from './modelFolderFiles';
+import { OpenFolderButton } from './OpenFolderButton';
 import { GenerationProgress } from './GenerationProgress';
 import { useGeneration } from './generationStore';
 import { ModelManager } from './ModelManager';
@@ -54,10 +62,18 @@ export function App() {
   const generation = useGeneration();
   const ticked = analysis.outline.filter((_, i) => checked.has(keys[i]!));
   const modelsBusy = useModelsBusyReason(state.settings);
-  const blockedBecause = analysis.error ?? mask.error ?? modelsBusy ?? (ticked.length === 0 ? 'Tick at least one definition to regenerate.' : null);
+  const folder = useFolder();
+  // A folder's file is open: ticks across its files make one batch, with related code as context.
+  const folderActive = folder.repository !== null && folder.openPath === state.fileName;
+  const tickedAnywhere = folderActive ? Object.keys(folder.allTicks()).length > 0 : ticked.length > 0;
+  const blockedBecause = analysis.error ?? mask.error ?? modelsBusy ?? (tickedAnywhere ? null : 'Tick at least one definition to regenerate.');
 
   const generate = (config: DiffusionConfig) => {
     if (blockedBecause) return;
+    if (folderActive) {
+      void folder.generate(config, state.prompt, state.mode);
+      return;
+    }
     const editTargets = keys.filter((key) => checked.has(key));
     void generation.generate([{ filePath: state.fileName, editTargets, intent: state.prompt, language: analysis.language ?? undefined }], state.text, config, state.mode);
   };
@@ -96,7 +112,11 @@ export function App() {
     if (!event.dataTransfer.types.includes('Files')) return;
     event.preventDefault();
     event.stopPropagation();
-    void openFile(event.dataTransfer.files[0]);
+    // A dropped folder opens read-only: a drop hands over files, not a handle to write through.
+    const droppedFolder = filesOfDrop(event.dataTransfer);
+    const folderName = event.dataTransfer.files[0]?.name ?? 'folder';
+    if (droppedFolder) void droppedFolder.then((files) => folder.open(filesFolder(files), folderName, false));
+    else void openFile(event.dataTransfer.files[0]);
   };
 
   const reveal = (entry: OutlineEntry) => {
@@ -115,6 +135,7 @@ export function App() {
           Open file
           <input type="file" className="visually-hidden" onChange={(e) => void openFile(e.target.files?.[0]).then(() => (e.target.value = ''))} />
         </label>
+        <OpenFolderButton />
         <span className="file-name" title={state.fileName}>
           {state.fileName}
         </span>
@@ -159,6 +180,7 @@ export function App() {
 
       <main className="workspace">
         <aside className="panel outline-panel">
+          <FolderTree />
           <div className="panel-title">
             <h2>Outline</h2>
             <button type="button" disabled={!atCursor} onClick={() => atCursor && state.setChecked(keys[analysis.outline.indexOf(atCursor)]!, true)}>
@@ -181,15 +203,23 @@ export function App() {
           />
           </Suspense>
           <GenerationProgress />
-          {generation.batch.length > 0 && <BatchResults patches={generation.batch} shown={generation.patch} onShow={generation.show} />}
+          {folder.repository && <FolderResults />}
+          {generation.batch.length > 0 && !folder.run && <BatchResults patches={generation.batch} shown={generation.patch} onShow={generation.show} />}
           {generation.patch && (
             <ResultPanel
               patch={generation.patch}
               runtimeLabel={generation.runtime?.label ?? ''}
-              monacoLanguage={language ? LANGUAGES[language].monacoId : 'plaintext'}
+              monacoLanguage={(() => {
+                // A result for another file of the folder is shown in that file's language.
+                const shown = folderActive && generation.patch.filePath !== state.fileName ? languageFromFileName(generation.patch.filePath) : language;
+                return shown ? LANGUAGES[shown].monacoId : 'plaintext';
+              })()}
+              repositoryDiff={folder.run ? { name: folder.name ?? 'folder', diff: folder.run.combined.diff } : undefined}
               onClose={generation.dismiss}
-              onApply={() => {
-                state.setText(generation.patch!.generatedCode);
+              onApply={async () => {
+                const { filePath, generatedCode } = generation.patch!;
+                if (folderActive && filePath !== state.fileName) await folder.openFile(filePath);
+                useAppState.getState().setText(generatedCode);
                 state.setNotice({ kind: 'info', message: 'Applied to the editor; undo (Ctrl+Z in the editor) brings the original back.' });
                 generation.dismiss();
               }}
@@ -197,6 +227,7 @@ export function App() {
           )}
         </section>
         <RequestPanel
+          targets={folder.repository ? <FolderTargets /> : undefined}
           onGenerateBatch={generateBatch}
           plan={mask.plan}
           maskError={mask.error}

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { ConfigError, configToQuery, createDiffusionConfig, PRESET_NAMES, type DiffusionConfig, type DiffusionConfigInput, type PresetName } from '../core/diffusionConfig';
+import { PRECISION_CHOICES } from '../core/modelPrecision';
 import { SCHEDULES } from '../core/noiseSchedule';
 import { parsePlans, type RefactorPlan } from '../core/refactorPlan';
 import { useGeneration } from './generationStore';
@@ -100,6 +101,16 @@ export function GeneratePanel({ settings, onSettingsChange, blockedBecause, onGe
           </select>
         </label>
         <label className="setting">
+          Precision
+          <select aria-label="Precision" value={settings.precision ?? 'auto'} onChange={(e) => onSettingsChange({ ...settings, precision: e.target.value as DiffusionConfig['precision'] })}>
+            {PRECISION_CHOICES.map((choice) => (
+              <option key={choice} value={choice}>
+                {choice === 'auto' ? 'Auto (q4 on WebGPU, q8 on WASM)' : choice}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="setting">
           <input type="checkbox" checked={settings.fallback ?? true} onChange={(e) => onSettingsChange({ ...settings, fallback: e.target.checked })} /> Autoregressive fallback
         </label>
       </fieldset>
@@ -136,7 +147,7 @@ export function GeneratePanel({ settings, onSettingsChange, blockedBecause, onGe
         </p>
       )}
       <p className="muted small runtime" aria-label="Runtime">
-        {runtime ? `Runs on ${runtime.label}` : 'Backend chosen at the first run'}
+        {runtime ? `Runs on ${runtime.label}, ${runtime.precision}` : 'Backend chosen at the first run'}
         {warmUp.status === 'warming' && ' · warming up the model…'}
         {warmUp.status === 'ready' && warmUp.milliseconds !== null && ` · warmed up in ${(warmUp.milliseconds / 1000).toFixed(1)} s`}
       </p>

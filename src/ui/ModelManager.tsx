@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
+import { backendPrecision, expectedBackend, resolvePrecision, type Runtime } from '../core/backendChoice';
 import { createDiffusionConfig } from '../core/diffusionConfig';
 import { formatBytes, formatDuration, type DownloadProgress } from '../core/downloadProgress';
 import type { ModelPrecision } from '../core/modelPrecision';
@@ -7,13 +8,18 @@ import type { CachedModel } from '../core/cachedModel';
 import { directoryPicker, filesOfDirectory, filesOfDrop, filesOfInput } from './modelFolderFiles';
 import { FOLDER_IMPORT, useModels } from './modelStore';
 import { useAppState } from './store';
+import { useWarmUp } from './warmUpStore';
 
-/** The precision downloads fetch: the one the settings generate with. */
-function settingsPrecision(settings: Parameters<typeof createDiffusionConfig>[0]): ModelPrecision {
+/**
+ * The precision downloads fetch: the one the settings generate with, `auto` resolved for the
+ * backend the engine reported at its warm-up, else the one it is expected to choose.
+ */
+function settingsPrecision(settings: Parameters<typeof createDiffusionConfig>[0], runtime: Runtime | null): ModelPrecision {
   try {
-    return createDiffusionConfig(settings).precision;
+    const config = createDiffusionConfig(settings);
+    return resolvePrecision(config.precision, runtime?.backend ?? expectedBackend(config.backend, 'gpu' in navigator));
   } catch {
-    return 'q4';
+    return backendPrecision(runtime?.backend ?? 'webgpu');
   }
 }
 
@@ -46,7 +52,10 @@ function cacheStatus(cached: CachedModel | undefined, model: RegistryModel | und
  */
 export function ModelManager() {
   const models = useModels();
-  const precision = settingsPrecision(useAppState((state) => state.settings));
+  const precision = settingsPrecision(
+    useAppState((state) => state.settings),
+    useWarmUp((state) => state.runtime),
+  );
   const folderInput = useRef<HTMLInputElement>(null);
   const section = useRef<HTMLElement>(null);
   const [dropping, setDropping] = useState(false);

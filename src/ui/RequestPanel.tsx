@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import type { DiffusionConfig, DiffusionConfigInput } from '../core/diffusionConfig';
 import type { RefactorPlan } from '../core/refactorPlan';
 import { MASK_MODES, type MaskMode, type MaskPlan } from '../core/maskSpans';
@@ -15,12 +16,14 @@ export interface RequestPanelProps {
   blockedBecause: string | null;
   onGenerate(config: DiffusionConfig): void;
   onGenerateBatch(plans: RefactorPlan[], config: DiffusionConfig): void;
+  /** An opened folder's targets across its files, grouped by file. */
+  targets?: ReactNode;
 }
 
 const MODE_LABELS: Record<MaskMode, string> = { definition: 'Whole definition', body: 'Body only (keep signature)' };
 
 /** What to regenerate and how: the prompt, the mask mode, and the spans that will be masked. */
-export function RequestPanel({ plan, maskError, mode, prompt, onModeChange, onPromptChange, settings, onSettingsChange, blockedBecause, onGenerate, onGenerateBatch }: RequestPanelProps) {
+export function RequestPanel({ targets, plan, maskError, mode, prompt, onModeChange, onPromptChange, settings, onSettingsChange, blockedBecause, onGenerate, onGenerateBatch }: RequestPanelProps) {
   return (
     <aside className="panel request-panel">
       <h2>Request</h2>
@@ -33,6 +36,7 @@ export function RequestPanel({ plan, maskError, mode, prompt, onModeChange, onPr
           </label>
         ))}
       </fieldset>
+      {targets}
       <h3>Masked spans</h3>
       {maskError && (
         <p className="notice notice-error" role="alert">

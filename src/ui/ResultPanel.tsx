@@ -22,13 +22,17 @@ export interface ResultPanelProps {
   onClose(): void;
   /** Takes the generated file into the editor, as one edit that undo takes back. */
   onApply(): void;
+  /** An opened folder's one patch over all its files: what Download patch and Copy patch then give. */
+  repositoryDiff?: { name: string; diff: string };
 }
 
 /** The generated file against the original, the verdict and provenance, and the downloads. */
-export function ResultPanel({ patch, runtimeLabel, monacoLanguage, onClose, onApply }: ResultPanelProps) {
+export function ResultPanel({ patch, runtimeLabel, monacoLanguage, onClose, onApply, repositoryDiff }: ResultPanelProps) {
   const [sideBySide, setSideBySide] = useState(true);
   const [copied, setCopied] = useState(false);
   const name = baseName(patch.filePath);
+  const patchName = repositoryDiff ? `${repositoryDiff.name}.patch` : `${name}.patch`;
+  const patchText = repositoryDiff ? repositoryDiff.diff : patch.unifiedDiff;
   return (
     <section className="result-panel" aria-label="Result">
       <div className="result-bar">
@@ -44,7 +48,7 @@ export function ResultPanel({ patch, runtimeLabel, monacoLanguage, onClose, onAp
         <label>
           <input type="checkbox" checked={!sideBySide} onChange={(e) => setSideBySide(!e.target.checked)} /> Inline
         </label>
-        <button type="button" onClick={() => download(`${name}.patch`, patch.unifiedDiff, 'text/x-diff')}>
+        <button type="button" onClick={() => download(patchName, patchText, 'text/x-diff')}>
           Download patch
         </button>
         <button type="button" onClick={() => download(name, patch.generatedCode, 'text/plain')}>
@@ -53,7 +57,7 @@ export function ResultPanel({ patch, runtimeLabel, monacoLanguage, onClose, onAp
         <button
           type="button"
           onClick={() =>
-            void navigator.clipboard.writeText(patch.unifiedDiff).then(
+            void navigator.clipboard.writeText(patchText).then(
               () => setCopied(true),
               () => setCopied(false),
             )

@@ -9,7 +9,8 @@ const MODELS = ['tiny-diffusion', 'tiny-autoregressive'];
 function Diagnostics() {
   const params = new URLSearchParams(location.search);
   const model = params.get('model') ?? MODELS[0]!;
-  const precision = params.get('precision') === 'fp32' ? 'fp32' : 'q4';
+  const asked = params.get('precision');
+  const precision = asked === 'fp32' || asked === 'q8' ? asked : 'q4';
   const [results, setResults] = useState<BackendResult[]>([]);
   const [status, setStatus] = useState('running');
 

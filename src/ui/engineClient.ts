@@ -92,10 +92,17 @@ export class EngineClient {
     });
   }
 
-  /** One plan, or several (an imported plans file) run one after another in priority order. */
-  generate(plans: RefactorPlan[], source: string, config: DiffusionConfig, mode: MaskMode, onProgress: (progress: EngineProgress) => void): { id: number; result: Promise<EngineResult> } {
+  /** One plan, or several (an imported plans file, an opened folder's files with `sources`) run one after another in priority order. */
+  generate(
+    plans: RefactorPlan[],
+    source: string,
+    config: DiffusionConfig,
+    mode: MaskMode,
+    onProgress: (progress: EngineProgress) => void,
+    sources?: Record<string, string>,
+  ): { id: number; result: Promise<EngineResult> } {
     const id = this.nextId++;
-    const request: EngineRequest = { id, type: 'generate', plans, source, config, mode, siteUrl: siteUrl() };
+    const request: EngineRequest = { id, type: 'generate', plans, source, config, mode, siteUrl: siteUrl(), ...(sources ? { sources } : {}) };
     const result = this.send(request, onProgress).then((reply) => {
       if (reply.type !== 'result') throw new EngineError('internal', `The engine answered a generation with "${reply.type}".`);
       return { patches: reply.patches, runtime: reply.runtime };

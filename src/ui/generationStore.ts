@@ -19,7 +19,8 @@ export interface GenerationState {
   batch: GeneratedPatch[];
   /** Where the last generation ran, and the fallbacks it took. */
   runtime: Runtime | null;
-  generate(plans: RefactorPlan[], source: string, config: DiffusionConfig, mode: MaskMode): Promise<void>;
+  /** `sources`: the files of an opened folder by path, when the plans span several (see EngineRequest). */
+  generate(plans: RefactorPlan[], source: string, config: DiffusionConfig, mode: MaskMode, sources?: Record<string, string>): Promise<void>;
   show(patch: GeneratedPatch): void;
   dismiss(): void;
   cancel(): void;
@@ -35,7 +36,7 @@ export const useGeneration = create<GenerationState>()((setState, getState) => (
   patch: null,
   batch: [],
   runtime: null,
-  async generate(plans, source, config, mode) {
+  async generate(plans, source, config, mode, sources) {
     if (getState().status === 'running') {
       setState({ message: 'A generation is already running; cancel it first.' });
       return;
@@ -46,7 +47,7 @@ export const useGeneration = create<GenerationState>()((setState, getState) => (
       if (getState().requestId !== id) return;
       const firstStep = getState().firstStep ?? ('step' in progress ? { at: performance.now(), revealed: progress.revealed } : null);
       setState({ progress, firstStep });
-    });
+    }, sources);
     setState({ status: 'running', requestId: id, progress: null, firstStep: null, message: null });
     try {
       const { patches, runtime } = await result;

@@ -24,6 +24,8 @@ interface Loaded {
   runtime: Runtime;
   diffusion: DiffusionModel;
   fallback?: CausalModel;
+  /** The background hash of files loaded on the cache's record (loadModel): a result is returned only once it holds. */
+  integrity: Promise<void>;
 }
 
 /** The GPU failed under a run: the page replaces this worker and runs the request again on WASM. */
@@ -67,17 +69,21 @@ async function models(request: ModelRequest): Promise<Loaded> {
   });
   if (diffusion.kind !== 'diffusion') throw new InputError(`${config.model} is not a diffusion model.`);
   let fallback: CausalModel | undefined;
+  const checks = [diffusion.integrity];
   if (config.fallback && config.fallbackModel) {
     reply({ id, type: 'progress', progress: { phase: 'loading', message: `Loading the fallback ${config.fallbackModel}…` } });
     const model = await loadModel(await openModelReader(config.fallbackModel, siteUrl, runtime.precision), runtime.precision, runtime.backend);
     if (model.kind !== 'autoregressive') throw new InputError(`${config.fallbackModel} is not an autoregressive model.`);
     fallback = model.model;
+    checks.push(model.integrity);
   }
   if (runtime.backend === 'webgpu' && !watchingDevice) {
     watchingDevice = true;
     void gpuDeviceLost().then((reason) => failOnGpuFault(new GpuFault(reason)));
   }
-  loaded = { key, runtime, diffusion: diffusion.model, fallback };
+  const integrity = Promise.all(checks).then(() => undefined);
+  integrity.catch(() => undefined);
+  loaded = { key, runtime, diffusion: diffusion.model, fallback, integrity };
   return loaded;
 }
 
@@ -102,15 +108,28 @@ const isOpenFile = (path: string, openFile: string) => path === openFile || path
 async function run(request: ModelRequest, signal: AbortSignal): Promise<EngineReply> {
   useSelfHostedWasm(new URL('wasm/', request.siteUrl).href);
   const loadedModels = await models(request);
+  // A cached file found corrupt (and discarded) fails this request, and the next one loads afresh.
+  loadedModels.integrity.catch(async () => {
+    if (loaded !== loadedModels) return;
+    loaded = undefined;
+    await loadedModels.diffusion.release();
+    await loadedModels.fallback?.release();
+  });
   const { runtime } = loadedModels;
   if (request.type === 'prepare') {
     const started = performance.now();
     const builder = await builderFor(request, loadedModels, async () => WARM_UP.source);
     await builder.generatePatch({ filePath: WARM_UP.fileName, editTargets: [WARM_UP.target], intent: 'add one' }, { signal });
+    await loadedModels.integrity;
     return { id: request.id, type: 'ready', runtime, warmUpMs: performance.now() - started };
   }
   const openFile = request.plans[0]?.filePath ?? '';
+  const { sources } = request;
   const builder = await builderFor(request, loadedModels, async (path) => {
+    if (sources) {
+      if (!Object.hasOwn(sources, path)) throw new InputError(`${path} was not sent with the request; open it in the folder's tree and try again.`);
+      return sources[path]!;
+    }
     if (!isOpenFile(path, openFile)) throw new InputError(`${path} is not the file open in the editor (${openFile}); the app changes one file at a time; builder batch changes several.`);
     return request.source;
   });
@@ -120,6 +139,7 @@ async function run(request: ModelRequest, signal: AbortSignal): Promise<EngineRe
   // A batch turns a cancel into error patches, one per plan left; the page wants to hear "cancelled".
   if (signal.aborted) throw signal.reason;
   if (request.type === 'generate' && request.gpuFault) for (const patch of patches) patch.notes.push(...runtime.notices);
+  await loadedModels.integrity;
   return { id: request.id, type: 'result', patches, runtime };
 }
 

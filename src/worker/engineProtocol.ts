@@ -24,6 +24,8 @@ export type EngineRequest =
       plans: RefactorPlan[];
       /** The editor's text: the worker never reads files. */
       source: string;
+      /** The texts of an opened folder's files by path, when the plans span several files; then `source` is not read. */
+      sources?: Record<string, string>;
       mode: MaskMode;
       /** Set when this is the retry after the GPU failed: the run goes to WASM and says why. */
       gpuFault?: string;

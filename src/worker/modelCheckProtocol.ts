@@ -4,7 +4,7 @@ export interface ModelCheckRequest {
   modelUrl: string;
   /** Where onnxruntime-web's WASM files are served: the page knows the site's base, the worker does not. */
   wasmUrl: string;
-  precision: 'fp32' | 'q4';
+  precision: 'fp32' | 'q8' | 'q4';
   /** Text whose tokens are fed to the model, a few of them masked. */
   text: string;
 }

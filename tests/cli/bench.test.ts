@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { readSections } from '../../src/bench/benchmarksDoc';
 import { builder, expectUsageError } from '../support/cli';
 
 const temp = mkdtempSync(join(tmpdir(), 'builder-bench-'));
@@ -17,9 +18,10 @@ function expectPositive(value: unknown, name: string): void {
 
 describe('builder bench', () => {
   // The one benchmark run the tests allow: --quick measures the tiny models only.
-  it('--quick measures the tiny models and writes the report as JSON and a markdown table', async () => {
+  it('--quick measures the tiny models and writes the report as JSON, a markdown table, and its section of the benchmarks page', async () => {
     const jsonPath = join(temp, 'bench.json');
-    const run = await builder('bench', '--quick', '--json', jsonPath);
+    const docsPath = join(temp, 'benchmarks.md');
+    const run = await builder('bench', '--quick', '--json', jsonPath, '--docs', docsPath);
     expect(run.code, run.stderr).toBe(0);
     const report = JSON.parse(readFileSync(jsonPath, 'utf8')) as Record<string, unknown> & { models: Record<string, unknown>[]; machine: Record<string, unknown> };
     for (const name of RATIOS) expectPositive(report[name], name);
@@ -49,10 +51,17 @@ describe('builder bench', () => {
     expect(run.stdout).toMatch(/^Machine: .*2 threads/);
     expect(run.stdout).toMatch(/\| forwardFraction .* \| [\d.]+ \| >= 0\.90 \| (met|not met) \|/);
     expect(run.stdout).toContain('| transformers.js generate | 200 | 16 |');
+    const sections = readSections(readFileSync(docsPath, 'utf8'));
+    expect(sections.node).toBe(run.stdout.trim());
+    expect(sections.browser).toBeUndefined();
   }, 600_000);
 
   it('refuses a --json file in a folder that does not exist before measuring anything', async () => {
     expectUsageError(await builder('bench', '--quick', '--json', join(temp, 'missing', 'bench.json')), /the folder .*missing does not exist/);
+  });
+
+  it('refuses a --docs page in a folder that does not exist before measuring anything', async () => {
+    expectUsageError(await builder('bench', '--quick', '--docs', join(temp, 'missing', 'benchmarks.md')), /--docs .*the folder .*missing does not exist/);
   });
 
   it('refuses an unknown option', async () => {

@@ -15,7 +15,7 @@ describe.concurrent('builder --help', () => {
       'builder outline FILE [--language LANG] --json',
       'builder mask FILE --target NAME[,NAME...] [--mode definition|body] --json',
       'builder tiny-model --kind diffusion|autoregressive --out DIR [--seed N]',
-      'builder convert --from HF_DIR --out DIR [--quant q4|fp16|fp32] [--kind diffusion|autoregressive]',
+      'builder convert --from HF_DIR --out DIR [--quant q4|q8|fp16|fp32] [--kind diffusion|autoregressive]',
       'builder patch --file FILE --target NAME[,NAME...] --prompt TEXT --model DIR',
       'builder batch --plans PLANS.json --model DIR [--out-dir DIR]',
       'builder bench [--json FILE]',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chooseRuntime, type GpuCapabilities } from '../../src/core/backendChoice';
+import { chooseRuntime, expectedBackend, resolvePrecision, type GpuCapabilities } from '../../src/core/backendChoice';
 
 const swiftShader: GpuCapabilities = { adapter: 'google swiftshader', shaderF16: false };
 const f16Gpu: GpuCapabilities = { adapter: 'nvidia ampere', shaderF16: true };
@@ -34,5 +34,26 @@ describe('chooseRuntime', () => {
     const runtime = chooseRuntime({ backend: 'webgpu', precision: 'q4', gpuFault: 'device lost: destroyed' }, f16Gpu);
     expect(runtime.backend).toBe('wasm');
     expect(runtime.notices).toEqual(['The GPU failed (device lost: destroyed), so this generation ran again on WASM (CPU).']);
+  });
+
+  it('resolves auto to q4 on WebGPU (even with shader-f16) and to q8 on WASM, a fallback included', () => {
+    expect(chooseRuntime({ backend: 'auto', precision: 'auto' }, f16Gpu)).toMatchObject({ backend: 'webgpu', precision: 'q4', notices: [] });
+    expect(chooseRuntime({ backend: 'auto', precision: 'auto' }, swiftShader)).toMatchObject({ backend: 'webgpu', precision: 'q4', notices: [] });
+    expect(chooseRuntime({ backend: 'auto', precision: 'auto' }, noGpu)).toMatchObject({ backend: 'wasm', precision: 'q8' });
+    expect(chooseRuntime({ backend: 'wasm', precision: 'auto' }, f16Gpu)).toMatchObject({ backend: 'wasm', precision: 'q8' });
+    expect(chooseRuntime({ backend: 'webgpu', precision: 'auto', gpuFault: 'device lost' }, f16Gpu)).toMatchObject({ backend: 'wasm', precision: 'q8' });
+  });
+
+  it('keeps a precision the settings name, on either backend', () => {
+    expect(chooseRuntime({ backend: 'wasm', precision: 'q4' }, f16Gpu).precision).toBe('q4');
+    expect(chooseRuntime({ backend: 'webgpu', precision: 'q8' }, f16Gpu).precision).toBe('q8');
+    expect(resolvePrecision('fp32', 'webgpu')).toBe('fp32');
+  });
+
+  it('expects WebGPU for auto where the browser has it, and the chosen backend otherwise (what the model manager downloads for)', () => {
+    expect(resolvePrecision('auto', expectedBackend('auto', true))).toBe('q4');
+    expect(resolvePrecision('auto', expectedBackend('auto', false))).toBe('q8');
+    expect(resolvePrecision('auto', expectedBackend('wasm', true))).toBe('q8');
+    expect(resolvePrecision('auto', expectedBackend('webgpu', false))).toBe('q4');
   });
 });

@@ -34,9 +34,9 @@ describe('presets', () => {
   });
 
   it('carry the models and numbers of the issue', () => {
-    expect(PRESETS.fast.config).toMatchObject({ model: 'open-dcoder-0.5b', precision: 'q4', steps: 20, cfgScale: 5 });
-    expect(PRESETS.balanced.config).toMatchObject({ model: 'open-dcoder-0.5b', precision: 'q4', steps: 50, cfgScale: 7.5 });
-    expect(PRESETS.quality.config).toMatchObject({ model: 'diffucoder-7b', precision: 'q4', steps: 100, cfgScale: 10 });
+    expect(PRESETS.fast.config).toMatchObject({ model: 'open-dcoder-0.5b', precision: 'auto', steps: 20, cfgScale: 5 });
+    expect(PRESETS.balanced.config).toMatchObject({ model: 'open-dcoder-0.5b', precision: 'auto', steps: 50, cfgScale: 7.5 });
+    expect(PRESETS.quality.config).toMatchObject({ model: 'diffucoder-7b', precision: 'auto', steps: 100, cfgScale: 10 });
     for (const name of ['fast', 'balanced', 'quality'] as const) expect(PRESETS[name].config.fallbackModel).toBe('qwen2.5-coder-0.5b-instruct');
   });
 
@@ -77,7 +77,7 @@ describe('createDiffusionConfig', () => {
   const RULES: [keyof DiffusionConfig, unknown[], unknown[]][] = [
     ['model', ['', '   ', 42], ['open-dcoder-0.5b', '/models/my model']],
     ['fallbackModel', ['', 3], ['qwen2.5-coder-0.5b-instruct']],
-    ['precision', ['int8', 'Q4'], ['fp32', 'fp16', 'q4', 'q4f16']],
+    ['precision', ['int8', 'Q4'], ['auto', 'fp32', 'fp16', 'q8', 'q4', 'q4f16']],
     ['steps', [0, 1025, 1.5, -1, Number.NaN, '8'], [1, 1024]],
     ['schedule', ['exponential', ''], [...SCHEDULES]],
     ['cfgScale', [-0.1, Number.POSITIVE_INFINITY, Number.NaN, '2'], [0, 1, 12.5]],

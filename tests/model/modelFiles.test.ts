@@ -65,7 +65,8 @@ describe('reading a model folder against its manifest', () => {
 
   it('says which precisions a folder has when another is asked for', async () => {
     const error = await readVerifiedModel(nodeModelReader(modelDir), 'fp16').catch((e: unknown) => e);
-    expect((error as Error).message).toMatch(/no onnx\/model_fp16\.onnx in its manifest; it has onnx\/model_q4\.onnx, onnx\/model\.onnx|it has onnx\/model\.onnx, onnx\/model_q4\.onnx/);
+    expect((error as Error).message).toMatch(/no onnx\/model_fp16\.onnx in its manifest; it has /);
+    for (const graph of ['onnx/model_q4.onnx', 'onnx/model_quantized.onnx', 'onnx/model.onnx']) expect((error as Error).message).toContain(graph);
   });
 
   it('refuses a manifest that does not parse, or lacks a field', async () => {

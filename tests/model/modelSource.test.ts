@@ -4,10 +4,12 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../src/core/inputErrors';
 import { COMPLETION_MARKER, listCachedModels, readMarker } from '../../src/model/modelCache';
 import { downloadModel } from '../../src/model/modelDownload';
+import { loadModel } from '../../src/model/loadModel';
 import { readVerifiedModel } from '../../src/model/modelFiles';
 import { importModelFolder } from '../../src/model/modelFolderImport';
 import type { InstallOptions } from '../../src/model/modelInstall';
 import { openModelReader } from '../../src/model/modelSource';
+import { nodeModelReader } from '../../src/model/nodeModelReader';
 import { MemoryModelStore } from '../support/memoryModelStore';
 import { serveModelFolder } from '../support/modelFolderServer';
 import { tinyModel } from '../support/tinyModels';
@@ -75,6 +77,26 @@ describe('where the engine reads a model from', () => {
     await expect(openModelReader('my-coder', SITE, 'q4', store)).rejects.toThrow(/my-coder is not completely downloaded/);
   });
 
+  it('loads the large cached files on their size and the marker alone, then finds one corrupted since: named, discarded', async () => {
+    const store = new MemoryModelStore();
+    await download(store, 'my-coder');
+    const files = await readVerifiedModel(await openModelReader('my-coder', SITE, 'q4', store), 'q4');
+    expect(files.unhashed.map((f) => f.path)).toEqual(['onnx/model_q4.onnx_data']);
+    // One bit flipped in the weights: same size, so the load itself goes through, but its
+    // background check (which the engine awaits before it returns a result) names and drops it.
+    store.corrupt('my-coder', 'onnx/model_q4.onnx_data', 1000);
+    const loaded = await loadModel(await openModelReader('my-coder', SITE, 'q4', store), 'q4', 'wasm');
+    await expect(loaded.integrity).rejects.toThrow(/^onnx\/model_q4\.onnx_data of the cached my-coder does not match its sha256 .*\. It was discarded/);
+    await loaded.model.release();
+    expect(store.stored('my-coder', 'onnx/model_q4.onnx_data')).toBeUndefined();
+    expect(await listCachedModels(store)).toMatchObject([{ id: 'my-coder', partial: true }]);
+  });
+
+  it('hashes every file of a folder read from disk, which no cache checked', async () => {
+    const files = await readVerifiedModel(nodeModelReader(modelDir), 'q4');
+    expect(files.unhashed).toEqual([]);
+  });
+
   it('refuses a model still downloading (no marker), and names the precisions a cached model has', async () => {
     const store = new MemoryModelStore();
     await download(store, 'my-coder');
@@ -97,7 +119,7 @@ describe('loading a model folder from disk', () => {
   it('installs every complete precision, verified, under the manifest id', async () => {
     const store = new MemoryModelStore();
     const cached = await importModelFolder(folderFiles(modelDir), installOptions(store));
-    expect(cached).toMatchObject({ id: 'tiny-autoregressive', completePrecisions: ['q4', 'fp32'], partial: false });
+    expect(cached).toMatchObject({ id: 'tiny-autoregressive', completePrecisions: ['q4', 'q8', 'fp32'], partial: false });
     await readVerifiedModel(await openModelReader('tiny-autoregressive', SITE, 'fp32', store), 'fp32');
   });
 
@@ -105,7 +127,7 @@ describe('loading a model folder from disk', () => {
     const files = folderFiles(modelDir);
     files.delete('onnx/model.onnx_data');
     const cached = await importModelFolder(files, installOptions(new MemoryModelStore()));
-    expect(cached.completePrecisions).toEqual(['q4']);
+    expect(cached.completePrecisions).toEqual(['q4', 'q8']);
   });
 
   it('refuses a folder without a manifest, a truncated file, or one without any whole precision, naming what is wrong', async () => {

@@ -18,7 +18,7 @@ export interface TinyModelFixture {
 
 const made = new Map<string, Promise<TinyModelFixture>>();
 
-/** A tiny checkpoint of the kind, converted to q4 and fp32, made once per test file. */
+/** A tiny checkpoint of the kind, converted to q4, q8 and fp32, made once per test file. */
 export function tinyModel(kind: 'diffusion' | 'autoregressive', seed = 7): Promise<TinyModelFixture> {
   const key = `${kind}-${seed}`;
   let fixture = made.get(key);
@@ -31,7 +31,7 @@ export function tinyModel(kind: 'diffusion' | 'autoregressive', seed = 7): Promi
       const source = await openFolder(checkpointDir);
       const checkpoint = await openCheckpoint(source);
       try {
-        await convertCheckpoint({ source, checkpoint, output: await createNodeOutputFolder(modelDir), id: `tiny-${kind}`, kind, precisions: ['q4', 'fp32'] });
+        await convertCheckpoint({ source, checkpoint, output: await createNodeOutputFolder(modelDir), id: `tiny-${kind}`, kind, precisions: ['q4', 'q8', 'fp32'] });
         const weights = new Map<string, Float32Array>();
         for (const name of checkpoint.tensorNames()) weights.set(name, await checkpoint.readTensor(name));
         return { checkpointDir, modelDir, config: checkpoint.config, weights };
