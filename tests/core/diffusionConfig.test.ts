@@ -159,7 +159,7 @@ describe('URL query', () => {
     const { fallbackModel: _, ...withoutFallback } = createDiffusionConfig({ preset: 'fast' });
     const query = configToQuery(withoutFallback);
     expect(query.get('steps')).toBe('20');
-    expect(query.get('cfgScale')).toBe('5');
+    expect(query.get('cfgScale')).toBe('2');
     expect(query.get('fallback')).toBe('true');
     expect(query.has('fallbackModel')).toBe(false);
   });
