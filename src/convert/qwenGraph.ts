@@ -45,7 +45,7 @@ const bytesOf = (values: Float32Array) => new Uint8Array(values.buffer, values.b
  * with the log-normaliser, so a step reads back O(positions x k) numbers. They also take
  * `past_key_values.N.key|value`, keys and values of other positions that this pass's tokens
  * attend to (empty for a pass over the whole sequence), with `attention_mask` covering past and
- * present keys: a padding mask, since attention is bidirectional. Their `present.N.key|value` are
+ * present keys: a padding mask, since attention is bidirectional (block-causal graphs also mask keys of later blocks, blockCausalBias). Their `present.N.key|value` are
  * the keys and values of this pass's own tokens only, rotary embedding applied, so a pass over
  * the whole sequence yields a context cache whose order does not matter, and a pass over a span
  * never copies the cache out again.

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -6,6 +6,7 @@ import { convertCommand } from '../../src/cli/convertCommand';
 import { openCheckpoint } from '../../src/convert/checkpoint';
 import { openFolder } from '../../src/convert/nodeFiles';
 import { writeTinyCheckpoint } from '../../src/convert/tinyModel';
+import { InputError } from '../../src/core/inputErrors';
 import { familyByName } from '../../src/core/modelFamilies';
 import type { ModelManifest } from '../../src/core/modelManifest';
 import { loadModel } from '../../src/model/loadModel';
@@ -77,5 +78,25 @@ describe.each(FAMILY_CHECKPOINTS.map((c) => [c.folder, c] as const))('%s', (_, c
     } finally {
       await source.close();
     }
+  }, 120_000);
+});
+
+describe('a checkpoint the table cannot place', () => {
+  it('is refused in one line naming what is missing, writes nothing, and converts with --family', async () => {
+    const shape = FAMILY_CHECKPOINTS.find((c) => c.family === 'a2d-bd3lm')!.shape;
+    const from = join(root, 'my-a2d-model');
+    const out = join(root, 'my-a2d-model-onnx');
+    await writeTinyCheckpoint(from, { kind: 'diffusion', seed: 4, scale: { hiddenSize: 32, numLayers: 1 }, shape });
+    const refusal = await quiet(() => convertCommand({ from, out, quant: 'fp32' })).then(
+      () => null,
+      (error: Error) => error,
+    );
+    expect(refusal).toBeInstanceOf(InputError);
+    expect(refusal!.message).not.toContain('\n');
+    expect(refusal!.message).toMatch(/dLLM Tiny-A2D MDLM needs "mdlm" in the repository or folder name; dLLM Tiny-A2D BD3LM needs "bd3lm"/);
+    expect(existsSync(out)).toBe(false);
+    await expect(quiet(() => convertCommand({ from, out, quant: 'fp32', family: 'nope' }))).rejects.toThrow(/--family takes open-dcoder, a2d-mdlm/);
+    await quiet(() => convertCommand({ from, out, quant: 'fp32', family: 'a2d-bd3lm', logitsShift: '1' }));
+    expect(JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'))).toMatchObject({ family: 'a2d-bd3lm', attention: 'block-causal', blockSize: 32, logitsShift: 1 });
   }, 120_000);
 });
