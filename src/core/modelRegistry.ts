@@ -21,11 +21,13 @@ export interface RegistryModel {
    */
   folderUrl: string | null;
   /**
-   * An estimate for the q4 folder, shown as approximate until the manifest gives exact figures;
-   * null where there is no estimate worth showing. Estimates assume the converter's q4 layout: a
-   * float32 embedding table plus 4-bit linear layers at about 0.64 bytes per weight.
+   * Estimates of the folder at WebGPU's and WASM's precisions, shown as approximate until the
+   * manifest gives exact figures; null where there is no estimate worth showing. They assume the
+   * converter's layouts, where every matrix, the embedding table included (shared with a tied
+   * head), is quantised: q4 about 0.64 bytes per weight (4-bit codes, a float scale and a 4-bit zero
+   * point per 32), q8 about 1 byte (int8 codes, a float scale per row).
    */
-  approximateBytes: number | null;
+  approximateBytes: { q4: number; q8: number } | null;
   note: string;
   /** The family (core/modelFamilies.ts) whose licence, sampler and conversion the model follows. */
   family: FamilyName;
@@ -40,7 +42,7 @@ const convertSteps = (repository: string, id: string, family: FamilyName) =>
   `\`builder convert --from DIR --out ${id} --quant q4 --kind ${familyByName(family).kind} --family ${family}\` (see docs/model-families.md), then use "Load model folder".`;
 
 /** A Hugging Face model of a family, with the family's licence unless the repository has its own. */
-const published = (entry: { id: string; label: string; repository: string; family: FamilyName; parameters: string; approximateBytes: number | null; about: string; licence?: string }): RegistryModel => {
+const published = (entry: { id: string; label: string; repository: string; family: FamilyName; parameters: string; approximateBytes: { q4: number; q8: number } | null; about: string; licence?: string }): RegistryModel => {
   const family = familyByName(entry.family);
   return {
     id: entry.id,
@@ -81,15 +83,15 @@ export const MODEL_REGISTRY: readonly RegistryModel[] = [
     licence: familyByName('builder-tiny').licence,
     parameters: '10M',
   },
-  // q4 estimates: the vocabulary x hidden float32 embedding table plus every weight at about 0.64 bytes.
+  // Every weight at about 0.64 bytes at q4 and 1 byte at q8, the embedding table included.
   published({
     id: 'qwen2.5-coder-0.5b-bd3lm',
     label: 'Qwen2.5-Coder 0.5B BD3LM (dLLM Tiny-A2D)',
     repository: 'dllm-hub/Qwen2.5-Coder-0.5B-Instruct-diffusion-bd3lm-v0.1',
     family: 'a2d-bd3lm',
     parameters: '0.5B',
-    // 151,936 x 896 x 4 B (545 MB) + 494 M x 0.64 B (316 MB).
-    approximateBytes: 0.86e9,
+    // 494 M weights, as Open-dCoder 0.5B (bench/precision-speed.ts counted 317 MB at q4, 496 MB at q8).
+    approximateBytes: { q4: 0.32e9, q8: 0.5e9 },
     about: 'Block diffusion coder, blocks of 32 left to right; HumanEval 39.0 as published. The fast preset.',
   }),
   published({
@@ -98,8 +100,8 @@ export const MODEL_REGISTRY: readonly RegistryModel[] = [
     repository: 'dllm-hub/Qwen3-0.6B-diffusion-bd3lm-v0.1',
     family: 'a2d-bd3lm',
     parameters: '0.6B',
-    // 151,936 x 1,024 x 4 B (622 MB) + 596 M x 0.64 B (381 MB).
-    approximateBytes: 1.0e9,
+    // 596 M weights.
+    approximateBytes: { q4: 0.38e9, q8: 0.6e9 },
     about: 'Block diffusion model, blocks of 32 left to right; HumanEval 46.3 as published. The balanced preset.',
   }),
   published({
@@ -108,7 +110,7 @@ export const MODEL_REGISTRY: readonly RegistryModel[] = [
     repository: 'dllm-hub/Qwen2.5-Coder-0.5B-Instruct-diffusion-mdlm-v0.1',
     family: 'a2d-mdlm',
     parameters: '0.5B',
-    approximateBytes: 0.86e9,
+    approximateBytes: { q4: 0.32e9, q8: 0.5e9 },
     about: 'Masked diffusion coder attending both ways; HumanEval 28.1 as published.',
   }),
   published({
@@ -117,7 +119,7 @@ export const MODEL_REGISTRY: readonly RegistryModel[] = [
     repository: 'dllm-hub/Qwen3-0.6B-diffusion-mdlm-v0.1',
     family: 'a2d-mdlm',
     parameters: '0.6B',
-    approximateBytes: 1.0e9,
+    approximateBytes: { q4: 0.38e9, q8: 0.6e9 },
     about: 'Masked diffusion model attending both ways; HumanEval 30.5 as published.',
   }),
   published({
@@ -126,7 +128,7 @@ export const MODEL_REGISTRY: readonly RegistryModel[] = [
     repository: 'fredzzp/open-dcoder-0.5B',
     family: 'open-dcoder',
     parameters: '0.5B',
-    approximateBytes: 0.86e9,
+    approximateBytes: { q4: 0.32e9, q8: 0.5e9 },
     about: 'Masked diffusion infill coder on Qwen2.5-Coder-0.5B (a base model: the instruction goes in as a comment); HumanEval 20.8 as published.',
   }),
   published({
@@ -135,7 +137,7 @@ export const MODEL_REGISTRY: readonly RegistryModel[] = [
     repository: 'Qwen/Qwen2.5-Coder-0.5B-Instruct',
     family: 'qwen-autoregressive',
     parameters: '0.5B',
-    approximateBytes: 0.86e9,
+    approximateBytes: { q4: 0.32e9, q8: 0.5e9 },
     about: 'The autoregressive fallback of the real presets.',
   }),
   published({
@@ -144,8 +146,8 @@ export const MODEL_REGISTRY: readonly RegistryModel[] = [
     repository: 'Salesforce/CoDA-v0-Instruct',
     family: 'coda',
     parameters: '1.7B',
-    // 151,936 x 2,048 x 4 B (1.24 GB) + 2.03 G weights, its own lm_head included, x 0.64 B (1.30 GB).
-    approximateBytes: 2.55e9,
+    // 2.03 G weights, its own lm_head (311 M) included.
+    approximateBytes: { q4: 1.3e9, q8: 2.03e9 },
     about: 'Masked diffusion coder on Qwen3-1.7B; HumanEval 54.3 as published. CC-BY-NC-4.0: not for commercial use. The quality preset, where memory allows.',
   }),
   published({
@@ -170,7 +172,7 @@ export function validateRegistry(models: readonly RegistryModel[]): void {
     if (seen.has(model.id)) throw new InputError(`Model id "${model.id}" is listed twice.`);
     seen.add(model.id);
     if (model.folderUrl !== null && !model.folderUrl.endsWith('/')) throw new InputError(`The folder URL of ${model.id} must end in "/": ${model.folderUrl}`);
-    if (model.approximateBytes !== null && !(model.approximateBytes > 0)) throw new InputError(`The size of ${model.id} must be positive.`);
+    if (model.approximateBytes !== null && !(model.approximateBytes.q4 > 0 && model.approximateBytes.q8 > 0)) throw new InputError(`The size of ${model.id} must be positive.`);
   }
 }
 

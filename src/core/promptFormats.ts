@@ -11,11 +11,6 @@ export const INFILL_PROMPT_TEMPLATE = '{code}';
 /** Qwen2.5-Coder's fill-in-the-middle tokens, as its model card writes them. */
 export const FIM_PROMPT_TEMPLATE = '<|fim_prefix|>{prefix}<|fim_suffix|>{suffix}<|fim_middle|>';
 
-/** A fill-in-the-middle prompt for the text between `prefix` and `suffix`. */
-export function fimPromptText(prefix: string, suffix: string): string {
-  return FIM_PROMPT_TEMPLATE.replace('{prefix}', () => prefix).replace('{suffix}', () => suffix);
-}
-
 /** Line comments by language, for the instruction of a base infill model. */
 const LINE_COMMENT: Readonly<Record<string, string>> = {
   python: '#',

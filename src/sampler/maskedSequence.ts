@@ -68,6 +68,11 @@ function templateParts(template: string): { before: string; beforeSuffix: string
   };
 }
 
+/** Tokens a span of `originalTokens` takes in the sequence: its masks when regenerated whole, its own tokens at strength < 1. */
+export function blockLength(originalTokens: number, request: Pick<SequenceRequest, 'lengthFactor' | 'lengthExtra' | 'strength'>): number {
+  return request.strength >= 1 ? Math.ceil(request.lengthFactor * originalTokens) + request.lengthExtra : originalTokens;
+}
+
 /** Where a base infill model's instruction comment goes: at the first target's line, indented as it is. */
 function infillComment(text: string, spanStart: number, instruction: string, language: string): string {
   const lineStart = text.lastIndexOf('\n', spanStart - 1) + 1;
@@ -121,8 +126,7 @@ export function buildMaskedSequence(request: SequenceRequest): MaskedSequence {
     const original = tokenizer.encode(text.slice(span.start, span.end));
     const start = tokens.length;
     if (request.strength >= 1) {
-      const length = Math.ceil(request.lengthFactor * original.length) + request.lengthExtra;
-      push(new Array<number>(length).fill(maskTokenId), true);
+      push(new Array<number>(blockLength(original.length, request)).fill(maskTokenId), true);
     } else {
       // Forward diffusion: mask a random `strength` share of the span's own tokens, keep the rest as context.
       const count = Math.max(1, Math.round(request.strength * original.length));

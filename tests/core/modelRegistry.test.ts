@@ -31,7 +31,7 @@ describe('the model registry', () => {
     expect(() => validateRegistry([entry({}), entry({})])).toThrow(/listed twice/);
     expect(() => validateRegistry([entry({ id: '../x' })])).toThrow(/must be lower-case/);
     expect(() => validateRegistry([entry({ folderUrl: 'models/x' })])).toThrow(/must end in "\/"/);
-    expect(() => validateRegistry([entry({ approximateBytes: 0 })])).toThrow(/must be positive/);
+    expect(() => validateRegistry([entry({ approximateBytes: { q4: 0, q8: 1 } })])).toThrow(/must be positive/);
   });
 });
 
