@@ -33,7 +33,7 @@ describe('engine faults in the app', () => {
     await (await engineWorker).evaluate(() => setTimeout(() => {
       throw new Error('injected crash');
     }));
-    await expect.poll(() => page.getByText(/The engine stopped: .*injected crash.*Your code and earlier results are kept/).count(), { timeout: 30_000 }).toBe(1);
+    await expect.poll(() => page.getByTestId('generation-message').getByText(/The engine stopped: .*injected crash.*Your code and earlier results are kept/).count(), { timeout: 30_000 }).toBe(1);
     expect(await editorText()).toBe(before);
     expect(await page.getByRole('button', { name: 'Generate' }).isEnabled()).toBe(true);
     await page.getByLabel('Steps').fill('2');

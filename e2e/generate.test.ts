@@ -51,7 +51,8 @@ describe('generating in the app', () => {
     await page.getByRole('button', { name: 'Generate' }).click();
     await page.getByLabel('Generation progress').waitFor({ timeout: 120_000 });
     await page.getByRole('button', { name: 'Cancel' }).click();
-    await expect.poll(() => page.getByText('Cancelled.').count(), { timeout: 30_000 }).toBe(1);
+    // Shown by the button and in the editor pane; the pane's is the one announced.
+    await expect.poll(() => page.getByTestId('generation-message').getByText('Cancelled.').count(), { timeout: 30_000 }).toBe(1);
     await page.getByLabel('Steps').fill('2');
     await page.getByRole('button', { name: 'Generate' }).click();
     await page.getByRole('button', { name: 'Download patch' }).waitFor({ timeout: 120_000 });

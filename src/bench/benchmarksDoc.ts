@@ -53,6 +53,14 @@ export const BENCHMARK_SECTIONS = {
     command: 'npm run bench:outline',
     about: 'Parsing and outlining large real files in Node with a warm parser, median of 30 runs; `npm run bench:outline -- FILE ...` measures other files.',
   },
+  'folder-index': {
+    title: 'Opening a folder',
+    command: 'npm run bench:folder-index',
+    about:
+      "Opening a real tree of about 1,000 source files (monaco-editor's own ESM source of vs/base, vs/platform and vs/editor, copied into `.bench/monaco-vs`): " +
+      'the scan (file tree, `.gitignore`, skips), reading and outlining every source file, the memory the index holds, and the related-code search per target ' +
+      '(the definitions a target uses and the places that call it), in Node.',
+  },
   'first-paint': {
     title: 'First paint of the app',
     command: 'npm run bench:first-paint',

@@ -1,8 +1,21 @@
-import { fimPromptText } from '../core/promptFormats';
-import type { CodeTokenizer } from '../model/codeTokenizer';
+import { detectLanguage } from '../core/detectLanguage';
+import { fillPrompt, type PromptTokenizer } from '../core/fillPrompt';
+import { FIM_PROMPT_TEMPLATE } from '../core/promptFormats';
+import { INSTRUCTION, SOURCE } from './benchPlans';
 import type { ContextFile } from './contextFiles';
 
-/** The fallback's fill-in-the-middle prompt for the file's span, as token ids (the special tokens are single tokens). */
-export function fimPrompt(tokenizer: CodeTokenizer, file: ContextFile): number[] {
-  return tokenizer.encode(fimPromptText(file.text.slice(0, file.span.start), file.text.slice(file.span.end)));
+/**
+ * The fallback's prompt for the file's span, as token ids: the same fillPrompt the Builder's
+ * fallback uses, with the bench's instruction, on the fill-in-the-middle template the bench's
+ * autoregressive models carry in their manifests.
+ */
+export function fimPrompt(tokenizer: PromptTokenizer, file: ContextFile): number[] {
+  return fillPrompt(tokenizer, {
+    template: FIM_PROMPT_TEMPLATE,
+    language: detectLanguage(SOURCE, file.text),
+    instruction: INSTRUCTION,
+    prefix: file.text.slice(0, file.span.start),
+    suffix: file.text.slice(file.span.end),
+    maxTokens: Number.POSITIVE_INFINITY,
+  }).tokens;
 }

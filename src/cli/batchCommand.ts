@@ -8,7 +8,7 @@ import { parsePlans, type GeneratedPatch, type RefactorPlan } from '../core/refa
 import { repositoryPatch } from '../core/repositoryPatch';
 import { writeBack } from '../core/writeBack';
 import { nodeFolder } from './nodeFolder';
-import { builderFromFlags, exitCodeFor, type SamplingFlags } from './patchCommand';
+import { builderFromFlags, exitCodeFor, patchLocations, readFrom, type SamplingFlags } from './patchCommand';
 
 export interface BatchFlags extends SamplingFlags {
   plans?: string;
@@ -39,9 +39,11 @@ export async function batchCommand(flags: BatchFlags): Promise<number> {
   if (missing) throw new InputError(`${flags.plans} names ${missing.filePath}, which does not exist; nothing was generated.`);
   const outDir = flags['out-dir'] ?? 'builder-patches';
   mkdirSync(outDir, { recursive: true });
-  const setup = await builderFromFlags(flags);
+  // Each patch names its file relative to the file's repository, so it applies there; the plan is read from where it is.
+  const { paths, locations } = patchLocations(plans.map((plan) => plan.filePath));
+  const setup = await builderFromFlags(flags, readFrom(locations));
   try {
-    const patches = await setup.builder.generateBatch(plans);
+    const patches = await setup.builder.generateBatch(plans.map((plan, i) => ({ ...plan, filePath: paths[i]! })));
     patches.forEach((patch, i) => {
       const stem = join(outDir, `${String(i + 1).padStart(2, '0')}-${basename(patch.filePath)}`);
       writeFileSync(`${stem}.patch`, patch.unifiedDiff);

@@ -1,10 +1,11 @@
 import { writeFileSync } from 'node:fs';
-import { relative, resolve, sep } from 'node:path';
+import { resolve } from 'node:path';
 import { configFromQuery, createDiffusionConfig, type PresetName } from '../core/diffusionConfig';
 import { resolvePrecision } from '../core/backendChoice';
 import { InputError } from '../core/inputErrors';
 import type { GeneratedPatch } from '../core/refactorPlan';
-import { loadBuilder } from './loadBuilder';
+import { loadBuilder, readSourceFile } from './loadBuilder';
+import { patchPath } from './sourceFile';
 
 /** Sampling flags shared by `patch` and `batch`, as the CLI spells them. */
 export interface SamplingFlags {
@@ -20,6 +21,7 @@ export interface SamplingFlags {
   quant?: string;
   'cache-interval'?: string;
   'parallel-threshold'?: string;
+  'context-tokens'?: string;
   'no-fallback'?: boolean;
 }
 
@@ -36,6 +38,7 @@ export const SAMPLING_OPTIONS = {
   quant: { type: 'string' },
   'cache-interval': { type: 'string' },
   'parallel-threshold': { type: 'string' },
+  'context-tokens': { type: 'string' },
   'no-fallback': { type: 'boolean' },
 } as const;
 
@@ -49,7 +52,30 @@ const FLAG_TO_SETTING: Record<string, string> = {
   quant: 'precision',
   'cache-interval': 'cacheInterval',
   'parallel-threshold': 'parallelThreshold',
+  'context-tokens': 'contextTokens',
 };
+
+/**
+ * The paths the patches name the files by (relative to their repositories), and where each file
+ * is: two different files that would be named the same are refused.
+ */
+export function patchLocations(files: readonly string[]): { paths: string[]; locations: Map<string, string> } {
+  const locations = new Map<string, string>();
+  const paths = files.map((file) => {
+    const path = patchPath(file);
+    const location = resolve(file);
+    const known = locations.get(path);
+    if (known !== undefined && known !== location) throw new InputError(`${known} and ${location} would both be ${path} in a patch; run them from their own repositories.`);
+    locations.set(path, location);
+    return path;
+  });
+  return { paths, locations };
+}
+
+/** Reads each plan's file from where it is on disk, by the path its patch names it. */
+export function readFrom(locations: ReadonlyMap<string, string>): (path: string) => Promise<string> {
+  return async (path) => readSourceFile(locations.get(path) ?? path);
+}
 
 /** The Builder for the flags: settings validated field by field, models loaded from their folders; `readSource` as in LoadBuilderOptions. */
 export async function builderFromFlags(flags: SamplingFlags, readSource?: (path: string) => Promise<string>) {
@@ -84,10 +110,10 @@ export async function patchCommand(flags: PatchFlags): Promise<number> {
   if (!flags.file) throw new InputError('--file FILE is required.');
   if (flags.targets.length === 0) throw new InputError('--target NAME is required (several as --target a,b).');
   if (flags.prompt === undefined) throw new InputError('--prompt TEXT is required (it may be empty: --prompt "").');
-  const setup = await builderFromFlags(flags);
+  const { paths, locations } = patchLocations([flags.file]);
+  const setup = await builderFromFlags(flags, readFrom(locations));
   try {
-    // The patch names the file as git does: relative, with forward slashes.
-    const filePath = relative(process.cwd(), resolve(flags.file)).split(sep).join('/');
+    const filePath = paths[0]!;
     const patch = await setup.builder.generatePatch({ filePath, editTargets: flags.targets, intent: flags.prompt, language: flags.language });
     if (flags.out) writeFileSync(flags.out, patch.unifiedDiff);
     else process.stdout.write(patch.unifiedDiff);

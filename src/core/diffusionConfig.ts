@@ -53,6 +53,12 @@ export interface DiffusionConfig {
   cacheInterval: number;
   /** Parallel decoding: 0 is off; otherwise every masked token at least this likely is revealed in the same step too. */
   parallelThreshold: number;
+  /**
+   * The most tokens the sequence may hold (prompt, instruction and file): a longer file is given to
+   * the model as a context window of it. The model's positions and the backend's memory may set a
+   * lower limit (contextBudget).
+   */
+  contextTokens: number;
 }
 
 /** Settings as they come in (flags, a file, a URL, saved settings): a preset and overrides. */
@@ -103,6 +109,10 @@ const COMMON = {
   // than 7 steps behind the span, well within the per-block refresh Fast-dLLM's dual cache uses.
   cacheInterval: 8,
   parallelThreshold: 0,
+  // The 0.5B shape on WASM here (bench/contextSteps.ts; README's bench table: a whole pass 5.8 s at
+  // 216 tokens and 51 s at 2,016, a span pass 4.1 s and 7.4 s): at 1,024 tokens a step, refreshes
+  // included at cacheInterval 8, is about 8 s; the window keeps the code that matters within it.
+  contextTokens: 1024,
 } as const satisfies Partial<DiffusionConfig>;
 
 const QWEN_CODER_FALLBACK = 'qwen2.5-coder-0.5b-instruct';
@@ -197,6 +207,7 @@ const FIELDS: { readonly [K in keyof DiffusionConfig]-?: FieldRule } = {
   maskLengthExtra: integerFrom(0, Infinity),
   cacheInterval: integerFrom(0, 1024),
   parallelThreshold: { kind: 'number', valid: (value) => isNumber(value) && value >= 0 && value <= 1, requirement: 'must be 0 (off) or a number in (0, 1]' },
+  contextTokens: integerFrom(64, 1_048_576),
 };
 
 const FIELD_NAMES = Object.keys(FIELDS) as (keyof DiffusionConfig)[];

@@ -7,8 +7,3 @@ export const DIFFUSION_PROMPT_TEMPLATE = '<|im_start|>user\n{instruction}<|im_en
 
 /** Qwen2.5-Coder's fill-in-the-middle tokens, as its model card writes them. */
 export const FIM_PROMPT_TEMPLATE = '<|fim_prefix|>{prefix}<|fim_suffix|>{suffix}<|fim_middle|>';
-
-/** A fill-in-the-middle prompt for the text between `prefix` and `suffix`. */
-export function fimPromptText(prefix: string, suffix: string): string {
-  return FIM_PROMPT_TEMPLATE.replace('{prefix}', () => prefix).replace('{suffix}', () => suffix);
-}

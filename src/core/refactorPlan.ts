@@ -48,6 +48,25 @@ export interface PatchSample {
   remaskRounds: number;
 }
 
+/** The part of the file the diffusion model saw (contextWindow), and the budget it was cut to. */
+export interface PatchContext {
+  /** Tokens of the sequence, prompt included. */
+  tokens: number;
+  budget: number;
+  /** What set the budget: the model's positions, the backend's memory, or the contextTokens setting. */
+  limitedBy: 'model' | 'memory' | 'setting';
+  keptLines: number;
+  totalLines: number;
+  /** Runs of lines left out, each shown to the model as one comment line. */
+  omittedRuns: number;
+}
+
+export interface FallbackProvenance {
+  id: string;
+  quant: string;
+  spans: { target: string; tokens: number; budget: number; stoppedBy: 'stop-token' | 'budget' }[];
+}
+
 /** The result of one plan (DESIGN.md, "Plans and patches", a contract). */
 export interface GeneratedPatch {
   filePath: string;
@@ -58,20 +77,27 @@ export interface GeneratedPatch {
   maskedSpans: MaskedSpan[];
   sample: PatchSample;
   plan: RefactorPlan;
+  /** The patched file parses no worse than the original (patchVerdict). */
   isValidSyntax: boolean;
-  /** Syntax errors inside the regenerated spans, or the reason an error patch failed. */
+  /** What is wrong: new syntax errors as LINE:COLUMN: message, empty or vanished targets, a cut-off fallback; or why an error patch failed. */
   validationErrors: string[];
   /** ISO 8601. */
   generationTimestamp: string;
   /** 0 safe .. 1 risky; see riskScore. */
   riskScore: number;
+  /** The facts that made the risk score, each with its own risk. */
+  riskFactors: RiskFactor[];
   canApply: boolean;
   model: {
     id: string;
     /** The precision loaded: fp32, fp16, q4 or q4f16. */
     quant: string;
     backend: Backend;
+    /** The fallback, where it wrote code: its model, and per span it rewrote what stopped it. */
+    fallback?: FallbackProvenance;
   };
+  /** How much of the file the diffusion model saw; absent where no sequence was built. */
+  context?: PatchContext;
   /** Provenance in words: merged targets, an empty prompt, a fallback taken and why. */
   notes: string[];
 }
@@ -146,46 +172,71 @@ export function parsePlans(text: string, source = 'the plans'): RefactorPlan[] {
 
 export interface RiskInput {
   isValidSyntax: boolean;
-  /** ERROR and MISSING nodes inside the regenerated spans. */
-  syntaxErrorsInSpans: number;
+  /** ERROR and MISSING nodes the patched file has and the original did not, wherever they are. */
+  newSyntaxErrors: number;
   /** Added plus removed lines of the diff. */
   changedLines: number;
   /** Lines of the original file. */
   totalLines: number;
   path: GenerationPath;
+  /** Targets that came out empty, that the patched file no longer defines, that the fallback wrote until its budget ran out. */
+  emptySpans?: number;
+  vanishedTargets?: number;
+  cutOffSpans?: number;
+}
+
+/** One fact that raised a patch's risk, and by how much on its own. */
+export interface RiskFactor {
+  fact: string;
+  risk: number;
 }
 
 /** Invalid syntax alone: the patch would break the file, so it is risky whatever else holds. */
 const INVALID_SYNTAX_RISK = 0.8;
-/** Each syntax error in the spans, as an independent chance that the patch is wrong. */
+/** Each new syntax error, as an independent chance that the patch is wrong. */
 const RISK_PER_SYNTAX_ERROR = 0.1;
 /** A patch that rewrites the whole file; a smaller one in proportion to the lines it touches. */
 const WHOLE_FILE_RISK = 0.5;
 /** Code from the fallback: the diffusion result failed, and a second model wrote this instead. */
 const FALLBACK_RISK = 0.1;
+/** A target deleted (empty) or gone (renamed, turned into something else): the patch does not do what was asked. */
+const LOST_TARGET_RISK = 0.8;
+/** The fallback cut off by its budget: the code likely ends mid-way, even where it parses. */
+const CUT_OFF_RISK = 0.5;
+
+const plural = (count: number, one: string, many = `${one}s`) => `${count} ${count === 1 ? one : many}`;
 
 /**
- * How risky it is to apply a patch, from 0 (safe) to 1. Each concern is a risk of its own, and
- * they combine as independent chances that something is wrong:
- *
- *   risk = 1 - (1 - syntax) * (1 - errors) * (1 - size) * (1 - fallback)
- *
- * syntax is 0.8 for invalid syntax (so an invalid patch scores at least 0.8), errors is
- * 1 - 0.9^(syntax errors in the spans), size is 0.5 * min(1, changed lines / file lines), and
- * fallback is 0.1 when the fallback model wrote the code. An error patch is 1. Every term only
+ * The facts that make a patch risky, each with its own risk: invalid syntax 0.8; each new syntax
+ * error 0.1 (n of them: 1 - 0.9^n); the size, 0.5 * min(1, changed lines / file lines); code from
+ * the fallback 0.1; a target empty or no longer defined 0.8 each; the fallback cut off by its
+ * budget 0.5 each. An error patch is one fact of risk 1. Facts of no risk are left out.
+ */
+export function riskFactors(input: RiskInput): RiskFactor[] {
+  const { isValidSyntax, newSyntaxErrors, changedLines, totalLines, path } = input;
+  const counts = { newSyntaxErrors, changedLines, totalLines, emptySpans: input.emptySpans ?? 0, vanishedTargets: input.vanishedTargets ?? 0, cutOffSpans: input.cutOffSpans ?? 0 };
+  for (const [name, count] of Object.entries(counts)) {
+    if (!Number.isInteger(count) || count < 0) throw new RangeError(`riskScore: ${name} must be a non-negative integer; got ${count}.`);
+  }
+  if (path === 'error') return [{ fact: 'the plan failed: there is no patch', risk: 1 }];
+  const each = (count: number, risk: number) => 1 - (1 - risk) ** count;
+  const factors: RiskFactor[] = [
+    { fact: 'the patched file parses worse than the original', risk: isValidSyntax ? 0 : INVALID_SYNTAX_RISK },
+    { fact: `${plural(newSyntaxErrors, 'new syntax error')}`, risk: each(newSyntaxErrors, RISK_PER_SYNTAX_ERROR) },
+    { fact: `${plural(changedLines, 'changed line')} of ${totalLines}`, risk: WHOLE_FILE_RISK * Math.min(1, changedLines / Math.max(1, totalLines)) },
+    { fact: 'the fallback model wrote code', risk: path === 'fallback' ? FALLBACK_RISK : 0 },
+    { fact: `${plural(counts.emptySpans, 'target')} came out empty`, risk: each(counts.emptySpans, LOST_TARGET_RISK) },
+    { fact: `${plural(counts.vanishedTargets, 'target')} no longer defined`, risk: each(counts.vanishedTargets, LOST_TARGET_RISK) },
+    { fact: `${plural(counts.cutOffSpans, 'span')} cut off by the fallback's token budget`, risk: each(counts.cutOffSpans, CUT_OFF_RISK) },
+  ];
+  return factors.filter((factor) => factor.risk > 0);
+}
+
+/**
+ * How risky it is to apply a patch, from 0 (safe) to 1: the factors (riskFactors) combined as
+ * independent chances that something is wrong, risk = 1 - prod(1 - factor). Every factor only
  * raises the score, and the score stays in [0, 1].
  */
 export function riskScore(input: RiskInput): number {
-  const { isValidSyntax, syntaxErrorsInSpans, changedLines, totalLines, path } = input;
-  for (const [name, count] of [['syntaxErrorsInSpans', syntaxErrorsInSpans], ['changedLines', changedLines], ['totalLines', totalLines]] as const) {
-    if (!Number.isInteger(count) || count < 0) throw new RangeError(`riskScore: ${name} must be a non-negative integer; got ${count}.`);
-  }
-  if (path === 'error') return 1;
-  const risks = [
-    isValidSyntax ? 0 : INVALID_SYNTAX_RISK,
-    1 - (1 - RISK_PER_SYNTAX_ERROR) ** syntaxErrorsInSpans,
-    WHOLE_FILE_RISK * Math.min(1, changedLines / Math.max(1, totalLines)),
-    path === 'fallback' ? FALLBACK_RISK : 0,
-  ];
-  return 1 - risks.reduce((safe, risk) => safe * (1 - risk), 1);
+  return 1 - riskFactors(input).reduce((safe, factor) => safe * (1 - factor.risk), 1);
 }

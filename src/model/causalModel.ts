@@ -1,6 +1,7 @@
 import type { CodeTokenizer } from './codeTokenizer';
 import { int64Tensor as int64, ort } from './ortSession';
 import type { Backend } from '../core/backendChoice';
+import type { ModelManifest } from '../core/modelManifest';
 
 /** How many final positions get logits; 0 for all (transformers.js feeds 1 while generating). */
 const KEEP_LOGITS = 'num_logits_to_keep';
@@ -35,6 +36,8 @@ export class CausalModel {
     readonly backend: Backend,
     private readonly session: ort.InferenceSession,
     config: Record<string, unknown>,
+    /** Its own manifest: the fallback reads its prompt template and stop tokens from it. */
+    readonly manifest: ModelManifest,
   ) {
     this.layers = Number(config.num_hidden_layers);
     this.keyValueHeads = Number(config.num_key_value_heads ?? config.num_attention_heads);

@@ -1,3 +1,4 @@
+import type { ModelMemory } from '../core/contextBudget';
 import type { ModelManifest } from '../core/modelManifest';
 import type { CodeTokenizer } from './codeTokenizer';
 import { ort } from './ortSession';
@@ -80,6 +81,8 @@ export class DiffusionModel {
     readonly tokenizer: CodeTokenizer,
     readonly backend: Backend,
     private readonly session: ort.InferenceSession,
+    /** What its passes need memory for: the context budget is computed from it. */
+    readonly memory: ModelMemory,
   ) {
     this.pastNames = session.inputNames.filter((name) => name.startsWith(PAST_PREFIX));
     this.presentNames = this.pastNames.map((name) => `present.${name.slice(PAST_PREFIX.length)}`);

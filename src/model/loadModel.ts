@@ -5,6 +5,8 @@ import type { ModelPrecision } from '../core/modelPrecision';
 import { checkUnhashed, readVerifiedModel, type ModelFileReader } from './modelFiles';
 import { createOrtSession } from './ortSession';
 import type { Backend } from '../core/backendChoice';
+import type { ModelMemory } from '../core/contextBudget';
+import { ort } from './ortSession';
 
 export type LoadedModel = ({ kind: 'diffusion'; model: DiffusionModel } | { kind: 'autoregressive'; model: CausalModel }) & {
   /**
@@ -34,7 +36,31 @@ export async function loadModel(reader: ModelFileReader, precision: ModelPrecisi
     throw new InputError(`onnxruntime could not load ${reader.location} (${precision}, ${backend}): ${(error as Error).message}`);
   }
   if (files.manifest.kind === 'diffusion') {
-    return { kind: 'diffusion', model: new DiffusionModel(files.manifest, files.tokenizer, backend, session), integrity };
+    return { kind: 'diffusion', model: new DiffusionModel(files.manifest, files.tokenizer, backend, session, await modelMemory(files.config, files, backend)), integrity };
   }
-  return { kind: 'autoregressive', model: new CausalModel(files.tokenizer, backend, session, files.config), integrity };
+  return { kind: 'autoregressive', model: new CausalModel(files.tokenizer, backend, session, files.config, files.manifest), integrity };
+}
+
+/** The device's largest buffer a tensor can be bound as, on WebGPU; null on WASM. */
+async function largestBufferBytes(backend: Backend): Promise<number | null> {
+  if (backend !== 'webgpu') return null;
+  // onnxruntime-web asks the adapter for its own maxStorageBufferBindingSize and maxBufferSize
+  // (dist/ort.all.mjs, the deviceDescriptor's requiredLimits), so the device has the adapter's.
+  const device = (await ort.env.webgpu.device) as unknown as { limits: { maxStorageBufferBindingSize: number; maxBufferSize: number } };
+  return Math.min(device.limits.maxStorageBufferBindingSize, device.limits.maxBufferSize);
+}
+
+/** What the memory of a pass grows with: the attention dimensions from config.json, the weights' size, the device's largest buffer. */
+async function modelMemory(config: Record<string, unknown>, files: { graph: Uint8Array; externalData: { data: Uint8Array }[] }, backend: Backend): Promise<ModelMemory> {
+  const heads = Number(config.num_attention_heads);
+  return {
+    attention: {
+      layers: Number(config.num_hidden_layers),
+      heads,
+      keyValueHeads: Number(config.num_key_value_heads ?? heads),
+      headDim: Number(config.head_dim ?? Number(config.hidden_size) / heads),
+    },
+    weightBytes: files.graph.byteLength + files.externalData.reduce((sum, file) => sum + file.data.byteLength, 0),
+    largestBufferBytes: await largestBufferBytes(backend),
+  };
 }

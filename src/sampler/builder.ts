@@ -1,9 +1,16 @@
 import { analyzeSource } from '../core/analyzeSource';
+import { contextBudget } from '../core/contextBudget';
+import { contextPriorities } from '../core/contextPriorities';
+import { contextWindow, type LineGroup } from '../core/contextWindow';
 import type { DiffusionConfig } from '../core/diffusionConfig';
 import { InputError } from '../core/inputErrors';
-import { maskSpans, type MaskMode } from '../core/maskSpans';
-import { riskScore, type GeneratedPatch, type RefactorPlan } from '../core/refactorPlan';
-import { createRng } from '../core/rng';
+import type { LanguageId } from '../core/languages';
+import { maskSpans, type MaskMode, type MaskPlan } from '../core/maskSpans';
+import { omissionMarker } from '../core/lineComments';
+import { outline, type TextRange } from '../core/outline';
+import { patchVerdict, type Verdict } from '../core/patchVerdict';
+import { riskFactors, riskScore, type FallbackProvenance, type GeneratedPatch, type PatchContext, type RefactorPlan, type RiskInput } from '../core/refactorPlan';
+import { createRng, type Rng } from '../core/rng';
 import { syntaxIssues, type SyntaxIssue } from '../core/syntaxIssues';
 import type { SyntaxParser } from '../core/syntaxParser';
 import { resolveTargets } from '../core/targets';
@@ -13,7 +20,7 @@ import type { DiffusionModel } from '../model/diffusionModel';
 import { denoise, type DenoiseStep } from './denoise';
 import { fillInTheMiddle } from './fimFallback';
 import { decodeBlocks, spliceSpans, tokensTouching } from './spanText';
-import { buildMaskedSequence } from './maskedSequence';
+import { blockLength, buildMaskedSequence, type MaskedSequence } from './maskedSequence';
 
 export interface BuildProgress extends DenoiseStep {
   phase: 'diffusion' | 'remask' | 'fallback';
@@ -50,149 +57,324 @@ function instructionOf(plan: RefactorPlan): string {
   return parts.join('\n');
 }
 
+/** What the analysis of a plan found: the file, its targets and the instruction. */
+interface Analysis {
+  plan: RefactorPlan;
+  original: string;
+  language: LanguageId;
+  lineCount: number;
+  maskPlan: MaskPlan;
+  /** The targets' spans in the original file. */
+  spans: TextRange[];
+  instruction: string;
+  /** Every ERROR and MISSING node of the original: the patched file may have no others. */
+  issues: SyntaxIssue[];
+  /** What the context window keeps after the lines nearest the targets (contextPriorities). */
+  priorities: LineGroup[];
+  notes: string[];
+}
+
+/** A candidate result: the patched file, each span's new text and where it sits, and the verdict on it. */
+interface Candidate {
+  text: string;
+  texts: string[];
+  ranges: TextRange[];
+  verdict: Verdict;
+}
+
+/** What the fallback did for one span it rewrote. */
+type FallbackFill = FallbackProvenance['spans'][number];
+
+/** The forward passes of a generation, counted once as each pass runs. */
+interface PassCounts {
+  diffusionPasses: number;
+  fallbackPasses: number;
+  revealed: number;
+  cacheRefreshes: number;
+  readbackBytes: number;
+  remaskRounds: number;
+}
+
+/** The sequence the diffusion model denoises, and how much of the file it holds. */
+interface BuiltSequence {
+  sequence: MaskedSequence;
+  context: PatchContext;
+}
+
+const BUDGET_SOURCES = { model: "the model's positions", memory: "the backend's memory for attention", setting: 'the contextTokens setting' } as const;
+
 /** Turns RefactorPlans into GeneratedPatches with the diffusion model, repaired by remasking or the fallback. */
 export class Builder {
   constructor(private readonly options: BuilderOptions) {}
 
+  /**
+   * One plan's patch, in the steps a reader can follow: analyse the file, build the masked
+   * sequence (a context window of the file when it is longer than the budget), denoise it, check
+   * the result and remask what does not parse, fall back to the autoregressive model for the spans
+   * still at fault (or all of them when diffusion failed), and assemble the patch.
+   */
   async generatePatch(plan: RefactorPlan, generate: GenerateOptions = {}): Promise<GeneratedPatch> {
     const started = performance.now();
-    const { parser, models, config } = this.options;
+    const { config, models } = this.options;
+    const analysis = await this.analyse(plan);
+    const rng = createRng(config.seed);
+    const counts: PassCounts = { diffusionPasses: 0, fallbackPasses: 0, revealed: 0, cacheRefreshes: 0, readbackBytes: 0, remaskRounds: 0 };
+    let context: PatchContext | undefined;
+    let candidate: Candidate | null;
+    try {
+      const built = this.buildSequence(analysis, rng);
+      context = built.context;
+      await this.denoise(built.sequence, 'diffusion', config.steps, rng, counts, generate);
+      candidate = await this.checkAndRemask(analysis, built.sequence, rng, counts, generate);
+    } catch (error) {
+      if (error instanceof InputError || (error as Error).name === 'AbortError' || !config.fallback || !models.fallback) throw error;
+      analysis.notes.push(`The diffusion path failed (${(error as Error).message}); the fallback model wrote the code.`);
+      candidate = null;
+    }
+    let fills: (FallbackFill | null)[] | null = null;
+    if ((candidate === null || !candidate.verdict.canApply) && config.fallback && models.fallback) {
+      const rewrite = candidate === null ? analysis.spans.map((_, i) => i) : candidate.verdict.faultySpans;
+      if (candidate !== null) {
+        const kept = analysis.spans.length - rewrite.length;
+        analysis.notes.push(
+          `The diffusion result was not valid after ${counts.remaskRounds} remask round(s) (${candidate.verdict.errors.length} problem(s)); the fallback model rewrote ${rewrite.length} span(s)${kept > 0 ? ` and the diffusion model's ${kept} valid span(s) were kept` : ''}.`,
+        );
+      }
+      ({ candidate, fills } = await this.fallBack(analysis, models.fallback, candidate, rewrite, rng, counts, generate));
+    }
+    if (candidate === null) throw new Error('no generation path ran');
+    return this.assemble(analysis, candidate, fills, context, counts, started);
+  }
+
+  /** Reads the plan's file, parses it, and finds its targets' spans, its syntax errors, what matters around the targets, and the instruction. */
+  private async analyse(plan: RefactorPlan): Promise<Analysis> {
     const original = await this.options.readSource(plan.filePath);
-    const analyzed = await analyzeSource(parser, original, plan.filePath, plan.language);
-    analyzed.parsed.delete();
-    const targets = resolveTargets(analyzed.outline, analyzed.parsed.source, plan.editTargets);
-    const maskPlan = maskSpans(analyzed.parsed.source, targets, this.options.mode ?? 'definition');
-    const spans = maskPlan.spans.map((s) => s.range);
+    const analyzed = await analyzeSource(this.options.parser, original, plan.filePath, plan.language);
+    try {
+      const targets = resolveTargets(analyzed.outline, analyzed.parsed.source, plan.editTargets);
+      const maskPlan = maskSpans(analyzed.parsed.source, targets, this.options.mode ?? 'definition');
+      const instruction = instructionOf(plan);
+      const notes = [...maskPlan.notes];
+      if (instruction === '') notes.push('Empty prompt: generated without a condition.');
+      return {
+        plan,
+        original,
+        language: analyzed.language,
+        lineCount: analyzed.parsed.source.lineCount,
+        maskPlan,
+        spans: maskPlan.spans.map((s) => s.range),
+        instruction,
+        issues: analyzed.issues,
+        priorities: contextPriorities(analyzed.parsed, analyzed.outline, targets),
+        notes,
+      };
+    } finally {
+      analyzed.parsed.delete();
+    }
+  }
+
+  /**
+   * The diffusion model's prompt format around the instruction and the file, each span a block of
+   * masks. The sequence holds at most the budget: the smallest of the model's positions, what
+   * attention can hold in the backend's memory for this many rows, and the contextTokens setting;
+   * a longer file is cut to its context window (the targets whole and what matters most around them).
+   */
+  private buildSequence(analysis: Analysis, rng: Rng): BuiltSequence {
+    const { config, models } = this.options;
     const model = models.diffusion;
     const { manifest, tokenizer } = model;
-    const maskTokenId = manifest.maskTokenId!;
-    const stopIds = new Set([...manifest.eosTokenIds, manifest.padTokenId]);
-    const rng = createRng(config.seed);
-    const instruction = instructionOf(plan);
-    let forwardPasses = 0;
-    const diffusionStats = { passes: 0, revealed: 0, cacheRefreshes: 0, readbackBytes: 0 };
-    let remaskRounds = 0;
-    let path: 'diffusion' | 'fallback' = 'diffusion';
-    let generated: string;
-    let newRanges: { start: number; end: number }[];
-    const notes = [...maskPlan.notes];
-    if (instruction === '') notes.push('Empty prompt: generated without a condition.');
-
-    const validate = async (text: string, ranges: readonly { start: number; end: number }[]) => {
-      const parsed = await parser.parse(text, analyzed.language);
-      try {
-        return syntaxIssues(parsed, ranges).filter((issue) => issue.insideSpans);
-      } finally {
-        parsed.delete();
-      }
-    };
-
-    let issues: SyntaxIssue[] | null;
-    try {
-      const sequence = buildMaskedSequence({
+    const guided = config.cfgScale !== 1 && analysis.instruction !== '';
+    const budget = contextBudget({ maxPositions: manifest.maxPositions, memory: model.memory, rows: guided ? 2 : 1, backend: model.backend, setting: config.contextTokens });
+    const sequenceOf = (text: string, spans: readonly TextRange[], maxPositions: number) =>
+      buildMaskedSequence({
         tokenizer,
         template: manifest.promptTemplate,
-        instruction,
-        text: original,
+        instruction: analysis.instruction,
+        text,
         spans,
-        maskTokenId,
-        maxPositions: manifest.maxPositions,
+        maskTokenId: manifest.maskTokenId!,
+        maxPositions,
         lengthFactor: config.maskLengthFactor,
         lengthExtra: config.maskLengthExtra,
         strength: config.strength,
         rng,
       });
-      const run = async (phase: 'diffusion' | 'remask', steps: number) => {
-        const stats = await denoise(model, sequence, { ...config, steps }, rng, {
-          maskTokenId,
-          logitsShift: manifest.logitsShift ?? 0,
-          signal: generate.signal,
-          onStep: generate.onProgress && ((step) => generate.onProgress!({ ...step, phase, spans: decodeBlocks(sequence, tokenizer, stopIds, maskTokenId) })),
-        });
-        forwardPasses += stats.forwardPasses;
-        diffusionStats.passes += stats.forwardPasses;
-        diffusionStats.revealed += stats.revealed;
-        diffusionStats.cacheRefreshes += stats.cacheRefreshes;
-        diffusionStats.readbackBytes += stats.readbackBytes.reduce((a, b) => a + b, 0);
-      };
-      await run('diffusion', config.steps);
-      ({ text: generated, ranges: newRanges } = spliceSpans(original, spans, decodeBlocks(sequence, tokenizer, stopIds, maskTokenId)));
-      issues = await validate(generated, newRanges);
-      while (issues.length > 0 && remaskRounds < config.maxRemaskRounds) {
-        remaskRounds++;
-        const again = sequence.blocks.flatMap((_, b) => {
-          const relative = issues!
-            .filter((issue) => issue.range.start <= newRanges[b]!.end && issue.range.end >= newRanges[b]!.start)
-            .map((issue) => ({ start: issue.range.start - newRanges[b]!.start, end: issue.range.end - newRanges[b]!.start }));
-          return relative.length > 0 ? tokensTouching(sequence, b, tokenizer, stopIds, relative) : [];
-        });
-        if (again.length === 0) break;
-        for (const position of again) {
-          sequence.tokens[position] = maskTokenId;
-          sequence.masked[position] = true;
-        }
-        await run('remask', Math.min(config.steps, again.length));
-        ({ text: generated, ranges: newRanges } = spliceSpans(original, spans, decodeBlocks(sequence, tokenizer, stopIds, maskTokenId)));
-        issues = await validate(generated, newRanges);
-      }
-    } catch (error) {
-      if (error instanceof InputError || (error as Error).name === 'AbortError' || !config.fallback || !models.fallback) throw error;
-      notes.push(`The diffusion path failed (${(error as Error).message}); the fallback model wrote the code.`);
-      issues = null;
+    const { original, spans } = analysis;
+    const window = contextWindow({
+      text: original,
+      spans,
+      priorities: analysis.priorities,
+      fixedTokens: sequenceOf('', [], Infinity).tokens.length,
+      spanTokens: spans.map((span) => blockLength(tokenizer.encode(original.slice(span.start, span.end)).length, { lengthFactor: config.maskLengthFactor, lengthExtra: config.maskLengthExtra, strength: config.strength })),
+      budget: budget.tokens,
+      budgetSource: BUDGET_SOURCES[budget.limitedBy],
+      countTokens: (text) => tokenizer.encode(text).length,
+      omissionMarker: (lines, indent) => omissionMarker(analysis.language, lines, indent),
+    });
+    if (window.omittedRuns > 0) {
+      analysis.notes.push(`The file is longer than the context budget (${budget.tokens} tokens, set by ${BUDGET_SOURCES[budget.limitedBy]}): the model saw ${window.keptLines} of its ${window.totalLines} lines around the targets.`);
     }
+    const { keptLines, totalLines, omittedRuns, tokens } = window;
+    return { sequence: sequenceOf(window.text, window.spans, budget.tokens), context: { tokens, budget: budget.tokens, limitedBy: budget.limitedBy, keptLines, totalLines, omittedRuns } };
+  }
 
-    if ((issues === null || issues.length > 0) && config.fallback && models.fallback) {
-      if (issues !== null) notes.push(`The diffusion result still had ${issues.length} syntax error(s) after ${remaskRounds} remask round(s); the fallback model wrote the code.`);
-      path = 'fallback';
-      const fallback = models.fallback;
-      const written: string[] = [];
-      for (const [i, span] of spans.entries()) {
-        const prefix = spliceSpans(original.slice(0, span.start), spans.slice(0, i), written).text;
-        const originalTokens = tokenizer.encode(original.slice(span.start, span.end)).length;
-        const fill = await fillInTheMiddle(fallback, prefix, original.slice(span.end), {
-          maxNewTokens: FALLBACK_BUDGET_FACTOR * originalTokens + FALLBACK_BUDGET_EXTRA,
-          temperature: config.temperature,
-          rng,
-          maxContext: fallback.maxPositions,
-          signal: generate.signal,
-        });
-        forwardPasses += fill.forwardPasses;
-        written.push(fill.text);
-        generate.onProgress?.({ phase: 'fallback', step: i + 1, total: spans.length, revealed: 0, stillMasked: 0, spans: written });
+  /**
+   * Runs the reverse process over the sequence's masked positions for `steps` steps, and counts
+   * its passes: the one place the diffusion model runs, for the first denoising and each remask round.
+   */
+  private async denoise(sequence: MaskedSequence, phase: 'diffusion' | 'remask', steps: number, rng: Rng, counts: PassCounts, generate: GenerateOptions): Promise<void> {
+    const model = this.options.models.diffusion;
+    const { manifest } = model;
+    const stats = await denoise(model, sequence, { ...this.options.config, steps }, rng, {
+      maskTokenId: manifest.maskTokenId!,
+      logitsShift: manifest.logitsShift ?? 0,
+      signal: generate.signal,
+      onStep: generate.onProgress && ((step) => generate.onProgress!({ ...step, phase, spans: this.spanTexts(sequence) })),
+    });
+    counts.diffusionPasses += stats.forwardPasses;
+    counts.revealed += stats.revealed;
+    counts.cacheRefreshes += stats.cacheRefreshes;
+    counts.readbackBytes += stats.readbackBytes.reduce((a, b) => a + b, 0);
+  }
+
+  /**
+   * The denoised spans put into the file and judged; while the file parses worse than the
+   * original and rounds are left, the tokens around each new syntax error inside a span are
+   * masked and denoised again.
+   */
+  private async checkAndRemask(analysis: Analysis, sequence: MaskedSequence, rng: Rng, counts: PassCounts, generate: GenerateOptions): Promise<Candidate> {
+    const { config, models } = this.options;
+    const { tokenizer } = models.diffusion;
+    const maskTokenId = models.diffusion.manifest.maskTokenId!;
+    let candidate = await this.check(analysis, this.spanTexts(sequence));
+    while (!candidate.verdict.isValidSyntax && counts.remaskRounds < config.maxRemaskRounds) {
+      const again = sequence.blocks.flatMap((_, b) => {
+        const range = candidate.ranges[b]!;
+        const relative = candidate.verdict.newIssues
+          .filter((issue) => issue.range.start <= range.end && issue.range.end >= range.start)
+          .map((issue) => ({ start: issue.range.start - range.start, end: issue.range.end - range.start }));
+        return relative.length > 0 ? tokensTouching(sequence, b, tokenizer, this.stopIds(), relative) : [];
+      });
+      if (again.length === 0) break;
+      counts.remaskRounds++;
+      for (const position of again) {
+        sequence.tokens[position] = maskTokenId;
+        sequence.masked[position] = true;
       }
-      ({ text: generated, ranges: newRanges } = spliceSpans(original, spans, written));
-      issues = await validate(generated, newRanges);
+      await this.denoise(sequence, 'remask', Math.min(config.steps, again.length), rng, counts, generate);
+      candidate = await this.check(analysis, this.spanTexts(sequence));
     }
-    if (issues === null) throw new Error('no generation path ran');
+    return candidate;
+  }
 
-    const diff = unifiedDiff(plan.filePath, original, generated!);
+  /** The file with the spans' new texts, and the verdict on it (patchVerdict). */
+  private async check(analysis: Analysis, texts: readonly string[], fills?: readonly (FallbackFill | null)[]): Promise<Candidate> {
+    const { text, ranges } = spliceSpans(analysis.original, analysis.spans, texts);
+    const parsed = await this.options.parser.parse(text, analysis.language);
+    try {
+      const verdict = patchVerdict({
+        originalIssues: analysis.issues,
+        patchedIssues: syntaxIssues(parsed, ranges),
+        patchedOutline: outline(parsed),
+        patchedText: text,
+        spans: analysis.maskPlan.spans.map((span, i) => ({ target: span.target, kind: span.kind, original: span.range, patched: ranges[i]!, fallback: fills?.[i] ?? undefined })),
+      });
+      return { text, texts: [...texts], ranges, verdict };
+    } finally {
+      parsed.delete();
+    }
+  }
+
+  /**
+   * The fallback model rewrites the spans in `rewrite` by fill-in-the-middle, in order, each seeing
+   * the file as it stands (the spans kept from diffusion and those it wrote before); the others
+   * keep the diffusion model's text. Its budget per span is counted with its own tokenizer.
+   */
+  private async fallBack(analysis: Analysis, fallback: CausalModel, diffused: Candidate | null, rewrite: readonly number[], rng: Rng, counts: PassCounts, generate: GenerateOptions) {
+    const { config } = this.options;
+    const { original, spans } = analysis;
+    const texts = diffused ? [...diffused.texts] : spans.map((span) => original.slice(span.start, span.end));
+    const fills: (FallbackFill | null)[] = spans.map(() => null);
+    for (const [done, i] of rewrite.entries()) {
+      const span = spans[i]!;
+      const around = spliceSpans(original, spans, texts);
+      const budget = FALLBACK_BUDGET_FACTOR * fallback.tokenizer.encode(original.slice(span.start, span.end)).length + FALLBACK_BUDGET_EXTRA;
+      const fill = await fillInTheMiddle(fallback, around.text.slice(0, around.ranges[i]!.start), around.text.slice(around.ranges[i]!.end), {
+        language: analysis.language,
+        instruction: analysis.instruction,
+        maxNewTokens: budget,
+        temperature: config.temperature,
+        rng,
+        signal: generate.signal,
+      });
+      counts.fallbackPasses += fill.forwardPasses;
+      texts[i] = fill.text;
+      fills[i] = { target: analysis.maskPlan.spans[i]!.target, tokens: fill.tokens, budget, stoppedBy: fill.stoppedBy };
+      generate.onProgress?.({ phase: 'fallback', step: done + 1, total: rewrite.length, revealed: 0, stillMasked: 0, spans: texts });
+    }
+    return { candidate: await this.check(analysis, texts, fills), fills };
+  }
+
+  /** The GeneratedPatch: the diff against the original, the verdict, the risk and the provenance. */
+  private assemble(analysis: Analysis, candidate: Candidate, fills: (FallbackFill | null)[] | null, context: PatchContext | undefined, counts: PassCounts, started: number): GeneratedPatch {
+    const { config, models } = this.options;
+    const { plan, original } = analysis;
+    const { verdict } = candidate;
+    const path = fills ? 'fallback' : 'diffusion';
+    const diff = unifiedDiff(plan.filePath, original, candidate.text);
     const changedLines = diff.split('\n').filter((line) => /^[+-](?![+-])/.test(line)).length;
-    const isValidSyntax = issues.length === 0;
+    const risk: RiskInput = {
+      isValidSyntax: verdict.isValidSyntax,
+      newSyntaxErrors: verdict.newIssues.length,
+      changedLines,
+      totalLines: analysis.lineCount,
+      path,
+      emptySpans: verdict.emptySpans.length,
+      vanishedTargets: verdict.vanishedTargets.length,
+      cutOffSpans: verdict.cutOffSpans.length,
+    };
+    const fallback = fills && models.fallback
+      ? { id: models.fallback.manifest.id, quant: models.quant, spans: fills.filter((fill): fill is FallbackFill => fill !== null) }
+      : undefined;
     return {
       filePath: plan.filePath,
       originalCode: original,
-      generatedCode: generated!,
+      generatedCode: candidate.text,
       unifiedDiff: diff,
-      maskedSpans: maskPlan.spans,
+      maskedSpans: analysis.maskPlan.spans,
       sample: {
         ...sampleSettings(config),
-        nfe: forwardPasses,
-        cacheRefreshes: diffusionStats.cacheRefreshes,
-        tokensPerPass: diffusionStats.passes > 0 ? diffusionStats.revealed / diffusionStats.passes : 0,
-        readbackBytesPerPass: diffusionStats.passes > 0 ? Math.round(diffusionStats.readbackBytes / diffusionStats.passes) : 0,
+        nfe: counts.diffusionPasses + counts.fallbackPasses,
+        cacheRefreshes: counts.cacheRefreshes,
+        tokensPerPass: counts.diffusionPasses > 0 ? counts.revealed / counts.diffusionPasses : 0,
+        readbackBytesPerPass: counts.diffusionPasses > 0 ? Math.round(counts.readbackBytes / counts.diffusionPasses) : 0,
         generationTimeMs: Math.round(performance.now() - started),
         path,
-        remaskRounds,
+        remaskRounds: counts.remaskRounds,
       },
       plan,
-      isValidSyntax,
-      validationErrors: issues.map((issue) => `${issue.line}:${issue.column}: ${issue.message}`),
+      isValidSyntax: verdict.isValidSyntax,
+      validationErrors: verdict.errors,
       generationTimestamp: new Date().toISOString(),
-      riskScore: riskScore({ isValidSyntax, syntaxErrorsInSpans: issues.length, changedLines, totalLines: analyzed.parsed.source.lineCount, path }),
-      canApply: isValidSyntax,
-      model: { id: path === 'fallback' ? `${manifest.id} + fallback` : manifest.id, quant: models.quant, backend: model.backend },
-      notes,
+      riskScore: riskScore(risk),
+      riskFactors: riskFactors(risk),
+      canApply: verdict.canApply,
+      model: { id: models.diffusion.manifest.id, quant: models.quant, backend: models.diffusion.backend, ...(fallback ? { fallback } : {}) },
+      ...(context ? { context } : {}),
+      notes: analysis.notes,
     };
+  }
+
+  /** Each block's current text, masks shown as ░. */
+  private spanTexts(sequence: MaskedSequence): string[] {
+    const { manifest, tokenizer } = this.options.models.diffusion;
+    return decodeBlocks(sequence, tokenizer, this.stopIds(), manifest.maskTokenId!);
+  }
+
+  /** The diffusion model's end-of-text and padding: a block ends at the first of them. */
+  private stopIds(): ReadonlySet<number> {
+    const { manifest } = this.options.models.diffusion;
+    return new Set([...manifest.eosTokenIds, manifest.padTokenId]);
   }
 
   /** Every plan, highest priority first; a plan that fails gives an error patch, and the batch never throws. */
@@ -239,6 +421,7 @@ export function errorPatch(plan: RefactorPlan, config: DiffusionConfig, models: 
     validationErrors: [error instanceof Error ? error.message : String(error)],
     generationTimestamp: new Date().toISOString(),
     riskScore: 1,
+    riskFactors: riskFactors({ isValidSyntax: false, newSyntaxErrors: 0, changedLines: 0, totalLines: 0, path: 'error' }),
     canApply: false,
     model: { id: models.diffusion.manifest.id, quant: models.quant, backend: models.diffusion.backend },
     notes: [],

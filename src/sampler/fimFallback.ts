@@ -1,28 +1,34 @@
+import { fillPrompt, unfencedAnswer } from '../core/fillPrompt';
 import { InputError } from '../core/inputErrors';
+import type { LanguageId } from '../core/languages';
 import type { Rng } from '../core/rng';
 import type { CausalModel } from '../model/causalModel';
 import { yieldToEvents } from './denoise';
 
 export interface FillOptions {
+  /** The file's language, for the instruction written as a comment. */
+  language: LanguageId;
+  /** What the user asked for: the fallback's prompt carries it. */
+  instruction: string;
   /** The most tokens written for the middle. */
   maxNewTokens: number;
   /** 0 picks the most likely token. */
   temperature: number;
   rng: Rng;
-  /** The most tokens of prefix plus suffix kept (far context is trimmed first). */
-  maxContext: number;
   signal?: AbortSignal;
 }
 
 export interface FillResult {
   text: string;
   forwardPasses: number;
+  /** Tokens written (the stop token not counted). */
+  tokens: number;
   /** Why it stopped: a stop token, or the token budget. */
   stoppedBy: 'stop-token' | 'budget';
+  /** Tokens of the file cut far from the span so the prompt fit the model. */
+  trimmedTokens: number;
 }
 
-const FIM_TOKENS = ['<|fim_prefix|>', '<|fim_suffix|>', '<|fim_middle|>'] as const;
-const STOP_TOKENS = ['<|endoftext|>', '<|fim_pad|>', '<|file_sep|>', '<|im_end|>', '<|repo_name|>', '<|fim_prefix|>', '<|fim_suffix|>', '<|fim_middle|>'];
 const SAMPLE_TOP_K = 40;
 
 /** The indices of the k largest logits, largest first, in one pass: sorting the whole vocabulary per token was most of the fallback's time. */
@@ -55,28 +61,45 @@ function pick(logits: Float32Array, temperature: number, rng: Rng): number {
 }
 
 /**
- * Fill-in-the-middle with an autoregressive Qwen2.5-Coder-style model:
- * `<|fim_prefix|>` prefix `<|fim_suffix|>` suffix `<|fim_middle|>`, then the middle token by token
- * with the KV cache, until a stop token or the budget.
+ * The ids that end the fallback's answer, all from its own manifest: its end-of-text and padding
+ * tokens, and the special tokens of its prompt template (a model that writes `<|fim_suffix|>` or
+ * `<|im_start|>` has finished the middle).
+ */
+export function fallbackStopIds(model: CausalModel, specialTokens: readonly string[]): Set<number> {
+  const ids = new Set([...model.manifest.eosTokenIds, model.manifest.padTokenId]);
+  for (const token of specialTokens) {
+    const id = model.tokenizer.tokenId(token);
+    if (id !== undefined) ids.add(id);
+  }
+  return ids;
+}
+
+/**
+ * The code between `prefix` and `suffix`, written by the autoregressive fallback token by token
+ * with the KV cache: the prompt is its own manifest's template with the instruction (fillPrompt),
+ * counted by its own tokenizer, and it stops at one of its own stop tokens or the budget.
  */
 export async function fillInTheMiddle(model: CausalModel, prefix: string, suffix: string, options: FillOptions): Promise<FillResult> {
   const { tokenizer } = model;
-  const [prefixId, suffixId, middleId] = FIM_TOKENS.map((token) => tokenizer.tokenId(token));
-  if (prefixId === undefined || suffixId === undefined || middleId === undefined) {
-    throw new InputError('The fallback model has no fill-in-the-middle tokens (<|fim_prefix|>, <|fim_suffix|>, <|fim_middle|>).');
+  let prompt;
+  try {
+    prompt = fillPrompt(tokenizer, {
+      template: model.manifest.promptTemplate,
+      language: options.language,
+      instruction: options.instruction,
+      prefix,
+      suffix,
+      maxTokens: model.maxPositions - options.maxNewTokens,
+    });
+  } catch (error) {
+    throw new InputError(`The fallback model ${model.manifest.id} cannot fill in code: ${(error as Error).message}.`);
   }
-  const stopIds = new Set(STOP_TOKENS.map((token) => tokenizer.tokenId(token)).filter((id): id is number => id !== undefined));
-  let before = tokenizer.encode(prefix);
-  let after = tokenizer.encode(suffix);
-  // Keep the context nearest the gap: trim the start of the prefix and the end of the suffix.
-  const room = Math.max(0, options.maxContext - 3 - options.maxNewTokens);
-  if (before.length + after.length > room) {
-    const keepAfter = Math.min(after.length, Math.floor(room / 3));
-    after = after.slice(0, keepAfter);
-    before = before.slice(Math.max(0, before.length - (room - keepAfter)));
-  }
-  const prompt = [prefixId, ...before, suffixId, ...after, middleId];
-  let step = await model.step(prompt, model.emptyCache(), 0);
+  const stopIds = fallbackStopIds(model, prompt.specialTokens);
+  const finish = (written: number[], stoppedBy: FillResult['stoppedBy'], forwardPasses: number): FillResult => {
+    const text = tokenizer.decode(written);
+    return { text: prompt.chat ? unfencedAnswer(text) : text, forwardPasses, tokens: written.length, stoppedBy, trimmedTokens: prompt.trimmedTokens };
+  };
+  let step = await model.step(prompt.tokens, model.emptyCache(), 0);
   let forwardPasses = 1;
   const written: number[] = [];
   try {
@@ -84,9 +107,9 @@ export async function fillInTheMiddle(model: CausalModel, prefix: string, suffix
       await yieldToEvents();
       if (options.signal?.aborted) throw options.signal.reason ?? new DOMException('Generation was cancelled.', 'AbortError');
       const next = pick(step.logits, options.temperature, options.rng);
-      if (stopIds.has(next)) return { text: tokenizer.decode(written), forwardPasses, stoppedBy: 'stop-token' };
+      if (stopIds.has(next)) return finish(written, 'stop-token', forwardPasses);
       written.push(next);
-      if (written.length >= options.maxNewTokens) return { text: tokenizer.decode(written), forwardPasses, stoppedBy: 'budget' };
+      if (written.length >= options.maxNewTokens) return finish(written, 'budget', forwardPasses);
       step = await model.step([next], step.cache, step.length);
       forwardPasses++;
     }

@@ -49,6 +49,11 @@ function templateParts(template: string): [string, string, string] {
   return [template.slice(0, instructionAt), template.slice(instructionAt + '{instruction}'.length, codeAt), template.slice(codeAt + '{code}'.length)];
 }
 
+/** Tokens a span of `originalTokens` takes in the sequence: its masks when regenerated whole, its own tokens at strength < 1. */
+export function blockLength(originalTokens: number, request: Pick<SequenceRequest, 'lengthFactor' | 'lengthExtra' | 'strength'>): number {
+  return request.strength >= 1 ? Math.ceil(request.lengthFactor * originalTokens) + request.lengthExtra : originalTokens;
+}
+
 export function buildMaskedSequence(request: SequenceRequest): MaskedSequence {
   const { tokenizer, text, spans, maskTokenId } = request;
   const [before, between, after] = templateParts(request.template);
@@ -72,8 +77,7 @@ export function buildMaskedSequence(request: SequenceRequest): MaskedSequence {
     const original = tokenizer.encode(text.slice(span.start, span.end));
     const start = tokens.length;
     if (request.strength >= 1) {
-      const length = Math.ceil(request.lengthFactor * original.length) + request.lengthExtra;
-      push(new Array<number>(length).fill(maskTokenId), true);
+      push(new Array<number>(blockLength(original.length, request)).fill(maskTokenId), true);
     } else {
       // Forward diffusion: mask a random `strength` share of the span's own tokens, keep the rest as context.
       const count = Math.max(1, Math.round(request.strength * original.length));

@@ -8,6 +8,7 @@ import type { OutlineEntry } from '../core/outline';
 import type { RefactorPlan } from '../core/refactorPlan';
 import { resolveTargets, targetKeys } from '../core/targets';
 import { BatchResults } from './BatchResults';
+import { GenerationMessage } from './GenerationMessage';
 import { filesFolder } from './folderAccess';
 import { FolderResults } from './FolderResults';
 import { useFolder } from './folderStore';
@@ -191,6 +192,7 @@ export function App() {
           <ModelManager />
         </aside>
         <section className="editor-pane" aria-label="Editor">
+          <GenerationMessage announce />
           <Suspense fallback={<p className="loading">Loading the editor…</p>}>
           <SourceEditor
             text={state.text}

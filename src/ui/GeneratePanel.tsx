@@ -3,6 +3,7 @@ import { ConfigError, configToQuery, createDiffusionConfig, PRESET_NAMES, type D
 import { PRECISION_CHOICES } from '../core/modelPrecision';
 import { SCHEDULES } from '../core/noiseSchedule';
 import { parsePlans, type RefactorPlan } from '../core/refactorPlan';
+import { GenerationMessage } from './GenerationMessage';
 import { useGeneration } from './generationStore';
 import { useWarmUp } from './warmUpStore';
 
@@ -36,6 +37,7 @@ const NUMBER_FIELDS = [
   ['maxRemaskRounds', 'Remask rounds'],
   ['cacheInterval', 'Cache refresh interval'],
   ['parallelThreshold', 'Parallel threshold'],
+  ['contextTokens', 'Context tokens'],
 ] as const;
 
 /** Settings, Generate and Cancel. */
@@ -140,6 +142,7 @@ export function GeneratePanel({ settings, onSettingsChange, blockedBecause, onGe
           Share settings
         </button>
       </div>
+      <GenerationMessage announce={false} />
       {blockedBecause && !running && <p className="muted small">{blockedBecause}</p>}
       {plansError && (
         <p className="notice notice-error" role="alert">
@@ -156,11 +159,6 @@ export function GeneratePanel({ settings, onSettingsChange, blockedBecause, onGe
           {notice}
         </p>
       ))}
-      {generation.message && (
-        <p className={`notice ${generation.status === 'failed' ? 'notice-error' : 'notice-info'}`} role={generation.status === 'failed' ? 'alert' : 'status'}>
-          {generation.message}
-        </p>
-      )}
     </div>
   );
 }

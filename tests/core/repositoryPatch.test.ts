@@ -24,6 +24,7 @@ function result(filePath: string, original: string, generated: string, outcome: 
     validationErrors: outcome === 'valid' ? [] : ['3:1: unexpected token'],
     generationTimestamp: new Date(0).toISOString(),
     riskScore: 0,
+    riskFactors: [],
     canApply: outcome === 'valid',
     model: { id: 'tiny', quant: 'fp32', backend: 'wasm' },
     notes: [],

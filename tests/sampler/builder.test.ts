@@ -156,16 +156,24 @@ describe('the diffusion sampler on the tiny model', () => {
     expect(patch.validationErrors[0]).toMatch(/^\d+:\d+: /);
   });
 
-  it('takes the autoregressive fallback when diffusion stays invalid or throws, and says so', async () => {
+  it('takes the autoregressive fallback when diffusion stays invalid or throws, says so, and names it in the provenance', async () => {
     const patch = await builderWith({ seed: 11, maxRemaskRounds: 1, fallback: true }).generatePatch(plan());
     expect(patch.sample.path).toBe('fallback');
-    expect(patch.model.id).toContain('fallback');
+    expect(patch.model.fallback).toMatchObject({ id: fallback.manifest.id, quant: 'q4' });
+    expect(patch.model.fallback!.spans.map((span) => span.target)).toEqual(['area']);
+    expect(patch.riskFactors.map((factor) => factor.fact)).toContain('the fallback model wrote code');
     const failing = intercepting(diffusion, () => {
       throw new Error('device lost');
     });
-    const rescued = await builderWith({ seed: 11, fallback: true }, { diffusion: failing }).generatePatch(plan());
+    const rescued = await builderWith({ seed: 11, fallback: true }, { diffusion: failing }).generatePatch(plan({ editTargets: ['area', 'Shape.describe'] }));
     expect(rescued.sample.path).toBe('fallback');
     expect(rescued.notes.join(' ')).toContain('device lost');
+    // Diffusion failed: every span is the fallback's.
+    expect(rescued.model.fallback!.spans.map((span) => span.target)).toEqual(['area', 'Shape.describe']);
+    for (const span of rescued.model.fallback!.spans) {
+      expect(span.budget).toBe(2 * fallback.tokenizer.encode(SOURCE.slice(rescued.maskedSpans.find((m) => m.target === span.target)!.range.start, rescued.maskedSpans.find((m) => m.target === span.target)!.range.end)).length + 64);
+      if (span.stoppedBy === 'budget') expect(rescued.validationErrors.join(' ')).toContain(`token budget (${span.budget} tokens) while writing ${span.target}`);
+    }
   });
 
   it('produces patches that git apply takes against the original file', async () => {
@@ -182,15 +190,31 @@ describe('the diffusion sampler on the tiny model', () => {
     expect(calls.every((c) => c.rows.length === 1)).toBe(true);
   });
 
-  it('refuses a request longer than the model holds, naming the limit', async () => {
+  it('gives a file longer than the budget as a context window, says how much the model saw, and still patches the whole file', async () => {
+    const longSource = `${SOURCE}\n${'x = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]\n'.repeat(400)}\ndef last(n):\n    return n\n`;
+    const calls: DenoiseRequest[] = [];
     const long = new Builder({
       parser,
-      models: { diffusion, quant: 'q4' },
-      config: createDiffusionConfig({ preset: 'demo', steps: 2, fallback: false }),
-      readSource: async () => `${SOURCE}
-${'x = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]\n'.repeat(400)}`,
+      models: { diffusion: recording(diffusion, calls, []), quant: 'q4' },
+      config: createDiffusionConfig({ preset: 'demo', steps: 2, fallback: false, maxRemaskRounds: 0, contextTokens: 512 }),
+      readSource: async () => longSource,
     });
-    await expect(long.generatePatch(plan())).rejects.toThrow(/needs \d+ tokens but the model holds at most 4096/);
+    const patch = await long.generatePatch(plan({ editTargets: ['last'] }));
+    expect(patch.context).toMatchObject({ budget: 512, limitedBy: 'setting', totalLines: longSource.split('\n').length - 1 });
+    expect(patch.context!.tokens).toBeLessThanOrEqual(512);
+    expect(patch.context!.keptLines).toBeLessThan(patch.context!.totalLines);
+    expect(calls[0]!.rows[0]!.length).toBe(patch.context!.tokens);
+    // The window kept the import the file starts with, and marked what it left out as a Python comment.
+    const seen = diffusion.tokenizer.decode(calls[0]!.rows[0]!);
+    expect(seen).toContain('import math\n');
+    expect(seen).toMatch(/\n# … \d+ lines …\n/);
+    expect(patch.notes.join(' ')).toMatch(/the model saw \d+ of its \d+ lines/);
+    gitApplies(patch);
+  });
+
+  it('refuses targets that alone do not fit the budget, naming what set it', async () => {
+    const tight = builderWith({ seed: 1, contextTokens: 64 });
+    await expect(tight.generatePatch(plan({ editTargets: ['area', 'Shape'] }))).rejects.toThrow(/targets alone need \d+ tokens with the prompt, but the context budget is 64 \(the contextTokens setting\)/);
   });
 
   it('runs a batch by priority, turns a failing plan into an error patch, and never throws', async () => {

@@ -1,0 +1,82 @@
+/**
+ * What the context window buys: time per diffusion step for one span in a real 1,936-line file
+ * cut to the default context budget, against the same span in a 200-token file (the ratio), on the
+ * Open-dCoder 0.5B shape on WASM (random weights: the time is the shape's, not the weights');
+ * and the longest sequence each backend accepts for that shape (contextBudget's memory limit).
+ * Run: npm run bench:context [-- --quick]   (--quick: the tiny demo shape, 2 steps)
+ */
+import { readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { analyzeSource } from '../src/core/analyzeSource';
+import { memoryTokens, WEBGPU_DEFAULT_BUFFER_BYTES } from '../src/core/contextBudget';
+import { createDiffusionConfig } from '../src/core/diffusionConfig';
+import { SyntaxParser } from '../src/core/syntaxParser';
+import { nodeWasmLocator } from '../src/cli/wasmFiles';
+import { benchModels } from '../src/bench/benchModels';
+import { QWEN_CODER_05B, TINY } from '../src/bench/benchPlans';
+import { loadModel } from '../src/model/loadModel';
+import { nodeModelReader } from '../src/model/nodeModelReader';
+import { Builder } from '../src/sampler/builder';
+
+const quick = process.argv.includes('--quick');
+const SPEC = quick ? TINY : QWEN_CODER_05B;
+const STEPS = quick ? 2 : 4;
+const FILE = 'fixtures/real/python/xcode_emulation.py';
+const SMALL_FILE_TOKENS = 200;
+// The bench's own model cache, shared with `builder bench`.
+const CACHE_DIR = fileURLToPath(new URL('../.bench/models/', import.meta.url));
+
+const log = (line: string) => process.stderr.write(`bench:context: ${line}\n`);
+const pair = await benchModels(CACHE_DIR, SPEC, log);
+const loaded = await loadModel(nodeModelReader(pair.diffusionDir), 'q4', 'wasm');
+if (loaded.kind !== 'diffusion') throw new Error(`${pair.diffusionDir} holds no diffusion model`);
+const model = loaded.model;
+const parser = await SyntaxParser.create(nodeWasmLocator);
+
+// The span: the middle top-level definition of the long file; the small file is that span with the lines before it, up to 200 tokens.
+const long = readFileSync(FILE, 'utf8');
+const analyzed = await analyzeSource(parser, long, FILE);
+analyzed.parsed.delete();
+const topLevel = analyzed.outline.filter((entry) => !entry.qualifiedName.includes('.') && entry.kind === 'function');
+const target = topLevel.find((entry) => model.tokenizer.encode(long.slice(entry.range.start, entry.range.end)).length < SMALL_FILE_TOKENS / 2) ?? topLevel[0]!;
+let start = target.range.start;
+while (start > 0 && model.tokenizer.encode(long.slice(long.lastIndexOf('\n', start - 2) + 1, target.range.end)).length <= SMALL_FILE_TOKENS) start = long.lastIndexOf('\n', start - 2) + 1;
+const small = `${long.slice(start, target.range.end)}\n`;
+
+const config = createDiffusionConfig({ preset: 'fast', steps: STEPS, cfgScale: 1, fallback: false, maxRemaskRounds: 0, seed: 7 });
+async function stepTime(text: string): Promise<{ perStepMs: number; tokens: number; keptLines: number; totalLines: number }> {
+  const builder = new Builder({ parser, models: { diffusion: model, quant: 'q4' }, config, readSource: async () => text });
+  const stepsAt: number[] = [];
+  const plan = { filePath: 'xcode_emulation.py', editTargets: [`${target.name}`], intent: 'Make this iterative and validate its inputs.' };
+  let started = performance.now();
+  const patch = await builder.generatePatch(plan, { onProgress: () => stepsAt.push(performance.now()) });
+  started = stepsAt.length > 1 ? stepsAt[0]! : started;
+  const perStepMs = stepsAt.length > 1 ? (stepsAt.at(-1)! - started) / (stepsAt.length - 1) : patch.sample.generationTimeMs / patch.sample.nfe;
+  return { perStepMs, tokens: patch.context!.tokens, keptLines: patch.context!.keptLines, totalLines: patch.context!.totalLines };
+}
+
+await stepTime(small);
+const longRun = await stepTime(long);
+const smallRun = await stepTime(small);
+const { memory } = model;
+const gib = 2 ** 30;
+const accepted = [
+  ['WASM, 1 row (guidance 1)', memoryTokens({ memory, rows: 1, backend: 'wasm' })],
+  ['WASM, 2 rows (guidance)', memoryTokens({ memory, rows: 2, backend: 'wasm' })],
+  [`WebGPU, 2 rows, ${WEBGPU_DEFAULT_BUFFER_BYTES / 2 ** 20} MiB buffer (the spec's minimum)`, memoryTokens({ memory: { ...memory, largestBufferBytes: WEBGPU_DEFAULT_BUFFER_BYTES }, rows: 2, backend: 'webgpu' })],
+  ['WebGPU, 2 rows, 2 GiB buffer', memoryTokens({ memory: { ...memory, largestBufferBytes: 2 * gib }, rows: 2, backend: 'webgpu' })],
+  ['WebGPU, 2 rows, 4 GiB buffer', memoryTokens({ memory: { ...memory, largestBufferBytes: 4 * gib }, rows: 2, backend: 'webgpu' })],
+] as const;
+
+console.log(`${SPEC.label}, WASM, ${STEPS} steps, guidance 1, cache refresh every ${config.cacheInterval}, context budget ${config.contextTokens} tokens; span \`${target.name}\` of ${FILE}.\n`);
+console.log('| file | lines seen | sequence | per step |');
+console.log('|---|---:|---:|---:|');
+console.log(`| ${FILE} (${longRun.totalLines} lines), windowed | ${longRun.keptLines} of ${longRun.totalLines} | ${longRun.tokens} | ${longRun.perStepMs.toFixed(0)} ms |`);
+console.log(`| the same span in a ${SMALL_FILE_TOKENS}-token file | ${smallRun.keptLines} of ${smallRun.totalLines} | ${smallRun.tokens} | ${smallRun.perStepMs.toFixed(0)} ms |`);
+console.log(`\nRatio (per step, long / small): ${(longRun.perStepMs / smallRun.perStepMs).toFixed(2)}\n`);
+console.log(`Longest sequence each backend accepts for this shape (weights ${(memory.weightBytes / 1e6).toFixed(0)} MB; model positions ${model.manifest.maxPositions}):\n`);
+console.log('| backend | tokens |');
+console.log('|---|---:|');
+for (const [name, tokens] of accepted) console.log(`| ${name} | ${Math.min(tokens, model.manifest.maxPositions)}${tokens > model.manifest.maxPositions ? ` (memory: ${tokens})` : ''} |`);
+await model.release();
