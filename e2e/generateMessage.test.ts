@@ -30,7 +30,11 @@ describe('the message after Generate', () => {
         await page.getByLabel('Open file').setInputFiles({ name: 'shapes.py', mimeType: 'text/x-python', buffer: Buffer.from(SOURCE) });
         await page.getByRole('checkbox', { name: 'area', exact: true }).check();
         // A prompt of about 40 tokens: with the template and the target's masks, more than the budget below.
-        await page.getByLabel('Prompt').fill('Use math.pi instead of the literal, check that the radius is a non-negative real number, raise a ValueError with a clear message otherwise, and add a docstring that explains the units.');
+        await page
+          .getByLabel('Prompt')
+          .fill(
+            'Use math.pi instead of the literal, check that the radius is a non-negative real number, raise a ValueError with a clear message otherwise, and add a docstring that explains the units.',
+          );
         await page.getByLabel('Backend').selectOption('wasm');
         await page.getByLabel('Autoregressive fallback').uncheck();
         // A context budget the target cannot fit in: the engine refuses the request.

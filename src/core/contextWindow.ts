@@ -133,8 +133,10 @@ export function contextWindow(request: WindowRequest): ContextWindow {
 
   const counted = new Map<number, number>();
   const lineTokens = (line: number) => {
-    let tokens = counted.get(line);
-    if (tokens === undefined) counted.set(line, (tokens = countTokens(text.slice(starts[line], starts[line + 1] ?? text.length))));
+    const known = counted.get(line);
+    if (known !== undefined) return known;
+    const tokens = countTokens(text.slice(starts[line], starts[line + 1] ?? text.length));
+    counted.set(line, tokens);
     return tokens;
   };
   const markerTokens = countTokens(request.omissionMarker(total, '    '));

@@ -5,22 +5,22 @@ import { contextWindow, type LineGroup } from '../core/contextWindow';
 import type { DiffusionConfig } from '../core/diffusionConfig';
 import { InputError } from '../core/inputErrors';
 import type { LanguageId } from '../core/languages';
-import { maskSpans, type MaskMode, type MaskPlan } from '../core/maskSpans';
 import { omissionMarker } from '../core/lineComments';
+import { type MaskMode, type MaskPlan, maskSpans } from '../core/maskSpans';
 import { outline, type TextRange } from '../core/outline';
 import { patchVerdict, type Verdict } from '../core/patchVerdict';
-import { riskFactors, riskScore, type FallbackProvenance, type GeneratedPatch, type PatchContext, type RefactorPlan, type RiskInput } from '../core/refactorPlan';
+import { type FallbackProvenance, type GeneratedPatch, type PatchContext, type RefactorPlan, type RiskInput, riskFactors, riskScore } from '../core/refactorPlan';
 import { createRng, type Rng } from '../core/rng';
-import { syntaxIssues, type SyntaxIssue } from '../core/syntaxIssues';
+import { type SyntaxIssue, syntaxIssues } from '../core/syntaxIssues';
 import type { SyntaxParser } from '../core/syntaxParser';
 import { resolveTargets } from '../core/targets';
 import { unifiedDiff } from '../core/unifiedDiff';
 import type { CausalModel } from '../model/causalModel';
 import type { DiffusionModel } from '../model/diffusionModel';
-import { denoise, type DenoiseStep } from './denoise';
+import { type DenoiseStep, denoise } from './denoise';
 import { fillInTheMiddle } from './fimFallback';
-import { decodeBlocks, spliceSpans, tokensTouching } from './spanText';
 import { blockLength, buildMaskedSequence, type MaskedSequence } from './maskedSequence';
+import { decodeBlocks, spliceSpans, tokensTouching } from './spanText';
 
 export interface BuildProgress extends DenoiseStep {
   phase: 'diffusion' | 'remask' | 'fallback';
@@ -205,14 +205,18 @@ export class Builder {
       spans,
       priorities: analysis.priorities,
       fixedTokens: sequenceOf('', [], Infinity).tokens.length,
-      spanTokens: spans.map((span) => blockLength(tokenizer.encode(original.slice(span.start, span.end)).length, { lengthFactor: config.maskLengthFactor, lengthExtra: config.maskLengthExtra, strength: config.strength })),
+      spanTokens: spans.map((span) =>
+        blockLength(tokenizer.encode(original.slice(span.start, span.end)).length, { lengthFactor: config.maskLengthFactor, lengthExtra: config.maskLengthExtra, strength: config.strength }),
+      ),
       budget: budget.tokens,
       budgetSource: BUDGET_SOURCES[budget.limitedBy],
       countTokens: (text) => tokenizer.encode(text).length,
       omissionMarker: (lines, indent) => omissionMarker(analysis.language, lines, indent),
     });
     if (window.omittedRuns > 0) {
-      analysis.notes.push(`The file is longer than the context budget (${budget.tokens} tokens, set by ${BUDGET_SOURCES[budget.limitedBy]}): the model saw ${window.keptLines} of its ${window.totalLines} lines around the targets.`);
+      analysis.notes.push(
+        `The file is longer than the context budget (${budget.tokens} tokens, set by ${BUDGET_SOURCES[budget.limitedBy]}): the model saw ${window.keptLines} of its ${window.totalLines} lines around the targets.`,
+      );
     }
     const { keptLines, totalLines, omittedRuns, tokens } = window;
     return { sequence: sequenceOf(window.text, window.spans, budget.tokens), context: { tokens, budget: budget.tokens, limitedBy: budget.limitedBy, keptLines, totalLines, omittedRuns } };
@@ -333,9 +337,7 @@ export class Builder {
       vanishedTargets: verdict.vanishedTargets.length,
       cutOffSpans: verdict.cutOffSpans.length,
     };
-    const fallback = fills && models.fallback
-      ? { id: models.fallback.manifest.id, quant: models.quant, spans: fills.filter((fill): fill is FallbackFill => fill !== null) }
-      : undefined;
+    const fallback = fills && models.fallback ? { id: models.fallback.manifest.id, quant: models.quant, spans: fills.filter((fill): fill is FallbackFill => fill !== null) } : undefined;
     return {
       filePath: plan.filePath,
       originalCode: original,

@@ -47,7 +47,7 @@ describe('contextWindow', () => {
     expect(window.omittedRuns).toBe(0);
   });
 
-  it('keeps the target and the lines nearest it, and marks what it leaves out with a comment line in the file\'s indentation', () => {
+  it("keeps the target and the lines nearest it, and marks what it leaves out with a comment line in the file's indentation", () => {
     const text = `${numbered(200)}class Box:\n    def size(self):\n        return 1\n${numbered(200).replaceAll(/^/gm, '    ')}`;
     const spans = [rangeOfLines(text, 201, 202)];
     spans[0]!.start += 4;
@@ -60,10 +60,17 @@ describe('contextWindow', () => {
     expect(window.omittedRuns).toBe(2);
   });
 
-  it('takes the priorities before the lines further out, in the file\'s order', () => {
+  it("takes the priorities before the lines further out, in the file's order", () => {
     const text = numbered(400);
     const spans = [rangeOfLines(text, 300, 301)];
-    const window = contextWindow(request(text, spans, 300, { priorities: [{ first: 0, last: 1 }, { first: 100, last: 100 }] }));
+    const window = contextWindow(
+      request(text, spans, 300, {
+        priorities: [
+          { first: 0, last: 1 },
+          { first: 100, last: 100 },
+        ],
+      }),
+    );
     const lines = window.text.split('\n');
     expect(lines[0]).toBe('value_0 = compute(0, "line 0")');
     expect(lines[1]).toBe('value_1 = compute(1, "line 1")');
