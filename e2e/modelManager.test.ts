@@ -148,7 +148,7 @@ describe('the model manager', () => {
   }, 300_000);
 
   it('says plainly that no converted folder is published for a real model', async () => {
-    expect(await row('open-dcoder-0.5b').innerText()).toMatch(/about 860\.0 MB at q4 \(approximate\)[\s\S]*No converted folder is published/);
+    expect(await row('open-dcoder-0.5b').innerText()).toMatch(/about 320\.0 MB at q4 \(approximate\)[\s\S]*No converted folder is published/);
     expect(await page.getByRole('button', { name: 'Download open-dcoder-0.5b' }).count()).toBe(0);
     await row('open-dcoder-0.5b').getByText('No converted folder is published: how to get it').click();
     expect(await row('open-dcoder-0.5b').innerText()).toMatch(/huggingface\.co\/fredzzp\/open-dcoder-0\.5B, convert it with `builder convert/);

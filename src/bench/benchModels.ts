@@ -34,7 +34,7 @@ async function convertHere(checkpointDir: string, outDir: string, id: string, ki
   const source = await openFolder(checkpointDir);
   const checkpoint = await openCheckpoint(source);
   try {
-    await convertCheckpoint({ source, checkpoint, output: await createNodeOutputFolder(outDir), id, kind, precisions: ['q4'] });
+    await convertCheckpoint({ source, checkpoint, output: await createNodeOutputFolder(outDir), id, kind, precisions: ['q4', 'q8'] });
   } finally {
     await checkpoint.close();
   }
@@ -42,7 +42,7 @@ async function convertHere(checkpointDir: string, outDir: string, id: string, ki
 
 /** The same conversion by `builder convert` in a child process, so that it runs on the other core. */
 async function convertInChild(checkpointDir: string, outDir: string, id: string, kind: 'diffusion' | 'autoregressive'): Promise<void> {
-  const args = [BUILDER_CLI, 'convert', '--from', checkpointDir, '--out', outDir, '--quant', 'q4', '--kind', kind, '--id', id];
+  const args = [BUILDER_CLI, 'convert', '--from', checkpointDir, '--out', outDir, '--quant', 'q4,q8', '--kind', kind, '--id', id];
   try {
     await promisify(execFile)(process.execPath, args, { maxBuffer: 1 << 20 });
   } catch (error) {

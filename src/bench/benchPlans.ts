@@ -1,8 +1,9 @@
 import type { TinyModelScale } from '../convert/tinyModel';
+import { backendPrecision } from '../core/backendChoice';
 
 /**
  * The models the benchmark runs: a diffusion model and the autoregressive model of the same
- * shape, random weights converted to q4. Speed does not depend on the weights' values, so random
+ * shape, random weights converted to q4 and q8 (WebGPU's and WASM's precisions). Speed does not depend on the weights' values, so random
  * ones stand for the real checkpoints, which the benchmark must not download.
  */
 export interface BenchModelSpec {
@@ -49,7 +50,7 @@ export const PRESET = 'fast';
 export const SEED = 7;
 
 /** A run's settings, as its report states them. */
-export const benchSetup = (backend: string) => ({ source: SOURCE, spanTokens: SPAN_TOKENS, fileTokens: FILE_TOKENS, instruction: INSTRUCTION, preset: PRESET, seed: SEED, backend, precision: 'q4' });
+export const benchSetup = (backend: string) => ({ source: SOURCE, spanTokens: SPAN_TOKENS, fileTokens: FILE_TOKENS, instruction: INSTRUCTION, preset: PRESET, seed: SEED, backend, precision: backendPrecision(backend === 'webgpu' ? 'webgpu' : 'wasm') });
 
 export const TINY_PLAN: ModelPlan = { spec: TINY, steps: 20, cfgScale: 5, autoregressiveFiles: FILE_TOKENS, newTokens: SPAN_TOKENS, note: null };
 export const TINY_QUICK_PLAN: ModelPlan = { spec: TINY, steps: 8, cfgScale: 5, autoregressiveFiles: [200], newTokens: 16, note: 'quick: 8 steps, the autoregressive runs on the 200-token file with 16 new tokens' };

@@ -1,4 +1,5 @@
 import { createDiffusionConfig } from '../core/diffusionConfig';
+import { backendPrecision } from '../core/backendChoice';
 import { CausalModel } from '../model/causalModel';
 import type { CodeTokenizer } from '../model/codeTokenizer';
 import { DiffusionModel } from '../model/diffusionModel';
@@ -22,13 +23,13 @@ export interface TimedLoad {
   loadMs: number;
 }
 
-/** Loads a q4 model folder with every session it opens timed. */
+/** Loads a model folder at the precision the engine picks for the backend (q4 on WebGPU, q8 on WASM), every session it opens timed. */
 export async function timedLoad(reader: ModelFileReader, backend: Backend): Promise<TimedLoad> {
   const runTimes: RunTime[] = [];
   timeSessionRuns((time) => runTimes.push(time));
   const started = performance.now();
   try {
-    const loaded = await loadModel(reader, 'q4', backend);
+    const loaded = await loadModel(reader, backendPrecision(backend), backend);
     return { loaded, runTimes, loadMs: performance.now() - started };
   } finally {
     timeSessionRuns(undefined);

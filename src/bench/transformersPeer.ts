@@ -1,4 +1,6 @@
 import type { CodeTokenizer } from '../model/codeTokenizer';
+import { backendPrecision } from '../core/backendChoice';
+import { modelGraphPath } from '../core/modelPrecision';
 import { presentNames } from '../model/loadModel';
 import { ort } from '../model/ortSession';
 import type { Backend } from '../core/backendChoice';
@@ -62,16 +64,20 @@ export async function measurePeer(folder: PeerModelFolder, backend: Backend, tok
   const config = await AutoConfig.from_pretrained(folder.name);
   const layers = (config as unknown as { num_hidden_layers: number }).num_hidden_layers;
   const onDevice = backend === 'webgpu' ? { preferredOutputLocation: Object.fromEntries(presentNames(layers).map((name) => [name, 'gpu-buffer' as const])) } : {};
+  // transformers.js's own dtype for the backend's precision: 'q8' reads onnx/model_quantized.onnx,
+  // the file our q8 export writes (huggingface/transformers.js src/utils/dtypes.js).
+  const precision = backendPrecision(backend);
+  const dataFile = `${modelGraphPath(precision)}_data`;
   const model = await AutoModelForCausalLM.from_pretrained(folder.name, {
     config,
-    dtype: 'q4',
+    dtype: precision,
     // With a host's runtime transformers.js knows no device names; 'auto' passes the providers below through.
     device: 'auto',
     session_options: {
       executionProviders: [backend],
       // transformers.js looks for external data only where its config names it; given as a string, it
       // reads the file from the model folder itself and hands onnxruntime-web the bytes.
-      externalData: [{ path: 'model_q4.onnx_data', data: 'onnx/model_q4.onnx_data' }],
+      externalData: [{ path: dataFile.slice('onnx/'.length), data: dataFile }],
       ...onDevice,
     },
   });

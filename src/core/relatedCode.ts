@@ -218,7 +218,10 @@ export async function findRelatedCode(index: RepositoryIndex, path: string, targ
   // What uses the target.
   const isTopLevel = !target.qualifiedName.includes('.');
   const ambiguous = (await index.definitionsNamed(target.name)).length > maxNameMatches;
-  for (const otherPath of index.sourcePaths) {
+  // Without imports to follow, a name defined in many places (`dispose`, `get`) tells nothing:
+  // its callers are not looked for at all, rather than parsing every file that mentions it.
+  const callersByName = !(resolved && isTopLevel);
+  for (const otherPath of callersByName && ambiguous ? [] : index.sourcePaths) {
     if (otherPath === path) continue;
     const other = await index.file(otherPath);
     if (!other || family(other.language) !== family(file.language) || !holdsWord(other.text, target.name)) continue;

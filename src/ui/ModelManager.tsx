@@ -39,10 +39,11 @@ function ProgressLine({ label, progress }: { label: string; progress: DownloadPr
   );
 }
 
-function cacheStatus(cached: CachedModel | undefined, model: RegistryModel | undefined): string {
+function cacheStatus(cached: CachedModel | undefined, model: RegistryModel | undefined, precision: ModelPrecision): string {
   if (cached && !cached.partial) return `Cached and verified: ${cached.completePrecisions.join(', ')}, ${formatBytes(cached.storedBytes)}`;
   if (cached) return `Partly downloaded (${formatBytes(cached.storedBytes)} stored); Download resumes it`;
-  if (model?.approximateBytes) return `Not downloaded; about ${formatBytes(model.approximateBytes)} at q4 (approximate)`;
+  const estimate = precision === 'q4' || precision === 'q8' ? model?.approximateBytes?.[precision] : undefined;
+  if (estimate) return `Not downloaded; about ${formatBytes(estimate)} at ${precision} (approximate)`;
   return 'Not downloaded';
 }
 
@@ -151,10 +152,11 @@ export function ModelManager() {
                 <strong title={model?.note}>{model?.label ?? id}</strong>
                 <span className="muted small">{model?.kind ?? cached?.manifest?.kind}</span>
               </div>
+              {(model?.licence ?? cached?.manifest?.licence) && <p className="small muted">Licence: {model?.licence ?? cached?.manifest?.licence}</p>}
               {install ? (
                 <ProgressLine label={`Downloading ${id}`} progress={install.progress} />
               ) : (
-                <p className="small model-status">{cacheStatus(cached, model)}</p>
+                <p className="small model-status">{cacheStatus(cached, model, precision)}</p>
               )}
               {!install && !cached && model && !model.folderUrl && (
                 <details className="small muted">

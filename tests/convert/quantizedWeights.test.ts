@@ -7,6 +7,8 @@ import { quantizeQ4 } from '../../src/convert/quantizeQ4';
 import { dequantizeQ4 } from '../support/dequantizeQ4';
 import { quantizeQ8 } from '../../src/convert/quantizeQ8';
 import { q4Weights, q8Weights, type QuantizedWeights } from '../../src/convert/quantizedWeights';
+import { parseQwenConfig } from '../../src/convert/qwenConfig';
+import { buildQwenGraph } from '../../src/convert/qwenGraph';
 
 // A table of 11 rows of 72 columns: three 4-bit blocks a row (an odd count, the last one short).
 const ROWS = 11;
@@ -94,5 +96,35 @@ describe.each(Object.keys(builds) as (keyof typeof builds)[])('quantised embeddi
     const want = expected(Float32Array.from(q.codes, (code, i) => code * q.scales[Math.floor(i / COLS)]!));
     expect(maxAbs(rows, want.rows)).toBeLessThan(1e-7);
     expect(relative(logits, want.logits)).toBeLessThan(0.02);
+  });
+});
+
+describe('the 0.5B shape at each precision, counted from the graph the converter builds', () => {
+  // Qwen2.5-Coder-0.5B's config.json fields (the shape bench/precision-speed.ts measures).
+  const config = parseQwenConfig({
+    model_type: 'qwen2',
+    hidden_size: 896,
+    num_hidden_layers: 24,
+    num_attention_heads: 14,
+    num_key_value_heads: 2,
+    intermediate_size: 4864,
+    vocab_size: 151936,
+    max_position_embeddings: 32768,
+    rms_norm_eps: 1e-6,
+    rope_theta: 1e6,
+    tie_word_embeddings: true,
+  });
+  const unread = { read: () => Promise.reject(new Error('counting needs no weights')) };
+  const tensorsOf = (precision: 'q4' | 'q8') => buildQwenGraph({ config, kind: 'autoregressive', precision, weights: unread, toFloat16: () => new Uint8Array() }).externalTensors;
+
+  it.each([
+    ['q4', 350e6],
+    ['q8', 600e6],
+  ] as const)('%s holds no float32 table beside its quantised one and stays under %d bytes', (precision, bound) => {
+    const tensors = tensorsOf(precision);
+    const floatTables = tensors.filter((t) => t.proto.dataType === DataType.FLOAT && t.byteLength >= 151936 * 896 * 4);
+    expect(floatTables.map((t) => t.proto.name)).toEqual([]);
+    expect(tensors.filter((t) => String(t.proto.name).startsWith('model.embed_tokens.')).length).toBe(precision === 'q4' ? 3 : 2);
+    expect(tensors.reduce((sum, t) => sum + t.byteLength, 0)).toBeLessThan(bound);
   });
 });
