@@ -20,7 +20,7 @@ import type { DiffusionModel } from '../model/diffusionModel';
 import { blockDenoise } from './blockDenoise';
 import { type DenoiseStep, denoise } from './denoise';
 import { fillInTheMiddle } from './fimFallback';
-import { blockLength, buildMaskedSequence, type MaskedSequence } from './maskedSequence';
+import { buildMaskedSequence, type MaskedSequence } from './maskedSequence';
 import { decodeBlocks, spliceSpans, tokensTouching } from './spanText';
 
 export interface BuildProgress extends DenoiseStep {
@@ -186,7 +186,7 @@ export class Builder {
     const { manifest, tokenizer } = model;
     const guided = config.cfgScale !== 1 && analysis.instruction !== '';
     const budget = contextBudget({ maxPositions: manifest.maxPositions, memory: model.memory, rows: guided ? 2 : 1, backend: model.backend, setting: config.contextTokens });
-    const sequenceOf = (text: string, spans: readonly TextRange[], maxPositions: number) =>
+    const sequenceOf = (text: string, spans: readonly TextRange[], maxPositions: number, draws: Rng = rng) =>
       buildMaskedSequence({
         tokenizer,
         template: manifest.promptTemplate,
@@ -198,19 +198,18 @@ export class Builder {
         lengthFactor: config.maskLengthFactor,
         lengthExtra: config.maskLengthExtra,
         strength: config.strength,
-        rng,
+        rng: draws,
         promptFormat: manifest.promptFormat,
         language: analysis.language,
       });
     const { original, spans } = analysis;
+    // Counted by building the sequence itself, so the count is the prompt format's, whatever it adds; its own RNG leaves the real one's draws alone.
+    const counting = createRng(0);
     const window = contextWindow({
       text: original,
       spans,
       priorities: analysis.priorities,
-      fixedTokens: sequenceOf('', [], Infinity).tokens.length,
-      spanTokens: spans.map((span) =>
-        blockLength(tokenizer.encode(original.slice(span.start, span.end)).length, { lengthFactor: config.maskLengthFactor, lengthExtra: config.maskLengthExtra, strength: config.strength }),
-      ),
+      sequenceTokens: (text, windowSpans) => sequenceOf(text, windowSpans, Number.POSITIVE_INFINITY, counting).tokens.length,
       budget: budget.tokens,
       budgetSource: BUDGET_SOURCES[budget.limitedBy],
       countTokens: (text) => tokenizer.encode(text).length,
