@@ -5,5 +5,32 @@
  */
 export const DIFFUSION_PROMPT_TEMPLATE = '<|im_start|>user\n{instruction}<|im_end|>\n<|im_start|>assistant\n{code}';
 
+/** A base infill model's: the file alone, the instruction spliced into it as a comment before the first target. */
+export const INFILL_PROMPT_TEMPLATE = '{code}';
+
 /** Qwen2.5-Coder's fill-in-the-middle tokens, as its model card writes them. */
 export const FIM_PROMPT_TEMPLATE = '<|fim_prefix|>{prefix}<|fim_suffix|>{suffix}<|fim_middle|>';
+
+/** Line comments by language, for the instruction of a base infill model. */
+const LINE_COMMENT: Readonly<Record<string, string>> = {
+  python: '#',
+  ruby: '#',
+  bash: '#',
+  typescript: '//',
+  tsx: '//',
+  javascript: '//',
+  rust: '//',
+  go: '//',
+  java: '//',
+  c: '//',
+  cpp: '//',
+  csharp: '//',
+  php: '//',
+};
+
+/** The instruction as comment lines in the file's language, each line indented by `indent`, ending in a newline and `indent` again. */
+export function instructionComment(instruction: string, language: string, indent: string): string {
+  const marker = LINE_COMMENT[language] ?? '#';
+  const lines = instruction.split('\n').map((line) => `${indent}${marker} ${line}`.trimEnd());
+  return `${lines.join('\n').slice(indent.length)}\n${indent}`;
+}

@@ -17,6 +17,7 @@ import { resolveTargets } from '../core/targets';
 import { unifiedDiff } from '../core/unifiedDiff';
 import type { CausalModel } from '../model/causalModel';
 import type { DiffusionModel } from '../model/diffusionModel';
+import { blockDenoise } from './blockDenoise';
 import { denoise, type DenoiseStep } from './denoise';
 import { fillInTheMiddle } from './fimFallback';
 import { decodeBlocks, spliceSpans, tokensTouching } from './spanText';
@@ -198,6 +199,8 @@ export class Builder {
         lengthExtra: config.maskLengthExtra,
         strength: config.strength,
         rng,
+        promptFormat: manifest.promptFormat,
+        language: analysis.language,
       });
     const { original, spans } = analysis;
     const window = contextWindow({
@@ -225,7 +228,9 @@ export class Builder {
   private async denoise(sequence: MaskedSequence, phase: 'diffusion' | 'remask', steps: number, rng: Rng, counts: PassCounts, generate: GenerateOptions): Promise<void> {
     const model = this.options.models.diffusion;
     const { manifest } = model;
-    const stats = await denoise(model, sequence, { ...this.options.config, steps }, rng, {
+    const sample = manifest.attention === 'block-causal' ? blockDenoise : denoise;
+    const stats = await sample(model, sequence, { ...this.options.config, steps }, rng, {
+      blockSize: manifest.blockSize ?? manifest.maxPositions,
       maskTokenId: manifest.maskTokenId!,
       logitsShift: manifest.logitsShift ?? 0,
       signal: generate.signal,
