@@ -1,3 +1,6 @@
+import type { LanguageId } from './languages';
+import { commentLines } from './lineComments';
+
 /**
  * The prompt formats: how a request is laid out as text for each kind of model. `{instruction}`
  * is the condition that classifier-free guidance masks out; `{code}` the file with its targets
@@ -11,26 +14,7 @@ export const INFILL_PROMPT_TEMPLATE = '{code}';
 /** Qwen2.5-Coder's fill-in-the-middle tokens, as its model card writes them. */
 export const FIM_PROMPT_TEMPLATE = '<|fim_prefix|>{prefix}<|fim_suffix|>{suffix}<|fim_middle|>';
 
-/** Line comments by language, for the instruction of a base infill model. */
-const LINE_COMMENT: Readonly<Record<string, string>> = {
-  python: '#',
-  ruby: '#',
-  bash: '#',
-  typescript: '//',
-  tsx: '//',
-  javascript: '//',
-  rust: '//',
-  go: '//',
-  java: '//',
-  c: '//',
-  cpp: '//',
-  csharp: '//',
-  php: '//',
-};
-
 /** The instruction as comment lines in the file's language, each line indented by `indent`, ending in a newline and `indent` again. */
-export function instructionComment(instruction: string, language: string, indent: string): string {
-  const marker = LINE_COMMENT[language] ?? '#';
-  const lines = instruction.split('\n').map((line) => `${indent}${marker} ${line}`.trimEnd());
-  return `${lines.join('\n').slice(indent.length)}\n${indent}`;
+export function instructionComment(instruction: string, language: LanguageId, indent: string): string {
+  return `${commentLines(language, instruction, indent).slice(indent.length)}${indent}`;
 }

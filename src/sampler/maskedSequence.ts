@@ -1,4 +1,5 @@
 import { InputError } from '../core/inputErrors';
+import type { LanguageId } from '../core/languages';
 import type { TextRange } from '../core/outline';
 import type { Rng } from '../core/rng';
 import { instructionComment } from '../core/promptFormats';
@@ -42,7 +43,7 @@ export interface SequenceRequest {
   rng: Rng;
   /** The manifest's: `infill` puts the instruction as a comment before the first target, in `language`. */
   promptFormat?: 'chat' | 'infill';
-  language?: string;
+  language?: LanguageId;
 }
 
 /**
@@ -74,7 +75,7 @@ export function blockLength(originalTokens: number, request: Pick<SequenceReques
 }
 
 /** Where a base infill model's instruction comment goes: at the first target's line, indented as it is. */
-function infillComment(text: string, spanStart: number, instruction: string, language: string): string {
+function infillComment(text: string, spanStart: number, instruction: string, language: LanguageId): string {
   const lineStart = text.lastIndexOf('\n', spanStart - 1) + 1;
   const before = text.slice(lineStart, spanStart);
   return instructionComment(instruction, language, /^[ \t]*$/.test(before) ? before : '');
