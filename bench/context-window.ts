@@ -8,13 +8,13 @@
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { benchModels } from '../src/bench/benchModels';
+import { QWEN_CODER_05B, TINY } from '../src/bench/benchPlans';
+import { nodeWasmLocator } from '../src/cli/wasmFiles';
 import { analyzeSource } from '../src/core/analyzeSource';
 import { memoryTokens, WEBGPU_DEFAULT_BUFFER_BYTES } from '../src/core/contextBudget';
 import { createDiffusionConfig } from '../src/core/diffusionConfig';
 import { SyntaxParser } from '../src/core/syntaxParser';
-import { nodeWasmLocator } from '../src/cli/wasmFiles';
-import { benchModels } from '../src/bench/benchModels';
-import { QWEN_CODER_05B, TINY } from '../src/bench/benchPlans';
 import { loadModel } from '../src/model/loadModel';
 import { nodeModelReader } from '../src/model/nodeModelReader';
 import { Builder } from '../src/sampler/builder';
@@ -64,7 +64,10 @@ const gib = 2 ** 30;
 const accepted = [
   ['WASM, 1 row (guidance 1)', memoryTokens({ memory, rows: 1, backend: 'wasm' })],
   ['WASM, 2 rows (guidance)', memoryTokens({ memory, rows: 2, backend: 'wasm' })],
-  [`WebGPU, 2 rows, ${WEBGPU_DEFAULT_BUFFER_BYTES / 2 ** 20} MiB buffer (the spec's minimum)`, memoryTokens({ memory: { ...memory, largestBufferBytes: WEBGPU_DEFAULT_BUFFER_BYTES }, rows: 2, backend: 'webgpu' })],
+  [
+    `WebGPU, 2 rows, ${WEBGPU_DEFAULT_BUFFER_BYTES / 2 ** 20} MiB buffer (the spec's minimum)`,
+    memoryTokens({ memory: { ...memory, largestBufferBytes: WEBGPU_DEFAULT_BUFFER_BYTES }, rows: 2, backend: 'webgpu' }),
+  ],
   ['WebGPU, 2 rows, 2 GiB buffer', memoryTokens({ memory: { ...memory, largestBufferBytes: 2 * gib }, rows: 2, backend: 'webgpu' })],
   ['WebGPU, 2 rows, 4 GiB buffer', memoryTokens({ memory: { ...memory, largestBufferBytes: 4 * gib }, rows: 2, backend: 'webgpu' })],
 ] as const;

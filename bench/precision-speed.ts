@@ -5,7 +5,8 @@
  * cache, a 128-row span pass of the diffusion graph against the context cache of a 216-token
  * sequence, the load time, and each precision's weights for the whole 24-layer shape (counted from
  * the graph the converter builds, no weights generated). Ratios, not absolute times, are what this
- * machine's numbers are good for. Run: npx tsx bench/precision-speed.ts [--layers N] [--tokens N]
+ * machine's numbers are good for. Run: npm run bench:precision-speed (npx tsx bench/precision-speed.ts
+ * [--layers N] [--tokens N] [--docs FILE])
  * The checkpoint and its conversions go to .bench/precision-speed/ and are kept for later runs.
  */
 import { existsSync } from 'node:fs';
@@ -15,6 +16,8 @@ import { openCheckpoint } from '../src/convert/checkpoint';
 import { convertCheckpoint } from '../src/convert/convertCheckpoint';
 import { openFolder } from '../src/convert/nodeFiles';
 import { createNodeOutputFolder } from '../src/convert/nodeOutputFolder';
+import { runLine, writeBenchmarkSection } from '../src/bench/benchmarksDoc';
+import { machineInfo } from '../src/bench/machineInfo';
 import { buildQwenGraph } from '../src/convert/qwenGraph';
 import { writeTinyCheckpoint } from '../src/convert/tinyModel';
 import type { ModelPrecision } from '../src/core/modelPrecision';
@@ -22,7 +25,7 @@ import { loadModel } from '../src/model/loadModel';
 import { nodeModelReader } from '../src/model/nodeModelReader';
 import { ort } from '../src/model/ortSession';
 
-const { values } = parseArgs({ options: { layers: { type: 'string', default: '4' }, tokens: { type: 'string', default: '8' } } });
+const { values } = parseArgs({ options: { layers: { type: 'string', default: '4' }, tokens: { type: 'string', default: '8' }, docs: { type: 'string' } } });
 const layers = Number(values.layers);
 const newTokens = Number(values.tokens);
 const PRECISIONS: ModelPrecision[] = ['q4', 'q8', 'fp32'];
@@ -99,13 +102,18 @@ for (const precision of PRECISIONS) {
   console.error(`${precision}: ${JSON.stringify(rows[precision])}`);
 }
 
-console.log(`0.5B shape cut to ${layers} layers (hidden 896, 14 heads over 2, MLP 4,864, vocabulary 151,936, tied), WASM in Node, 2 threads, ${newTokens} tokens after a 16-token prompt, span pass 128 of 216 tokens; weights for all 24 layers counted from the graph.\n`);
-console.log('| precision | load | decode, per token | tokens/s | 128-row span pass | weights at 24 layers |');
-console.log('|---|---:|---:|---:|---:|---:|');
-for (const p of PRECISIONS) {
-  const r = rows[p]!;
-  console.log(`| ${p} | ${r.loadMs.toFixed(0)} ms | ${r.tokenMs.toFixed(0)} ms | ${(1000 / r.tokenMs).toFixed(1)} | ${r.spanMs.toFixed(0)} ms | ${r.fullShapeMB.toFixed(0)} MB |`);
-}
 const [q4, q8, fp32] = [rows.q4!, rows.q8!, rows.fp32!];
-console.log(`\nq8 decode tokens/s over q4: ${(q4.tokenMs / q8.tokenMs).toFixed(2)}x (target >= 6); over fp32: ${(fp32.tokenMs / q8.tokenMs).toFixed(2)}x (target >= 1)`);
-console.log(`q8 span pass over q4: ${(q4.spanMs / q8.spanMs).toFixed(2)}x faster (target >= 2)`);
+const table = [
+  `0.5B shape cut to ${layers} layers (hidden 896, 14 heads over 2, MLP 4,864, vocabulary 151,936, tied), ${newTokens} tokens after a 16-token prompt, span pass 128 of 216 tokens; weights for all 24 layers counted from the graph:`,
+  '',
+  '| precision | load | decode, per token | tokens/s | 128-row span pass | weights at 24 layers |',
+  '|---|---:|---:|---:|---:|---:|',
+  ...PRECISIONS.map((p) => {
+    const r = rows[p]!;
+    return `| ${p} | ${r.loadMs.toFixed(0)} ms | ${r.tokenMs.toFixed(0)} ms | ${(1000 / r.tokenMs).toFixed(2)} | ${r.spanMs.toFixed(0)} ms | ${r.fullShapeMB.toFixed(0)} MB |`;
+  }),
+  '',
+  `q8 decode tokens/s over q4: ${(q4.tokenMs / q8.tokenMs).toFixed(2)}x (target >= 6); over fp32: ${(fp32.tokenMs / q8.tokenMs).toFixed(2)}x (target >= 1). q8 span pass over q4: ${(q4.spanMs / q8.spanMs).toFixed(2)}x faster (target >= 2).`,
+];
+console.log(table.join('\n'));
+if (values.docs) writeBenchmarkSection(values.docs, 'precision-speed', [runLine(machineInfo(2, null)), '', ...table].join('\n'));

@@ -5,11 +5,14 @@ import { useChromium } from './support/browser';
 const SOURCE = 'def area(radius):\n    return 3.14159 * radius ** 2\n\n\ndef double(x):\n    return 2 * x\n';
 const browser = useChromium();
 
+/** Layout rounds to fractions of a pixel: a box flush with the window's edge may end a fraction past it. */
+const ROUNDING = 1;
+
 /** Whether the element's whole box lies inside the page's viewport. */
 async function insideViewport(page: Page, testId: string): Promise<boolean> {
   const box = await page.getByTestId(testId).boundingBox();
   const viewport = page.viewportSize()!;
-  return box !== null && box.width > 0 && box.x >= 0 && box.y >= 0 && box.x + box.width <= viewport.width && box.y + box.height <= viewport.height;
+  return box !== null && box.width > 0 && box.x >= 0 && box.y >= 0 && box.x + box.width <= viewport.width + ROUNDING && box.y + box.height <= viewport.height + ROUNDING;
 }
 
 describe('the message after Generate', () => {
@@ -21,20 +24,26 @@ describe('the message after Generate', () => {
       const context = await browser().newContext({ viewport: { width, height } });
       const page = await context.newPage();
       try {
-        await page.goto(inject('baseUrl'));
+        // q4, which every demo model folder holds (the refusal comes before any pass runs).
+        await page.goto(new URL('?precision=q4', inject('baseUrl')).href);
         await page.getByTestId('source-editor').locator('.view-lines').waitFor();
         await page.getByLabel('Open file').setInputFiles({ name: 'shapes.py', mimeType: 'text/x-python', buffer: Buffer.from(SOURCE) });
         await page.getByRole('checkbox', { name: 'area', exact: true }).check();
         // A prompt of about 40 tokens: with the template and the target's masks, more than the budget below.
-        await page.getByLabel('Prompt').fill('Use math.pi instead of the literal, check that the radius is a non-negative real number, raise a ValueError with a clear message otherwise, and add a docstring that explains the units.');
+        await page
+          .getByLabel('Prompt')
+          .fill(
+            'Use math.pi instead of the literal, check that the radius is a non-negative real number, raise a ValueError with a clear message otherwise, and add a docstring that explains the units.',
+          );
         await page.getByLabel('Backend').selectOption('wasm');
         await page.getByLabel('Autoregressive fallback').uncheck();
         // A context budget the target cannot fit in: the engine refuses the request.
         await page.getByLabel('Context tokens').fill('64');
         await page.getByRole('button', { name: 'Generate' }).click();
-        const alert = page.getByRole('alert').filter({ hasText: 'targets alone need' });
-        await alert.waitFor({ timeout: 120_000 });
-        expect(await alert.textContent()).toMatch(/context budget is 64 \(the contextTokens setting\)/);
+        const message = page.getByTestId('generation-message');
+        await message.waitFor({ timeout: 120_000 });
+        expect(await message.getAttribute('role')).toBe('alert');
+        expect(await message.textContent()).toMatch(/targets alone need \d+ tokens with the prompt, but the context budget is 64 \(the contextTokens setting\)/);
         expect(await insideViewport(page, 'generation-message')).toBe(true);
         expect(await insideViewport(page, 'generation-message-by-button')).toBe(true);
         expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('generation-message');

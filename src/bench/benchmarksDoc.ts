@@ -15,9 +15,10 @@ export const BENCHMARK_SECTIONS = {
     command: 'npm run bench',
     about:
       "The sampler on onnxruntime-web's WASM backend in Node (2 threads), on the tiny demo shape and on the shape of Open-dCoder 0.5B / " +
-      'Qwen2.5-Coder-0.5B (random bf16 weights converted to q4: speed does not depend on the values; generated into `.bench/models/` on first use). ' +
+      'Qwen2.5-Coder-0.5B (random bf16 weights converted to q4 and q8: speed does not depend on the values; generated into `.bench/models/` on first use). ' +
       'A 128-token span in the middle of a 200-token and a 2,000-token file cut from `fixtures/real/python/_urls.py` is regenerated once uncached ' +
-      "and once with the context cache; the fallback's decoder and transformers.js `generate` write the same number of tokens on the same q4 export " +
+      "and once with the context cache; the fallback's decoder and transformers.js `generate` write the same number of tokens on the same export at the " +
+      "precision the engine picks on WASM (q8: transformers.js's `q8` reads its `onnx/model_quantized.onnx`) " +
       "and the same runtime. The time inside `session.run` and the bytes read back come from onnxruntime's session itself. " +
       'forwardFraction: share of generation time spent in the model; contextScaling: time per step on the large file over the small one; ' +
       "cacheSpeedup: uncached over cached generation; peerRatio: our tokens/s over transformers.js's; readbackBytesPerStep: every output copied into " +
@@ -31,6 +32,21 @@ export const BENCHMARK_SECTIONS = {
       'of the checkout (cross-origin isolated, so WASM gets its threads), with transformers.js in the page on the same runtime. Where the machine has ' +
       "no GPU, WebGPU is SwiftShader, a GPU emulated on the CPU: its times say nothing about a real GPU's speed, but the bytes read back per step do " +
       'show that the caches stay in GPU buffers. A page cannot see its process memory (n/a).',
+  },
+  'precision-speed': {
+    title: 'Precisions on WASM',
+    command: 'npm run bench:precision-speed',
+    about:
+      "q4 against q8 against fp32 on onnxruntime-web's WASM backend in Node (2 threads), on the 0.5B shape cut to 4 layers so that it takes minutes: " +
+      'the decoder through its KV cache, a 128-row span pass against a context cache, the load, and the weights of the whole 24-layer shape counted ' +
+      "from the converter's graph. WASM has no 4-bit kernel (MatMulNBits unpacks its weights on every call); q8's MatMulInteger is an int8 GEMM.",
+  },
+  'cached-load': {
+    title: 'Loading a cached model',
+    command: 'npm run bench:cached-load',
+    about:
+      "A model folder loaded hashing every file, as every load did before, against taking the files the cache hashed on entry on their size and the " +
+      "completion marker's record, with the hash moved to the background (the engine awaits it before it returns a result).",
   },
   outline: {
     title: 'Outline of a large file',

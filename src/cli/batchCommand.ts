@@ -8,6 +8,7 @@ import { parsePlans, type GeneratedPatch, type RefactorPlan } from '../core/refa
 import { repositoryPatch } from '../core/repositoryPatch';
 import { writeBack } from '../core/writeBack';
 import { nodeFolder } from './nodeFolder';
+import { patchPath } from './sourceFile';
 import { builderFromFlags, exitCodeFor, patchLocations, readFrom, type SamplingFlags } from './patchCommand';
 
 export interface BatchFlags extends SamplingFlags {
@@ -69,9 +70,12 @@ async function folderBatch(flags: BatchFlags, root: string): Promise<number> {
   const missing = plans.find((plan) => !existsSync(join(root, plan.filePath)) || !statSync(join(root, plan.filePath)).isFile());
   if (missing) throw new InputError(`${flags.plans} names ${missing.filePath}, which is not a file in ${root}; nothing was generated.`);
   if (flags.out && existsSync(flags.out) && statSync(flags.out).isDirectory()) throw new InputError(`--out ${flags.out} is a folder; give a file name for the patch.`);
+  // The patch names each file as git does, relative to the work tree the folder is in (the folder
+  // itself outside a repository), so git apply at the folder's root takes it either way.
+  const inFolder = new Map(plans.map((plan) => [patchPath(join(root, plan.filePath), root), plan.filePath]));
   const read = new Map<string, { text: string; hash: string }>();
   const setup = await builderFromFlags(flags, async (path) => {
-    const inside = folderPath(path);
+    const inside = inFolder.get(path) ?? folderPath(path);
     let file = read.get(inside);
     if (!file) {
       const bytes = await folder.read(inside);
@@ -82,7 +86,8 @@ async function folderBatch(flags: BatchFlags, root: string): Promise<number> {
   });
   let patches: GeneratedPatch[];
   try {
-    patches = await setup.builder.generateBatch(plans);
+    const toPatchPath = new Map([...inFolder].map(([patchName, inside]) => [inside, patchName]));
+    patches = await setup.builder.generateBatch(plans.map((plan) => ({ ...plan, filePath: toPatchPath.get(plan.filePath)! })));
   } finally {
     await setup.release();
   }
@@ -96,7 +101,7 @@ async function folderBatch(flags: BatchFlags, root: string): Promise<number> {
       folder,
       combined.files
         .filter((f) => f.verdict === 'applies')
-        .map((f) => ({ path: f.path, expectedHash: read.get(f.path)!.hash, bytes: new TextEncoder().encode(f.patch.generatedCode) })),
+        .map((f) => ({ path: inFolder.get(f.path)!, expectedHash: read.get(inFolder.get(f.path)!)!.hash, bytes: new TextEncoder().encode(f.patch.generatedCode) })),
     );
     for (const written of result.written) process.stderr.write(`wrote ${written.path}\n`);
     for (const refusal of result.refused) process.stderr.write(`not written: ${refusal.message}\n`);

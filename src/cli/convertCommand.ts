@@ -1,4 +1,5 @@
-import { basename } from 'node:path';
+import { basename, resolve } from 'node:path';
+import { familyByName } from '../core/modelFamilies';
 import { InputError } from '../core/inputErrors';
 import { openCheckpoint } from '../convert/checkpoint';
 import { convertCheckpoint } from '../convert/convertCheckpoint';
@@ -13,6 +14,10 @@ export interface ConvertCommandOptions {
   quant?: string;
   kind?: string;
   id?: string;
+  /** Over what the family table recognises (core/modelFamilies.ts). */
+  family?: string;
+  logitsShift?: string;
+  maskToken?: string;
 }
 
 function precisions(quant: string | undefined): ModelPrecision[] {
@@ -28,6 +33,8 @@ export async function convertCommand(options: ConvertCommandOptions): Promise<nu
   const kind = options.kind ?? 'diffusion';
   if (kind !== 'diffusion' && kind !== 'autoregressive') throw new InputError('--kind takes diffusion or autoregressive.');
   const wanted = precisions(options.quant);
+  if (options.logitsShift !== undefined && options.logitsShift !== '0' && options.logitsShift !== '1') throw new InputError(`--logits-shift takes 0 or 1; got "${options.logitsShift}".`);
+  if (options.family !== undefined) familyByName(options.family);
   const source = await openFolder(options.from);
   const checkpoint = await openCheckpoint(source);
   try {
@@ -41,11 +48,14 @@ export async function convertCommand(options: ConvertCommandOptions): Promise<nu
       id: options.id ?? basename(options.out),
       kind,
       precisions: wanted,
+      // A folder from `hf download REPO --local-dir NAME` is named after the repository, which is what tells dLLM's MDLM and BD3LM apart.
+      name: basename(resolve(options.from)),
+      family: { family: options.family, logitsShift: options.logitsShift === undefined ? undefined : options.logitsShift === '1' ? 1 : 0, maskToken: options.maskToken },
       onProgress: (precision, written, bytes) => bar.update({ phase: `converting to ${precision}`, doneBytes: written, totalBytes: bytes, tensors: counted.tensors() }),
     });
     bar.finishLine();
     const bytes = manifest.files.reduce((sum, f) => sum + f.bytes, 0);
-    process.stdout.write(`wrote ${manifest.id} (${kind}, ${wanted.join(', ')}) to ${options.out}: ${manifest.files.length} files, ${(bytes / 1e6).toFixed(1)} MB\n`);
+    process.stdout.write(`wrote ${manifest.id} (${kind}, family ${manifest.family}, ${wanted.join(', ')}) to ${options.out}: ${manifest.files.length} files, ${(bytes / 1e6).toFixed(1)} MB\n`);
     return 0;
   } finally {
     await checkpoint.close();

@@ -55,9 +55,18 @@ async function run(argv: string[]): Promise<number> {
   if (command === 'convert') {
     const { values } = parseArgs({
       args: rest,
-      options: { from: { type: 'string' }, out: { type: 'string' }, quant: { type: 'string' }, kind: { type: 'string' }, id: { type: 'string' } },
+      options: {
+        from: { type: 'string' },
+        out: { type: 'string' },
+        quant: { type: 'string' },
+        kind: { type: 'string' },
+        id: { type: 'string' },
+        family: { type: 'string' },
+        'logits-shift': { type: 'string' },
+        'mask-token': { type: 'string' },
+      },
     });
-    return convertCommand(values);
+    return convertCommand({ ...values, logitsShift: values['logits-shift'], maskToken: values['mask-token'] });
   }
   if (command === 'patch') {
     const { values } = parseArgs({

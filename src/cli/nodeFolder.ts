@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, realpathSync, statSync, writeFileSync, type Stats } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { folderPath, type FolderEntry, type WritableFolder } from '../core/folderSource';
 import { InputError } from '../core/inputErrors';
@@ -33,7 +33,7 @@ export function nodeFolder(root: string): WritableFolder {
       const entries: FolderEntry[] = [];
       for (const entry of readdirSync(inside(path), { withFileTypes: true })) {
         const child = path === '' ? entry.name : `${path}/${entry.name}`;
-        let stats;
+        let stats: Stats;
         try {
           stats = statSync(inside(child));
         } catch {

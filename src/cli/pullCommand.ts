@@ -2,6 +2,7 @@ import { readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises
 import { basename, join } from 'node:path';
 import { backendPrecision } from '../core/backendChoice';
 import { InputError } from '../core/inputErrors';
+import { familyByName } from '../core/modelFamilies';
 import { MODEL_PRECISIONS, type ModelPrecision } from '../core/modelPrecision';
 import { MODEL_REGISTRY } from '../core/modelRegistry';
 import { openCheckpoint } from '../convert/checkpoint';
@@ -23,7 +24,7 @@ export interface PullCommandOptions {
   out?: string;
   quant?: string;
   kind?: string;
-  /** DESIGN.md's `--family NAME`; passed to the converter once it takes a family (the model-families work). */
+  /** `--family NAME`: the converter's family, where the repository's name and config.json do not tell it. */
   family?: string;
   env?: Record<string, string | undefined>;
   progress?: ProgressStream;
@@ -63,7 +64,7 @@ export async function pullCommand(options: PullCommandOptions): Promise<number> 
   const env = options.env ?? process.env;
   const { repo, revision } = parseRepoReference(options.reference);
   const precision = precisionOf(options.quant);
-  if (options.family !== undefined) throw new InputError(`--family ${options.family}: this build's converter takes no family yet; leave it out (the kind comes from the registry or config.json, or --kind).`);
+  if (options.family !== undefined) familyByName(options.family);
   if (!(await isEmptyOrMissing(out))) throw new InputError(`${out} already exists; choose a new folder for the output.`);
   const endpoint: HubEndpoint = { url: hubUrlFrom(env.HF_ENDPOINT), token: env.HF_TOKEN?.trim() || undefined };
   const bar = new ProgressBar(options.progress ?? process.stderr);
@@ -111,6 +112,9 @@ export async function pullCommand(options: PullCommandOptions): Promise<number> 
         checkpoint: { config: checkpoint.config, rawConfig: checkpoint.rawConfig, readTensor: counted.readTensor },
         output: await createNodeOutputFolder(out),
         id,
+        // The repository's name is what tells dLLM's MDLM and BD3LM apart (as the folder's does for convert).
+        name: repo.split('/')[1],
+        family: { family: options.family },
         kind,
         precisions: [precision],
         onProgress: (p, bytesDone, bytesTotal) => {

@@ -8,7 +8,9 @@ import { HashingFolder, type OutputFolder } from './outputFolder';
 import type { QwenConfig } from './qwenConfig';
 import { modelGraphPath, type ModelPrecision } from '../core/modelPrecision';
 import { buildQwenGraph } from './qwenGraph';
-import { DIFFUSION_PROMPT_TEMPLATE, FIM_PROMPT_TEMPLATE } from '../core/promptFormats';
+import { INFILL_PROMPT_TEMPLATE } from '../core/promptFormats';
+import { resolveFamily, type FamilyOverrides } from '../core/modelFamilies';
+import { readCheckpointFacts } from './checkpointFacts';
 
 /** What the converter needs of a checkpoint: its shape and its tensors one at a time. */
 export interface CheckpointTensors {
@@ -26,6 +28,10 @@ export interface ConvertOptions {
   kind: ModelKindName;
   /** One ONNX file per precision, all in the one folder. */
   precisions: ModelPrecision[];
+  /** The repository or folder name the family table may recognise (dLLM's MDLM and BD3LM differ only there); `id` when absent. */
+  name?: string;
+  /** --family, --logits-shift, --mask-token. */
+  family?: FamilyOverrides;
   onProgress?(precision: ModelPrecision, written: number, total: number): void;
 }
 
@@ -45,17 +51,17 @@ export async function convertCheckpoint(options: ConvertOptions): Promise<ModelM
     const tokenizerConfigJson = await source.readText('tokenizer_config.json');
     const tokenizer = new CodeTokenizer(tokenizerJson, tokenizerConfigJson);
     tokenizer.checkFits(config.vocabSize);
-    const maskTokenId = kind === 'diffusion' ? (ids(rawConfig.mask_token_id)[0] ?? tokenizer.tokenId('<|mask|>')) : undefined;
-    if (kind === 'diffusion' && maskTokenId === undefined) {
-      throw new InputError('A diffusion model needs a mask token: config.json has no "mask_token_id" and tokenizer.json no <|mask|> token.');
-    }
+    const resolved = resolveFamily(await readCheckpointFacts(source, rawConfig, tokenizerJson, options.name ?? options.id), kind, options.family);
+    const { family, maskTokenId } = resolved;
+    if (maskTokenId !== undefined && !(maskTokenId < config.vocabSize)) throw new InputError(`The mask token id ${maskTokenId} is past the model's vocabulary of ${config.vocabSize}.`);
+    const attention = kind === 'diffusion' && family.attention.kind !== 'causal' ? family.attention : undefined;
     const generation = (await source.exists('generation_config.json')) ? await source.readText('generation_config.json') : null;
     const generationConfig = generation ? (JSON.parse(generation) as Record<string, unknown>) : {};
-    const eosTokenIds = [...new Set([...ids(rawConfig.eos_token_id), ...ids(generationConfig.eos_token_id)])];
+    const eosTokenIds = [...new Set([...ids(rawConfig.eos_token_id), ...ids(generationConfig.eos_token_id), ...resolved.stopTokenIds])];
     const padTokenId = ids(rawConfig.pad_token_id)[0] ?? ids(generationConfig.pad_token_id)[0] ?? eosTokenIds[0] ?? 0;
 
     for (const precision of precisions) {
-      const graph = buildQwenGraph({ config, kind, precision, weights: { read: (name) => checkpoint.readTensor(name) }, toFloat16: (v) => float32ToBytes('F16', v) });
+      const graph = buildQwenGraph({ config, kind, precision, weights: { read: (name) => checkpoint.readTensor(name) }, toFloat16: (v) => float32ToBytes('F16', v), attention });
       const graphPath = modelGraphPath(precision);
       const dataName = `${graphPath.slice('onnx/'.length)}_data`;
       const total = graph.externalTensors.reduce((sum, t) => sum + t.byteLength, 0);
@@ -82,13 +88,17 @@ export async function convertCheckpoint(options: ConvertOptions): Promise<ModelM
       id: options.id,
       kind,
       architecture: config.architecture,
-      attention: kind === 'diffusion' ? 'bidirectional' : 'causal',
+      attention: attention?.kind ?? 'causal',
+      ...(attention?.kind === 'block-causal' ? { blockSize: attention.blockSize } : {}),
+      family: family.name,
+      licence: family.licence,
       vocabSize: config.vocabSize,
-      ...(kind === 'diffusion' ? { maskTokenId, logitsShift: String(rawConfig.model_type).toLowerCase() === 'dream' ? 1 : 0 } : {}),
+      ...(kind === 'diffusion' ? { maskTokenId, logitsShift: resolved.logitsShift } : {}),
       eosTokenIds,
       padTokenId,
       maxPositions: config.maxPositions,
-      promptTemplate: kind === 'diffusion' ? DIFFUSION_PROMPT_TEMPLATE : FIM_PROMPT_TEMPLATE,
+      ...(family.prompt.kind === 'infill' ? { promptFormat: 'infill' as const, promptTemplate: INFILL_PROMPT_TEMPLATE } : { promptTemplate: family.prompt.template }),
+      ...(family.sampler ? { sampler: family.sampler } : {}),
       files: folder.files,
     };
     await output.create(MANIFEST_FILE).then(async (file) => {

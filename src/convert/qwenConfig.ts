@@ -1,4 +1,5 @@
 import { InputError } from '../core/inputErrors';
+import { MODEL_FAMILIES } from '../core/modelFamilies';
 
 export type QwenArchitecture = 'qwen2' | 'qwen3';
 
@@ -36,17 +37,37 @@ function positiveNumber(raw: Record<string, unknown>, key: string, fallback: num
   return value;
 }
 
-/** Reads a Hugging Face config.json; any architecture other than Qwen2/Qwen3 is refused by name. */
+/** The body behind each model_type the family table knows: "a2d-qwen3" and "CoDA" are Qwen3 bodies, "Dream" a Qwen2 one. */
+function bodyOf(modelType: string): { body: QwenArchitecture } | undefined {
+  const family = MODEL_FAMILIES.find((f) => Object.hasOwn(f.recognise.modelTypes, modelType));
+  return family && { body: family.recognise.modelTypes[modelType]! };
+}
+
+/**
+ * rope_scaling changes the rotary angles (linear, dynamic, yarn, llama3 ...); the graph computes
+ * plain RoPE only, so a checkpoint that scales is refused by the scaling's name, never converted wrong.
+ */
+function checkRopeScaling(config: Record<string, unknown>): void {
+  const scaling = config.rope_scaling;
+  if (scaling === undefined || scaling === null) return;
+  const type = typeof scaling === 'object' ? ((scaling as Record<string, unknown>).rope_type ?? (scaling as Record<string, unknown>).type) : scaling;
+  if (type === 'default') return;
+  throw new InputError(`config.json has rope_scaling "${String(type)}"; Builder's graph computes unscaled rotary embeddings only, so it cannot convert this checkpoint.`);
+}
+
+/** Reads a Hugging Face config.json; a model_type the family table does not know is refused by name. */
 export function parseQwenConfig(raw: unknown): QwenConfig {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new InputError('config.json is not a JSON object.');
   const config = raw as Record<string, unknown>;
-  // Dream and DiffuCoder name their Qwen2 backbone "Dream".
-  const modelType = String(config.model_type).toLowerCase() === 'dream' ? 'qwen2' : config.model_type;
   const architectures = Array.isArray(config.architectures) ? config.architectures.join(', ') : undefined;
-  if (modelType !== 'qwen2' && modelType !== 'qwen3') {
-    const seen = modelType === undefined ? (architectures ? `architectures ${architectures}` : 'no "model_type"') : `model_type "${String(modelType)}"`;
-    throw new InputError(`config.json has ${seen}; Builder converts Qwen2 and Qwen3 checkpoints (model_type "qwen2", "qwen3" or "Dream").`);
+  const known = typeof config.model_type === 'string' ? bodyOf(config.model_type) : undefined;
+  if (!known) {
+    const seen = config.model_type === undefined ? (architectures ? `architectures ${architectures}` : 'no "model_type"') : `model_type "${String(config.model_type)}"`;
+    const types = [...new Set(MODEL_FAMILIES.flatMap((f) => Object.keys(f.recognise.modelTypes)))].map((t) => `"${t}"`).join(', ');
+    throw new InputError(`config.json has ${seen}; Builder converts Qwen2 and Qwen3 bodies (model_type ${types}).`);
   }
+  checkRopeScaling(config);
+  if (config.use_sliding_window === true) throw new InputError('config.json has use_sliding_window true; Builder\'s graph attends to the whole sequence, so it cannot convert this checkpoint.');
   const hiddenSize = positiveInteger(config, 'hidden_size');
   const numHeads = positiveInteger(config, 'num_attention_heads');
   const numKeyValueHeads = positiveInteger(config, 'num_key_value_heads', numHeads);
@@ -55,7 +76,7 @@ export function parseQwenConfig(raw: unknown): QwenConfig {
   }
   const headDim = positiveInteger(config, 'head_dim', Math.floor(hiddenSize / numHeads));
   if (headDim % 2 !== 0) throw new InputError(`config.json: head_dim (${headDim}) must be even for rotary embeddings.`);
-  const architecture: QwenArchitecture = modelType;
+  const architecture = known.body;
   return {
     architecture,
     hiddenSize,
@@ -68,6 +89,8 @@ export function parseQwenConfig(raw: unknown): QwenConfig {
     maxPositions: positiveInteger(config, 'max_position_embeddings', 32768),
     ropeTheta: positiveNumber(config, 'rope_theta', 10000),
     rmsNormEps: positiveNumber(config, 'rms_norm_eps', 1e-6),
+    // Absent means untied, as in transformers' Qwen2Config, Qwen3Config and DreamConfig; CoDA's
+    // config.json leaves it out and its model never ties (SalesforceAIResearch/CoDA modeling_coda.py).
     tieWordEmbeddings: config.tie_word_embeddings === true,
     attentionBias: architecture === 'qwen2' ? config.attention_bias !== false : config.attention_bias === true,
     qkNorm: architecture === 'qwen3',

@@ -16,7 +16,11 @@ export interface QwenGraphOptions {
   precision: ModelPrecision;
   weights: WeightReader;
   toFloat16(values: Float32Array): Uint8Array;
+  /** Diffusion graphs: how the tokens of a pass see each other (the manifest's `attention`); bidirectional unless told. */
+  attention?: DiffusionAttention;
 }
+
+export type DiffusionAttention = { kind: 'bidirectional' } | { kind: 'block-causal'; blockSize: number };
 
 const MASKED = -1e9;
 const int = (value: number) => ({ int: value });
@@ -41,7 +45,7 @@ const bytesOf = (values: Float32Array) => new Uint8Array(values.buffer, values.b
  * with the log-normaliser, so a step reads back O(positions x k) numbers. They also take
  * `past_key_values.N.key|value`, keys and values of other positions that this pass's tokens
  * attend to (empty for a pass over the whole sequence), with `attention_mask` covering past and
- * present keys: a padding mask, since attention is bidirectional. Their `present.N.key|value` are
+ * present keys: a padding mask, since attention is bidirectional (block-causal graphs also mask keys of later blocks, blockCausalBias). Their `present.N.key|value` are
  * the keys and values of this pass's own tokens only, rotary embedding applied, so a pass over
  * the whole sequence yields a context cache whose order does not matter, and a pass over a span
  * never copies the cache out again.
@@ -49,7 +53,7 @@ const bytesOf = (values: Float32Array) => new Uint8Array(values.buffer, values.b
  * Autoregressive graphs follow the decoder contract of the public Qwen2.5 ONNX exports, with a
  * KV cache whose `present` is past and present keys together.
  */
-export function buildQwenGraph({ config, kind, precision, weights, toFloat16 }: QwenGraphOptions): GraphBuilder {
+export function buildQwenGraph({ config, kind, precision, weights, toFloat16, attention = { kind: 'bidirectional' } }: QwenGraphOptions): GraphBuilder {
   const g = new GraphBuilder();
   const { hiddenSize: h, headDim: d, numHeads: nq, numKeyValueHeads: nkv, intermediateSize: m, vocabSize: v } = config;
   const group = nq / nkv;
@@ -121,6 +125,7 @@ export function buildQwenGraph({ config, kind, precision, weights, toFloat16 }: 
     const future = g.op1('Cast', [g.op1('Greater', [keyPositions, queryPositions])], { to: int(DataType.FLOAT) });
     maskBias = g.op1('Add', [maskBias, g.op1('Mul', [future, g.constantFloats([MASKED], [])])]);
   }
+  if (kind === 'diffusion' && attention.kind === 'block-causal') maskBias = g.op1('Add', [maskBias, blockCausalBias(g, inputIds, attentionMask, positionIds, attention.blockSize)]);
 
   const scale = g.constantFloats([1 / Math.sqrt(d)], []);
   const headsShape = (heads: number) => g.constantInts([0, 0, heads, d]);
@@ -209,4 +214,24 @@ export function buildQwenGraph({ config, kind, precision, weights, toFloat16 }: 
   g.output(g.op1('ReduceLogSumExp', [guided], { axes: ints([-1]), keepdims: int(0) }), 'log_normalizer', DataType.FLOAT, [1, 'positions']);
   outputPresents('sequence');
   return g;
+}
+
+/**
+ * The additive mask of block-causal attention, [batch, 1, 1, sequence, total_sequence]: a query
+ * sees a key unless the key's block (position // blockSize) comes after its own, as dLLM's BD3LM
+ * sampler builds it (ZHZisZZ/dllm dllm/core/samplers/bd3lm.py, _prepare_for_sampling: bid_k <= bid_q).
+ * This pass's keys are at `position_ids`; past keys at 0 .. past - 1, which is where a context cache
+ * from a pass over the whole sequence holds them, so a span pass against the cache keeps the rule.
+ */
+function blockCausalBias(g: GraphBuilder, inputIds: string, attentionMask: string, positionIds: string, blockSize: number): string {
+  const blockOf = (positions: string) => g.op1('Floor', [g.op1('Div', [positions, g.constantFloats([blockSize], [])])]);
+  const ownBlocks = blockOf(g.op1('Cast', [positionIds], { to: int(DataType.FLOAT) }));
+  const queryBlocks = g.op1('Unsqueeze', [ownBlocks, g.constantInts([2])]);
+  const ownKeyBlocks = g.op1('Unsqueeze', [ownBlocks, g.constantInts([1])]);
+  const lengthOf = (tensor: string) => g.op1('Gather', [g.op1('Shape', [tensor]), g.constantInts([1], [])], { axis: int(0) });
+  const pastLength = g.op1('Cast', [g.op1('Sub', [lengthOf(attentionMask), lengthOf(inputIds)])], { to: int(DataType.FLOAT) });
+  const pastPositions = g.op1('Range', [g.constantFloats([0], []), pastLength, g.constantFloats([1], [])]);
+  const pastKeyBlocks = g.op1('Unsqueeze', [blockOf(pastPositions), g.constantInts([0, 1])]);
+  const later = g.op1('Concat', [g.op1('Greater', [pastKeyBlocks, queryBlocks]), g.op1('Greater', [ownKeyBlocks, queryBlocks])], { axis: int(-1) });
+  return g.op1('Unsqueeze', [g.op1('Mul', [g.op1('Cast', [later], { to: int(DataType.FLOAT) }), g.constantFloats([MASKED], [])]), g.constantInts([1, 2])]);
 }

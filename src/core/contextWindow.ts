@@ -16,15 +16,13 @@ export interface WindowRequest {
    * headers, imports, the signatures of related definitions); lines further out come after them.
    */
   priorities: readonly LineGroup[];
-  /** Tokens the sequence holds besides the file: the prompt format and the instruction. */
-  fixedTokens: number;
-  /** Per span, the tokens it takes in the sequence (its masks). */
-  spanTokens: readonly number[];
+  /** Tokens of the whole sequence built around a window of the file and its spans, exactly as the prompt format encodes it. */
+  sequenceTokens(text: string, spans: readonly TextRange[]): number;
   /** The most tokens the whole sequence may hold. */
   budget: number;
   /** What set the budget, for the message when the targets alone do not fit (e.g. "the contextTokens setting"). */
   budgetSource?: string;
-  /** Tokens of a piece of the file, as the sequence encodes it (the text between spans, one piece at a time). */
+  /** Tokens of a piece of text: lines are chosen by their own counts before the window is counted whole. */
   countTokens(text: string): number;
   /** The line that stands for `lines` left-out lines, indented by `indent`, ending in "\n". */
   omissionMarker(lines: number, indent: string): string;
@@ -36,7 +34,7 @@ export interface ContextWindow {
   text: string;
   /** The request's spans, where they sit in `text`. */
   spans: TextRange[];
-  /** Tokens of the whole sequence with this window: fixed + spans + the text between them. */
+  /** Tokens of the whole sequence with this window (sequenceTokens). */
   tokens: number;
   /** Lines of the file the window holds, and the file's lines. */
   keptLines: number;
@@ -78,16 +76,7 @@ export function contextWindow(request: WindowRequest): ContextWindow {
   const { text, spans, budget, countTokens } = request;
   const starts = lineStarts(text);
   const total = starts.length;
-  const spanSum = request.spanTokens.reduce((a, b) => a + b, 0);
-  const exactTokens = (window: string, windowSpans: readonly TextRange[]) => {
-    let tokens = request.fixedTokens + spanSum;
-    let cursor = 0;
-    for (const span of windowSpans) {
-      tokens += countTokens(window.slice(cursor, span.start));
-      cursor = span.end;
-    }
-    return tokens + countTokens(window.slice(cursor));
-  };
+  const exactTokens = request.sequenceTokens;
   const wholeTokens = exactTokens(text, spans);
   if (wholeTokens <= budget) return { text, spans: spans.map((s) => ({ ...s })), tokens: wholeTokens, keptLines: total, totalLines: total, omittedRuns: 0 };
 
@@ -133,8 +122,10 @@ export function contextWindow(request: WindowRequest): ContextWindow {
 
   const counted = new Map<number, number>();
   const lineTokens = (line: number) => {
-    let tokens = counted.get(line);
-    if (tokens === undefined) counted.set(line, (tokens = countTokens(text.slice(starts[line], starts[line + 1] ?? text.length))));
+    const known = counted.get(line);
+    if (known !== undefined) return known;
+    const tokens = countTokens(text.slice(starts[line], starts[line + 1] ?? text.length));
+    counted.set(line, tokens);
     return tokens;
   };
   const markerTokens = countTokens(request.omissionMarker(total, '    '));

@@ -117,9 +117,9 @@ const COMMON = {
 
 const QWEN_CODER_FALLBACK = 'qwen2.5-coder-0.5b-instruct';
 
-const convertNote = (repository: string, id: string) =>
+const convertNote = (repository: string, id: string, family: string) =>
   `Download https://huggingface.co/${repository} (for example \`hf download ${repository} --local-dir ${id}-checkpoint\`) and convert it: ` +
-  `\`builder convert --from ${id}-checkpoint --out MODELS_DIR/${id} --quant q4 --kind diffusion\`.`;
+  `\`builder convert --from ${id}-checkpoint --out MODELS_DIR/${id} --quant q4 --kind diffusion --family ${family}\`.`;
 
 export const PRESETS: Readonly<Record<PresetName, Preset>> = {
   demo: {
@@ -130,24 +130,24 @@ export const PRESETS: Readonly<Record<PresetName, Preset>> = {
       note: 'The demo models are generated, not downloaded: run `npm run models` in the project, which writes public/models/tiny-diffusion and public/models/tiny-autoregressive.',
     },
   },
+  // Browser-size models of the families (core/modelFamilies.ts, docs/model-families.md); low-confidence
+  // remasking as dLLM evaluates its Tiny-A2D models, entropy and temperature 0.1 as CoDA's evaluation runs.
   fast: {
-    description: 'Open-dCoder 0.5B at q4, 20 steps, guidance 5.',
-    config: { ...COMMON, model: 'open-dcoder-0.5b', fallbackModel: QWEN_CODER_FALLBACK, steps: 20, cfgScale: 5, temperature: 0.2, maxRemaskRounds: 1 },
-    modelSource: { repository: 'fredzzp/open-dcoder-0.5B', note: convertNote('fredzzp/open-dcoder-0.5B', 'open-dcoder-0.5b') },
+    description: 'Qwen2.5-Coder 0.5B BD3LM (dLLM Tiny-A2D, Apache-2.0), 20 steps, guidance 2.',
+    config: { ...COMMON, model: 'qwen2.5-coder-0.5b-bd3lm', fallbackModel: QWEN_CODER_FALLBACK, steps: 20, cfgScale: 2, temperature: 0, maxRemaskRounds: 1 },
+    modelSource: { repository: 'dllm-hub/Qwen2.5-Coder-0.5B-Instruct-diffusion-bd3lm-v0.1', note: convertNote('dllm-hub/Qwen2.5-Coder-0.5B-Instruct-diffusion-bd3lm-v0.1', 'qwen2.5-coder-0.5b-bd3lm', 'a2d-bd3lm') },
   },
   balanced: {
-    description: 'Open-dCoder 0.5B at q4, 50 steps, guidance 7.5.',
-    config: { ...COMMON, model: 'open-dcoder-0.5b', fallbackModel: QWEN_CODER_FALLBACK, steps: 50, cfgScale: 7.5, temperature: 0.2, maxRemaskRounds: 2 },
-    modelSource: { repository: 'fredzzp/open-dcoder-0.5B', note: convertNote('fredzzp/open-dcoder-0.5B', 'open-dcoder-0.5b') },
+    description: 'Qwen3 0.6B BD3LM (dLLM Tiny-A2D, Apache-2.0), 50 steps, guidance 2.',
+    config: { ...COMMON, model: 'qwen3-0.6b-bd3lm', fallbackModel: QWEN_CODER_FALLBACK, steps: 50, cfgScale: 2, temperature: 0, maxRemaskRounds: 2 },
+    modelSource: { repository: 'dllm-hub/Qwen3-0.6B-diffusion-bd3lm-v0.1', note: convertNote('dllm-hub/Qwen3-0.6B-diffusion-bd3lm-v0.1', 'qwen3-0.6b-bd3lm', 'a2d-bd3lm') },
   },
   quality: {
-    description: 'DiffuCoder 7B at q4, 100 steps, guidance 10.',
-    config: { ...COMMON, model: 'diffucoder-7b', fallbackModel: QWEN_CODER_FALLBACK, steps: 100, cfgScale: 10, temperature: 0.3, maxRemaskRounds: 3 },
+    description: 'CoDA 1.7B (CC-BY-NC-4.0: non-commercial use only), 100 steps, guidance 2, where memory allows.',
+    config: { ...COMMON, model: 'coda-1.7b', fallbackModel: QWEN_CODER_FALLBACK, steps: 100, cfgScale: 2, temperature: 0.1, topP: 0.9, remasking: 'entropy', maxRemaskRounds: 3 },
     modelSource: {
-      repository: 'apple/DiffuCoder-7B-Instruct',
-      note:
-        `${convertNote('apple/DiffuCoder-7B-Instruct', 'diffucoder-7b')} ` +
-        'Note: a 7B model at q4 is past the 4 GB of WASM memory onnxruntime-web has today, so loading it is expected to fail.',
+      repository: 'Salesforce/CoDA-v0-Instruct',
+      note: `${convertNote('Salesforce/CoDA-v0-Instruct', 'coda-1.7b', 'coda')} Its licence is CC-BY-NC-4.0: not for commercial use.`,
     },
   },
 };

@@ -1,4 +1,5 @@
 import { InputError } from './inputErrors';
+import { MODEL_FAMILIES, type FamilyName, type SamplerDefaults } from './modelFamilies';
 
 export type ModelKindName = 'diffusion' | 'autoregressive';
 
@@ -13,7 +14,18 @@ export interface ModelManifest {
   id: string;
   kind: ModelKindName;
   architecture: 'qwen2' | 'qwen3';
-  attention: 'bidirectional' | 'causal';
+  /** A property of the graph: block-causal graphs mask keys in later blocks of `blockSize` positions. */
+  attention: 'bidirectional' | 'causal' | 'block-causal';
+  /** Block-causal models only: positions per block, numbered from the sequence's start. */
+  blockSize?: number;
+  /** The model family (core/modelFamilies.ts) the converter recognised; absent in folders made before families. */
+  family?: FamilyName;
+  /** The licence as its authors publish it. */
+  licence?: string;
+  /** `infill`: the instruction goes in as a comment before the target in the file's language; `chat` (or absent): `promptTemplate` as it is. */
+  promptFormat?: 'chat' | 'infill';
+  /** The authors' sampler settings for this family. */
+  sampler?: SamplerDefaults;
   vocabSize: number;
   /** Diffusion models only. */
   maskTokenId?: number;
@@ -22,7 +34,7 @@ export interface ModelManifest {
   eosTokenIds: number[];
   padTokenId: number;
   maxPositions: number;
-  /** `{instruction}` and `{code}` mark where the condition and the masked file go. */
+  /** `{instruction}` and `{code}` mark where the condition and the masked file go; `{suffix}`, where there is one, the file's text after the last target. */
   promptTemplate: string;
   files: ManifestFile[];
 }
@@ -48,7 +60,10 @@ export function parseManifest(text: string): ModelManifest {
   if (typeof m.id !== 'string' || m.id === '') fail('"id" must be a non-empty string');
   if (m.kind !== 'diffusion' && m.kind !== 'autoregressive') fail('"kind" must be "diffusion" or "autoregressive"');
   if (m.architecture !== 'qwen2' && m.architecture !== 'qwen3') fail('"architecture" must be "qwen2" or "qwen3"');
-  if (m.attention !== 'bidirectional' && m.attention !== 'causal') fail('"attention" must be "bidirectional" or "causal"');
+  if (m.attention !== 'bidirectional' && m.attention !== 'causal' && m.attention !== 'block-causal') fail('"attention" must be "bidirectional", "causal" or "block-causal"');
+  if (m.attention === 'block-causal' && !(isCount(m.blockSize) && m.blockSize > 0)) fail('"blockSize" must be a positive integer for block-causal attention');
+  if (m.family !== undefined && !MODEL_FAMILIES.some((f) => f.name === m.family)) fail(`"family" must be one of ${MODEL_FAMILIES.map((f) => f.name).join(', ')}`);
+  if (m.promptFormat !== undefined && m.promptFormat !== 'chat' && m.promptFormat !== 'infill') fail('"promptFormat" must be "chat" or "infill"');
   for (const key of ['vocabSize', 'padTokenId', 'maxPositions']) if (!isCount(m[key])) fail(`"${key}" must be a non-negative integer`);
   if (m.kind === 'diffusion') {
     if (!isCount(m.maskTokenId)) fail('"maskTokenId" must be a token id for a diffusion model');

@@ -1,4 +1,5 @@
 import { InputError } from './inputErrors.ts';
+import { familyByName, type FamilyName } from './modelFamilies.ts';
 
 /** Where a model's weights come from. */
 export type RegistryOrigin =
@@ -28,11 +29,34 @@ export interface RegistryModel {
    */
   approximateBytes: { q4: number; q8: number } | null;
   note: string;
+  /** The family (core/modelFamilies.ts) whose licence, sampler and conversion the model follows. */
+  family: FamilyName;
+  /** As its authors publish it; the model manager shows it, and a non-commercial one says so. */
+  licence: string;
+  /** Parameters, as the authors count them (e.g. "0.5B"). */
+  parameters: string;
 }
 
-const convertSteps = (repository: string, id: string, kind: 'diffusion' | 'autoregressive') =>
+const convertSteps = (repository: string, id: string, family: FamilyName) =>
   `No converted folder is published. Download https://huggingface.co/${repository}, convert it with ` +
-  `\`builder convert --from DIR --out ${id} --quant q4 --kind ${kind}\` (see the README), then use "Load model folder".`;
+  `\`builder convert --from DIR --out ${id} --quant q4 --kind ${familyByName(family).kind} --family ${family}\` (see docs/model-families.md), then use "Load model folder".`;
+
+/** A Hugging Face model of a family, with the family's licence unless the repository has its own. */
+const published = (entry: { id: string; label: string; repository: string; family: FamilyName; parameters: string; approximateBytes: { q4: number; q8: number } | null; about: string; licence?: string }): RegistryModel => {
+  const family = familyByName(entry.family);
+  return {
+    id: entry.id,
+    label: entry.label,
+    kind: family.kind,
+    origin: { kind: 'huggingface', repository: entry.repository },
+    folderUrl: null,
+    approximateBytes: entry.approximateBytes,
+    note: `${entry.about} ${convertSteps(entry.repository, entry.id, entry.family)}`,
+    family: entry.family,
+    licence: entry.licence ?? family.licence,
+    parameters: entry.parameters,
+  };
+};
 
 export const MODEL_REGISTRY: readonly RegistryModel[] = [
   {
@@ -43,6 +67,9 @@ export const MODEL_REGISTRY: readonly RegistryModel[] = [
     folderUrl: 'models/tiny-diffusion/',
     approximateBytes: null,
     note: 'Random weights and the real Qwen tokenizer: the real pipeline in seconds, not useful code.',
+    family: 'builder-tiny',
+    licence: familyByName('builder-tiny').licence,
+    parameters: '10M',
   },
   {
     id: 'tiny-autoregressive',
@@ -52,47 +79,86 @@ export const MODEL_REGISTRY: readonly RegistryModel[] = [
     folderUrl: 'models/tiny-autoregressive/',
     approximateBytes: null,
     note: 'The demo preset’s fill-in-the-middle fallback; random weights.',
+    family: 'qwen-autoregressive',
+    licence: familyByName('builder-tiny').licence,
+    parameters: '10M',
   },
-  {
+  // Every weight at about 0.64 bytes at q4 and 1 byte at q8, the embedding table included.
+  published({
+    id: 'qwen2.5-coder-0.5b-bd3lm',
+    label: 'Qwen2.5-Coder 0.5B BD3LM (dLLM Tiny-A2D)',
+    repository: 'dllm-hub/Qwen2.5-Coder-0.5B-Instruct-diffusion-bd3lm-v0.1',
+    family: 'a2d-bd3lm',
+    parameters: '0.5B',
+    // 494 M weights, as Open-dCoder 0.5B (bench/precision-speed.ts counted 317 MB at q4, 496 MB at q8).
+    approximateBytes: { q4: 0.32e9, q8: 0.5e9 },
+    about: 'Block diffusion coder, blocks of 32 left to right; HumanEval 39.0 as published. The fast preset.',
+  }),
+  published({
+    id: 'qwen3-0.6b-bd3lm',
+    label: 'Qwen3 0.6B BD3LM (dLLM Tiny-A2D)',
+    repository: 'dllm-hub/Qwen3-0.6B-diffusion-bd3lm-v0.1',
+    family: 'a2d-bd3lm',
+    parameters: '0.6B',
+    // 596 M weights.
+    approximateBytes: { q4: 0.38e9, q8: 0.6e9 },
+    about: 'Block diffusion model, blocks of 32 left to right; HumanEval 46.3 as published. The balanced preset.',
+  }),
+  published({
+    id: 'qwen2.5-coder-0.5b-mdlm',
+    label: 'Qwen2.5-Coder 0.5B MDLM (dLLM Tiny-A2D)',
+    repository: 'dllm-hub/Qwen2.5-Coder-0.5B-Instruct-diffusion-mdlm-v0.1',
+    family: 'a2d-mdlm',
+    parameters: '0.5B',
+    approximateBytes: { q4: 0.32e9, q8: 0.5e9 },
+    about: 'Masked diffusion coder attending both ways; HumanEval 28.1 as published.',
+  }),
+  published({
+    id: 'qwen3-0.6b-mdlm',
+    label: 'Qwen3 0.6B MDLM (dLLM Tiny-A2D)',
+    repository: 'dllm-hub/Qwen3-0.6B-diffusion-mdlm-v0.1',
+    family: 'a2d-mdlm',
+    parameters: '0.6B',
+    approximateBytes: { q4: 0.38e9, q8: 0.6e9 },
+    about: 'Masked diffusion model attending both ways; HumanEval 30.5 as published.',
+  }),
+  published({
     id: 'open-dcoder-0.5b',
     label: 'Open-dCoder 0.5B',
-    kind: 'diffusion',
-    origin: { kind: 'huggingface', repository: 'fredzzp/open-dcoder-0.5B' },
-    folderUrl: null,
-    // 494 M weights, the tied embedding among them: 317 MB at q4, 496 MB at q8 (counted from the
-    // converter's graph by bench/precision-speed.ts), and the 7 MB tokenizer.
+    repository: 'fredzzp/open-dcoder-0.5B',
+    family: 'open-dcoder',
+    parameters: '0.5B',
     approximateBytes: { q4: 0.32e9, q8: 0.5e9 },
-    note: `Masked diffusion coder on Qwen2.5-Coder-0.5B; the fast and balanced presets. ${convertSteps('fredzzp/open-dcoder-0.5B', 'open-dcoder-0.5b', 'diffusion')}`,
-  },
-  {
+    about: 'Masked diffusion infill coder on Qwen2.5-Coder-0.5B (a base model: the instruction goes in as a comment); HumanEval 20.8 as published.',
+  }),
+  published({
     id: 'qwen2.5-coder-0.5b-instruct',
     label: 'Qwen2.5-Coder 0.5B Instruct',
-    kind: 'autoregressive',
-    origin: { kind: 'huggingface', repository: 'Qwen/Qwen2.5-Coder-0.5B-Instruct' },
-    folderUrl: null,
-    // Same architecture as Open-dCoder 0.5B.
+    repository: 'Qwen/Qwen2.5-Coder-0.5B-Instruct',
+    family: 'qwen-autoregressive',
+    parameters: '0.5B',
     approximateBytes: { q4: 0.32e9, q8: 0.5e9 },
-    note: `The autoregressive fallback of the real presets. ${convertSteps('Qwen/Qwen2.5-Coder-0.5B-Instruct', 'qwen2.5-coder-0.5b-instruct', 'autoregressive')}`,
-  },
-  {
+    about: 'The autoregressive fallback of the real presets.',
+  }),
+  published({
     id: 'coda-1.7b',
-    label: 'CoDA 1.7B',
-    kind: 'diffusion',
-    origin: { kind: 'huggingface', repository: 'Salesforce/CoDA-v0-Instruct' },
-    folderUrl: null,
-    // 1.72 G weights, the tied embedding among them.
-    approximateBytes: { q4: 1.1e9, q8: 1.72e9 },
-    note: `Masked diffusion coder on Qwen3-1.7B. ${convertSteps('Salesforce/CoDA-v0-Instruct', 'coda-1.7b', 'diffusion')}`,
-  },
-  {
+    label: 'CoDA 1.7B (non-commercial)',
+    repository: 'Salesforce/CoDA-v0-Instruct',
+    family: 'coda',
+    parameters: '1.7B',
+    // 2.03 G weights, its own lm_head (311 M) included.
+    approximateBytes: { q4: 1.3e9, q8: 2.03e9 },
+    about: 'Masked diffusion coder on Qwen3-1.7B; HumanEval 54.3 as published. CC-BY-NC-4.0: not for commercial use. The quality preset, where memory allows.',
+  }),
+  published({
     id: 'diffucoder-7b',
     label: 'DiffuCoder 7B',
-    kind: 'diffusion',
-    origin: { kind: 'huggingface', repository: 'apple/DiffuCoder-7B-Instruct' },
-    folderUrl: null,
+    repository: 'apple/DiffuCoder-7B-Instruct',
+    family: 'dream',
+    parameters: '7B',
     approximateBytes: null,
-    note: `The quality preset. At q4 a 7B model is past the 4 GB of WASM memory onnxruntime-web has today, so it is not expected to load in the browser. ${convertSteps('apple/DiffuCoder-7B-Instruct', 'diffucoder-7b', 'diffusion')}`,
-  },
+    about: 'For the command line on a large machine: at q4 a 7B model is past the 4 GB of WASM memory onnxruntime-web has today, so it is not expected to load in the browser.',
+  }),
 ];
 
 /** Ids become folder names in the cache and path segments in URLs. */

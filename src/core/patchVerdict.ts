@@ -120,5 +120,13 @@ export function patchVerdict(input: VerdictInput): Verdict {
   });
   const isValidSyntax = newIssues.length === 0;
   return {
-    faultySpans: [...faulty].sort((a, b) => a - b), isValidSyntax, newIssues, vanishedTargets, emptySpans, cutOffSpans: cutOff.map((span) => span.target), errors, canApply: errors.length === 0 };
+    faultySpans: [...faulty].sort((a, b) => a - b),
+    isValidSyntax,
+    newIssues,
+    vanishedTargets,
+    emptySpans,
+    cutOffSpans: cutOff.map((span) => span.target),
+    errors,
+    canApply: errors.length === 0,
+  };
 }

@@ -1,3 +1,6 @@
+import type { LanguageId } from './languages';
+import { commentLines } from './lineComments';
+
 /**
  * The prompt formats: how a request is laid out as text for each kind of model. `{instruction}`
  * is the condition that classifier-free guidance masks out; `{code}` the file with its targets
@@ -5,5 +8,13 @@
  */
 export const DIFFUSION_PROMPT_TEMPLATE = '<|im_start|>user\n{instruction}<|im_end|>\n<|im_start|>assistant\n{code}';
 
+/** A base infill model's: the file alone, the instruction spliced into it as a comment before the first target. */
+export const INFILL_PROMPT_TEMPLATE = '{code}';
+
 /** Qwen2.5-Coder's fill-in-the-middle tokens, as its model card writes them. */
 export const FIM_PROMPT_TEMPLATE = '<|fim_prefix|>{prefix}<|fim_suffix|>{suffix}<|fim_middle|>';
+
+/** The instruction as comment lines in the file's language, each line indented by `indent`, ending in a newline and `indent` again. */
+export function instructionComment(instruction: string, language: LanguageId, indent: string): string {
+  return `${commentLines(language, instruction, indent).slice(indent.length)}${indent}`;
+}

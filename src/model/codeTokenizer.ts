@@ -9,9 +9,11 @@ export class CodeTokenizer {
   private readonly tokenizer: Tokenizer;
   /** One past the largest id the tokenizer can produce. */
   readonly size: number;
+  /** The special tokens' ids (`<|im_end|>`, `<|mask|>`, `<M>`, ...): none of them is code. */
+  readonly specialIds: ReadonlySet<number>;
 
   constructor(tokenizerJson: string, tokenizerConfigJson: string) {
-    let json: { model?: { vocab?: Record<string, number> }; added_tokens?: { id: number }[] };
+    let json: { model?: { vocab?: Record<string, number> }; added_tokens?: { id: number; special?: boolean }[] };
     let config: Record<string, unknown>;
     try {
       json = JSON.parse(tokenizerJson);
@@ -27,6 +29,7 @@ export class CodeTokenizer {
     for (const id of Object.values(json.model?.vocab ?? {})) largest = Math.max(largest, id);
     for (const token of json.added_tokens ?? []) largest = Math.max(largest, token.id);
     this.size = largest + 1;
+    this.specialIds = new Set((json.added_tokens ?? []).filter((token) => token.special === true).map((token) => token.id));
   }
 
   encode(text: string): number[] {

@@ -5,22 +5,23 @@ import { contextWindow, type LineGroup } from '../core/contextWindow';
 import type { DiffusionConfig } from '../core/diffusionConfig';
 import { InputError } from '../core/inputErrors';
 import type { LanguageId } from '../core/languages';
-import { maskSpans, type MaskMode, type MaskPlan } from '../core/maskSpans';
 import { omissionMarker } from '../core/lineComments';
+import { type MaskMode, type MaskPlan, maskSpans } from '../core/maskSpans';
 import { outline, type TextRange } from '../core/outline';
 import { patchVerdict, type Verdict } from '../core/patchVerdict';
-import { riskFactors, riskScore, type FallbackProvenance, type GeneratedPatch, type PatchContext, type RefactorPlan, type RiskInput } from '../core/refactorPlan';
+import { type FallbackProvenance, type GeneratedPatch, type PatchContext, type RefactorPlan, type RiskInput, riskFactors, riskScore } from '../core/refactorPlan';
 import { createRng, type Rng } from '../core/rng';
-import { syntaxIssues, type SyntaxIssue } from '../core/syntaxIssues';
+import { type SyntaxIssue, syntaxIssues } from '../core/syntaxIssues';
 import type { SyntaxParser } from '../core/syntaxParser';
 import { resolveTargets } from '../core/targets';
 import { unifiedDiff } from '../core/unifiedDiff';
 import type { CausalModel } from '../model/causalModel';
 import type { DiffusionModel } from '../model/diffusionModel';
-import { denoise, type DenoiseStep } from './denoise';
+import { blockDenoise } from './blockDenoise';
+import { type DenoiseStep, denoise } from './denoise';
 import { fillInTheMiddle } from './fimFallback';
+import { buildMaskedSequence, type MaskedSequence } from './maskedSequence';
 import { decodeBlocks, spliceSpans, tokensTouching } from './spanText';
-import { blockLength, buildMaskedSequence, type MaskedSequence } from './maskedSequence';
 
 export interface BuildProgress extends DenoiseStep {
   phase: 'diffusion' | 'remask' | 'fallback';
@@ -185,7 +186,7 @@ export class Builder {
     const { manifest, tokenizer } = model;
     const guided = config.cfgScale !== 1 && analysis.instruction !== '';
     const budget = contextBudget({ maxPositions: manifest.maxPositions, memory: model.memory, rows: guided ? 2 : 1, backend: model.backend, setting: config.contextTokens });
-    const sequenceOf = (text: string, spans: readonly TextRange[], maxPositions: number) =>
+    const sequenceOf = (text: string, spans: readonly TextRange[], maxPositions: number, draws: Rng = rng) =>
       buildMaskedSequence({
         tokenizer,
         template: manifest.promptTemplate,
@@ -197,22 +198,27 @@ export class Builder {
         lengthFactor: config.maskLengthFactor,
         lengthExtra: config.maskLengthExtra,
         strength: config.strength,
-        rng,
+        rng: draws,
+        promptFormat: manifest.promptFormat,
+        language: analysis.language,
       });
     const { original, spans } = analysis;
+    // Counted by building the sequence itself, so the count is the prompt format's, whatever it adds; its own RNG leaves the real one's draws alone.
+    const counting = createRng(0);
     const window = contextWindow({
       text: original,
       spans,
       priorities: analysis.priorities,
-      fixedTokens: sequenceOf('', [], Infinity).tokens.length,
-      spanTokens: spans.map((span) => blockLength(tokenizer.encode(original.slice(span.start, span.end)).length, { lengthFactor: config.maskLengthFactor, lengthExtra: config.maskLengthExtra, strength: config.strength })),
+      sequenceTokens: (text, windowSpans) => sequenceOf(text, windowSpans, Number.POSITIVE_INFINITY, counting).tokens.length,
       budget: budget.tokens,
       budgetSource: BUDGET_SOURCES[budget.limitedBy],
       countTokens: (text) => tokenizer.encode(text).length,
       omissionMarker: (lines, indent) => omissionMarker(analysis.language, lines, indent),
     });
     if (window.omittedRuns > 0) {
-      analysis.notes.push(`The file is longer than the context budget (${budget.tokens} tokens, set by ${BUDGET_SOURCES[budget.limitedBy]}): the model saw ${window.keptLines} of its ${window.totalLines} lines around the targets.`);
+      analysis.notes.push(
+        `The file is longer than the context budget (${budget.tokens} tokens, set by ${BUDGET_SOURCES[budget.limitedBy]}): the model saw ${window.keptLines} of its ${window.totalLines} lines around the targets.`,
+      );
     }
     const { keptLines, totalLines, omittedRuns, tokens } = window;
     return { sequence: sequenceOf(window.text, window.spans, budget.tokens), context: { tokens, budget: budget.tokens, limitedBy: budget.limitedBy, keptLines, totalLines, omittedRuns } };
@@ -225,7 +231,9 @@ export class Builder {
   private async denoise(sequence: MaskedSequence, phase: 'diffusion' | 'remask', steps: number, rng: Rng, counts: PassCounts, generate: GenerateOptions): Promise<void> {
     const model = this.options.models.diffusion;
     const { manifest } = model;
-    const stats = await denoise(model, sequence, { ...this.options.config, steps }, rng, {
+    const sample = manifest.attention === 'block-causal' ? blockDenoise : denoise;
+    const stats = await sample(model, sequence, { ...this.options.config, steps }, rng, {
+      blockSize: manifest.blockSize ?? manifest.maxPositions,
       maskTokenId: manifest.maskTokenId!,
       logitsShift: manifest.logitsShift ?? 0,
       signal: generate.signal,
@@ -333,9 +341,7 @@ export class Builder {
       vanishedTargets: verdict.vanishedTargets.length,
       cutOffSpans: verdict.cutOffSpans.length,
     };
-    const fallback = fills && models.fallback
-      ? { id: models.fallback.manifest.id, quant: models.quant, spans: fills.filter((fill): fill is FallbackFill => fill !== null) }
-      : undefined;
+    const fallback = fills && models.fallback ? { id: models.fallback.manifest.id, quant: models.quant, spans: fills.filter((fill): fill is FallbackFill => fill !== null) } : undefined;
     return {
       filePath: plan.filePath,
       originalCode: original,

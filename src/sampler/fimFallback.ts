@@ -1,4 +1,4 @@
-import { fillPrompt, unfencedAnswer } from '../core/fillPrompt';
+import { type FillPrompt, fillPrompt, unfencedAnswer } from '../core/fillPrompt';
 import { InputError } from '../core/inputErrors';
 import type { LanguageId } from '../core/languages';
 import type { Rng } from '../core/rng';
@@ -81,7 +81,7 @@ export function fallbackStopIds(model: CausalModel, specialTokens: readonly stri
  */
 export async function fillInTheMiddle(model: CausalModel, prefix: string, suffix: string, options: FillOptions): Promise<FillResult> {
   const { tokenizer } = model;
-  let prompt;
+  let prompt: FillPrompt;
   try {
     prompt = fillPrompt(tokenizer, {
       template: model.manifest.promptTemplate,

@@ -1,6 +1,8 @@
 import { InputError } from '../core/inputErrors';
+import type { LanguageId } from '../core/languages';
 import type { TextRange } from '../core/outline';
 import type { Rng } from '../core/rng';
+import { instructionComment } from '../core/promptFormats';
 import type { CodeTokenizer } from '../model/codeTokenizer';
 
 /** Where one target's tokens sit in the sequence. */
@@ -39,14 +41,32 @@ export interface SequenceRequest {
   /** The fraction of the span's own tokens masked; 1 regenerates the whole span, freely sized. */
   strength: number;
   rng: Rng;
+  /** The manifest's: `infill` puts the instruction as a comment before the first target, in `language`. */
+  promptFormat?: 'chat' | 'infill';
+  language?: LanguageId;
 }
 
-/** Splits a template at its `{instruction}` and `{code}` slots. */
-function templateParts(template: string): [string, string, string] {
+/**
+ * Splits a chat template at its `{instruction}`, optional `{suffix}` and `{code}` slots: the text
+ * before the instruction, between it and the suffix (empty without one), between the suffix and the
+ * code, and after the code.
+ */
+function templateParts(template: string): { before: string; beforeSuffix: string; beforeCode: string; after: string; hasSuffix: boolean } {
   const instructionAt = template.indexOf('{instruction}');
+  const suffixAt = template.indexOf('{suffix}');
   const codeAt = template.indexOf('{code}');
-  if (instructionAt === -1 || codeAt < instructionAt) throw new InputError('The model\'s promptTemplate needs {instruction} before {code}.');
-  return [template.slice(0, instructionAt), template.slice(instructionAt + '{instruction}'.length, codeAt), template.slice(codeAt + '{code}'.length)];
+  if (instructionAt === -1 || codeAt < instructionAt || (suffixAt !== -1 && (suffixAt < instructionAt || suffixAt > codeAt))) {
+    throw new InputError('The model\'s promptTemplate needs {instruction} before {code} (and {suffix}, where it has one, between them).');
+  }
+  const afterInstruction = instructionAt + '{instruction}'.length;
+  const hasSuffix = suffixAt !== -1;
+  return {
+    before: template.slice(0, instructionAt),
+    beforeSuffix: hasSuffix ? template.slice(afterInstruction, suffixAt) : '',
+    beforeCode: template.slice(hasSuffix ? suffixAt + '{suffix}'.length : afterInstruction, codeAt),
+    after: template.slice(codeAt + '{code}'.length),
+    hasSuffix,
+  };
 }
 
 /** Tokens a span of `originalTokens` takes in the sequence: its masks when regenerated whole, its own tokens at strength < 1. */
@@ -54,9 +74,26 @@ export function blockLength(originalTokens: number, request: Pick<SequenceReques
   return request.strength >= 1 ? Math.ceil(request.lengthFactor * originalTokens) + request.lengthExtra : originalTokens;
 }
 
+/** Where a base infill model's instruction comment goes: at the first target's line, indented as it is. */
+function infillComment(text: string, spanStart: number, instruction: string, language: LanguageId): string {
+  const lineStart = text.lastIndexOf('\n', spanStart - 1) + 1;
+  const before = text.slice(lineStart, spanStart);
+  return instructionComment(instruction, language, /^[ \t]*$/.test(before) ? before : '');
+}
+
+/**
+ * The sequence for a chat model: the template with the instruction in the user's turn and the file
+ * as the answer; with `{suffix}` in the template, the answer ends with the last target and the rest
+ * of the file is in the user's turn. For an infill model: the file alone, the instruction a comment
+ * right before the first target, which is the condition CFG masks.
+ */
 export function buildMaskedSequence(request: SequenceRequest): MaskedSequence {
-  const { tokenizer, text, spans, maskTokenId } = request;
-  const [before, between, after] = templateParts(request.template);
+  const { tokenizer, spans, maskTokenId } = request;
+  const infill = request.promptFormat === 'infill';
+  const parts = infill ? { before: '', beforeSuffix: '', beforeCode: '', after: '', hasSuffix: false } : templateParts(request.template);
+  const lastEnd = spans.at(-1)?.end ?? request.text.length;
+  const suffix = parts.hasSuffix ? request.text.slice(lastEnd) : '';
+  const text = parts.hasSuffix ? request.text.slice(0, lastEnd) : request.text;
   const tokens: number[] = [];
   const masked: boolean[] = [];
   const push = (ids: readonly number[], isMasked = false) => {
@@ -65,13 +102,26 @@ export function buildMaskedSequence(request: SequenceRequest): MaskedSequence {
       masked.push(isMasked);
     }
   };
-  push(tokenizer.encode(before));
-  const conditionStart = tokens.length;
-  push(tokenizer.encode(request.instruction));
-  const condition = { start: conditionStart, end: tokens.length };
-  push(tokenizer.encode(between));
-  const blocks: SpanBlock[] = [];
+  let condition = { start: 0, end: 0 };
   let cursor = 0;
+  if (infill) {
+    if (request.instruction !== '' && spans.length > 0) {
+      const at = spans[0]!.start;
+      push(tokenizer.encode(text.slice(0, at)));
+      const conditionStart = tokens.length;
+      push(tokenizer.encode(infillComment(text, at, request.instruction, request.language ?? 'python')));
+      condition = { start: conditionStart, end: tokens.length };
+      cursor = at;
+    }
+  } else {
+    push(tokenizer.encode(parts.before));
+    const conditionStart = tokens.length;
+    push(tokenizer.encode(request.instruction));
+    condition = { start: conditionStart, end: tokens.length };
+    if (parts.hasSuffix) push(tokenizer.encode(parts.beforeSuffix + suffix));
+    push(tokenizer.encode(parts.beforeCode));
+  }
+  const blocks: SpanBlock[] = [];
   for (const span of spans) {
     push(tokenizer.encode(text.slice(cursor, span.start)));
     const original = tokenizer.encode(text.slice(span.start, span.end));
@@ -89,7 +139,7 @@ export function buildMaskedSequence(request: SequenceRequest): MaskedSequence {
     cursor = span.end;
   }
   push(tokenizer.encode(text.slice(cursor)));
-  push(tokenizer.encode(after));
+  push(tokenizer.encode(parts.after));
   if (tokens.length > request.maxPositions) {
     // Name the prompt when it is what does not fit: "a shorter file" would send the person the wrong way.
     const promptTokens = condition.end - condition.start;
@@ -118,10 +168,14 @@ export function spanPositions(sequence: MaskedSequence, logitsShift: 0 | 1): num
   return positions;
 }
 
-/** A block's tokens without the end-of-text and padding the model wrote after the code. */
+/**
+ * A block's tokens up to the first end-of-text or padding token the model wrote: the span ends
+ * there, so the model may write a shorter function, as the diffusion evaluations cut the answer at
+ * the first end token (SalesforceAIResearch/CoDA evaluation/lm_eval/lm_eval/models/diffllm.py:
+ * `decode(...).split(eos_token)[0]`).
+ */
 export function blockTokens(sequence: MaskedSequence, block: SpanBlock, stopIds: ReadonlySet<number>): number[] {
   const ids = sequence.tokens.slice(block.start, block.start + block.length);
-  let end = ids.length;
-  while (end > 0 && stopIds.has(ids[end - 1]!)) end--;
-  return ids.slice(0, end);
+  const end = ids.findIndex((id) => stopIds.has(id));
+  return end === -1 ? ids : ids.slice(0, end);
 }

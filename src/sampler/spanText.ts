@@ -24,7 +24,12 @@ export function spliceSpans(text: string, spans: readonly TextRange[], replaceme
   return { text: out + text.slice(cursor), ranges };
 }
 
-/** Each block's tokens decoded, trailing end-of-text and padding dropped, masks shown as `maskGlyph`. */
+/** Text of the tokens a patch may hold: special tokens (`<|im_start|>`, `<|fim_pad|>`, ...) are never code. */
+function codeText(tokenizer: CodeTokenizer, ids: readonly number[]): string {
+  return tokenizer.decode(ids.filter((id) => !tokenizer.specialIds.has(id)));
+}
+
+/** Each block's tokens decoded up to the first end-of-text, special tokens left out, masks shown as `maskGlyph`. */
 export function decodeBlocks(sequence: MaskedSequence, tokenizer: CodeTokenizer, stopIds: ReadonlySet<number>, maskTokenId: number, maskGlyph = '░'): string[] {
   return sequence.blocks.map((block) => {
     const ids = blockTokens(sequence, block, stopIds);
@@ -32,11 +37,11 @@ export function decodeBlocks(sequence: MaskedSequence, tokenizer: CodeTokenizer,
     let run: number[] = [];
     for (const id of ids) {
       if (id === maskTokenId) {
-        text += tokenizer.decode(run) + maskGlyph;
+        text += codeText(tokenizer, run) + maskGlyph;
         run = [];
       } else run.push(id);
     }
-    return text + tokenizer.decode(run);
+    return text + codeText(tokenizer, run);
   });
 }
 
@@ -51,7 +56,7 @@ export function tokensTouching(sequence: MaskedSequence, blockIndex: number, tok
   let start = 0;
   for (let i = 0; i < ids.length; i++) {
     // Decoding the growing prefix keeps multi-byte characters split across tokens whole.
-    const end = tokenizer.decode(ids.slice(0, i + 1)).length;
+    const end = codeText(tokenizer, ids.slice(0, i + 1)).length;
     if (issues.some((issue) => issue.start <= end && issue.end >= start)) touching.push(block.start + i);
     start = end;
   }

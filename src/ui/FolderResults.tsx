@@ -28,8 +28,8 @@ export function FolderResults() {
             {run.combined.files.length} file{run.combined.files.length === 1 ? '' : 's'}, {applying.length} can apply
           </h3>
           <ol aria-label="Files of the patch">
-            {run.combined.files.map((file, i) => (
-              <li key={`${file.path}-${i}`} className={file.patch === generation.patch ? 'shown' : undefined}>
+            {run.combined.files.map((file) => (
+              <li key={`${file.path} ${file.patch.plan.editTargets.join(',')} ${file.verdict}`} className={file.patch === generation.patch ? 'shown' : undefined}>
                 <button type="button" className="link" disabled={file.patch.sample.path === 'error'} onClick={() => generation.show(file.patch)}>
                   {file.path}
                 </button>{' '}

@@ -165,6 +165,7 @@ export function ModelManager() {
                 <strong title={model?.note}>{model?.label ?? id}</strong>
                 <span className="muted small">{model?.kind ?? cached?.manifest?.kind}</span>
               </div>
+              {(model?.licence ?? cached?.manifest?.licence) && <p className="small muted">Licence: {model?.licence ?? cached?.manifest?.licence}</p>}
               {install ? (
                 <ProgressLine label={`Downloading ${id}`} progress={install.progress} />
               ) : (

@@ -12,6 +12,8 @@ export interface ConvertIntoCacheOptions extends InstallOptions {
   id: string;
   kind: 'diffusion' | 'autoregressive';
   precision: ModelPrecision;
+  /** The repository's or folder's name, which tells some families apart (dLLM's MDLM and BD3LM). */
+  name?: string;
 }
 
 const REPORT_EVERY_MS = 100;
@@ -43,6 +45,7 @@ export async function convertIntoCache(source: FileFolder, options: ConvertIntoC
       },
       output: cacheOutputFolder(store, id),
       id,
+      name: options.name,
       kind: options.kind,
       precisions: [options.precision],
       onProgress: (_precision, written, bytes) => {

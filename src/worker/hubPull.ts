@@ -105,7 +105,7 @@ export async function pullIntoCache(options: HubPullOptions): Promise<CachedMode
   }
   report(plan.weights[0]!.path, 'fetching', {}, true);
 
-  await convertIntoCache(blobFolder(`the download of ${id}`, plan.files.map((f) => f.path), (path) => store.file(id, `${STAGING}${path}`)), options);
+  await convertIntoCache(blobFolder(`the download of ${id}`, plan.files.map((f) => f.path), (path) => store.file(id, `${STAGING}${path}`)), { ...options, name: repo.split('/')[1] });
   for (const file of plan.files) await store.remove(id, `${STAGING}${file.path}`);
   return describeCachedModel(store, id);
 }

@@ -10,15 +10,19 @@ import { tinyModel } from '../support/tinyModels';
 
 const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8' });
 
+let top: string;
 let root: string;
 let model: string;
 
 beforeAll(async () => {
-  // A repository in two languages: p-queue (TypeScript) and a real Ruby file beside it.
-  root = fixtureRepoCopy('p-queue', { 'lib/indifferent_hash.rb': readFixture('real/ruby/indifferent_hash.rb'), 'dist/index.js': 'export {};\n' });
-  git(root, 'init', '-q');
-  git(root, 'add', '-A');
-  git(root, '-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-qm', 'fixture');
+  // A folder in two languages, p-queue (TypeScript) and a real Ruby file beside it, inside a git
+  // repository as its sub-folder pkg/: patches name files from the top of the work tree.
+  top = mkdtempSync(join(tmpdir(), 'builder-folder-repo-'));
+  root = join(top, 'pkg');
+  cpSync(fixtureRepoCopy('p-queue', { 'lib/indifferent_hash.rb': readFixture('real/ruby/indifferent_hash.rb'), 'dist/index.js': 'export {};\n' }), root, { recursive: true });
+  git(top, 'init', '-q');
+  git(top, 'add', '-A');
+  git(top, '-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-qm', 'fixture');
   model = (await tinyModel('diffusion')).modelDir;
 });
 
@@ -36,16 +40,17 @@ describe('builder plan and builder batch --root', () => {
     expect(plans[0].context[0]).toMatch(/^# source\/priority-queue\.ts:\d+-\d+ PriorityQueue\.enqueue \(method, calls lowerBound\)\n/);
     expect(planned.stderr).toContain('source/priority-queue.ts');
 
-    const before = mkdtempSync(join(tmpdir(), 'builder-folder-before-'));
-    cpSync(root, before, { recursive: true });
+    const beforeTop = mkdtempSync(join(tmpdir(), 'builder-folder-before-'));
+    cpSync(top, beforeTop, { recursive: true });
+    const before = join(beforeTop, 'pkg');
     const patchFile = join(work, 'all.patch');
     const run = await builder('batch', '--plans', plansFile, '--root', root, '--out', patchFile, '--apply', '--model', model, '--no-fallback', '--steps', '2');
-    const verdicts = new Map([...run.stderr.matchAll(/^(\S+) \[[^\]]*\]: (.+)$/gm)].map((m) => [m[1]!, m[2]!]));
+    const verdicts = new Map([...run.stderr.matchAll(/^pkg\/(\S+) \[[^\]]*\]: (.+)$/gm)].map((m) => [m[1]!, m[2]!]));
     expect([...verdicts.keys()].sort()).toEqual(['lib/indifferent_hash.rb', 'source/lower-bound.ts']);
     const applying = [...verdicts].filter(([, verdict]) => verdict === 'can apply').map(([path]) => path);
     expect(run.code, run.stderr).toBe(applying.length === 2 ? 0 : 3);
     const patch = readFileSync(patchFile, 'utf8');
-    expect([...patch.matchAll(/^diff --git a\/(\S+) /gm)].map((m) => m[1]).sort()).toEqual(applying.sort());
+    expect([...patch.matchAll(/^diff --git a\/(\S+) /gm)].map((m) => m[1]).sort()).toEqual(applying.map((path) => `pkg/${path}`).sort());
     for (const path of ['lib/indifferent_hash.rb', 'source/lower-bound.ts']) {
       const written = run.stderr.includes(`wrote ${path}\n`);
       expect(written, path).toBe(applying.includes(path));

@@ -42,7 +42,7 @@ describe('patchPath', () => {
   });
 });
 
-describe('builder patch from the user\'s own repository', () => {
+describe("builder patch from the user's own repository", () => {
   // Each run: the folder the user is in, the --file they type, the folder `git apply` runs in, and the path the patch must name.
   const runs = [
     { name: 'an absolute path', cwd: () => repo, file: () => join(repo, 'pkg', 'shapes.py'), applyIn: () => repo, path: 'pkg/shapes.py' },
@@ -55,14 +55,34 @@ describe('builder patch from the user\'s own repository', () => {
     it(`writes a patch that git apply takes, for ${run.name}`, { timeout: 240_000 }, async () => {
       const out = join(mkdtempSync(join(tmpdir(), 'builder-patch-out-')), 'change.patch');
       const json = `${out}.json`;
-      const result = await builderIn(run.cwd(), 'patch', '--file', run.file(), '--model', model, '--no-fallback', '--steps', '2', '--target', 'area', '--prompt', 'use math.pi', '--seed', '3', '--out', out, '--json', json);
+      const result = await builderIn(
+        run.cwd(),
+        'patch',
+        '--file',
+        run.file(),
+        '--model',
+        model,
+        '--no-fallback',
+        '--steps',
+        '2',
+        '--target',
+        'area',
+        '--prompt',
+        'use math.pi',
+        '--seed',
+        '3',
+        '--out',
+        out,
+        '--json',
+        json,
+      );
       expect([0, 3], result.stderr).toContain(result.code);
       const patch = readFileSync(out, 'utf8');
       expect(patch).toMatch(new RegExp(`^diff --git a/${run.path} b/${run.path}\n`));
       expect(patch).not.toContain('..');
       // -v says which files it checked: git apply skips, silently, a path outside the folder it runs in.
       const check = execFileSync('git', ['apply', '--check', '-v', out], { cwd: run.applyIn(), encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-      expect(check + '').not.toContain('Skipped');
+      expect(check).not.toContain('Skipped');
       execFileSync('git', ['apply', out], { cwd: run.applyIn() });
       const patched = JSON.parse(readFileSync(json, 'utf8'));
       const file = run.path.startsWith('pkg/') ? join(repo, run.path) : join(plain, run.path);

@@ -9,7 +9,7 @@ const memory = (weightBytes: number, largestBufferBytes: number | null = null) =
 const wasmBytes = (length: number, rows: number, modelBytes: number) => modelBytes + 2 * rows * 14 * length * length * 4 + 24 * 2 * rows * 2 * length * 64 * 4;
 
 describe('contextBudget', () => {
-  it('gives the longest sequence whose scores fit WASM\'s 4 GiB beside the weights', () => {
+  it("gives the longest sequence whose scores fit WASM's 4 GiB beside the weights", () => {
     const modelBytes = 320e6;
     const tokens = memoryTokens({ memory: memory(modelBytes), rows: 2, backend: 'wasm' });
     expect(wasmBytes(tokens, 2, modelBytes)).toBeLessThanOrEqual(WASM_MEMORY_BYTES);
@@ -21,13 +21,13 @@ describe('contextBudget', () => {
     expect(tokens).toBeLessThan(8192);
   });
 
-  it('on WebGPU fits one layer\'s scores in the device\'s largest buffer', () => {
+  it("on WebGPU fits one layer's scores in the device's largest buffer", () => {
     const tokens = memoryTokens({ memory: memory(320e6, 2 ** 31), rows: 2, backend: 'webgpu' });
     expect(2 * 14 * tokens * tokens * 4).toBeLessThanOrEqual(2 ** 31);
     expect(2 * 14 * (tokens + 1) * (tokens + 1) * 4).toBeGreaterThan(2 ** 31);
   });
 
-  it('is the smallest of the model\'s positions, the memory and the setting, and says which', () => {
+  it("is the smallest of the model's positions, the memory and the setting, and says which", () => {
     const request = { maxPositions: 32768, memory: memory(320e6), rows: 2, backend: 'wasm' as const };
     expect(contextBudget({ ...request, setting: 1024 })).toMatchObject({ tokens: 1024, limitedBy: 'setting' });
     expect(contextBudget({ ...request, setting: 100_000 }).limitedBy).toBe('memory');

@@ -32,10 +32,14 @@ def report(shape):
     return shape.area()
 `;
 
-const lines = (text: string, group: { first: number; last: number }) => text.split('\n').slice(group.first, group.last + 1).join('\n');
+const lines = (text: string, group: { first: number; last: number }) =>
+  text
+    .split('\n')
+    .slice(group.first, group.last + 1)
+    .join('\n');
 
 describe('contextPriorities', () => {
-  it('puts the enclosing header first, then the imports, the callees\' and the callers\' signatures', async () => {
+  it("puts the enclosing header first, then the imports, the callees' and the callers' signatures", async () => {
     const analyzed = await analyze(PYTHON, 'shapes.py');
     try {
       const targets = resolveTargets(analyzed.outline, analyzed.parsed.source, ['Shape.area']);
@@ -52,9 +56,21 @@ describe('contextPriorities', () => {
     const php = await analyze('<?php\nnamespace App {\n    use Foo\\Bar;\n\n    function run() {\n        return 1;\n    }\n}\n', 'a.php');
     try {
       for (const [analyzed, expected] of [
-        [ruby, [{ first: 0, last: 0 }, { first: 1, last: 1 }]],
+        [
+          ruby,
+          [
+            { first: 0, last: 0 },
+            { first: 1, last: 1 },
+          ],
+        ],
         [rust, [{ first: 0, last: 0 }]],
-        [php, [{ first: 1, last: 1 }, { first: 2, last: 2 }]],
+        [
+          php,
+          [
+            { first: 1, last: 1 },
+            { first: 2, last: 2 },
+          ],
+        ],
       ] as const) {
         const targets = resolveTargets(analyzed.outline, analyzed.parsed.source, ['run']);
         expect(contextPriorities(analyzed.parsed, analyzed.outline, targets)).toEqual(expected);

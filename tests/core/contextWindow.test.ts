@@ -16,12 +16,22 @@ beforeAll(() => {
   tokenizer = new CodeTokenizer(readFileSync(`${MODEL}/tokenizer.json`, 'utf8'), readFileSync(`${MODEL}/tokenizer_config.json`, 'utf8'));
 });
 
+/** The sequence as the diffusion prompt encodes it: a fixed prompt, each span's masks, and the text between the spans, piece by piece. */
+const sequenceTokens = (text: string, spans: readonly TextRange[]) => {
+  let tokens = 10;
+  let cursor = 0;
+  for (const span of spans) {
+    tokens += countTokens(text.slice(cursor, span.start)) + Math.ceil(1.25 * countTokens(text.slice(span.start, span.end))) + 8;
+    cursor = span.end;
+  }
+  return tokens + countTokens(text.slice(cursor));
+};
+
 const request = (text: string, spans: TextRange[], budget: number, overrides: Partial<WindowRequest> = {}): WindowRequest => ({
   text,
   spans,
   priorities: [],
-  fixedTokens: 10,
-  spanTokens: spans.map((s) => Math.ceil(1.25 * countTokens(text.slice(s.start, s.end))) + 8),
+  sequenceTokens,
   budget,
   countTokens,
   omissionMarker: (lines, indent) => omissionMarker('python', lines, indent),
@@ -47,7 +57,7 @@ describe('contextWindow', () => {
     expect(window.omittedRuns).toBe(0);
   });
 
-  it('keeps the target and the lines nearest it, and marks what it leaves out with a comment line in the file\'s indentation', () => {
+  it("keeps the target and the lines nearest it, and marks what it leaves out with a comment line in the file's indentation", () => {
     const text = `${numbered(200)}class Box:\n    def size(self):\n        return 1\n${numbered(200).replaceAll(/^/gm, '    ')}`;
     const spans = [rangeOfLines(text, 201, 202)];
     spans[0]!.start += 4;
@@ -60,10 +70,17 @@ describe('contextWindow', () => {
     expect(window.omittedRuns).toBe(2);
   });
 
-  it('takes the priorities before the lines further out, in the file\'s order', () => {
+  it("takes the priorities before the lines further out, in the file's order", () => {
     const text = numbered(400);
     const spans = [rangeOfLines(text, 300, 301)];
-    const window = contextWindow(request(text, spans, 300, { priorities: [{ first: 0, last: 1 }, { first: 100, last: 100 }] }));
+    const window = contextWindow(
+      request(text, spans, 300, {
+        priorities: [
+          { first: 0, last: 1 },
+          { first: 100, last: 100 },
+        ],
+      }),
+    );
     const lines = window.text.split('\n');
     expect(lines[0]).toBe('value_0 = compute(0, "line 0")');
     expect(lines[1]).toBe('value_1 = compute(1, "line 1")');
@@ -112,15 +129,10 @@ describe('contextWindow', () => {
         const budget = needed + budgetExtra;
         const window = contextWindow({ ...base, budget });
         expect(window.tokens).toBeLessThanOrEqual(budget);
-        // Counted as the sequence encodes it: the text between the spans, piece by piece.
-        let counted = base.fixedTokens + base.spanTokens.reduce((a, b) => a + b, 0);
-        let cursor = 0;
         window.spans.forEach((span, i) => {
           expect(window.text.slice(span.start, span.end)).toBe(text.slice(spans[i]!.start, spans[i]!.end));
-          counted += countTokens(window.text.slice(cursor, span.start));
-          cursor = span.end;
         });
-        counted += countTokens(window.text.slice(cursor));
+        const counted = sequenceTokens(window.text, window.spans);
         expect(counted).toBe(window.tokens);
       }),
       { numRuns: 150, seed: 15 },

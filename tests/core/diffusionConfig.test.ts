@@ -33,10 +33,11 @@ describe('presets', () => {
     expect(config).toMatchObject({ model: 'tiny-diffusion', fallbackModel: 'tiny-autoregressive', steps: 8, cfgScale: 2, temperature: 0.7 });
   });
 
-  it('carry the models and numbers of the issue', () => {
-    expect(PRESETS.fast.config).toMatchObject({ model: 'open-dcoder-0.5b', precision: 'auto', steps: 20, cfgScale: 5 });
-    expect(PRESETS.balanced.config).toMatchObject({ model: 'open-dcoder-0.5b', precision: 'auto', steps: 50, cfgScale: 7.5 });
-    expect(PRESETS.quality.config).toMatchObject({ model: 'diffucoder-7b', precision: 'auto', steps: 100, cfgScale: 10 });
+  it('pick browser-size family models: a 0.5B and a 0.6B block-diffusion model, CoDA marked non-commercial', () => {
+    expect(PRESETS.fast.config).toMatchObject({ model: 'qwen2.5-coder-0.5b-bd3lm', precision: 'auto', steps: 20 });
+    expect(PRESETS.balanced.config).toMatchObject({ model: 'qwen3-0.6b-bd3lm', precision: 'auto', steps: 50 });
+    expect(PRESETS.quality.config).toMatchObject({ model: 'coda-1.7b', precision: 'auto', steps: 100, remasking: 'entropy', temperature: 0.1 });
+    expect(PRESETS.quality.description).toMatch(/non-commercial/);
     for (const name of ['fast', 'balanced', 'quality'] as const) expect(PRESETS[name].config.fallbackModel).toBe('qwen2.5-coder-0.5b-instruct');
   });
 
@@ -53,10 +54,10 @@ describe('presets', () => {
 
   it('say where a missing model comes from and how to make its folder', () => {
     const fast = missingModelMessage('fast', '/srv/models/');
-    expect(fast).toContain('"fast" preset uses the model "open-dcoder-0.5b", which is not in /srv/models.');
-    expect(fast).toContain('https://huggingface.co/fredzzp/open-dcoder-0.5B');
-    expect(fast).toContain('builder convert --from open-dcoder-0.5b-checkpoint --out /srv/models/open-dcoder-0.5b --quant q4 --kind diffusion');
-    expect(missingModelMessage('quality', 'models')).toMatch(/apple\/DiffuCoder-7B-Instruct.*4 GB/);
+    expect(fast).toContain('"fast" preset uses the model "qwen2.5-coder-0.5b-bd3lm", which is not in /srv/models.');
+    expect(fast).toContain('https://huggingface.co/dllm-hub/Qwen2.5-Coder-0.5B-Instruct-diffusion-bd3lm-v0.1');
+    expect(fast).toContain('builder convert --from qwen2.5-coder-0.5b-bd3lm-checkpoint --out /srv/models/qwen2.5-coder-0.5b-bd3lm --quant q4 --kind diffusion --family a2d-bd3lm');
+    expect(missingModelMessage('quality', 'models')).toMatch(/Salesforce\/CoDA-v0-Instruct.*CC-BY-NC-4.0/);
     expect(missingModelMessage('demo', 'public/models')).toContain('npm run models');
     for (const preset of PRESET_NAMES) expect(missingModelMessage(preset, 'M')).not.toContain('MODELS_DIR');
   });
@@ -158,7 +159,7 @@ describe('URL query', () => {
     const { fallbackModel: _, ...withoutFallback } = createDiffusionConfig({ preset: 'fast' });
     const query = configToQuery(withoutFallback);
     expect(query.get('steps')).toBe('20');
-    expect(query.get('cfgScale')).toBe('5');
+    expect(query.get('cfgScale')).toBe('2');
     expect(query.get('fallback')).toBe('true');
     expect(query.has('fallbackModel')).toBe(false);
   });

@@ -18,7 +18,7 @@ const SUFFIX = '\n\n    def name(self):\n        return "circle"\n';
 const id = (token: string) => tokenizer.tokenId(token)!;
 
 describe('fillPrompt', () => {
-  it('writes the instruction for a base model as a comment in the file\'s language, in the span\'s indentation, right before it', () => {
+  it("writes the instruction for a base model as a comment in the file's language, in the span's indentation, right before it", () => {
     const prompt = fillPrompt(tokenizer, { template: FIM_TEMPLATE, language: 'python', instruction: 'make it iterative', prefix: PREFIX, suffix: SUFFIX, maxTokens: 4096 });
     const text = tokenizer.decode(prompt.tokens);
     expect(text).toBe(`<|fim_prefix|>import math\n\n\nclass Circle:\n    # make it iterative\n    <|fim_suffix|>${SUFFIX}<|fim_middle|>`);
@@ -39,7 +39,7 @@ describe('fillPrompt', () => {
     expect(tokenizer.decode(none.tokens)).toBe(`<|fim_prefix|>${PREFIX}<|fim_suffix|>${SUFFIX}<|fim_middle|>`);
   });
 
-  it('puts the instruction in an instruct model\'s chat template, and its turn tokens are the special tokens', () => {
+  it("puts the instruction in an instruct model's chat template, and its turn tokens are the special tokens", () => {
     const prompt = fillPrompt(tokenizer, { template: INSTRUCT_FILL_TEMPLATE, language: 'python', instruction: 'make it iterative', prefix: PREFIX, suffix: SUFFIX, maxTokens: 4096 });
     expect(prompt.chat).toBe(true);
     expect(prompt.tokens[0]).toBe(id('<|im_start|>'));

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PRESETS } from '../../src/core/diffusionConfig';
-import { MODEL_REGISTRY, validateRegistry, type RegistryModel } from '../../src/core/modelRegistry';
+import { MODEL_REGISTRY, registryModel, validateRegistry, type RegistryModel } from '../../src/core/modelRegistry';
+import { familyByName } from '../../src/core/modelFamilies';
 
 const entry = (change: Partial<RegistryModel>): RegistryModel => ({ ...MODEL_REGISTRY[0]!, ...change });
 
@@ -31,5 +32,18 @@ describe('the model registry', () => {
     expect(() => validateRegistry([entry({ id: '../x' })])).toThrow(/must be lower-case/);
     expect(() => validateRegistry([entry({ folderUrl: 'models/x' })])).toThrow(/must end in "\/"/);
     expect(() => validateRegistry([entry({ approximateBytes: { q4: 0, q8: 1 } })])).toThrow(/must be positive/);
+  });
+});
+
+describe('the registry and the family table', () => {
+  it('names each Hugging Face model by a repository its family lists, with the family\'s licence and a size', () => {
+    for (const model of MODEL_REGISTRY) {
+      if (model.origin.kind !== 'huggingface') continue;
+      const family = familyByName(model.family);
+      expect(family.repositories).toContain(model.origin.repository);
+      expect(model.licence).toBe(family.licence);
+      expect(model.parameters).toMatch(/^\d+(\.\d+)?B$/);
+    }
+    expect(registryModel('coda-1.7b')).toMatchObject({ licence: 'CC-BY-NC-4.0', label: expect.stringMatching(/non-commercial/) });
   });
 });

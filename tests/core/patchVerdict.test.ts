@@ -59,7 +59,7 @@ describe('patchVerdict', () => {
     expect(verdict.errors[0]).toMatch(/^\d+:\d+: missing "}"$/);
   });
 
-  it('refuses the fallback\'s text cut off by its token budget, naming the budget', async () => {
+  it("refuses the fallback's text cut off by its token budget, naming the budget", async () => {
     const verdict = await verdictFor(PYTHON, 'fib.py', 'fib', 'def fib(n):\n    return n', { stoppedBy: 'budget', budget: 40 });
     expect(verdict.isValidSyntax).toBe(true);
     expect(verdict.canApply).toBe(false);

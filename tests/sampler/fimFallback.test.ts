@@ -61,6 +61,8 @@ describe('fillInTheMiddle', () => {
   });
 
   it('refuses a template without the slots a fill needs, naming the model', async () => {
-    await expect(fillInTheMiddle(withManifest(model, { promptTemplate: '{instruction}' }), PREFIX, SUFFIX, { ...options, rng: createRng(1) })).rejects.toThrow(/tiny-autoregressive cannot fill in code: .*\{prefix\} and \{suffix\}/);
+    await expect(fillInTheMiddle(withManifest(model, { promptTemplate: '{instruction}' }), PREFIX, SUFFIX, { ...options, rng: createRng(1) })).rejects.toThrow(
+      /tiny-autoregressive cannot fill in code: .*\{prefix\} and \{suffix\}/,
+    );
   });
 });

@@ -158,6 +158,17 @@ describe('referenceForward: attention masks', () => {
     expect(maxAbsDiff(at(after!, 3, vocab), at(before!, 3, vocab))).toBeGreaterThan(1e-6);
   });
 
+  it('block-causal: a block sees itself and earlier blocks, never a later one', () => {
+    const blocks: ReferenceOptions = { attention: 'block-causal', blockSize: 2 };
+    const [before] = referenceForward(config, weights, [[3, 1, 4, 1, 5, 9]], blocks);
+    const [later] = referenceForward(config, weights, [[3, 1, 4, 1, 2, 6]], blocks);
+    for (const position of [0, 1, 2, 3]) expect(at(later!, position, vocab)).toEqual(at(before!, position, vocab));
+    // Position 2 sees position 3, in its own block.
+    const [sameBlock] = referenceForward(config, weights, [[3, 1, 4, 7, 5, 9]], blocks);
+    expect(maxAbsDiff(at(sameBlock!, 2, vocab), at(before!, 2, vocab))).toBeGreaterThan(1e-6);
+    expect(at(sameBlock!, 1, vocab)).toEqual(at(before!, 1, vocab));
+  });
+
   it('bidirectional: the logits at position 0 depend on the last token', () => {
     const [before] = referenceForward(config, weights, [[3, 1, 4, 1, 5]], bidirectional);
     const [after] = referenceForward(config, weights, [[3, 1, 4, 1, 2]], bidirectional);
@@ -401,6 +412,9 @@ def forward(case):
     allowed = np.broadcast_to(mask[:, None, None, :], (B, 1, S, S))
     if case['attention'] == 'causal':
         allowed = allowed & np.tril(np.ones((S, S), dtype=bool))[None, None]
+    if case['attention'] == 'block-causal':
+        block = np.floor(pos / case['blockSize'])
+        allowed = allowed & (block[:, None, None, :] <= block[:, None, :, None])
 
     x = W['model.embed_tokens.weight'][ids]
     for layer in range(c['numLayers']):
@@ -446,7 +460,7 @@ interface CrossCheckCase {
   config: QwenConfig;
   weights: Weights;
   inputIds: number[][];
-  options: Required<ReferenceOptions>;
+  options: Required<Omit<ReferenceOptions, 'blockSize'>> & { blockSize?: number };
 }
 
 /** Why the numpy cross-check cannot run on this machine, or null where python3 has numpy. */
@@ -471,6 +485,7 @@ function runNumpy(cases: CrossCheckCase[]): number[][][][] {
       attention: options.attention,
       attentionMask: options.attentionMask,
       positionIds: options.positionIds,
+      blockSize: options.blockSize ?? null,
     }));
     writeFileSync(file, JSON.stringify(payload));
     return JSON.parse(execFileSync('python3', ['-c', NUMPY_QWEN, file], { encoding: 'utf8', maxBuffer: 64 << 20 })) as number[][][][];
@@ -505,6 +520,8 @@ describe('referenceForward: cross-check against an independent numpy implementat
     { name: 'qwen2 bidirectional, padded', config: qwen2, weights: randomWeights(qwen2, 10), inputIds: ids(19), options: { attention: 'bidirectional', attentionMask, positionIds: defaultPositions } },
     { name: 'qwen3 causal', config: qwen3, weights: randomWeights(qwen3, 11), inputIds: ids(17), options: { attention: 'causal', attentionMask, positionIds: defaultPositions } },
     { name: 'qwen3 bidirectional', config: qwen3, weights: randomWeights(qwen3, 11), inputIds: ids(17), options: { attention: 'bidirectional', attentionMask, positionIds: shiftedPositions } },
+    { name: 'qwen3 block-causal, blocks of 2', config: qwen3, weights: randomWeights(qwen3, 12), inputIds: ids(23), options: { attention: 'block-causal', blockSize: 2, attentionMask, positionIds: shiftedPositions } },
+    { name: 'qwen2 block-causal, blocks of 4', config: qwen2, weights: randomWeights(qwen2, 13), inputIds: ids(29), options: { attention: 'block-causal', blockSize: 4, attentionMask, positionIds: defaultPositions } },
   ];
 
   it('agrees within 1e-9 on every logit', (context) => {

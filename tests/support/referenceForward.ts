@@ -13,8 +13,14 @@ import { expectedTensors, type QwenConfig } from '../../src/convert/qwenConfig';
 export type TensorLookup = (name: string) => Float32Array | Float64Array;
 
 export interface ReferenceOptions {
-  /** 'causal' also masks every key after the query; 'bidirectional' masks only padding keys. */
-  attention: 'bidirectional' | 'causal';
+  /**
+   * 'causal' also masks every key after the query; 'bidirectional' masks only padding keys; 'block-causal' masks
+   * keys whose block (position // blockSize, from positionIds) comes after the query's, as dLLM's BD3LM sampler
+   * does (ZHZisZZ/dllm dllm/core/samplers/bd3lm.py, _prepare_for_sampling: bid_k <= bid_q).
+   */
+  attention: 'bidirectional' | 'causal' | 'block-causal';
+  /** Positions per block, for 'block-causal'. */
+  blockSize?: number;
   /**
    * 1 = real token, 0 = padding; [batch][seq]; default all ones. Padding keys are masked out for every query.
    * Padding queries are still computed (their outputs are defined but meaningless); a query with no unmasked key
@@ -206,13 +212,17 @@ export function applyRotary(vector: ArrayLike<number>, position: number, theta: 
   return rotated;
 }
 
-/** Which keys each query may attend to, [query][key]: padding keys never, later keys not under causal attention. */
-function allowedKeys(row: Row, causal: boolean): Uint8Array {
+/** Which keys each query may attend to, [query][key]: padding keys never, later keys (or keys of later blocks) not under causal (block-causal) attention. */
+function allowedKeys(row: Row, options: ReferenceOptions): Uint8Array {
   const seq = row.ids.length;
   const allowed = new Uint8Array(seq * seq);
+  const blockSize = options.blockSize ?? 0;
+  if (options.attention === 'block-causal' && !(Number.isInteger(blockSize) && blockSize > 0)) throw new Error('reference forward: block-causal attention needs a positive integer blockSize.');
+  const later = (key: number, query: number) =>
+    options.attention === 'causal' ? key > query : options.attention === 'block-causal' ? Math.floor(row.positions[key]! / blockSize) > Math.floor(row.positions[query]! / blockSize) : false;
   for (let query = 0; query < seq; query++) {
     for (let key = 0; key < seq; key++) {
-      allowed[query * seq + key] = row.mask[key] === 1 && !(causal && key > query) ? 1 : 0;
+      allowed[query * seq + key] = row.mask[key] === 1 && !later(key, query) ? 1 : 0;
     }
   }
   return allowed;
@@ -268,12 +278,12 @@ function addInPlace(target: Float64Array, addend: Float64Array): void {
 }
 
 /** The decoder stack for one row, ending with the final norm: [seq][hidden]. Rows never see each other. */
-function hiddenStatesOfRow(config: QwenConfig, model: ModelWeights, row: Row, causal: boolean): Float64Array {
+function hiddenStatesOfRow(config: QwenConfig, model: ModelWeights, row: Row, options: ReferenceOptions): Float64Array {
   const { hiddenSize, numHeads, numKeyValueHeads, headDim, intermediateSize, rmsNormEps: eps } = config;
   const seq = row.ids.length;
   const x = new Float64Array(seq * hiddenSize);
   row.ids.forEach((id, t) => x.set(model.embedTokens.subarray(id * hiddenSize, (id + 1) * hiddenSize), t * hiddenSize));
-  const allowed = allowedKeys(row, causal);
+  const allowed = allowedKeys(row, options);
   const { cos, sin } = rotaryAngles(row.positions, headDim, config.ropeTheta);
   const half = headDim / 2;
 
@@ -305,7 +315,7 @@ function hiddenStatesOfRow(config: QwenConfig, model: ModelWeights, row: Row, ca
 export function referenceHiddenStates(config: QwenConfig, weights: TensorLookup, inputIds: number[][], options: ReferenceOptions): Float64Array[] {
   const rows = resolveRows(config, inputIds, options);
   const model = loadWeights(config, weights);
-  return rows.map((row) => hiddenStatesOfRow(config, model, row, options.attention === 'causal'));
+  return rows.map((row) => hiddenStatesOfRow(config, model, row, options));
 }
 
 /** Logits for every position: one Float64Array per batch row, [seq][vocab] row-major (the layout of one row of the ONNX [batch, seq, vocab] output). */
@@ -313,7 +323,7 @@ export function referenceForward(config: QwenConfig, weights: TensorLookup, inpu
   const rows = resolveRows(config, inputIds, options);
   const model = loadWeights(config, weights);
   return rows.map((row) => {
-    const hidden = hiddenStatesOfRow(config, model, row, options.attention === 'causal');
+    const hidden = hiddenStatesOfRow(config, model, row, options);
     return linear(hidden, row.ids.length, model.lmHead, undefined, config.hiddenSize, config.vocabSize);
   });
 }
@@ -339,7 +349,7 @@ export function referenceLogitsAt(
     const seq = row.ids.length;
     const bad = wanted.findIndex((position) => !Number.isInteger(position) || position < 0 || position >= seq);
     if (bad >= 0) throw new Error(`referenceLogitsAt: positions[${b}][${bad}] is ${wanted[bad]}; expected a position in [0, ${seq}).`);
-    const hidden = hiddenStatesOfRow(config, model, row, options.attention === 'causal');
+    const hidden = hiddenStatesOfRow(config, model, row, options);
     const picked = new Float64Array(wanted.length * hiddenSize);
     wanted.forEach((position, k) => picked.set(hidden.subarray(position * hiddenSize, (position + 1) * hiddenSize), k * hiddenSize));
     const logits = linear(picked, wanted.length, model.lmHead, undefined, hiddenSize, vocabSize);

@@ -1,0 +1,181 @@
+import type { CheckpointShape } from '../../src/convert/tinyModel';
+import type { FamilyName } from '../../src/core/modelFamilies';
+
+/** A published checkpoint's layout, shrunk to a tiny model, with what its conversion must give. */
+export interface FamilyCheckpoint {
+  family: FamilyName;
+  /** The folder name, as `hf download REPO --local-dir NAME` leaves it: the repository's name. */
+  folder: string;
+  shape: CheckpointShape;
+  expected: { architecture: 'qwen2' | 'qwen3'; attention: string; blockSize?: number; logitsShift: 0 | 1; maskTokenId: number; stopTokenIds: number[]; promptFormat: 'chat' | 'infill'; tied: boolean };
+}
+
+// Qwen2.5-Coder-0.5B's config.json fields that are not sizes (the sizes are the tiny model's).
+const QWEN25_CODER = {
+  attention_dropout: 0.0,
+  bos_token_id: 151643,
+  hidden_act: 'silu',
+  initializer_range: 0.02,
+  max_position_embeddings: 32768,
+  max_window_layers: 24,
+  rms_norm_eps: 1e-6,
+  rope_scaling: null,
+  rope_theta: 1000000.0,
+  sliding_window: 32768,
+  tie_word_embeddings: true,
+  torch_dtype: 'bfloat16',
+  use_cache: true,
+  use_sliding_window: false,
+  vocab_size: 151936,
+};
+
+// Qwen3-0.6B's (attention_bias false, no q/k/v biases; per-head q/k norms come with the body).
+const QWEN3 = {
+  attention_bias: false,
+  attention_dropout: 0.0,
+  bos_token_id: 151643,
+  hidden_act: 'silu',
+  initializer_range: 0.02,
+  max_position_embeddings: 40960,
+  max_window_layers: 28,
+  rms_norm_eps: 1e-6,
+  rope_scaling: null,
+  rope_theta: 1000000,
+  sliding_window: null,
+  tie_word_embeddings: true,
+  torch_dtype: 'bfloat16',
+  use_cache: true,
+  use_sliding_window: false,
+  vocab_size: 151936,
+};
+
+const IM_END = 151645;
+const ENDOFTEXT = 151643;
+
+export const FAMILY_CHECKPOINTS: readonly FamilyCheckpoint[] = [
+  {
+    family: 'open-dcoder',
+    folder: 'open-dcoder-0.5B',
+    // pengzhangzhi/Open-dLLM scripts/upload/upload_model.py adds auto_map, architectures and trust_remote_code;
+    // tasks/train_torch.py adds <M> as the mask token.
+    shape: {
+      config: { ...QWEN25_CODER, architectures: ['Qwen2ForCausalLM'], model_type: 'qwen2', auto_map: { AutoModelForCausalLM: 'modeling_qwen2.Qwen2ForCausalLM' }, trust_remote_code: true },
+      tokenizer: 'qwen2.5',
+      maskToken: { content: '<M>' },
+      eosToken: '<|endoftext|>',
+      addedTokensJson: true,
+      dtype: 'BF16',
+      shards: 1,
+    },
+    expected: { architecture: 'qwen2', attention: 'bidirectional', logitsShift: 1, maskTokenId: 151665, stopTokenIds: [ENDOFTEXT], promptFormat: 'infill', tied: true },
+  },
+  {
+    family: 'a2d-mdlm',
+    folder: 'Qwen2.5-Coder-0.5B-Instruct-diffusion-mdlm-v0.1',
+    // ZHZisZZ/dllm dllm/pipelines/a2d/convert.py drops auto_map and architectures and saves an A2DQwen2Config
+    // (model_type "a2d-qwen2"); save_pretrained names the model class; dllm/utils/models.py adds <|mask|>.
+    shape: {
+      config: { ...QWEN25_CODER, architectures: ['A2DQwen2LMHeadModel'], model_type: 'a2d-qwen2' },
+      tokenizer: 'qwen2.5',
+      maskToken: { content: '<|mask|>' },
+      eosToken: '<|im_end|>',
+      addedTokensJson: true,
+      dtype: 'BF16',
+      shards: 1,
+    },
+    expected: { architecture: 'qwen2', attention: 'bidirectional', logitsShift: 0, maskTokenId: 151665, stopTokenIds: [IM_END, ENDOFTEXT], promptFormat: 'chat', tied: true },
+  },
+  {
+    family: 'a2d-mdlm',
+    folder: 'Qwen3-0.6B-diffusion-mdlm-v0.1',
+    shape: { config: { ...QWEN3, architectures: ['A2DQwen3LMHeadModel'], model_type: 'a2d-qwen3' }, tokenizer: 'qwen3', maskToken: { content: '<|mask|>' }, eosToken: '<|im_end|>', addedTokensJson: true, dtype: 'BF16', shards: 1 },
+    expected: { architecture: 'qwen3', attention: 'bidirectional', logitsShift: 0, maskTokenId: 151669, stopTokenIds: [IM_END, ENDOFTEXT], promptFormat: 'chat', tied: true },
+  },
+  {
+    family: 'a2d-bd3lm',
+    folder: 'Qwen2.5-Coder-0.5B-Instruct-diffusion-bd3lm-v0.1',
+    shape: { config: { ...QWEN25_CODER, architectures: ['A2DQwen2LMHeadModel'], model_type: 'a2d-qwen2' }, tokenizer: 'qwen2.5', maskToken: { content: '<|mask|>' }, eosToken: '<|im_end|>', addedTokensJson: true, dtype: 'BF16', shards: 1 },
+    expected: { architecture: 'qwen2', attention: 'block-causal', blockSize: 32, logitsShift: 0, maskTokenId: 151665, stopTokenIds: [IM_END, ENDOFTEXT], promptFormat: 'chat', tied: true },
+  },
+  {
+    family: 'a2d-bd3lm',
+    folder: 'Qwen3-0.6B-diffusion-bd3lm-v0.1',
+    shape: { config: { ...QWEN3, architectures: ['A2DQwen3LMHeadModel'], model_type: 'a2d-qwen3' }, tokenizer: 'qwen3', maskToken: { content: '<|mask|>' }, eosToken: '<|im_end|>', addedTokensJson: true, dtype: 'BF16', shards: 1 },
+    expected: { architecture: 'qwen3', attention: 'block-causal', blockSize: 32, logitsShift: 0, maskTokenId: 151669, stopTokenIds: [IM_END, ENDOFTEXT], promptFormat: 'chat', tied: true },
+  },
+  {
+    family: 'coda',
+    folder: 'CoDA-v0-Instruct',
+    // SalesforceAIResearch/CoDA CoDALanguageModel/config.json, sizes shrunk; float32 in two shards like the
+    // published weights; no tie_word_embeddings key, and an lm_head of its own.
+    shape: {
+      config: {
+        architectures: ['CoDALanguageModel'],
+        attention_bias: false,
+        attention_dropout: 0.0,
+        attention_kernel: 'flash_attention',
+        auto_map: { AutoConfig: 'model_config.CoDAConfig', AutoModel: 'modeling_coda.CoDALanguageModel' },
+        block_masking_probability: [0.25, 0.5, 0.5, 0.75, 0.25],
+        hidden_act: 'silu',
+        initializer_range: 0.02,
+        mask_block_sizes: [4, 8, 16, 32],
+        mask_token_id: 151669,
+        max_position_embeddings: 40960,
+        max_window_layers: 28,
+        model_type: 'CoDA',
+        pad_token_id: 151643,
+        prefix_probability: 0,
+        rms_norm_eps: 1e-6,
+        rope_scaling: null,
+        rope_theta: 1000000,
+        sampling_eps: [0.001, 0.25, 0.5, 0.25, 0.001],
+        sliding_window: null,
+        torch_dtype: 'float32',
+        transformers_version: '4.47.1',
+        truncate_probability: 0,
+        use_cache: true,
+        use_sliding_window: false,
+        vocab_size: 151936,
+      },
+      tokenizer: 'qwen3',
+      maskToken: { content: '<|mask|>' },
+      eosToken: '<|im_end|>',
+      addedTokensJson: true,
+      dtype: 'F32',
+      shards: 2,
+    },
+    expected: { architecture: 'qwen3', attention: 'bidirectional', logitsShift: 1, maskTokenId: 151669, stopTokenIds: [IM_END, ENDOFTEXT], promptFormat: 'chat', tied: false },
+  },
+  {
+    family: 'dream',
+    folder: 'DiffuCoder-7B-Instruct',
+    // ZHZisZZ/dllm dllm/pipelines/dream/models/configuration_dream.py: model_type "Dream", mask_token_id 151666,
+    // pad_token_id 151643, tie_word_embeddings False; Qwen2.5-7B's vocabulary of 152064 rows.
+    shape: {
+      config: {
+        architectures: ['DreamModel'],
+        auto_map: { AutoConfig: 'configuration_dream.DreamConfig', AutoModel: 'modeling_dream.DreamModel' },
+        model_type: 'Dream',
+        mask_token_id: 151666,
+        pad_token_id: 151643,
+        bos_token_id: 151643,
+        hidden_act: 'silu',
+        rms_norm_eps: 1e-6,
+        rope_scaling: null,
+        rope_theta: 1000000.0,
+        tie_word_embeddings: false,
+        torch_dtype: 'bfloat16',
+        use_cache: false,
+        use_sliding_window: false,
+        vocab_size: 152064,
+      },
+      tokenizer: 'qwen2.5',
+      maskToken: { content: '<|mask|>', id: 151666 },
+      eosToken: '<|im_end|>',
+      addedTokensJson: false,
+      dtype: 'BF16',
+      shards: 1,
+    },
+    expected: { architecture: 'qwen2', attention: 'bidirectional', logitsShift: 1, maskTokenId: 151666, stopTokenIds: [IM_END, ENDOFTEXT], promptFormat: 'chat', tied: false },
+  },
+];
