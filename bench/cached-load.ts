@@ -14,7 +14,7 @@ import { runLine, writeBenchmarkSection } from '../src/bench/benchmarksDoc';
 import { machineInfo } from '../src/bench/machineInfo';
 import type { ModelPrecision } from '../src/core/modelPrecision';
 import { loadModel } from '../src/model/loadModel';
-import { checkUnhashed, readVerifiedModel, type ModelFileReader } from '../src/model/modelFiles';
+import { checkUnhashed, type ModelFileReader, readVerifiedModel } from '../src/model/modelFiles';
 import { nodeModelReader } from '../src/model/nodeModelReader';
 import { ort } from '../src/model/ortSession';
 

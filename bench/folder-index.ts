@@ -79,16 +79,29 @@ for (const { file, entry } of targets) {
 const afterSearch = memory();
 
 const lines: string[] = [];
-lines.push(`Folder index in Node ${process.version} (${root}): ${repository.files.length} files listed, ${files.length} outlined, ${repository.skipped.length} skipped, ${index.unreadable.length} unreadable.`);
+lines.push(
+  `Folder index in Node ${process.version} (${root}): ${repository.files.length} files listed, ${files.length} outlined, ${repository.skipped.length} skipped, ${index.unreadable.length} unreadable.`,
+);
 lines.push(skippedNote(repository) ?? 'Nothing skipped.');
 lines.push('');
 lines.push('| step | time | memory after (heap / external incl. WASM / RSS) |');
 lines.push('|---|---:|---|');
 lines.push(`| scan (file tree, .gitignore, skips) | ${(t1 - t0).toFixed(0)} ms | |`);
-lines.push(`| read + outline ${files.length} files (${(characters / 1e6).toFixed(1)} M characters, ${definitions} definitions) | ${(t2 - t1).toFixed(0)} ms | ${signed(after.heap - before.heap)} / ${signed(after.external - before.external)} / ${mb(after.rss)} |`);
+lines.push(
+  `| read + outline ${files.length} files (${(characters / 1e6).toFixed(1)} M characters, ${definitions} definitions) | ${(t2 - t1).toFixed(0)} ms | ${signed(after.heap - before.heap)} / ${signed(after.external - before.external)} / ${mb(after.rss)} |`,
+);
 lines.push(`| name table over the folder (first search) | ${nameTableMs.toFixed(0)} ms | |`);
-lines.push(`| related code, per target (${targets.length} targets, ${found} related found) | median ${quantile(searchMs, 0.5).toFixed(0)} ms, p90 ${quantile(searchMs, 0.9).toFixed(0)} ms, max ${Math.max(...searchMs).toFixed(0)} ms | ${signed(afterSearch.heap - after.heap)} / ${signed(afterSearch.external - after.external)} / ${mb(afterSearch.rss)} |`);
-if (values.browser) lines.push('', ...(await inChromium(folder, repository.files.map((f) => f.path))));
+lines.push(
+  `| related code, per target (${targets.length} targets, ${found} related found) | median ${quantile(searchMs, 0.5).toFixed(0)} ms, p90 ${quantile(searchMs, 0.9).toFixed(0)} ms, max ${Math.max(...searchMs).toFixed(0)} ms | ${signed(afterSearch.heap - after.heap)} / ${signed(afterSearch.external - after.external)} / ${mb(afterSearch.rss)} |`,
+);
+if (values.browser)
+  lines.push(
+    '',
+    ...(await inChromium(
+      folder,
+      repository.files.map((f) => f.path),
+    )),
+  );
 console.log(lines.join('\n'));
 if (values.docs) writeBenchmarkSection(values.docs, 'folder-index', [runLine(machineInfo(1, values.browser ? chromiumVersion() : null)), '', ...lines].join('\n'));
 
@@ -118,7 +131,8 @@ async function inChromium(folder: ReturnType<typeof nodeFolder>, paths: string[]
       }, batch);
     }
     await page.evaluate(() => {
-      (window as unknown as { showDirectoryPicker: () => Promise<FileSystemDirectoryHandle> }).showDirectoryPicker = async () => (await navigator.storage.getDirectory()).getDirectoryHandle('bench-folder');
+      (window as unknown as { showDirectoryPicker: () => Promise<FileSystemDirectoryHandle> }).showDirectoryPicker = async () =>
+        (await navigator.storage.getDirectory()).getDirectoryHandle('bench-folder');
     });
     const cdp = await page.context().newCDPSession(page);
     await cdp.send('Performance.enable');

@@ -11,14 +11,14 @@
  * generated into .bench/ on first use and kept; nothing is committed.
  */
 import { execFile, execFileSync } from 'node:child_process';
-import { parseArgs, promisify } from 'node:util';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseArgs, promisify } from 'node:util';
 import { openCheckpoint } from '../src/convert/checkpoint';
 import { convertCheckpoint } from '../src/convert/convertCheckpoint';
 import { createNodeOutputFolder } from '../src/convert/nodeOutputFolder';
-import { writeTinyCheckpoint, type TinyModelScale } from '../src/convert/tinyModel';
+import { type TinyModelScale, writeTinyCheckpoint } from '../src/convert/tinyModel';
 import { hubFolder } from '../src/hub/hubByteSource';
 import { listRepository } from '../src/hub/listRepository';
 import { pinRevision } from '../src/hub/pinRevision';
@@ -53,9 +53,17 @@ await hub.addRepo(REPO, dir);
 
 // Asynchronous: the double answers from this process, so it must not be blocked while the child runs.
 const timed = async (command: string) => {
-  const { stdout: report } = await promisify(execFile)('sh', ['-c', `/usr/bin/time -v ${command} 2>&1 >/dev/null; true`], { encoding: 'utf8', env: { ...process.env, HF_ENDPOINT: hub.url }, maxBuffer: 1 << 24 });
+  const { stdout: report } = await promisify(execFile)('sh', ['-c', `/usr/bin/time -v ${command} 2>&1 >/dev/null; true`], {
+    encoding: 'utf8',
+    env: { ...process.env, HF_ENDPOINT: hub.url },
+    maxBuffer: 1 << 24,
+  });
   // h:mm:ss or m:ss.ss
-  const seconds = /Elapsed \(wall clock\) time.*: (.+)/.exec(report)![1]!.split(':').map(Number).reduce((total, part) => total * 60 + part, 0);
+  const seconds = /Elapsed \(wall clock\) time.*: (.+)/
+    .exec(report)![1]!
+    .split(':')
+    .map(Number)
+    .reduce((total, part) => total * 60 + part, 0);
   return { seconds, peakMb: Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(report)![1]) / 1024, failed: /Exit status: [1-9]/.test(report) ? report : null };
 };
 

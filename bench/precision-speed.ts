@@ -12,12 +12,12 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { runLine, writeBenchmarkSection } from '../src/bench/benchmarksDoc';
+import { machineInfo } from '../src/bench/machineInfo';
 import { openCheckpoint } from '../src/convert/checkpoint';
 import { convertCheckpoint } from '../src/convert/convertCheckpoint';
 import { openFolder } from '../src/convert/nodeFiles';
 import { createNodeOutputFolder } from '../src/convert/nodeOutputFolder';
-import { runLine, writeBenchmarkSection } from '../src/bench/benchmarksDoc';
-import { machineInfo } from '../src/bench/machineInfo';
 import { buildQwenGraph } from '../src/convert/qwenGraph';
 import { writeTinyCheckpoint } from '../src/convert/tinyModel';
 import type { ModelPrecision } from '../src/core/modelPrecision';

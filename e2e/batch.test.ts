@@ -24,7 +24,14 @@ beforeAll(async () => {
 describe('importing a plans file in the app', () => {
   it('names what is wrong with a malformed plans file and runs nothing', async () => {
     await page.getByLabel('Import plans').setInputFiles({ name: 'plans.json', mimeType: 'application/json', buffer: Buffer.from('[{"filePath": "shapes.py"}]') });
-    await expect.poll(() => page.getByRole('alert').filter({ hasText: /plans\.json.*editTargets/ }).count()).toBe(1);
+    await expect
+      .poll(() =>
+        page
+          .getByRole('alert')
+          .filter({ hasText: /plans\.json.*editTargets/ })
+          .count(),
+      )
+      .toBe(1);
     expect(await page.getByLabel('Batch results').count()).toBe(0);
   });
 

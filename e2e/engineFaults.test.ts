@@ -30,10 +30,21 @@ describe('engine faults in the app', () => {
     await page.getByLabel('Generation progress').waitFor({ timeout: 120_000 });
     const before = await editorText();
     // An exception nothing catches is what a bug in the worker looks like to the page.
-    await (await engineWorker).evaluate(() => setTimeout(() => {
-      throw new Error('injected crash');
-    }));
-    await expect.poll(() => page.getByTestId('generation-message').getByText(/The engine stopped: .*injected crash.*Your code and earlier results are kept/).count(), { timeout: 30_000 }).toBe(1);
+    await (await engineWorker).evaluate(() =>
+      setTimeout(() => {
+        throw new Error('injected crash');
+      }),
+    );
+    await expect
+      .poll(
+        () =>
+          page
+            .getByTestId('generation-message')
+            .getByText(/The engine stopped: .*injected crash.*Your code and earlier results are kept/)
+            .count(),
+        { timeout: 30_000 },
+      )
+      .toBe(1);
     expect(await editorText()).toBe(before);
     expect(await page.getByRole('button', { name: 'Generate' }).isEnabled()).toBe(true);
     await page.getByLabel('Steps').fill('2');
@@ -72,7 +83,12 @@ describe('engine faults in the app', () => {
         }),
     );
     await page.getByRole('button', { name: 'Download patch' }).waitFor({ timeout: 180_000 });
-    expect(await page.getByLabel('Result').getByText(/on WASM: the GPU failed/).count()).toBe(1);
+    expect(
+      await page
+        .getByLabel('Result')
+        .getByText(/on WASM: the GPU failed/)
+        .count(),
+    ).toBe(1);
     await expect.poll(() => page.getByText(/The GPU failed \(device lost.*ran again on WASM/).count()).toBeGreaterThan(0);
   }, 300_000);
 });

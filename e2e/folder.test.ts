@@ -61,8 +61,7 @@ beforeAll(async () => {
   // A real directory picker cannot be driven from a test: it answers with the OPFS folder instead,
   // a FileSystemDirectoryHandle like the one the picker returns.
   await page.evaluate((folder) => {
-    (window as unknown as { showDirectoryPicker: () => Promise<FileSystemDirectoryHandle> }).showDirectoryPicker = async () =>
-      (await navigator.storage.getDirectory()).getDirectoryHandle(folder);
+    (window as unknown as { showDirectoryPicker: () => Promise<FileSystemDirectoryHandle> }).showDirectoryPicker = async () => (await navigator.storage.getDirectory()).getDirectoryHandle(folder);
   }, FOLDER);
   await page.getByLabel('Backend').selectOption('wasm');
   await page.getByLabel('Autoregressive fallback').uncheck();

@@ -66,8 +66,7 @@ describe('generating in the app', () => {
     await expect.poll(() => page.getByText(/Applied to the editor/).count()).toBe(1);
     expect(await page.getByRole('button', { name: 'Download patch' }).count()).toBe(0);
     // Monaco draws spaces as no-break spaces.
-    const hasOriginalArea = async () =>
-      (await page.getByTestId('source-editor').locator('.view-line').allInnerTexts()).some((line) => line.replace(/\u00a0/g, ' ') === 'def area(radius):');
+    const hasOriginalArea = async () => (await page.getByTestId('source-editor').locator('.view-line').allInnerTexts()).some((line) => line.replace(/\u00a0/g, ' ') === 'def area(radius):');
     await expect.poll(hasOriginalArea).toBe(false);
     await page.getByTestId('source-editor').locator('.view-lines').click();
     await page.keyboard.press('Control+Z');

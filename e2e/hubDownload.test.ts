@@ -8,7 +8,7 @@ import { convertCheckpoint } from '../src/convert/convertCheckpoint';
 import { openFolder } from '../src/convert/nodeFiles';
 import { createNodeOutputFolder } from '../src/convert/nodeOutputFolder';
 import { writeTinyCheckpoint } from '../src/convert/tinyModel';
-import { startHubDouble, type HubDouble } from '../tests/support/hubDouble';
+import { type HubDouble, startHubDouble } from '../tests/support/hubDouble';
 import { useChromium } from './support/browser';
 
 /**

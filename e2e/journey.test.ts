@@ -18,7 +18,7 @@ describe('the whole journey on a real open-source file', () => {
     ['webgpu', 'WebGPU', browser],
     ['wasm', 'WebGPU disabled, so WASM', browserWithoutWebGpu],
   ] as const)(
-    'opens gin\'s errors.go, ticks two targets, generates with %s (%s), shows the diff, and downloads a patch that git apply --check takes',
+    "opens gin's errors.go, ticks two targets, generates with %s (%s), shows the diff, and downloads a patch that git apply --check takes",
     async (backend, _, chromium) => {
       const context = await chromium().newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
       const page = await context.newPage();
@@ -76,7 +76,15 @@ describe('the whole journey on a real open-source file', () => {
       const verdict = await page.locator('.result-bar').innerText();
       expect(verdict).toContain(backend === 'wasm' ? 'on WASM' : 'on WebGPU');
       if (backend === 'wasm') await page.getByText('WebGPU gave no adapter, so the model runs on WASM (CPU), which is slower.').first().waitFor();
-      report.push({ backend, firstStepMs, endToEndMs, longTasksDuringGeneration: during.length, longestTaskMs: Math.round(Math.max(0, ...during)), longTasksDrawingTheResult: showingResult.map(Math.round), verdict: verdict.split('\n')[0] });
+      report.push({
+        backend,
+        firstStepMs,
+        endToEndMs,
+        longTasksDuringGeneration: during.length,
+        longestTaskMs: Math.round(Math.max(0, ...during)),
+        longTasksDrawingTheResult: showingResult.map(Math.round),
+        verdict: verdict.split('\n')[0],
+      });
       mkdirSync('test-results', { recursive: true });
       writeFileSync('test-results/app-report.json', `${JSON.stringify(report, null, 2)}\n`);
 
@@ -103,7 +111,10 @@ describe('the whole journey on a real open-source file', () => {
     await page.getByLabel('Steps').fill('3');
     await page.getByRole('checkbox', { name: 'Error.IsType', exact: true }).check();
     await page.getByLabel('Prompt').fill('use early returns');
-    await page.getByLabel('Runtime').getByText(/warmed up in/).waitFor({ timeout: 150_000 });
+    await page
+      .getByLabel('Runtime')
+      .getByText(/warmed up in/)
+      .waitFor({ timeout: 150_000 });
     const warmUp = await page.getByLabel('Runtime').innerText();
     const started = Date.now();
     await page.getByRole('button', { name: 'Generate' }).click();

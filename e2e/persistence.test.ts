@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
-import { recordTrustReport, type InputOutcome } from '../tests/trust/trustReport';
+import { type InputOutcome, recordTrustReport } from '../tests/trust/trustReport';
 import { useChromium } from './support/browser';
 
 const SOURCE = 'def area(radius):\n    return 3.14159 * radius ** 2\n\n\ndef double(x):\n    return 2 * x\n';
@@ -76,12 +76,20 @@ describe('persistence', () => {
     // The engine worker dies: the page keeps what it showed, and the next run gets a fresh worker.
     const [engine] = page.workers().filter((worker) => worker.url().includes('engine.worker'));
     const replaced = new Promise((resolve) => engine!.once('close', resolve));
-    await engine!.evaluate(() => setTimeout(() => {
-      throw new Error('injected crash');
-    }));
+    await engine!.evaluate(() =>
+      setTimeout(() => {
+        throw new Error('injected crash');
+      }),
+    );
     await replaced;
     expect(await downloadPatch()).toBe(patch);
-    faults.push({ input: 'engine worker crashes after a result', surface: 'app', message: 'the worker is replaced; the result stays on screen', exitCode: null, dataKept: 'yes: the result, its patch byte for byte, the editor' });
+    faults.push({
+      input: 'engine worker crashes after a result',
+      surface: 'app',
+      message: 'the worker is replaced; the result stays on screen',
+      exitCode: null,
+      dataKept: 'yes: the result, its patch byte for byte, the editor',
+    });
 
     await page.waitForTimeout(600);
     await page.reload();
@@ -94,7 +102,13 @@ describe('persistence', () => {
     expect(await page.getByRole('checkbox', { name: 'area', exact: true }).isChecked()).toBe(true);
     expect(await page.getByText('shapes.py').first().isVisible()).toBe(true);
 
-    faults.push({ input: 'reload with a result on screen', surface: 'app', message: 'the result, editor, ticks, prompt and settings come back', exitCode: null, dataKept: 'yes: the same patch downloads after the reload' });
+    faults.push({
+      input: 'reload with a result on screen',
+      surface: 'app',
+      message: 'the result, editor, ticks, prompt and settings come back',
+      exitCode: null,
+      dataKept: 'yes: the same patch downloads after the reload',
+    });
 
     // Generate still works after the crash and the reload.
     await page.getByRole('button', { name: 'Close result' }).click();
@@ -111,11 +125,29 @@ describe('persistence', () => {
     await page.getByRole('checkbox', { name: 'Shape.describe', exact: true }).check();
     expect(await page.getByRole('button', { name: 'Generate' }).isEnabled()).toBe(true);
     expect(await idb('get', 'builder-state.unreadable')).toBe('{"state": {"text": "def half');
-    faults.push({ input: 'saved session is garbage (not JSON)', surface: 'app', message: await alertText(), exitCode: null, dataKept: 'yes: the garbage is set aside under builder-state.unreadable; the app starts and works' });
+    faults.push({
+      input: 'saved session is garbage (not JSON)',
+      surface: 'app',
+      message: await alertText(),
+      exitCode: null,
+      dataKept: 'yes: the garbage is set aside under builder-state.unreadable; the app starts and works',
+    });
   });
 
   it('keeps the sound fields of a saved session whose settings are broken', async () => {
-    const session = { state: { text: 'def kept(x):\n    return x\n', fileName: 'kept.py', languageOverride: 'cobol', checked: ['kept'], mode: 'body', prompt: 'still here', cursor: { line: 1, column: 1 }, settings: { preset: 'nonsense', bogus: 1 } }, version: 1 };
+    const session = {
+      state: {
+        text: 'def kept(x):\n    return x\n',
+        fileName: 'kept.py',
+        languageOverride: 'cobol',
+        checked: ['kept'],
+        mode: 'body',
+        prompt: 'still here',
+        cursor: { line: 1, column: 1 },
+        settings: { preset: 'nonsense', bogus: 1 },
+      },
+      version: 1,
+    };
     await idb('set', 'builder-state', JSON.stringify(session));
     await page.reload();
     await editorReady();
@@ -123,7 +155,13 @@ describe('persistence', () => {
     await expect.poll(() => page.getByRole('checkbox', { name: 'kept', exact: true }).isChecked()).toBe(true);
     expect(await page.getByLabel('Prompt').inputValue()).toBe('still here');
     expect(await page.getByLabel('Preset').inputValue()).toBe('demo');
-    faults.push({ input: 'saved session with a bad language and settings', surface: 'app', message: await alertText(), exitCode: null, dataKept: 'yes: text, ticks and prompt kept; only the bad fields reset' });
+    faults.push({
+      input: 'saved session with a bad language and settings',
+      surface: 'app',
+      message: await alertText(),
+      exitCode: null,
+      dataKept: 'yes: text, ticks and prompt kept; only the bad fields reset',
+    });
   });
 
   it('sets aside saved results that cannot be shown, with a notice, and keeps the session', async () => {
@@ -137,6 +175,12 @@ describe('persistence', () => {
     expect(await page.getByRole('button', { name: 'Download patch' }).count()).toBe(0);
     expect(await page.getByLabel('Prompt').inputValue()).toBe('keep this prompt');
     expect(JSON.parse((await idb('get', 'builder-results.unreadable')) as string).state.patch.unifiedDiff).toBe('not a diff');
-    faults.push({ input: 'saved results that cannot be shown (diff does not match)', surface: 'app', message: await alertText(), exitCode: null, dataKept: 'yes: set aside under builder-results.unreadable; the session is kept' });
+    faults.push({
+      input: 'saved results that cannot be shown (diff does not match)',
+      surface: 'app',
+      message: await alertText(),
+      exitCode: null,
+      dataKept: 'yes: set aside under builder-results.unreadable; the session is kept',
+    });
   });
 });

@@ -3,7 +3,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { contentSecurityPolicy } from '../src/core/contentSecurityPolicy';
 import { useChromium } from './support/browser';
-import { startRecordingProxy, type RecordingProxy } from './support/recordingProxy';
+import { type RecordingProxy, startRecordingProxy } from './support/recordingProxy';
 
 // Distinctive strings that exist only in the user's file and prompt: if any request carries them,
 // the user's code left the page.
@@ -36,9 +36,7 @@ beforeEach(async () => {
   const context = await browser().newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true, proxy: { server: proxy.server } });
   const seen: Seen[] = [];
   const violations: string[] = [];
-  context.on('request', (request) =>
-    seen.push({ url: request.url(), headers: request.headers(), body: request.postDataBuffer()?.toString('latin1') ?? '' }),
-  );
+  context.on('request', (request) => seen.push({ url: request.url(), headers: request.headers(), body: request.postDataBuffer()?.toString('latin1') ?? '' }));
   await context.addInitScript(() => {
     document.addEventListener('securitypolicyviolation', (event) => console.error(`CSP violation: ${event.violatedDirective} blocked ${event.blockedURI}`));
   });
@@ -75,7 +73,11 @@ function expectNoMarker(markers: readonly string[]): void {
     ...session.proxy.requests.map((r) => ({ url: r.url, text: `${r.url}\n${JSON.stringify(r.headers)}\n${r.body.toString('latin1')}` })),
     ...session.seen.map((r) => ({ url: r.url, text: `${r.url}\n${JSON.stringify(r.headers)}\n${r.body}` })),
   ];
-  for (const marker of markers) expect(carriers.filter((c) => c.text.includes(marker)).map((c) => c.url), marker).toEqual([]);
+  for (const marker of markers)
+    expect(
+      carriers.filter((c) => c.text.includes(marker)).map((c) => c.url),
+      marker,
+    ).toEqual([]);
 }
 
 describe('privacy', () => {
@@ -87,7 +89,9 @@ describe('privacy', () => {
     // The registry's demo model downloads from the site itself (no registry model has a remote
     // folder today), through the model manager's download worker, into the cache.
     await page.getByRole('button', { name: 'Download tiny-diffusion' }).click();
-    await expect.poll(async () => (await page.getByRole('listitem', { name: 'tiny-diffusion', exact: true }).locator('.model-status').allInnerTexts()).join(''), { timeout: 150_000 }).toMatch(/^Cached and verified/);
+    await expect
+      .poll(async () => (await page.getByRole('listitem', { name: 'tiny-diffusion', exact: true }).locator('.model-status').allInnerTexts()).join(''), { timeout: 150_000 })
+      .toMatch(/^Cached and verified/);
     await page.getByLabel('Open file').setInputFiles({ name: 'secret.py', mimeType: 'text/x-python', buffer: Buffer.from(SOURCE) });
     await page.getByRole('checkbox', { name: CODE_MARKER, exact: true }).check();
     await page.getByLabel('Prompt').fill(`make it faster ${PROMPT_MARKER}`);
@@ -124,7 +128,12 @@ describe('privacy', () => {
     await page.goto(inject('baseUrl'));
     const policy = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
     expect(policy).toBe(contentSecurityPolicy());
-    const outcome = await page.evaluate(() => fetch('https://example.com/collect', { method: 'POST', body: 'x' }).then(() => 'sent', (error: Error) => error.name));
+    const outcome = await page.evaluate(() =>
+      fetch('https://example.com/collect', { method: 'POST', body: 'x' }).then(
+        () => 'sent',
+        (error: Error) => error.name,
+      ),
+    );
     expect(outcome).toBe('TypeError');
     expect(session.violations.some((v) => v.includes('connect-src'))).toBe(true);
     expect(session.proxy.requests.filter((r) => r.url.includes('example.com'))).toEqual([]);

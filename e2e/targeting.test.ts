@@ -26,10 +26,7 @@ describe('targeting in the app', () => {
     await page.getByRole('checkbox', { name: 'HTTPTransport.handle_request', exact: true }).check();
 
     const spans = page.getByRole('list', { name: 'Masked spans' }).getByRole('listitem');
-    await expect.poll(() => spans.allTextContents()).toEqual([
-      expect.stringContaining('map_httpcore_exceptions lines 95–118'),
-      expect.stringContaining('HTTPTransport.handle_request lines 230–259'),
-    ]);
+    await expect.poll(() => spans.allTextContents()).toEqual([expect.stringContaining('map_httpcore_exceptions lines 95–118'), expect.stringContaining('HTTPTransport.handle_request lines 230–259')]);
 
     for (const target of ['map_httpcore_exceptions', 'HTTPTransport.handle_request']) {
       await page.getByRole('button', { name: `Go to ${target}`, exact: true }).click();

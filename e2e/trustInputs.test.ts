@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import { recordTrustReport, type InputOutcome } from '../tests/trust/trustReport';
+import { type InputOutcome, recordTrustReport } from '../tests/trust/trustReport';
 import { useChromium } from './support/browser';
 
 const PREVIOUS = 'def area(radius):\n    return 3.14159 * radius ** 2\n\n\nclass Shape:\n    def describe(self):\n        return "shape"\n';

@@ -69,7 +69,9 @@ describe('layers', () => {
 
   it('names an upward import, a worker internal reached from the UI and ORT in the UI', () => {
     expect(forbiddenImports('core/x.ts', "import type { Backend } from '../model/ortSession';")).toEqual(['../model/ortSession']);
-    expect(forbiddenImports('ui/x.ts', "import { a } from '../worker/gpuProbe';\nimport type { R } from '../worker/engineProtocol';\nnew Worker(new URL('../worker/engine.worker.ts', import.meta.url));")).toEqual(['../worker/gpuProbe']);
+    expect(
+      forbiddenImports('ui/x.ts', "import { a } from '../worker/gpuProbe';\nimport type { R } from '../worker/engineProtocol';\nnew Worker(new URL('../worker/engine.worker.ts', import.meta.url));"),
+    ).toEqual(['../worker/gpuProbe']);
     expect(forbiddenImports('ui/x.ts', "import * as ort from 'onnxruntime-web/webgpu';")).toEqual(['onnxruntime-web/webgpu']);
     expect(forbiddenImports('sampler/x.ts', "import { denoise } from './denoise';\nimport { x } from '../core/rng';")).toEqual([]);
   });

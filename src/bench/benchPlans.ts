@@ -50,10 +50,26 @@ export const PRESET = 'fast';
 export const SEED = 7;
 
 /** A run's settings, as its report states them. */
-export const benchSetup = (backend: string) => ({ source: SOURCE, spanTokens: SPAN_TOKENS, fileTokens: FILE_TOKENS, instruction: INSTRUCTION, preset: PRESET, seed: SEED, backend, precision: backendPrecision(backend === 'webgpu' ? 'webgpu' : 'wasm') });
+export const benchSetup = (backend: string) => ({
+  source: SOURCE,
+  spanTokens: SPAN_TOKENS,
+  fileTokens: FILE_TOKENS,
+  instruction: INSTRUCTION,
+  preset: PRESET,
+  seed: SEED,
+  backend,
+  precision: backendPrecision(backend === 'webgpu' ? 'webgpu' : 'wasm'),
+});
 
 export const TINY_PLAN: ModelPlan = { spec: TINY, steps: 20, cfgScale: 5, autoregressiveFiles: FILE_TOKENS, newTokens: SPAN_TOKENS, note: null };
-export const TINY_QUICK_PLAN: ModelPlan = { spec: TINY, steps: 8, cfgScale: 5, autoregressiveFiles: [200], newTokens: 16, note: 'quick: 8 steps, the autoregressive runs on the 200-token file with 16 new tokens' };
+export const TINY_QUICK_PLAN: ModelPlan = {
+  spec: TINY,
+  steps: 8,
+  cfgScale: 5,
+  autoregressiveFiles: [200],
+  newTokens: 16,
+  note: 'quick: 8 steps, the autoregressive runs on the 200-token file with 16 new tokens',
+};
 export const QWEN_05B_PLAN: ModelPlan = {
   spec: QWEN_CODER_05B,
   steps: 4,
@@ -78,4 +94,10 @@ export const BROWSER_PLAN: ModelPlan = {
   newTokens: 8,
   note: 'to fit the 10-minute limit with WebGPU emulated on the CPU (SwiftShader): 4 steps (cached: one refresh, then 3 span passes) and no guidance, 8 new tokens for the autoregressive runs',
 };
-export const BROWSER_QUICK_PLAN: ModelPlan = { ...BROWSER_PLAN, steps: 2, autoregressiveFiles: [200], newTokens: 4, note: 'quick: 2 steps and no guidance, the autoregressive runs on the 200-token file with 4 new tokens' };
+export const BROWSER_QUICK_PLAN: ModelPlan = {
+  ...BROWSER_PLAN,
+  steps: 2,
+  autoregressiveFiles: [200],
+  newTokens: 4,
+  note: 'quick: 2 steps and no guidance, the autoregressive runs on the 200-token file with 4 new tokens',
+};

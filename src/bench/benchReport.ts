@@ -120,7 +120,10 @@ function modelLines(model: ModelResult): string[] {
     '| sampler | file | sequence | generation | per step | in session.run | passes | tokens/pass | readback/step (head max) | peak RSS |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
-  for (const [name, runs] of [['uncached', model.uncached], ['cached', model.cached]] as const) {
+  for (const [name, runs] of [
+    ['uncached', model.uncached],
+    ['cached', model.cached],
+  ] as const) {
     for (const run of runs) {
       const sampler = name === 'cached' ? `cached, refresh every ${run.cacheInterval}` : 'uncached';
       lines.push(
@@ -130,7 +133,8 @@ function modelLines(model: ModelResult): string[] {
   }
   lines.push('', '| autoregressive | file | new tokens | time | tokens/s | peak RSS |', '|---|---:|---:|---:|---:|---:|');
   for (const run of model.autoregressive) lines.push(`| our fallback | ${run.fileTokens} | ${run.newTokens} | ${ms(run.generationMs)} | ${fixed(run.tokensPerSecond, 1)} | ${mb(run.peakRssMb)} |`);
-  for (const run of model.peer ?? []) lines.push(`| transformers.js generate | ${run.fileTokens} | ${run.newTokens} | ${ms(run.generationMs)} | ${fixed(run.tokensPerSecond, 1)} | ${mb(run.peakRssMb)} |`);
+  for (const run of model.peer ?? [])
+    lines.push(`| transformers.js generate | ${run.fileTokens} | ${run.newTokens} | ${ms(run.generationMs)} | ${fixed(run.tokensPerSecond, 1)} | ${mb(run.peakRssMb)} |`);
   if (model.peerError) lines.push(`| transformers.js generate | | | | n/a: ${model.peerError} | |`);
   return lines;
 }
@@ -141,7 +145,13 @@ export const machineLine = (machine: MachineInfo) =>
 
 /** The report as docs/benchmarks.md shows it: the machine, the ratios against their targets, then per model and file. */
 export function markdownReport(report: BenchReport): string {
-  const lines = [`${machineLine(report.machine)} ${report.date}, whole run ${ms(report.wallMs)}, peak resident memory ${Math.round(report.peakRssMb)} MB.`, '', `Ratios (${report.model}):`, '', ...ratioLines(report)];
+  const lines = [
+    `${machineLine(report.machine)} ${report.date}, whole run ${ms(report.wallMs)}, peak resident memory ${Math.round(report.peakRssMb)} MB.`,
+    '',
+    `Ratios (${report.model}):`,
+    '',
+    ...ratioLines(report),
+  ];
   for (const model of report.models) lines.push('', ...modelLines(model));
   return `${lines.join('\n')}\n`;
 }

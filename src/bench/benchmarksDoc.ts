@@ -45,7 +45,7 @@ export const BENCHMARK_SECTIONS = {
     title: 'Loading a cached model',
     command: 'npm run bench:cached-load',
     about:
-      "A model folder loaded hashing every file, as every load did before, against taking the files the cache hashed on entry on their size and the " +
+      'A model folder loaded hashing every file, as every load did before, against taking the files the cache hashed on entry on their size and the ' +
       "completion marker's record, with the hash moved to the background (the engine awaits it before it returns a result).",
   },
   outline: {

@@ -1,6 +1,6 @@
+import type { Backend } from '../core/backendChoice';
 import { httpModelReader } from '../model/httpModelReader';
 import { ort, useSelfHostedWasm } from '../model/ortSession';
-import type { Backend } from '../core/backendChoice';
 import { probeGpu } from '../worker/gpuProbe';
 import { BROWSER_PLAN, BROWSER_QUICK_PLAN } from './benchPlans';
 import type { ModelResult } from './benchReport';

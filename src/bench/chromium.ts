@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import { type Browser, chromium } from 'playwright-core';
 
 /** The system's Chromium; a test never downloads a browser. */
 export function chromiumPath(): string {
@@ -29,4 +29,3 @@ export function launchChromium({ webgpu = true } = {}): Promise<Browser> {
     ],
   });
 }
-

@@ -1,9 +1,9 @@
 import { createRng } from '../core/rng';
 import type { DiffusionModel } from '../model/diffusionModel';
 import type { RunTime } from '../model/sessionRunTiming';
-import { denoise, type DenoiseSettings } from '../sampler/denoise';
-import { decodeBlocks } from '../sampler/spanText';
+import { type DenoiseSettings, denoise } from '../sampler/denoise';
 import { buildMaskedSequence } from '../sampler/maskedSequence';
+import { decodeBlocks } from '../sampler/spanText';
 import type { ContextFile } from './contextFiles';
 import type { PeakMemory } from './peakMemory';
 import { sessionTotals } from './sessionTotals';

@@ -1,18 +1,18 @@
-import { createDiffusionConfig } from '../core/diffusionConfig';
+import type { Backend } from '../core/backendChoice';
 import { backendPrecision } from '../core/backendChoice';
+import { createDiffusionConfig } from '../core/diffusionConfig';
 import { CausalModel } from '../model/causalModel';
 import type { CodeTokenizer } from '../model/codeTokenizer';
 import { DiffusionModel } from '../model/diffusionModel';
-import { loadModel, type LoadedModel } from '../model/loadModel';
+import { type LoadedModel, loadModel } from '../model/loadModel';
 import type { ModelFileReader } from '../model/modelFiles';
-import { timeSessionRuns, type RunTime } from '../model/sessionRunTiming';
-import type { Backend } from '../core/backendChoice';
+import { type RunTime, timeSessionRuns } from '../model/sessionRunTiming';
+import { FILE_TOKENS, INSTRUCTION, type ModelPlan, PRESET, SEED, SPAN_TOKENS } from './benchPlans';
 import type { ModelResult } from './benchReport';
-import { FILE_TOKENS, INSTRUCTION, PRESET, SEED, SPAN_TOKENS, type ModelPlan } from './benchPlans';
-import { contextFiles, type ContextFile } from './contextFiles';
+import { type ContextFile, contextFiles } from './contextFiles';
 import { fimPrompt } from './fimPrompt';
 import { measureAutoregressive, warmUpDecoder } from './measureAutoregressive';
-import { measureDiffusion, type DiffusionMeasurement } from './measureDiffusion';
+import { type DiffusionMeasurement, measureDiffusion } from './measureDiffusion';
 import type { PeakMemory } from './peakMemory';
 import type { PeerMeasurement } from './transformersPeer';
 

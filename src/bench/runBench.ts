@@ -6,7 +6,7 @@ import { nodeModelReader } from '../model/nodeModelReader';
 import { ort } from '../model/ortSession';
 import { benchModels } from './benchModels';
 import { benchSetup, QWEN_05B_PLAN, SOURCE, TINY_PLAN, TINY_QUICK_PLAN } from './benchPlans';
-import { summarize, type BenchReport, type ModelResult } from './benchReport';
+import { type BenchReport, type ModelResult, summarize } from './benchReport';
 import { machineInfo } from './machineInfo';
 import { measureModel, timedLoad } from './measureModel';
 import { peakMemory } from './peakMemory';
@@ -40,8 +40,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
         load: (kind) => timedLoad(nodeModelReader(kind === 'diffusion' ? pair.diffusionDir : pair.autoregressiveDir), 'wasm'),
         source,
         memory,
-        peer: (tokenizer, files, newTokens) =>
-          measurePeer({ root: `${dirname(pair.autoregressiveDir)}/`, name: basename(pair.autoregressiveDir) }, 'wasm', tokenizer, memory, files, newTokens),
+        peer: (tokenizer, files, newTokens) => measurePeer({ root: `${dirname(pair.autoregressiveDir)}/`, name: basename(pair.autoregressiveDir) }, 'wasm', tokenizer, memory, files, newTokens),
         log: options.log,
       }),
     );

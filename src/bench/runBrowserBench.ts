@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { createServer, type Plugin } from 'vite';
 import { benchModels } from './benchModels';
 import { benchSetup, SOURCE, TINY } from './benchPlans';
-import { summarize, type BrowserBenchReport, type BrowserRun } from './benchReport';
+import { type BrowserBenchReport, type BrowserRun, summarize } from './benchReport';
 import type { BrowserBenchRequest, BrowserBenchResult } from './browserBenchPage';
 import { launchChromium } from './chromium';
 import { chromiumVersion, machineInfo } from './machineInfo';
@@ -72,9 +72,11 @@ export async function runBrowserBench(options: BenchOptions): Promise<BrowserBen
     const pageErrors: string[] = [];
     page.on('pageerror', (error) => pageErrors.push(error.message));
     await page.goto(`${origin}/bench/browser.html`);
-    await page.waitForFunction(() => typeof window.builderBench === 'function', undefined, { timeout: PAGE_TIMEOUT_MS }).catch((error: Error) => {
-      throw new Error(`bench/browser.html did not start: ${pageErrors.join('; ') || error.message}`);
-    });
+    await page
+      .waitForFunction(() => typeof window.builderBench === 'function', undefined, { timeout: PAGE_TIMEOUT_MS })
+      .catch((error: Error) => {
+        throw new Error(`bench/browser.html did not start: ${pageErrors.join('; ') || error.message}`);
+      });
     page.setDefaultTimeout(RUN_TIMEOUT_MS);
     const runs: BrowserRun[] = [];
     let wasmThreads = 1;

@@ -1,9 +1,9 @@
-import type { CodeTokenizer } from '../model/codeTokenizer';
+import type { Backend } from '../core/backendChoice';
 import { backendPrecision } from '../core/backendChoice';
 import { modelGraphPath } from '../core/modelPrecision';
+import type { CodeTokenizer } from '../model/codeTokenizer';
 import { presentNames } from '../model/loadModel';
 import { ort } from '../model/ortSession';
-import type { Backend } from '../core/backendChoice';
 import type { ContextFile } from './contextFiles';
 import { fimPrompt } from './fimPrompt';
 import { settle, WARM_UP_TOKENS } from './measureAutoregressive';
@@ -56,7 +56,14 @@ function transformersOnOurRuntime(): Promise<Transformers> {
  * for our fallback). On WebGPU the keys and values stay on the GPU, as transformers.js keeps them
  * on its own WebGPU device and as our fallback does.
  */
-export async function measurePeer(folder: PeerModelFolder, backend: Backend, tokenizer: CodeTokenizer, memory: PeakMemory, files: readonly ContextFile[], newTokens: number): Promise<PeerMeasurement[]> {
+export async function measurePeer(
+  folder: PeerModelFolder,
+  backend: Backend,
+  tokenizer: CodeTokenizer,
+  memory: PeakMemory,
+  files: readonly ContextFile[],
+  newTokens: number,
+): Promise<PeerMeasurement[]> {
   const { AutoConfig, AutoModelForCausalLM, Tensor, env } = await transformersOnOurRuntime();
   env.localModelPath = folder.root;
   const loadStarted = performance.now();

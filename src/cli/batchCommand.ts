@@ -4,12 +4,12 @@ import { contentHash } from '../core/contentHash';
 import { decodeSource } from '../core/decodeSource';
 import { folderPath } from '../core/folderSource';
 import { InputError } from '../core/inputErrors';
-import { parsePlans, type GeneratedPatch, type RefactorPlan } from '../core/refactorPlan';
+import { type GeneratedPatch, parsePlans, type RefactorPlan } from '../core/refactorPlan';
 import { repositoryPatch } from '../core/repositoryPatch';
 import { writeBack } from '../core/writeBack';
 import { nodeFolder } from './nodeFolder';
-import { patchPath } from './sourceFile';
 import { builderFromFlags, exitCodeFor, patchLocations, readFrom, type SamplingFlags } from './patchCommand';
+import { patchPath } from './sourceFile';
 
 export interface BatchFlags extends SamplingFlags {
   plans?: string;
@@ -33,7 +33,7 @@ function readPlans(path: string): RefactorPlan[] {
 export async function batchCommand(flags: BatchFlags): Promise<number> {
   if (!flags.plans) throw new InputError('--plans PLANS.json is required.');
   if (flags.root !== undefined) return folderBatch(flags, flags.root);
-  if (flags.out || flags.apply) throw new InputError('--out and --apply need --root DIR, the folder the plans\' paths are relative to.');
+  if (flags.out || flags.apply) throw new InputError("--out and --apply need --root DIR, the folder the plans' paths are relative to.");
   const plans = readPlans(flags.plans);
   // Checked before any model loads: a typo in a path is the user's to fix, not a patch to write.
   const missing = plans.find((plan) => !existsSync(plan.filePath));

@@ -1,11 +1,11 @@
 import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { InputError } from '../core/inputErrors';
 import { writeBenchmarkSection } from '../bench/benchmarksDoc';
 import { markdownBrowserReport, markdownReport } from '../bench/benchReport';
 import { runBench } from '../bench/runBench';
 import { runBrowserBench } from '../bench/runBrowserBench';
+import { InputError } from '../core/inputErrors';
 
 export interface BenchCommandOptions {
   json?: string;

@@ -1,10 +1,10 @@
 import { basename, resolve } from 'node:path';
-import { familyByName } from '../core/modelFamilies';
-import { InputError } from '../core/inputErrors';
 import { openCheckpoint } from '../convert/checkpoint';
 import { convertCheckpoint } from '../convert/convertCheckpoint';
 import { openFolder } from '../convert/nodeFiles';
 import { createNodeOutputFolder } from '../convert/nodeOutputFolder';
+import { InputError } from '../core/inputErrors';
+import { familyByName } from '../core/modelFamilies';
 import { MODEL_PRECISIONS, type ModelPrecision } from '../core/modelPrecision';
 import { countTensorReads, ProgressBar } from './progressBar';
 

@@ -1,13 +1,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { decodeSource } from '../core/decodeSource';
-import { missingModelMessage, type DiffusionConfig, type PresetName } from '../core/diffusionConfig';
+import { type DiffusionConfig, missingModelMessage, type PresetName } from '../core/diffusionConfig';
 import { InputError } from '../core/inputErrors';
+import type { ModelPrecision } from '../core/modelPrecision';
 import { SyntaxParser } from '../core/syntaxParser';
 import type { CausalModel } from '../model/causalModel';
 import type { DiffusionModel } from '../model/diffusionModel';
 import { loadModel } from '../model/loadModel';
-import type { ModelPrecision } from '../core/modelPrecision';
 import { nodeModelReader } from '../model/nodeModelReader';
 import { Builder } from '../sampler/builder';
 import { nodeWasmLocator } from './wasmFiles';

@@ -6,13 +6,16 @@ import { convertCommand } from './convertCommand';
 import { maskCommand } from './maskCommand';
 import { outlineCommand } from './outlineCommand';
 import { patchCommand, SAMPLING_OPTIONS } from './patchCommand';
-import { pullCommand } from './pullCommand';
 import { planCommand } from './planCommand';
+import { pullCommand } from './pullCommand';
 import { tinyModelCommand } from './tinyModelCommand';
 import { USAGE } from './usage';
 
 function splitList(values: string[] | undefined): string[] {
-  return (values ?? []).flatMap((value) => value.split(',')).map((v) => v.trim()).filter(Boolean);
+  return (values ?? [])
+    .flatMap((value) => value.split(','))
+    .map((v) => v.trim())
+    .filter(Boolean);
 }
 
 function onlyFile(positionals: string[], command: string): string {
@@ -91,7 +94,11 @@ async function run(argv: string[]): Promise<number> {
     return batchCommand(values);
   }
   if (command === 'pull') {
-    const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { out: { type: 'string' }, quant: { type: 'string' }, kind: { type: 'string' }, family: { type: 'string' } } });
+    const { values, positionals } = parseArgs({
+      args: rest,
+      allowPositionals: true,
+      options: { out: { type: 'string' }, quant: { type: 'string' }, kind: { type: 'string' }, family: { type: 'string' } },
+    });
     if (positionals.length > 1) throw new InputError('builder pull takes one REPO[@REVISION]; see builder --help.');
     return pullCommand({ ...values, reference: positionals[0] });
   }
@@ -103,7 +110,10 @@ async function run(argv: string[]): Promise<number> {
     return planCommand({ ...values, targets: values.target ?? [] });
   }
   if (command === 'bench') {
-    const { values } = parseArgs({ args: rest, options: { json: { type: 'string' }, docs: { type: 'string' }, browser: { type: 'boolean', default: false }, quick: { type: 'boolean', default: false } } });
+    const { values } = parseArgs({
+      args: rest,
+      options: { json: { type: 'string' }, docs: { type: 'string' }, browser: { type: 'boolean', default: false }, quick: { type: 'boolean', default: false } },
+    });
     return benchCommand(values);
   }
   throw new InputError(`Unknown command "${command}"; see builder --help.`);

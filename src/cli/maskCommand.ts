@@ -1,5 +1,5 @@
 import { InputError } from '../core/inputErrors';
-import { maskSpans, MASK_MODES, type MaskMode } from '../core/maskSpans';
+import { MASK_MODES, type MaskMode, maskSpans } from '../core/maskSpans';
 import { resolveTargets, type TargetSpec } from '../core/targets';
 import { analyzeFile } from './sourceFile';
 

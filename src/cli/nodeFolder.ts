@@ -1,6 +1,6 @@
-import { readdirSync, readFileSync, realpathSync, statSync, writeFileSync, type Stats } from 'node:fs';
+import { readdirSync, readFileSync, realpathSync, type Stats, statSync, writeFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import { folderPath, type FolderEntry, type WritableFolder } from '../core/folderSource';
+import { type FolderEntry, folderPath, type WritableFolder } from '../core/folderSource';
 import { InputError } from '../core/inputErrors';
 
 /**

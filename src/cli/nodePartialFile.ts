@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, open, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { HasherFactory } from '../hub/fileHash';
 import type { PartialFile } from '../hub/downloadRepoFile';
+import type { HasherFactory } from '../hub/fileHash';
 
 /** Node's native hashes for the Hub client (noble's in JS took 7 s where Node's took 0.6 s on a 0.5B model). */
 export const nodeHashers: HasherFactory = (algorithm) => {
@@ -14,7 +14,11 @@ export const nodeHashers: HasherFactory = (algorithm) => {
 /** A file on disk that a download fills, and resumes after a run that stopped half-way. */
 export function nodePartialFile(path: string): PartialFile {
   return {
-    storedBytes: () => stat(path).then((info) => info.size, () => 0),
+    storedBytes: () =>
+      stat(path).then(
+        (info) => info.size,
+        () => 0,
+      ),
     readStored: () => createReadStream(path) as AsyncIterable<Uint8Array>,
     async openAt(offset) {
       await mkdir(dirname(path), { recursive: true });

@@ -13,9 +13,7 @@ export async function outlineCommand({ file, language, json }: OutlineOptions): 
   try {
     if (analyzed.issues.length > 0) {
       const first = analyzed.issues[0]!;
-      process.stderr.write(
-        `warning: ${file} has ${analyzed.issues.length} syntax error(s), first at ${first.line}:${first.column} (${first.message}); definitions there may be missing.\n`,
-      );
+      process.stderr.write(`warning: ${file} has ${analyzed.issues.length} syntax error(s), first at ${first.line}:${first.column} (${first.message}); definitions there may be missing.\n`);
     }
     if (json) {
       process.stdout.write(`${JSON.stringify(analyzed.outline.map(toDefinition), null, 2)}\n`);

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { configFromQuery, createDiffusionConfig, type PresetName } from '../core/diffusionConfig';
 import { resolvePrecision } from '../core/backendChoice';
+import { configFromQuery, createDiffusionConfig, type PresetName } from '../core/diffusionConfig';
 import { InputError } from '../core/inputErrors';
 import type { GeneratedPatch } from '../core/refactorPlan';
 import { loadBuilder, readSourceFile } from './loadBuilder';

@@ -4,7 +4,7 @@ import { InputError } from '../core/inputErrors';
 import { describeRelated } from '../core/relatedCode';
 import { scanRepository } from '../core/repository';
 import { RepositoryIndex } from '../core/repositoryIndex';
-import { repositoryPlans, type FileTargets } from '../core/repositoryPlans';
+import { type FileTargets, repositoryPlans } from '../core/repositoryPlans';
 import { SyntaxParser } from '../core/syntaxParser';
 import { nodeFolder } from './nodeFolder';
 import { nodeWasmLocator } from './wasmFiles';
@@ -39,7 +39,11 @@ export async function planCommand(flags: PlanFlags): Promise<number> {
   const folder = nodeFolder(flags.root);
   const index = new RepositoryIndex(await scanRepository(folder), folder, await SyntaxParser.create(nodeWasmLocator));
   const plans = await repositoryPlans(index, targets, flags.prompt, { budget });
-  const json = `${JSON.stringify(plans.map((p) => p.plan), null, 2)}\n`;
+  const json = `${JSON.stringify(
+    plans.map((p) => p.plan),
+    null,
+    2,
+  )}\n`;
   if (flags.out) writeFileSync(flags.out, json);
   else process.stdout.write(json);
   for (const { plan, related, leftOut } of plans) {

@@ -1,21 +1,21 @@
-import { readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { backendPrecision } from '../core/backendChoice';
-import { InputError } from '../core/inputErrors';
-import { familyByName } from '../core/modelFamilies';
-import { MODEL_PRECISIONS, type ModelPrecision } from '../core/modelPrecision';
-import { MODEL_REGISTRY } from '../core/modelRegistry';
 import { openCheckpoint } from '../convert/checkpoint';
 import { convertCheckpoint } from '../convert/convertCheckpoint';
 import { openFolder } from '../convert/nodeFiles';
 import { createNodeOutputFolder } from '../convert/nodeOutputFolder';
+import { backendPrecision } from '../core/backendChoice';
+import { InputError } from '../core/inputErrors';
+import { familyByName } from '../core/modelFamilies';
+import { MANIFEST_FILE } from '../core/modelManifest';
+import { MODEL_PRECISIONS, type ModelPrecision } from '../core/modelPrecision';
+import { MODEL_REGISTRY } from '../core/modelRegistry';
 import { downloadRepoFile } from '../hub/downloadRepoFile';
 import { exportManifest } from '../hub/exportManifest';
-import { hubUrlFrom, parseRepoReference, type HubEndpoint } from '../hub/hubEndpoint';
+import { type HubEndpoint, hubUrlFrom, parseRepoReference } from '../hub/hubEndpoint';
 import { listRepository } from '../hub/listRepository';
 import { pinRevision } from '../hub/pinRevision';
 import { planPull } from '../hub/pullPlan';
-import { MANIFEST_FILE } from '../core/modelManifest';
 import { nodeHashers, nodePartialFile } from './nodePartialFile';
 import { countTensorReads, ProgressBar, type ProgressStream } from './progressBar';
 
@@ -29,7 +29,6 @@ export interface PullCommandOptions {
   env?: Record<string, string | undefined>;
   progress?: ProgressStream;
 }
-
 
 function precisionOf(quant: string | undefined): ModelPrecision {
   // auto: the precision for WASM, which the CLI runs on.
@@ -95,7 +94,12 @@ export async function pullCommand(options: PullCommandOptions): Promise<number> 
 
   if (plan.layout === 'onnx-export') {
     const generation = plan.files.some((f) => f.path === 'generation_config.json') ? (JSON.parse(await readFile(join(staging, 'generation_config.json'), 'utf8')) as Record<string, unknown>) : null;
-    const manifest = exportManifest(id, config, generation, plan.files.map((f) => ({ path: f.path, bytes: f.bytes, sha256: sha256.get(f.path)! })));
+    const manifest = exportManifest(
+      id,
+      config,
+      generation,
+      plan.files.map((f) => ({ path: f.path, bytes: f.bytes, sha256: sha256.get(f.path)! })),
+    );
     await writeFile(join(staging, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
     await rm(out, { recursive: true, force: true });
     await rename(staging, out);

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path';
-import { analyzeSource, type AnalyzedSource } from '../core/analyzeSource';
+import { type AnalyzedSource, analyzeSource } from '../core/analyzeSource';
 import { decodeSource } from '../core/decodeSource';
 import { InputError } from '../core/inputErrors';
 import { SyntaxParser } from '../core/syntaxParser';

@@ -1,5 +1,5 @@
-import { InputError } from '../core/inputErrors';
 import { writeTinyCheckpoint } from '../convert/tinyModel';
+import { InputError } from '../core/inputErrors';
 
 export interface TinyModelOptions {
   kind?: string;

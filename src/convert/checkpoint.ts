@@ -1,5 +1,5 @@
-import { InputError } from '../core/inputErrors';
 import type { FileFolder, OpenedByteSource } from '../core/byteSource';
+import { InputError } from '../core/inputErrors';
 import type { TensorDtype } from './dtypes';
 import { expectedTensors, parseQwenConfig, type QwenConfig } from './qwenConfig';
 import { readSafetensorsHeader, readTensor, type SafetensorsEntry } from './safetensors';

@@ -1,16 +1,16 @@
-import { InputError } from '../core/inputErrors';
-import { CodeTokenizer } from '../model/codeTokenizer';
-import { MANIFEST_FILE, type ModelKindName, type ModelManifest } from '../core/modelManifest';
 import type { FileFolder } from '../core/byteSource';
+import { InputError } from '../core/inputErrors';
+import { type FamilyOverrides, resolveFamily } from '../core/modelFamilies';
+import { MANIFEST_FILE, type ModelKindName, type ModelManifest } from '../core/modelManifest';
+import { type ModelPrecision, modelGraphPath } from '../core/modelPrecision';
+import { INFILL_PROMPT_TEMPLATE } from '../core/promptFormats';
+import { CodeTokenizer } from '../model/codeTokenizer';
+import { readCheckpointFacts } from './checkpointFacts';
 import { float32ToBytes } from './dtypes';
 import { placeExternal } from './onnxGraph';
 import { HashingFolder, type OutputFolder } from './outputFolder';
 import type { QwenConfig } from './qwenConfig';
-import { modelGraphPath, type ModelPrecision } from '../core/modelPrecision';
 import { buildQwenGraph } from './qwenGraph';
-import { INFILL_PROMPT_TEMPLATE } from '../core/promptFormats';
-import { resolveFamily, type FamilyOverrides } from '../core/modelFamilies';
-import { readCheckpointFacts } from './checkpointFacts';
 
 /** What the converter needs of a checkpoint: its shape and its tensors one at a time. */
 export interface CheckpointTensors {

@@ -1,7 +1,7 @@
-import { open, readFile, stat, type FileHandle } from 'node:fs/promises';
+import { type FileHandle, open, readFile, stat } from 'node:fs/promises';
 import { isAbsolute, join, normalize, sep } from 'node:path';
-import { InputError } from '../core/inputErrors';
 import type { ByteSink, FileFolder, OpenedByteSource } from '../core/byteSource';
+import { InputError } from '../core/inputErrors';
 
 /** A file-system failure the user can fix as an InputError; anything else unchanged. */
 function asInputError(error: unknown, path: string): unknown {
@@ -86,7 +86,11 @@ export async function openFolder(dir: string): Promise<FileFolder> {
   };
   return {
     location: dir,
-    exists: async (path) => stat(resolve(path)).then((file) => file.isFile(), () => false),
+    exists: async (path) =>
+      stat(resolve(path)).then(
+        (file) => file.isFile(),
+        () => false,
+      ),
     readText: async (path) => {
       const full = resolve(path);
       return readFile(full, 'utf8').catch((error: unknown) => {

@@ -1,6 +1,6 @@
 import { DataType, type GraphBuilder } from './onnxGraph';
-import { quantizeQ4, Q4_BLOCK_SIZE, type Q4Matrix } from './quantizeQ4';
-import { quantizeQ8, transposedCodes, type Q8Matrix } from './quantizeQ8';
+import { Q4_BLOCK_SIZE, type Q4Matrix, quantizeQ4 } from './quantizeQ4';
+import { type Q8Matrix, quantizeQ8, transposedCodes } from './quantizeQ8';
 
 export interface QuantizedWeightReader {
   /** A checkpoint tensor by its Hugging Face name, row-major, as float32. */

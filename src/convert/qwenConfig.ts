@@ -67,7 +67,7 @@ export function parseQwenConfig(raw: unknown): QwenConfig {
     throw new InputError(`config.json has ${seen}; Builder converts Qwen2 and Qwen3 bodies (model_type ${types}).`);
   }
   checkRopeScaling(config);
-  if (config.use_sliding_window === true) throw new InputError('config.json has use_sliding_window true; Builder\'s graph attends to the whole sequence, so it cannot convert this checkpoint.');
+  if (config.use_sliding_window === true) throw new InputError("config.json has use_sliding_window true; Builder's graph attends to the whole sequence, so it cannot convert this checkpoint.");
   const hiddenSize = positiveInteger(config, 'hidden_size');
   const numHeads = positiveInteger(config, 'num_attention_heads');
   const numKeyValueHeads = positiveInteger(config, 'num_key_value_heads', numHeads);

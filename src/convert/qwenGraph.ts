@@ -1,9 +1,9 @@
-import type { ModelPrecision } from '../core/modelPrecision';
 import type { ModelKindName } from '../core/modelManifest';
+import type { ModelPrecision } from '../core/modelPrecision';
 import { chunkedTopK } from './chunkedTopK';
 import { DataType, GraphBuilder } from './onnxGraph';
-import type { QwenConfig } from './qwenConfig';
 import { q4Weights, q8Weights } from './quantizedWeights';
+import type { QwenConfig } from './qwenConfig';
 
 export interface WeightReader {
   /** A checkpoint tensor by its Hugging Face name, row-major, as float32. */
@@ -61,10 +61,22 @@ export function buildQwenGraph({ config, kind, precision, weights, toFloat16, at
   const halfTable = precision === 'fp16' || precision === 'q4f16';
 
   const floatWeight = (name: string, dims: number[], transform: (w: Float32Array) => Float32Array = (w) => w) =>
-    g.external(name, DataType.FLOAT, dims, dims.reduce((a, b) => a * b, 4), async () => bytesOf(transform(await weights.read(name))));
+    g.external(
+      name,
+      DataType.FLOAT,
+      dims,
+      dims.reduce((a, b) => a * b, 4),
+      async () => bytesOf(transform(await weights.read(name))),
+    );
 
   const halfWeight = (name: string, dims: number[], transform: (w: Float32Array) => Float32Array = (w) => w) =>
-    g.external(`${name}.fp16`, DataType.FLOAT16, dims, dims.reduce((a, b) => a * b, 2), async () => toFloat16(transform(await weights.read(name))));
+    g.external(
+      `${name}.fp16`,
+      DataType.FLOAT16,
+      dims,
+      dims.reduce((a, b) => a * b, 2),
+      async () => toFloat16(transform(await weights.read(name))),
+    );
 
   const quantised = precision === 'q8' ? q8Weights(g, weights) : fourBit ? q4Weights(g, weights) : null;
   /** y = x W^T (+ b) for a Hugging Face weight of shape [out, inp]. */
@@ -155,10 +167,7 @@ export function buildQwenGraph({ config, kind, precision, weights, toFloat16, at
     const scores = g.op1('Add', [g.op1('MatMul', [groupedQuery, keyT]), maskBias]);
     const weightsByKey = g.op1('Softmax', [scores], { axis: int(-1) });
     const attended = g.op1('MatMul', [weightsByKey, g.op1('Unsqueeze', [value, g.constantInts([2])])]);
-    const merged = g.op1('Reshape', [
-      g.op1('Transpose', [g.op1('Reshape', [attended, g.constantInts([0, nq, -1, d])])], { perm: ints(toHeads) }),
-      g.constantInts([0, 0, -1]),
-    ]);
+    const merged = g.op1('Reshape', [g.op1('Transpose', [g.op1('Reshape', [attended, g.constantInts([0, nq, -1, d])])], { perm: ints(toHeads) }), g.constantInts([0, 0, -1])]);
     hidden = g.op1('Add', [hidden, linear(merged, `${p}.self_attn.o_proj`, h, nq * d, false)]);
 
     const normed2 = rmsNorm(hidden, `${p}.post_attention_layernorm.weight`, h);

@@ -1,6 +1,6 @@
-import { InputError } from '../core/inputErrors';
 import type { ByteSink, ByteSource } from '../core/byteSource';
-import { DTYPE_BYTES, bytesToFloat32, type TensorDtype } from './dtypes';
+import { InputError } from '../core/inputErrors';
+import { bytesToFloat32, DTYPE_BYTES, type TensorDtype } from './dtypes';
 
 /**
  * The safetensors format (https://huggingface.co/docs/safetensors): an 8-byte little-endian
@@ -137,12 +137,7 @@ function encodeHeader(tensors: readonly TensorSpec[], metadata: Record<string, s
  * Writes a safetensors file: the header first, from `tensors`, then each tensor's bytes from
  * `produce`, in order, so only one tensor needs to be in memory at a time.
  */
-export async function writeSafetensors(
-  sink: ByteSink,
-  tensors: readonly TensorSpec[],
-  produce: (tensor: TensorSpec) => Promise<Uint8Array>,
-  metadata?: Record<string, string>,
-): Promise<void> {
+export async function writeSafetensors(sink: ByteSink, tensors: readonly TensorSpec[], produce: (tensor: TensorSpec) => Promise<Uint8Array>, metadata?: Record<string, string>): Promise<void> {
   await sink.write(encodeHeader(tensors, metadata));
   for (const tensor of tensors) {
     const bytes = await produce(tensor);

@@ -78,7 +78,9 @@ function qwenConfig(kind: TinyModelOptions['kind'], scale: TinyModelScale, maskT
   const numHeads = scale.numHeads ?? hiddenSize / HEAD_DIM;
   const numKeyValueHeads = scale.numKeyValueHeads ?? numHeads / 2;
   if (![hiddenSize, numHeads, numKeyValueHeads, hiddenSize / numHeads, numHeads / numKeyValueHeads].every((n) => Number.isInteger(n) && n > 0)) {
-    throw new RangeError(`A tiny model's heads must split its hidden size evenly, and its key/value heads its heads (with the default 16-wide heads: a multiple of 32); got hidden ${hiddenSize}, ${numHeads} heads, ${numKeyValueHeads} key/value heads.`);
+    throw new RangeError(
+      `A tiny model's heads must split its hidden size evenly, and its key/value heads its heads (with the default 16-wide heads: a multiple of 32); got hidden ${hiddenSize}, ${numHeads} heads, ${numKeyValueHeads} key/value heads.`,
+    );
   }
   const sizes = {
     hidden_size: hiddenSize,

@@ -1,9 +1,9 @@
-import { detectLanguage } from './detectLanguage';
 import { checkSourceText } from './decodeSource';
+import { detectLanguage } from './detectLanguage';
 import { SourceSyntaxError } from './inputErrors';
 import { LANGUAGES, type LanguageId } from './languages';
-import { outline, type OutlineEntry } from './outline';
-import { syntaxIssues, type SyntaxIssue } from './syntaxIssues';
+import { type OutlineEntry, outline } from './outline';
+import { type SyntaxIssue, syntaxIssues } from './syntaxIssues';
 import type { ParsedSource, SyntaxParser } from './syntaxParser';
 
 /** Beyond this share of the file in syntax errors, the code is taken not to be in the language at all. */
@@ -43,9 +43,7 @@ export async function analyzeSource(parser: SyntaxParser, text: string, fileName
     parsed.delete();
     const first = issues[0];
     const where = first ? ` (first at ${first.line}:${first.column}: ${first.message})` : '';
-    throw new SourceSyntaxError(
-      `${fileName} does not parse as ${LANGUAGES[language].label}: ${Math.round(share * 100)}% of it is syntax errors${where}. Is the language right?`,
-    );
+    throw new SourceSyntaxError(`${fileName} does not parse as ${LANGUAGES[language].label}: ${Math.round(share * 100)}% of it is syntax errors${where}. Is the language right?`);
   }
   return { parsed, language, outline: outline(parsed), issues };
 }

@@ -2,18 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import type { LanguageId } from './languages';
 
 /** What a definition is, in words common to every language. */
-export type DefinitionKind =
-  | 'function'
-  | 'method'
-  | 'constructor'
-  | 'class'
-  | 'interface'
-  | 'struct'
-  | 'enum'
-  | 'trait'
-  | 'impl'
-  | 'module'
-  | 'type';
+export type DefinitionKind = 'function' | 'method' | 'constructor' | 'class' | 'interface' | 'struct' | 'enum' | 'trait' | 'impl' | 'module' | 'type';
 
 /** Kinds that make the functions defined directly inside them methods. */
 export const CONTAINER_KINDS: ReadonlySet<DefinitionKind> = new Set(['class', 'interface', 'struct', 'enum', 'trait', 'impl', 'module', 'type']);

@@ -1,5 +1,5 @@
 import { UnsupportedLanguageError } from './inputErrors';
-import { LANGUAGE_IDS, LANGUAGES, isLanguageId, type LanguageId } from './languages';
+import { isLanguageId, LANGUAGE_IDS, LANGUAGES, type LanguageId } from './languages';
 
 const interpreters: Record<string, LanguageId> = {
   python: 'python',
@@ -17,7 +17,14 @@ const interpreters: Record<string, LanguageId> = {
 /** Telltale lines of each language; a file scores one point per pattern it shows. */
 const signals: Record<LanguageId, RegExp[]> = {
   python: [/^\s*(async\s+)?def \w+\(.*\)\s*(->.*)?:\s*$/m, /^\s*class \w+(\(.*\))?:\s*$/m, /^(from [\w.]+ )?import [\w.]+/m, /\bself\./, /^if __name__ == /m, /^\s*@\w+/m],
-  typescript: [/\binterface \w+\s*(<.*>)?\s*\{/, /:\s*(string|number|boolean|void|unknown|any)\b/, /\bimport .* from ['"]/, /\btype \w+\s*=/, /\bexport (const|function|class|default)\b/, /\b(private|readonly|public) \w+:/],
+  typescript: [
+    /\binterface \w+\s*(<.*>)?\s*\{/,
+    /:\s*(string|number|boolean|void|unknown|any)\b/,
+    /\bimport .* from ['"]/,
+    /\btype \w+\s*=/,
+    /\bexport (const|function|class|default)\b/,
+    /\b(private|readonly|public) \w+:/,
+  ],
   tsx: [/\bimport .* from ['"]react['"]/, /return \(\s*</, /<\/\w+>/, /:\s*(string|number|boolean|React\.\w+)\b/, /\binterface \w+Props\b/],
   javascript: [/\bfunction\b/, /\bconst \w+ = /, /=>/, /\brequire\(['"]/, /module\.exports/, /\bconsole\.log\(/],
   rust: [/\bfn \w+\s*(<[^>]*>)?\(/, /\blet mut\b/, /^\s*impl\b/m, /^\s*use \w+(::\w+)+/m, /\bpub (fn|struct|enum|mod)\b/, /#\[derive\(/],

@@ -1,6 +1,6 @@
 import { closest, distance } from 'fastest-levenshtein';
-import { PRECISION_CHOICES, type PrecisionChoice } from './modelPrecision';
 import { InputError } from './inputErrors';
+import { PRECISION_CHOICES, type PrecisionChoice } from './modelPrecision';
 import { SCHEDULES, type ScheduleName } from './noiseSchedule';
 import { MAX_SEED } from './rng';
 
@@ -135,7 +135,10 @@ export const PRESETS: Readonly<Record<PresetName, Preset>> = {
   fast: {
     description: 'Qwen2.5-Coder 0.5B BD3LM (dLLM Tiny-A2D, Apache-2.0), 20 steps, guidance 2.',
     config: { ...COMMON, model: 'qwen2.5-coder-0.5b-bd3lm', fallbackModel: QWEN_CODER_FALLBACK, steps: 20, cfgScale: 2, temperature: 0, maxRemaskRounds: 1 },
-    modelSource: { repository: 'dllm-hub/Qwen2.5-Coder-0.5B-Instruct-diffusion-bd3lm-v0.1', note: convertNote('dllm-hub/Qwen2.5-Coder-0.5B-Instruct-diffusion-bd3lm-v0.1', 'qwen2.5-coder-0.5b-bd3lm', 'a2d-bd3lm') },
+    modelSource: {
+      repository: 'dllm-hub/Qwen2.5-Coder-0.5B-Instruct-diffusion-bd3lm-v0.1',
+      note: convertNote('dllm-hub/Qwen2.5-Coder-0.5B-Instruct-diffusion-bd3lm-v0.1', 'qwen2.5-coder-0.5b-bd3lm', 'a2d-bd3lm'),
+    },
   },
   balanced: {
     description: 'Qwen3 0.6B BD3LM (dLLM Tiny-A2D, Apache-2.0), 50 steps, guidance 2.',

@@ -1,5 +1,5 @@
 import { InputError } from './inputErrors';
-import { modelGraphPath, type ModelPrecision } from './modelPrecision';
+import { type ModelPrecision, modelGraphPath } from './modelPrecision';
 
 /** A file of a model folder as manifest.json lists it. */
 export interface PlannedFile {

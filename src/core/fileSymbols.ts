@@ -42,7 +42,17 @@ const NAME_TYPES = ['identifier', 'type_identifier', 'property_identifier', 'fie
 const MEMBER_FIELDS = ['attribute', 'property', 'field', 'name', 'method'];
 const OBJECT_FIELDS = ['object', 'module', 'operand', 'value', 'path', 'argument', 'receiver', 'expression', 'scope'];
 /** Ancestors whose names are not uses: the lists of imports and exports. */
-const IMPORT_LISTS = new Set(['import_statement', 'import_from_statement', 'future_import_statement', 'import_declaration', 'import_spec', 'use_declaration', 'using_directive', 'export_clause', 'namespace_use_declaration']);
+const IMPORT_LISTS = new Set([
+  'import_statement',
+  'import_from_statement',
+  'future_import_statement',
+  'import_declaration',
+  'import_spec',
+  'use_declaration',
+  'using_directive',
+  'export_clause',
+  'namespace_use_declaration',
+]);
 /** How far up an identifier sits inside an import list (`from a import (b as c)`: 3). */
 const IMPORT_DEPTH = 4;
 

@@ -70,5 +70,4 @@ export function resolveImport(language: LanguageId, fromPath: string, specifier:
 }
 
 /** Paths from shallowest to deepest, then by name: the order resolveImport expects. */
-export const byDepth = (paths: Iterable<string>): string[] =>
-  [...paths].sort((a, b) => a.split('/').length - b.split('/').length || (a < b ? -1 : a > b ? 1 : 0));
+export const byDepth = (paths: Iterable<string>): string[] => [...paths].sort((a, b) => a.split('/').length - b.split('/').length || (a < b ? -1 : a > b ? 1 : 0));

@@ -42,9 +42,7 @@ function rangeFor(entry: OutlineEntry, mode: MaskMode): TextRange {
 export function maskSpans(source: SourceText, targets: readonly OutlineEntry[], mode: MaskMode): MaskPlan {
   const spans: MaskedSpan[] = [];
   const notes: string[] = [];
-  const ordered = targets
-    .map((entry) => ({ entry, range: rangeFor(entry, mode) }))
-    .sort((a, b) => a.range.start - b.range.start || b.range.end - a.range.end);
+  const ordered = targets.map((entry) => ({ entry, range: rangeFor(entry, mode) })).sort((a, b) => a.range.start - b.range.start || b.range.end - a.range.end);
   for (const { entry, range } of ordered) {
     const previous = spans.at(-1);
     if (previous && range.start < previous.range.end) {

@@ -1,5 +1,5 @@
-import { InputError } from './inputErrors';
 import type { RemaskingStrategy } from './diffusionConfig';
+import { InputError } from './inputErrors';
 import { DIFFUSION_PROMPT_TEMPLATE, FIM_PROMPT_TEMPLATE } from './promptFormats';
 
 /**
@@ -252,7 +252,7 @@ export const MODEL_FAMILIES: readonly ModelFamily[] = [
       blockLength: null,
       source: 'ZHZisZZ/dllm examples/dream/eval.sh',
     },
-    licence: 'not read here: see each repository\'s model card',
+    licence: "not read here: see each repository's model card",
     notes: '7B: past the 4 GB WASM memory of onnxruntime-web at any precision; for the CLI on a large machine.',
   },
   {
@@ -347,7 +347,12 @@ function unmet(family: ModelFamily, facts: CheckpointFacts): string[] {
   const missing: string[] = [];
   const architectures = Array.isArray(facts.config.architectures) ? facts.config.architectures.map(String) : [];
   const autoMap = typeof facts.config.auto_map === 'object' && facts.config.auto_map !== null ? Object.values(facts.config.auto_map).map(String) : [];
-  if (!Object.hasOwn(recognise.modelTypes, String(facts.config.model_type))) missing.push(`model_type ${Object.keys(recognise.modelTypes).map((t) => `"${t}"`).join(' or ')}`);
+  if (!Object.hasOwn(recognise.modelTypes, String(facts.config.model_type)))
+    missing.push(
+      `model_type ${Object.keys(recognise.modelTypes)
+        .map((t) => `"${t}"`)
+        .join(' or ')}`,
+    );
   if (recognise.architectures && !recognise.architectures.some((a) => architectures.includes(a))) missing.push(`architectures ${recognise.architectures.join(', ')}`);
   if (recognise.autoMap && !autoMap.includes(recognise.autoMap)) missing.push(`auto_map naming ${recognise.autoMap}`);
   if (recognise.configMaskTokenId && !Number.isInteger(facts.config.mask_token_id)) missing.push('config.json "mask_token_id"');
@@ -377,7 +382,9 @@ function resolveMaskToken(family: ModelFamily, facts: CheckpointFacts, override:
     if (id !== undefined) found.push({ place, id });
   }
   if (found.length === 0) {
-    throw new InputError(`${family.label} checkpoint without its mask token: ${expected.places.map((p) => (p === 'config.json' ? 'config.json has no "mask_token_id"' : `${p} has no ${expected.token}`)).join(', ')}; name it with --mask-token TOKEN.`);
+    throw new InputError(
+      `${family.label} checkpoint without its mask token: ${expected.places.map((p) => (p === 'config.json' ? 'config.json has no "mask_token_id"' : `${p} has no ${expected.token}`)).join(', ')}; name it with --mask-token TOKEN.`,
+    );
   }
   const disagreeing = found.find((f) => f.id !== found[0]!.id);
   if (disagreeing) throw new InputError(`The mask token disagrees: ${found[0]!.place} gives ${found[0]!.id}, ${disagreeing.place} gives ${disagreeing.id}; name it with --mask-token TOKEN.`);
@@ -400,7 +407,10 @@ export function resolveFamily(facts: CheckpointFacts, kind: 'diffusion' | 'autor
     const matching = candidates.filter((f) => unmet(f, facts).length === 0);
     if (matching.length !== 1) {
       const modelType = `model_type "${String(facts.config.model_type)}"`;
-      if (matching.length > 1) throw new InputError(`${facts.name}: config.json's ${modelType} fits ${matching.map((f) => f.label).join(' and ')}, which sample differently; say which with --family ${matching.map((f) => f.name).join(' or --family ')}.`);
+      if (matching.length > 1)
+        throw new InputError(
+          `${facts.name}: config.json's ${modelType} fits ${matching.map((f) => f.label).join(' and ')}, which sample differently; say which with --family ${matching.map((f) => f.name).join(' or --family ')}.`,
+        );
       const sameType = candidates.filter((f) => Object.hasOwn(f.recognise.modelTypes, String(facts.config.model_type)));
       const reason = sameType.length > 0 ? sameType.map((f) => `${f.label} needs ${unmet(f, facts).join(' and ')}`).join('; ') : `no known family uses ${modelType}`;
       throw new InputError(`${facts.name} is not a checkpoint of a known ${kind} family (${reason}); name one with --family ${candidates.map((f) => f.name).join('|')}.`);
@@ -409,7 +419,12 @@ export function resolveFamily(facts: CheckpointFacts, kind: 'diffusion' | 'autor
   }
   const modelType = String(facts.config.model_type);
   const body = family.recognise.modelTypes[modelType];
-  if (body === undefined) throw new InputError(`config.json has model_type "${modelType}"; ${family.label} checkpoints have ${Object.keys(family.recognise.modelTypes).map((t) => `"${t}"`).join(' or ')}.`);
+  if (body === undefined)
+    throw new InputError(
+      `config.json has model_type "${modelType}"; ${family.label} checkpoints have ${Object.keys(family.recognise.modelTypes)
+        .map((t) => `"${t}"`)
+        .join(' or ')}.`,
+    );
   const stopTokenIds = family.stopTokens.map((token) => tokenIdOf(facts, token)).filter((id): id is number => id !== undefined);
   const resolved: ResolvedFamily = { family, body, logitsShift: overrides.logitsShift ?? family.logitsShift, stopTokenIds };
   if (family.maskToken) {

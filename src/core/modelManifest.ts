@@ -1,5 +1,5 @@
 import { InputError } from './inputErrors';
-import { MODEL_FAMILIES, type FamilyName, type SamplerDefaults } from './modelFamilies';
+import { type FamilyName, MODEL_FAMILIES, type SamplerDefaults } from './modelFamilies';
 
 export type ModelKindName = 'diffusion' | 'autoregressive';
 

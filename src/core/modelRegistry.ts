@@ -1,5 +1,5 @@
 import { InputError } from './inputErrors.ts';
-import { familyByName, type FamilyName } from './modelFamilies.ts';
+import { type FamilyName, familyByName } from './modelFamilies.ts';
 
 /** Where a model's weights come from. */
 export type RegistryOrigin =
@@ -42,7 +42,16 @@ const convertSteps = (repository: string, id: string, family: FamilyName) =>
   `\`builder convert --from DIR --out ${id} --quant q4 --kind ${familyByName(family).kind} --family ${family}\` (see docs/model-families.md), then use "Load model folder".`;
 
 /** A Hugging Face model of a family, with the family's licence unless the repository has its own. */
-const published = (entry: { id: string; label: string; repository: string; family: FamilyName; parameters: string; approximateBytes: { q4: number; q8: number } | null; about: string; licence?: string }): RegistryModel => {
+const published = (entry: {
+  id: string;
+  label: string;
+  repository: string;
+  family: FamilyName;
+  parameters: string;
+  approximateBytes: { q4: number; q8: number } | null;
+  about: string;
+  licence?: string;
+}): RegistryModel => {
   const family = familyByName(entry.family);
   return {
     id: entry.id,

@@ -1,6 +1,6 @@
 import type { DefinitionKind } from './definitionRules';
 import type { ImportBinding } from './fileSymbols';
-import { resolveImport, RESOLVED_LANGUAGES } from './importResolution';
+import { RESOLVED_LANGUAGES, resolveImport } from './importResolution';
 import type { LanguageId } from './languages';
 import type { OutlineEntry } from './outline';
 import type { IndexedFile, NamedDefinition, RepositoryIndex } from './repositoryIndex';
@@ -53,7 +53,10 @@ const holdsWord = (text: string, name: string) => new RegExp(`(?<![\\w$])${escap
 
 /** The lines [first, last] (1-based) of a text. */
 function linesOf(text: string, first: number, last: number): string {
-  return text.split('\n').slice(first - 1, last).join('\n');
+  return text
+    .split('\n')
+    .slice(first - 1, last)
+    .join('\n');
 }
 
 /** A definition's text, or a window of it: its head (a used definition's signature matters), or the lines around `focusLine` (a call). */
@@ -66,7 +69,15 @@ function excerpt(file: IndexedFile, entry: OutlineEntry, maxLines: number, focus
   return { startLine: first, endLine: last, text: `${linesOf(file.text, first, last)}\n…` };
 }
 
-function related(file: IndexedFile, entry: OutlineEntry, relation: RelatedDefinition['relation'], via: RelatedDefinition['via'], target: string, maxLines: number, focusLine?: number): RelatedDefinition {
+function related(
+  file: IndexedFile,
+  entry: OutlineEntry,
+  relation: RelatedDefinition['relation'],
+  via: RelatedDefinition['via'],
+  target: string,
+  maxLines: number,
+  focusLine?: number,
+): RelatedDefinition {
   return { path: file.path, qualifiedName: entry.qualifiedName, kind: entry.kind, relation, via, target, ...excerpt(file, entry, maxLines, focusLine) };
 }
 
@@ -113,9 +124,7 @@ class ImportFollower {
   /** The top-level definition a module exports under a name, following re-exports a few levels. */
   async exported(module: IndexedFile, name: string, depth: number): Promise<NamedDefinition | null> {
     const own =
-      name === 'default'
-        ? module.outline.find((e) => !e.qualifiedName.includes('.') && module.text.startsWith('export default', e.range.start))
-        : module.outline.find((e) => e.qualifiedName === name);
+      name === 'default' ? module.outline.find((e) => !e.qualifiedName.includes('.') && module.text.startsWith('export default', e.range.start)) : module.outline.find((e) => e.qualifiedName === name);
     if (own) return { file: module, entry: own };
     if (depth >= 3) return null;
     const symbols = await this.index.symbols(module);
@@ -252,12 +261,26 @@ export async function findRelatedCode(index: RepositoryIndex, path: string, targ
       if (seen.has(key)) continue;
       seen.add(key);
       const first = Math.max(1, line - 3);
-      found.push({ path: other.path, qualifiedName: '<module>', kind: 'module code', startLine: first, endLine: line + 3, relation: 'calls', via, target: target.qualifiedName, text: linesOf(other.text, first, line + 3) });
+      found.push({
+        path: other.path,
+        qualifiedName: '<module>',
+        kind: 'module code',
+        startLine: first,
+        endLine: line + 3,
+        relation: 'calls',
+        via,
+        target: target.qualifiedName,
+        text: linesOf(other.text, first, line + 3),
+      });
     }
   }
   // Followed imports first, then name matches; within each, what the target uses before its callers.
   const rank = (d: RelatedDefinition) => (d.via === 'import' ? 0 : 2) + (d.relation === 'uses' ? 0 : 1);
-  return found.map((d, i) => ({ d, i })).sort((a, b) => rank(a.d) - rank(b.d) || a.i - b.i).slice(0, maxResults).map(({ d }) => d);
+  return found
+    .map((d, i) => ({ d, i }))
+    .sort((a, b) => rank(a.d) - rank(b.d) || a.i - b.i)
+    .slice(0, maxResults)
+    .map(({ d }) => d);
 }
 
 /** How a related definition is introduced to the model, and named in the provenance. */

@@ -1,7 +1,7 @@
 import { MAX_SOURCE_BYTES } from './decodeSource';
-import { joinFolderPath, type FolderSource } from './folderSource';
-import { IgnoreRules } from './ignoreRules';
 import { languageFromFileName } from './detectLanguage';
+import { type FolderSource, joinFolderPath } from './folderSource';
+import { IgnoreRules } from './ignoreRules';
 import type { LanguageId } from './languages';
 
 /** A file of the opened folder that Builder shows in its tree. */
@@ -34,8 +34,29 @@ export interface Repository {
  * environments, caches and version-control data. Skipped even where no `.gitignore` says so.
  */
 export const VENDORED_FOLDERS: ReadonlySet<string> = new Set([
-  '.git', '.hg', '.svn', 'node_modules', 'bower_components', 'jspm_packages', 'vendor', 'third_party', 'third-party',
-  '__pycache__', '.venv', 'venv', '.tox', '.nox', '.mypy_cache', '.pytest_cache', '.ruff_cache', 'site-packages', '.eggs', 'Pods', '.gradle', '.idea', '.vscode',
+  '.git',
+  '.hg',
+  '.svn',
+  'node_modules',
+  'bower_components',
+  'jspm_packages',
+  'vendor',
+  'third_party',
+  'third-party',
+  '__pycache__',
+  '.venv',
+  'venv',
+  '.tox',
+  '.nox',
+  '.mypy_cache',
+  '.pytest_cache',
+  '.ruff_cache',
+  'site-packages',
+  '.eggs',
+  'Pods',
+  '.gradle',
+  '.idea',
+  '.vscode',
 ]);
 
 /** Minified and bundled files are generated from other code: editing them makes no sense. */
@@ -43,9 +64,71 @@ const GENERATED_FILE = /\.min\.(js|css|mjs)$|\.bundle\.js$|\.map$/i;
 
 /** Endings of files that are not text; the rest are checked for NUL bytes when read. */
 const BINARY_EXTENSIONS: ReadonlySet<string> = new Set([
-  'png', 'jpg', 'jpeg', 'gif', 'bmp', 'ico', 'icns', 'webp', 'avif', 'tif', 'tiff', 'psd', 'pdf', 'zip', 'gz', 'tgz', 'bz2', 'xz', 'zst', '7z', 'rar', 'tar', 'jar', 'war',
-  'class', 'pyc', 'pyo', 'so', 'dylib', 'dll', 'exe', 'o', 'a', 'lib', 'obj', 'wasm', 'onnx', 'onnx_data', 'safetensors', 'bin', 'pt', 'pth', 'ckpt', 'npy', 'npz', 'pkl',
-  'woff', 'woff2', 'ttf', 'otf', 'eot', 'mp3', 'mp4', 'm4a', 'wav', 'ogg', 'flac', 'webm', 'mov', 'avi', 'mkv', 'sqlite', 'db', 'dat', 'lockb',
+  'png',
+  'jpg',
+  'jpeg',
+  'gif',
+  'bmp',
+  'ico',
+  'icns',
+  'webp',
+  'avif',
+  'tif',
+  'tiff',
+  'psd',
+  'pdf',
+  'zip',
+  'gz',
+  'tgz',
+  'bz2',
+  'xz',
+  'zst',
+  '7z',
+  'rar',
+  'tar',
+  'jar',
+  'war',
+  'class',
+  'pyc',
+  'pyo',
+  'so',
+  'dylib',
+  'dll',
+  'exe',
+  'o',
+  'a',
+  'lib',
+  'obj',
+  'wasm',
+  'onnx',
+  'onnx_data',
+  'safetensors',
+  'bin',
+  'pt',
+  'pth',
+  'ckpt',
+  'npy',
+  'npz',
+  'pkl',
+  'woff',
+  'woff2',
+  'ttf',
+  'otf',
+  'eot',
+  'mp3',
+  'mp4',
+  'm4a',
+  'wav',
+  'ogg',
+  'flac',
+  'webm',
+  'mov',
+  'avi',
+  'mkv',
+  'sqlite',
+  'db',
+  'dat',
+  'lockb',
 ]);
 
 /** Beyond this many files the scan stops: the tree and the index would swamp a tab. */
@@ -63,8 +146,7 @@ function skipReason(name: string, size: number): SkipReason | null {
   return null;
 }
 
-const treeOrder = (a: { name: string; kind: string }, b: { name: string; kind: string }) =>
-  a.kind === b.kind ? (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) : a.kind === 'directory' ? -1 : 1;
+const treeOrder = (a: { name: string; kind: string }, b: { name: string; kind: string }) => (a.kind === b.kind ? (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) : a.kind === 'directory' ? -1 : 1);
 
 /**
  * Walks an opened folder into the files Builder shows: `.gitignore` files honoured at every level

@@ -1,7 +1,7 @@
 import { analyzeSource } from './analyzeSource';
 import { contentHash } from './contentHash';
 import { decodeSource } from './decodeSource';
-import { fileSymbols, type FileSymbols } from './fileSymbols';
+import { type FileSymbols, fileSymbols } from './fileSymbols';
 import type { FolderSource } from './folderSource';
 import { byDepth } from './importResolution';
 import type { LanguageId } from './languages';

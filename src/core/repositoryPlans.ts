@@ -1,9 +1,9 @@
 import { InputError } from './inputErrors';
 import type { RefactorPlan } from './refactorPlan';
-import { findRelatedCode, relatedContext, RELATED_CONTEXT_CHARS, type RelatedCodeOptions, type RelatedDefinition } from './relatedCode';
+import { findRelatedCode, RELATED_CONTEXT_CHARS, type RelatedCodeOptions, type RelatedDefinition, relatedContext } from './relatedCode';
 import type { RepositoryIndex } from './repositoryIndex';
 import { SourceText } from './sourceText';
-import { resolveTargets, targetKeys, type TargetSpec } from './targets';
+import { resolveTargets, type TargetSpec, targetKeys } from './targets';
 
 /** Targets in one file of the folder, as the user named or ticked them. */
 export interface FileTargets {
@@ -26,12 +26,7 @@ export interface RepositoryPlan {
  * keys (targetKeys), so each names one definition even where names repeat, and still does after
  * edits that move it to other lines.
  */
-export async function repositoryPlans(
-  index: RepositoryIndex,
-  files: readonly FileTargets[],
-  intent: string,
-  options: RelatedCodeOptions & { budget?: number } = {},
-): Promise<RepositoryPlan[]> {
+export async function repositoryPlans(index: RepositoryIndex, files: readonly FileTargets[], intent: string, options: RelatedCodeOptions & { budget?: number } = {}): Promise<RepositoryPlan[]> {
   const grouped = new Map<string, TargetSpec[]>();
   for (const { path, targets } of files) grouped.set(path, [...(grouped.get(path) ?? []), ...targets]);
   const plans: RepositoryPlan[] = [];

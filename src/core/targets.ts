@@ -31,9 +31,7 @@ function describeEntry(entry: OutlineEntry): string {
 
 function closestNames(entries: readonly OutlineEntry[], wanted: string): string[] {
   const names = [...new Set(entries.flatMap((e) => [e.qualifiedName, e.name]))];
-  const scored = names
-    .map((name) => ({ name, score: distance(name.toLowerCase(), wanted.toLowerCase()) }))
-    .sort((a, b) => a.score - b.score || a.name.localeCompare(b.name));
+  const scored = names.map((name) => ({ name, score: distance(name.toLowerCase(), wanted.toLowerCase()) })).sort((a, b) => a.score - b.score || a.name.localeCompare(b.name));
   const near = scored.filter((s) => s.score <= Math.max(2, Math.floor(wanted.length / 2)) || s.name.toLowerCase().includes(wanted.toLowerCase()));
   return (near.length > 0 ? near : scored).slice(0, 5).map((s) => s.name);
 }
@@ -46,10 +44,7 @@ function resolveName(entries: readonly OutlineEntry[], spec: string): OutlineEnt
   const wanted = (at ? at[1]! : spec).replaceAll('::', '.');
   const line = at ? Number(at[2]) : null;
   const onLine = (e: OutlineEntry) => line === null || e.startLine === line;
-  for (const candidates of [
-    entries.filter((e) => e.qualifiedName === wanted && onLine(e)),
-    entries.filter((e) => e.name === wanted && onLine(e)),
-  ]) {
+  for (const candidates of [entries.filter((e) => e.qualifiedName === wanted && onLine(e)), entries.filter((e) => e.name === wanted && onLine(e))]) {
     if (candidates.length === 1) return candidates[0]!;
     if (candidates.length > 1) {
       const listed = candidates.map(describeEntry);

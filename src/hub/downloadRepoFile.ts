@@ -1,6 +1,6 @@
 import type { HasherFactory } from './fileHash';
 import { nobleHasher } from './fileHash';
-import { checkHash, startHash, streamRange, type PinnedFile } from './readRepoFile';
+import { checkHash, type PinnedFile, startHash, streamRange } from './readRepoFile';
 
 /** A file being downloaded into storage (a file on disk, an OPFS file), possibly left half-done by an earlier run. */
 export interface PartialFile {
@@ -46,13 +46,19 @@ export async function downloadRepoFile(pinned: PinnedFile, partial: PartialFile,
   const writer = await partial.openAt(offset);
   try {
     if (offset < file.bytes) {
-      await streamRange(pinned, offset, file.bytes, async (chunk) => {
-        listed.update(chunk);
-        sha256?.update(chunk);
-        await writer.write(chunk);
-        offset += chunk.byteLength;
-        options.onBytes?.(chunk.byteLength);
-      }, options.signal);
+      await streamRange(
+        pinned,
+        offset,
+        file.bytes,
+        async (chunk) => {
+          listed.update(chunk);
+          sha256?.update(chunk);
+          await writer.write(chunk);
+          offset += chunk.byteLength;
+          options.onBytes?.(chunk.byteLength);
+        },
+        options.signal,
+      );
     }
   } finally {
     await writer.close();

@@ -1,6 +1,6 @@
 import { InputError } from '../core/inputErrors';
-import { FIM_PROMPT_TEMPLATE } from '../core/promptFormats';
 import type { ManifestFile, ModelManifest } from '../core/modelManifest';
+import { FIM_PROMPT_TEMPLATE } from '../core/promptFormats';
 
 const ids = (value: unknown): number[] => (Array.isArray(value) ? value : value === undefined || value === null ? [] : [value]).filter((v): v is number => Number.isInteger(v));
 

@@ -1,7 +1,7 @@
 import { InputError } from '../core/inputErrors';
 import type { HubEndpoint } from './hubEndpoint';
 import type { RepoFile } from './listRepository';
-import { readRepoFile, streamRange, type PinnedFile } from './readRepoFile';
+import { type PinnedFile, readRepoFile, streamRange } from './readRepoFile';
 
 /**
  * A file on the Hub as the converter's byte source (src/convert/byteSource.ts, ByteSource): each
@@ -19,10 +19,16 @@ export function hubByteSource(pinned: PinnedFile, signal?: AbortSignal) {
       const bytes = new Uint8Array(length);
       let filled = 0;
       if (length > 0) {
-        await streamRange(pinned, offset, offset + length, (chunk) => {
-          bytes.set(chunk, filled);
-          filled += chunk.byteLength;
-        }, signal);
+        await streamRange(
+          pinned,
+          offset,
+          offset + length,
+          (chunk) => {
+            bytes.set(chunk, filled);
+            filled += chunk.byteLength;
+          },
+          signal,
+        );
       }
       return bytes;
     },

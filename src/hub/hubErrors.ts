@@ -10,7 +10,10 @@ import { InputError } from '../core/inputErrors';
  */
 export class HubError extends InputError {
   override name = 'HubError';
-  constructor(message: string, readonly status: number | null = null) {
+  constructor(
+    message: string,
+    readonly status: number | null = null,
+  ) {
     super(message);
   }
 }

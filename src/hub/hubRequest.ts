@@ -58,7 +58,10 @@ export async function hubGet(endpoint: HubEndpoint, url: string, request: HubReq
     const asked = rateLimitWaitSeconds(response.headers);
     const wait = asked ?? DEFAULT_WAIT_S * 2 ** retry;
     if (retry >= RATE_LIMIT_RETRIES || wait > LONGEST_RATE_LIMIT_WAIT_S) {
-      throw new RateLimitedError(`The Hub is rate-limiting these downloads${asked === null ? '' : ` and asks to wait ${asked} s`}; try again later${endpoint.token ? '' : ', or with a Hugging Face token (HF_TOKEN), which gets a higher limit'}.`, 429);
+      throw new RateLimitedError(
+        `The Hub is rate-limiting these downloads${asked === null ? '' : ` and asks to wait ${asked} s`}; try again later${endpoint.token ? '' : ', or with a Hugging Face token (HF_TOKEN), which gets a higher limit'}.`,
+        429,
+      );
     }
     await sleep(wait * 1000, request.signal);
   }

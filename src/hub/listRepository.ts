@@ -28,7 +28,13 @@ export async function listRepository(endpoint: HubEndpoint, repo: string, commit
     recursive: true,
     hubUrl: endpoint.url,
     fetch: (input: RequestInfo | URL, init?: RequestInit) =>
-      hubGet(endpoint, String(input instanceof Request ? input.url : input), { repo, what: `the file list at ${commit}`, headers: { accept: 'application/json' }, retryDrops: true, signal: signal ?? init?.signal ?? undefined }),
+      hubGet(endpoint, String(input instanceof Request ? input.url : input), {
+        repo,
+        what: `the file list at ${commit}`,
+        headers: { accept: 'application/json' },
+        retryDrops: true,
+        signal: signal ?? init?.signal ?? undefined,
+      }),
   });
   for await (const entry of entries) {
     if (entry.type !== 'file') continue;

@@ -1,5 +1,5 @@
 import { InputError } from '../core/inputErrors';
-import { modelGraphPath, type ModelPrecision } from '../core/modelPrecision';
+import { type ModelPrecision, modelGraphPath } from '../core/modelPrecision';
 import type { RepoFile } from './listRepository';
 
 /** The files of a checkpoint the converter reads besides its weights. */

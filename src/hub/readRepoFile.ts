@@ -1,7 +1,7 @@
-import { resolveUrl, type HubEndpoint } from './hubEndpoint';
+import { expectedHash, type FileHasher, type HasherFactory, nobleHasher } from './fileHash';
+import { type HubEndpoint, resolveUrl } from './hubEndpoint';
 import { ConnectionDroppedError, FileHashMismatchError, HubError } from './hubErrors';
 import { hubGet, sleepFor } from './hubRequest';
-import { expectedHash, nobleHasher, type FileHasher, type HasherFactory } from './fileHash';
 import type { RepoFile } from './listRepository';
 
 /** Tries in a row that bring no new byte before a dropped connection is given up on. */
@@ -68,7 +68,9 @@ export async function streamRange(pinned: PinnedFile, start: number, end: number
       if (!isDrop(error, signal)) throw error;
       failures = offset > before ? 1 : failures + 1;
       if (failures >= RESUME_ATTEMPTS) {
-        throw new ConnectionDroppedError(`The connection to the Hub dropped ${RESUME_ATTEMPTS} times in a row at byte ${offset} of ${where(pinned)} (${(error as Error).message}); try again: what arrived is kept.`);
+        throw new ConnectionDroppedError(
+          `The connection to the Hub dropped ${RESUME_ATTEMPTS} times in a row at byte ${offset} of ${where(pinned)} (${(error as Error).message}); try again: what arrived is kept.`,
+        );
       }
       await sleep(RESUME_DELAY_MS * failures, signal);
     }
@@ -99,11 +101,17 @@ export async function readRepoFile(pinned: PinnedFile, signal?: AbortSignal, has
   const hasher = startHash(pinned, hashers);
   let filled = 0;
   if (pinned.file.bytes > 0) {
-    await streamRange(pinned, 0, pinned.file.bytes, (chunk) => {
-      bytes.set(chunk, filled);
-      filled += chunk.byteLength;
-      hasher.update(chunk);
-    }, signal);
+    await streamRange(
+      pinned,
+      0,
+      pinned.file.bytes,
+      (chunk) => {
+        bytes.set(chunk, filled);
+        filled += chunk.byteLength;
+        hasher.update(chunk);
+      },
+      signal,
+    );
   }
   checkHash(pinned, hasher);
   return bytes;

@@ -1,7 +1,7 @@
-import type { CodeTokenizer } from './codeTokenizer';
-import { int64Tensor as int64, ort } from './ortSession';
 import type { Backend } from '../core/backendChoice';
 import type { ModelManifest } from '../core/modelManifest';
+import type { CodeTokenizer } from './codeTokenizer';
+import { int64Tensor as int64, ort } from './ortSession';
 
 /** How many final positions get logits; 0 for all (transformers.js feeds 1 while generating). */
 const KEEP_LOGITS = 'num_logits_to_keep';
@@ -65,7 +65,10 @@ export class CausalModel {
     const feeds: Record<string, ort.Tensor> = {
       input_ids: int64(tokens, [1, tokens.length]),
       attention_mask: int64(new Array<number>(total).fill(1), [1, total]),
-      position_ids: int64(Array.from(tokens, (_, i) => pastLength + i), [1, tokens.length]),
+      position_ids: int64(
+        Array.from(tokens, (_, i) => pastLength + i),
+        [1, tokens.length],
+      ),
       ...cache,
     };
     if (this.keepsLastLogits) feeds[KEEP_LOGITS] = new ort.Tensor('int64', BigInt64Array.of(logits === 'last' ? 1n : 0n), []);

@@ -1,8 +1,8 @@
+import type { Backend } from '../core/backendChoice';
 import type { ModelMemory } from '../core/contextBudget';
 import type { ModelManifest } from '../core/modelManifest';
 import type { CodeTokenizer } from './codeTokenizer';
 import { ort } from './ortSession';
-import type { Backend } from '../core/backendChoice';
 
 export interface DenoiseRequest {
   /**

@@ -1,12 +1,11 @@
-import { InputError } from '../core/inputErrors';
-import { CausalModel } from './causalModel';
-import { DiffusionModel } from './diffusionModel';
-import type { ModelPrecision } from '../core/modelPrecision';
-import { checkUnhashed, readVerifiedModel, type ModelFileReader } from './modelFiles';
-import { createOrtSession } from './ortSession';
 import type { Backend } from '../core/backendChoice';
 import type { ModelMemory } from '../core/contextBudget';
-import { ort } from './ortSession';
+import { InputError } from '../core/inputErrors';
+import type { ModelPrecision } from '../core/modelPrecision';
+import { CausalModel } from './causalModel';
+import { DiffusionModel } from './diffusionModel';
+import { checkUnhashed, type ModelFileReader, readVerifiedModel } from './modelFiles';
+import { createOrtSession, ort } from './ortSession';
 
 export type LoadedModel = ({ kind: 'diffusion'; model: DiffusionModel } | { kind: 'autoregressive'; model: CausalModel }) & {
   /**

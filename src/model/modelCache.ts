@@ -1,9 +1,9 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
-import { isComplete, precisionFiles } from '../core/downloadPlan';
-import { MODEL_PRECISIONS, type ModelPrecision } from '../core/modelPrecision';
 import type { CachedModel } from '../core/cachedModel';
-import { MANIFEST_FILE, parseManifest, type ModelManifest } from '../core/modelManifest';
+import { isComplete, precisionFiles } from '../core/downloadPlan';
+import { MANIFEST_FILE, type ModelManifest, parseManifest } from '../core/modelManifest';
+import { MODEL_PRECISIONS, type ModelPrecision } from '../core/modelPrecision';
 
 /** Appends to one stored file; nothing is readable as complete until the marker says so. */
 export interface StoredFileWriter {
@@ -40,7 +40,6 @@ export interface CompletionMarker {
   /** Verified files: path -> sha256. */
   verified: Record<string, string>;
 }
-
 
 const text = new TextDecoder();
 

@@ -1,9 +1,9 @@
+import type { CachedModel } from '../core/cachedModel';
 import { rangeAnswer, retryDelayMs } from '../core/downloadPlan';
 import { InputError } from '../core/inputErrors';
+import { MANIFEST_FILE, type ManifestFile, parseManifest } from '../core/modelManifest';
 import type { ModelPrecision } from '../core/modelPrecision';
-import { MANIFEST_FILE, parseManifest, type ManifestFile } from '../core/modelManifest';
-import type { CachedModel } from '../core/cachedModel';
-import { filesToInstall, installModel, type FileFiller, type InstallOptions } from './modelInstall';
+import { type FileFiller, filesToInstall, type InstallOptions, installModel } from './modelInstall';
 
 export interface DownloadOptions extends InstallOptions {
   /** The registry's id: the manifest must say the same. */

@@ -1,8 +1,8 @@
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { InputError } from '../core/inputErrors';
-import { modelGraphPath, type ModelPrecision } from '../core/modelPrecision';
+import { MANIFEST_FILE, type ModelManifest, parseManifest } from '../core/modelManifest';
+import { type ModelPrecision, modelGraphPath } from '../core/modelPrecision';
 import { CodeTokenizer } from './codeTokenizer';
-import { MANIFEST_FILE, parseManifest, type ModelManifest } from '../core/modelManifest';
 
 /** A file the model folder does not have: for the manifest, it means the model is not installed. */
 export class MissingModelFileError extends InputError {
@@ -87,9 +87,7 @@ export async function readVerifiedModel(reader: ModelFileReader, precision: Mode
   };
   const graphPath = modelGraphPath(precision);
   const dataPath = `${graphPath}_data`;
-  const [configBytes, tokenizerJson, tokenizerConfig, graph] = await Promise.all(
-    ['config.json', 'tokenizer.json', 'tokenizer_config.json', graphPath].map(verified),
-  );
+  const [configBytes, tokenizerJson, tokenizerConfig, graph] = await Promise.all(['config.json', 'tokenizer.json', 'tokenizer_config.json', graphPath].map(verified));
   const externalData = listed.has(dataPath) ? [{ path: dataPath.slice('onnx/'.length), data: await verified(dataPath) }] : [];
   const tokenizer = new CodeTokenizer(decoder.decode(tokenizerJson), decoder.decode(tokenizerConfig));
   tokenizer.checkFits(manifest.vocabSize);

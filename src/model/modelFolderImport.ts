@@ -1,8 +1,8 @@
-import { InputError } from '../core/inputErrors';
-import { isModelId } from '../core/modelRegistry';
-import { MANIFEST_FILE, parseManifest } from '../core/modelManifest';
 import type { CachedModel } from '../core/cachedModel';
-import { filesToInstall, installModel, type InstallOptions } from './modelInstall';
+import { InputError } from '../core/inputErrors';
+import { MANIFEST_FILE, parseManifest } from '../core/modelManifest';
+import { isModelId } from '../core/modelRegistry';
+import { filesToInstall, type InstallOptions, installModel } from './modelInstall';
 
 /**
  * Installs a model folder the user picked or dropped into the cache, so the engine reads it like a
@@ -27,20 +27,26 @@ export async function importModelFolder(files: ReadonlyMap<string, Blob>, option
     const missing = manifest.files.filter((f) => !files.has(f.path)).map((f) => f.path);
     throw new InputError(`The folder does not hold all the files of any precision of ${manifest.id}; missing: ${missing.join(', ')}.`);
   }
-  return installModel(manifestBytes, manifest, wanted, {
-    async fill(file, offset, open, count) {
-      const writer = await open(offset);
-      try {
-        const reader = files.get(file.path)!.slice(offset).stream().getReader();
-        for (;;) {
-          const { done, value } = await reader.read();
-          if (done) break;
-          await writer.write(value);
-          count(value.byteLength);
+  return installModel(
+    manifestBytes,
+    manifest,
+    wanted,
+    {
+      async fill(file, offset, open, count) {
+        const writer = await open(offset);
+        try {
+          const reader = files.get(file.path)!.slice(offset).stream().getReader();
+          for (;;) {
+            const { done, value } = await reader.read();
+            if (done) break;
+            await writer.write(value);
+            count(value.byteLength);
+          }
+        } finally {
+          await writer.close();
         }
-      } finally {
-        await writer.close();
-      }
+      },
     },
-  }, options);
+    options,
+  );
 }

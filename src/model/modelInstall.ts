@@ -1,10 +1,10 @@
+import type { CachedModel } from '../core/cachedModel';
 import { filesForPrecision, fitsInQuota, planFile, precisionFiles, quotaMessage } from '../core/downloadPlan';
 import { DownloadMeter, type DownloadProgress } from '../core/downloadProgress';
 import { InputError } from '../core/inputErrors';
-import { MODEL_PRECISIONS, type ModelPrecision } from '../core/modelPrecision';
 import { MANIFEST_FILE, type ManifestFile, type ModelManifest } from '../core/modelManifest';
-import type { CachedModel } from '../core/cachedModel';
-import { describeCachedModel, hashBlob, hashHex, readMarker, readStoredManifest, writeMarker, type ModelFolderStore, type StoredFileWriter } from './modelCache';
+import { MODEL_PRECISIONS, type ModelPrecision } from '../core/modelPrecision';
+import { describeCachedModel, hashBlob, hashHex, type ModelFolderStore, readMarker, readStoredManifest, type StoredFileWriter, writeMarker } from './modelCache';
 
 /** Storage ran out: the message carries the figures of navigator.storage.estimate. */
 export class StorageQuotaError extends InputError {

@@ -1,9 +1,9 @@
 import { InputError } from '../core/inputErrors';
+import { MANIFEST_FILE } from '../core/modelManifest';
 import type { ModelPrecision } from '../core/modelPrecision';
 import { registryModel } from '../core/modelRegistry';
 import { httpModelReader } from './httpModelReader';
-import { MANIFEST_FILE } from '../core/modelManifest';
-import { completePrecisions, readMarker, readStoredManifest, writeMarker, type CompletionMarker, type ModelFolderStore } from './modelCache';
+import { type CompletionMarker, completePrecisions, type ModelFolderStore, readMarker, readStoredManifest, writeMarker } from './modelCache';
 import { MissingModelFileError, type ModelFileReader } from './modelFiles';
 import { opfsModelStore } from './opfsModelStore';
 

@@ -2,7 +2,6 @@ import * as ort from 'onnxruntime-web';
 import type { Backend } from '../core/backendChoice';
 import { timedIfAsked } from './sessionRunTiming';
 
-
 export interface ExternalDataFile {
   path: string;
   data: Uint8Array;
@@ -26,7 +25,11 @@ export async function createOrtSession(model: Uint8Array, externalData: External
 
 /** An int64 tensor of token ids, positions or masks. */
 export function int64Tensor(values: readonly number[], dims: number[]): ort.Tensor {
-  return new ort.Tensor('int64', BigInt64Array.from(values, (v) => BigInt(v)), dims);
+  return new ort.Tensor(
+    'int64',
+    BigInt64Array.from(values, (v) => BigInt(v)),
+    dims,
+  );
 }
 
 /** Points onnxruntime-web at self-hosted WASM files (the app copies them into public/wasm). */

@@ -1,6 +1,6 @@
-import type { MaskedSequence } from './maskedSequence';
-import { denoise, type DenoiseOptions, type DenoiseSettings, type DenoiseStats, type MaskPredictor } from './denoise';
 import type { Rng } from '../core/rng';
+import { type DenoiseOptions, type DenoiseSettings, type DenoiseStats, denoise, type MaskPredictor } from './denoise';
+import type { MaskedSequence } from './maskedSequence';
 
 /**
  * The block sampler of block-causal models, as dLLM's BD3LM sampler runs them (ZHZisZZ/dllm

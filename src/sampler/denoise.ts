@@ -1,8 +1,8 @@
 import { revealCounts, type ScheduleName } from '../core/noiseSchedule';
 import type { Rng } from '../core/rng';
 import type { ContextCache, DenoisePrediction, DenoiseRequest } from '../model/diffusionModel';
-import { spanPositions, unconditionalRow, type MaskedSequence } from './maskedSequence';
-import { chooseToken, type ChoiceSettings } from './tokenChoice';
+import { type MaskedSequence, spanPositions, unconditionalRow } from './maskedSequence';
+import { type ChoiceSettings, chooseToken } from './tokenChoice';
 
 /**
  * What the sampler needs of a diffusion model: a batched forward pass over the whole sequence,
@@ -86,9 +86,7 @@ export async function denoise(model: MaskPredictor, sequence: MaskedSequence, se
   const counts = revealCounts(settings.schedule, stillMasked().length, settings.steps);
   const guided = settings.cfgScale !== 1 && sequence.condition.end > sequence.condition.start;
   const k =
-    settings.temperature === 0 && settings.remasking === 'low-confidence'
-      ? CANDIDATES_WHEN_GREEDY
-      : Math.max(settings.topK > 0 ? settings.topK : CANDIDATES_WHEN_UNLIMITED, CANDIDATES_WHEN_GREEDY);
+    settings.temperature === 0 && settings.remasking === 'low-confidence' ? CANDIDATES_WHEN_GREEDY : Math.max(settings.topK > 0 ? settings.topK : CANDIDATES_WHEN_UNLIMITED, CANDIDATES_WHEN_GREEDY);
   // The rows are kept up to date in place, not copied per step: the model reads them before it awaits.
   const unconditional = guided ? unconditionalRow(sequence, options.maskTokenId) : null;
   const rows = unconditional ? [sequence.tokens, unconditional] : [sequence.tokens];

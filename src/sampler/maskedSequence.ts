@@ -1,8 +1,8 @@
 import { InputError } from '../core/inputErrors';
 import type { LanguageId } from '../core/languages';
 import type { TextRange } from '../core/outline';
-import type { Rng } from '../core/rng';
 import { instructionComment } from '../core/promptFormats';
+import type { Rng } from '../core/rng';
 import type { CodeTokenizer } from '../model/codeTokenizer';
 
 /** Where one target's tokens sit in the sequence. */
@@ -56,7 +56,7 @@ function templateParts(template: string): { before: string; beforeSuffix: string
   const suffixAt = template.indexOf('{suffix}');
   const codeAt = template.indexOf('{code}');
   if (instructionAt === -1 || codeAt < instructionAt || (suffixAt !== -1 && (suffixAt < instructionAt || suffixAt > codeAt))) {
-    throw new InputError('The model\'s promptTemplate needs {instruction} before {code} (and {suffix}, where it has one, between them).');
+    throw new InputError("The model's promptTemplate needs {instruction} before {code} (and {suffix}, where it has one, between them).");
   }
   const afterInstruction = instructionAt + '{instruction}'.length;
   const hasSuffix = suffixAt !== -1;

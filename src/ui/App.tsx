@@ -1,28 +1,28 @@
-import { lazy, Suspense, useEffect, useMemo, useState, type DragEvent } from 'react';
+import { type DragEvent, lazy, Suspense, useEffect, useMemo, useState } from 'react';
+import { languageFromFileName } from '../core/detectLanguage';
 import type { DiffusionConfig } from '../core/diffusionConfig';
 import { InputError } from '../core/inputErrors';
-import { languageFromFileName } from '../core/detectLanguage';
-import { LANGUAGE_IDS, LANGUAGES, isLanguageId } from '../core/languages';
-import { maskSpans, type MaskPlan } from '../core/maskSpans';
+import { isLanguageId, LANGUAGE_IDS, LANGUAGES } from '../core/languages';
+import { type MaskPlan, maskSpans } from '../core/maskSpans';
 import type { OutlineEntry } from '../core/outline';
 import type { RefactorPlan } from '../core/refactorPlan';
 import { resolveTargets, targetKeys } from '../core/targets';
 import { BatchResults } from './BatchResults';
-import { GenerationMessage } from './GenerationMessage';
-import { filesFolder } from './folderAccess';
 import { FolderResults } from './FolderResults';
-import { useFolder } from './folderStore';
 import { FolderTargets } from './FolderTargets';
 import { FolderTree } from './FolderTree';
-import { filesOfDrop } from './modelFolderFiles';
-import { OpenFolderButton } from './OpenFolderButton';
+import { filesFolder } from './folderAccess';
+import { useFolder } from './folderStore';
+import { GenerationMessage } from './GenerationMessage';
 import { GenerationProgress } from './GenerationProgress';
 import { useGeneration } from './generationStore';
 import { ModelManager } from './ModelManager';
+import { filesOfDrop } from './modelFolderFiles';
 import { useModelsBusyReason } from './modelStore';
+import { OpenFolderButton } from './OpenFolderButton';
 import { OutlinePanel } from './OutlinePanel';
-import { ResultPanel } from './ResultPanel';
 import { RequestPanel } from './RequestPanel';
+import { ResultPanel } from './ResultPanel';
 import { readSourceFile } from './readSourceFile';
 import { useAppState } from './store';
 import { useSourceAnalysis } from './useSourceAnalysis';
@@ -142,10 +142,7 @@ export function App() {
         </span>
         <label>
           Language{' '}
-          <select
-            value={state.languageOverride ?? ''}
-            onChange={(e) => state.setLanguageOverride(isLanguageId(e.target.value) ? e.target.value : null)}
-          >
+          <select value={state.languageOverride ?? ''} onChange={(e) => state.setLanguageOverride(isLanguageId(e.target.value) ? e.target.value : null)}>
             <option value="">Auto{detectedLabel}</option>
             {LANGUAGE_IDS.map((id) => (
               <option key={id} value={id}>
@@ -173,8 +170,8 @@ export function App() {
         )}
         {analysis.issues.length > 0 && !analysis.error && (
           <p className="notice notice-warning">
-            {analysis.issues.length} syntax error{analysis.issues.length > 1 ? 's' : ''}, first at line {analysis.issues[0]!.line}, column {analysis.issues[0]!.column} (
-            {analysis.issues[0]!.message}); the outline may miss definitions there.
+            {analysis.issues.length} syntax error{analysis.issues.length > 1 ? 's' : ''}, first at line {analysis.issues[0]!.line}, column {analysis.issues[0]!.column} ({analysis.issues[0]!.message});
+            the outline may miss definitions there.
           </p>
         )}
       </div>
@@ -194,15 +191,15 @@ export function App() {
         <section className="editor-pane" aria-label="Editor">
           <GenerationMessage announce />
           <Suspense fallback={<p className="loading">Loading the editor…</p>}>
-          <SourceEditor
-            text={state.text}
-            monacoLanguage={language ? LANGUAGES[language].monacoId : 'plaintext'}
-            maskedRanges={maskedRanges}
-            cursor={state.cursor}
-            revealRequest={revealRequest}
-            onTextChange={state.setText}
-            onCursorChange={state.setCursor}
-          />
+            <SourceEditor
+              text={state.text}
+              monacoLanguage={language ? LANGUAGES[language].monacoId : 'plaintext'}
+              maskedRanges={maskedRanges}
+              cursor={state.cursor}
+              revealRequest={revealRequest}
+              onTextChange={state.setText}
+              onCursorChange={state.setCursor}
+            />
           </Suspense>
           <GenerationProgress />
           {folder.repository && <FolderResults />}

@@ -56,7 +56,12 @@ export function FolderResults() {
             ))}
           </details>
           <div className="folder-actions">
-            <button type="button" disabled={!folder.writable || applying.length === 0 || folder.confirming !== null} title={folder.writable ? undefined : 'The folder was opened read-only'} onClick={folder.askApply}>
+            <button
+              type="button"
+              disabled={!folder.writable || applying.length === 0 || folder.confirming !== null}
+              title={folder.writable ? undefined : 'The folder was opened read-only'}
+              onClick={folder.askApply}
+            >
               Apply to folder
             </button>
             {!folder.writable && <span className="muted small">Read-only folder: download the patch instead.</span>}

@@ -43,7 +43,13 @@ function FolderNode({ node, ticks, openPath, onOpen }: { node: TreeFolder; ticks
         const name = file.path.split('/').pop()!;
         return (
           <li key={file.path} className={file.path === openPath ? 'open-file' : undefined}>
-            <button type="button" className={`link${file.language ? '' : ' muted'}`} aria-label={file.path} title={file.language ? file.path : `${file.path}: not a language Builder outlines`} onClick={() => onOpen(file.path)}>
+            <button
+              type="button"
+              className={`link${file.language ? '' : ' muted'}`}
+              aria-label={file.path}
+              title={file.language ? file.path : `${file.path}: not a language Builder outlines`}
+              onClick={() => onOpen(file.path)}
+            >
               {name}
             </button>
             {ticked > 0 && <span className="tick-count"> {ticked} ticked</span>}

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { ConfigError, configToQuery, createDiffusionConfig, PRESET_NAMES, type DiffusionConfig, type DiffusionConfigInput, type PresetName } from '../core/diffusionConfig';
+import { ConfigError, configToQuery, createDiffusionConfig, type DiffusionConfig, type DiffusionConfigInput, PRESET_NAMES, type PresetName } from '../core/diffusionConfig';
 import { PRECISION_CHOICES } from '../core/modelPrecision';
 import { SCHEDULES } from '../core/noiseSchedule';
 import { parsePlans, type RefactorPlan } from '../core/refactorPlan';
@@ -76,7 +76,11 @@ export function GeneratePanel({ settings, onSettingsChange, blockedBecause, onGe
         ))}
         <label className="setting">
           Schedule
-          <select aria-label="Schedule" value={settings.schedule ?? createDiffusionConfig({ preset: settings.preset }).schedule} onChange={(e) => onSettingsChange({ ...settings, schedule: e.target.value as DiffusionConfig['schedule'] })}>
+          <select
+            aria-label="Schedule"
+            value={settings.schedule ?? createDiffusionConfig({ preset: settings.preset }).schedule}
+            onChange={(e) => onSettingsChange({ ...settings, schedule: e.target.value as DiffusionConfig['schedule'] })}
+          >
             {SCHEDULES.map((schedule) => (
               <option key={schedule} value={schedule}>
                 {schedule}

@@ -23,7 +23,9 @@ export function GenerationProgress() {
             {denoising.phase} step {denoising.step}/{denoising.total}
             {rate !== null && rate > 0 ? `, ${rate.toFixed(1)} tokens/s` : ''}
           </p>
-          <pre className="live-spans" aria-label="Live denoising">{denoising.spans.join('\n\n')}</pre>
+          <pre className="live-spans" aria-label="Live denoising">
+            {denoising.spans.join('\n\n')}
+          </pre>
         </>
       )}
     </div>

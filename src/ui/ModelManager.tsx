@@ -1,11 +1,11 @@
 import { useEffect, useRef, useState } from 'react';
-import { formatBytes, formatDuration, type DownloadProgress } from '../core/downloadProgress';
+import type { CachedModel } from '../core/cachedModel';
+import { type DownloadProgress, formatBytes, formatDuration } from '../core/downloadProgress';
 import type { ModelPrecision } from '../core/modelPrecision';
 import { MODEL_REGISTRY, type RegistryModel } from '../core/modelRegistry';
-import type { CachedModel } from '../core/cachedModel';
-import { directoryPicker, filesOfDirectory, filesOfDrop, filesOfInput } from './modelFolderFiles';
 import { HUB_HOSTS, hubSourceOf } from './hubSource';
-import { FOLDER_IMPORT, settingsPrecision, useModels, type ModelState } from './modelStore';
+import { directoryPicker, filesOfDirectory, filesOfDrop, filesOfInput } from './modelFolderFiles';
+import { FOLDER_IMPORT, type ModelState, settingsPrecision, useModels } from './modelStore';
 import { useAppState } from './store';
 import { useWarmUp } from './warmUpStore';
 
@@ -125,7 +125,12 @@ export function ModelManager() {
     >
       <div className="panel-title">
         <h2>Models</h2>
-        <button type="button" onClick={() => void loadFolder()} disabled={!!importing} title="A converted model folder (with manifest.json), or a Hugging Face checkpoint folder (config.json and safetensors) to convert here; or drop the folder here">
+        <button
+          type="button"
+          onClick={() => void loadFolder()}
+          disabled={!!importing}
+          title="A converted model folder (with manifest.json), or a Hugging Face checkpoint folder (config.json and safetensors) to convert here; or drop the folder here"
+        >
           Load model folder
         </button>
         <input
@@ -166,11 +171,7 @@ export function ModelManager() {
                 <span className="muted small">{model?.kind ?? cached?.manifest?.kind}</span>
               </div>
               {(model?.licence ?? cached?.manifest?.licence) && <p className="small muted">Licence: {model?.licence ?? cached?.manifest?.licence}</p>}
-              {install ? (
-                <ProgressLine label={`Downloading ${id}`} progress={install.progress} />
-              ) : (
-                <p className="small model-status">{cacheStatus(cached, model, precision)}</p>
-              )}
+              {install ? <ProgressLine label={`Downloading ${id}`} progress={install.progress} /> : <p className="small model-status">{cacheStatus(cached, model, precision)}</p>}
               {model && models.hubPlans[id] && !install && (
                 <HubOffer model={model} asked={models.hubPlans[id]} onAgree={() => void models.pullFromHub(model)} onDismiss={() => models.dismissHub(id)} />
               )}
@@ -182,7 +183,12 @@ export function ModelManager() {
               )}
               <div className="buttons">
                 {model && hubSourceOf(model) && !install && !ready && !models.hubPlans[id] && (
-                  <button type="button" aria-label={`Get ${id} from Hugging Face`} title="Asks the Hub what it would download; nothing is fetched until you agree" onClick={() => void models.askHub(model, precision)}>
+                  <button
+                    type="button"
+                    aria-label={`Get ${id} from Hugging Face`}
+                    title="Asks the Hub what it would download; nothing is fetched until you agree"
+                    onClick={() => void models.askHub(model, precision)}
+                  >
                     Get from Hugging Face
                   </button>
                 )}

@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react';
 import type { DiffusionConfig, DiffusionConfigInput } from '../core/diffusionConfig';
-import type { RefactorPlan } from '../core/refactorPlan';
 import { MASK_MODES, type MaskMode, type MaskPlan } from '../core/maskSpans';
+import type { RefactorPlan } from '../core/refactorPlan';
 import { GeneratePanel } from './GeneratePanel';
 
 export interface RequestPanelProps {
@@ -48,7 +48,10 @@ export function RequestPanel({ targets, plan, maskError, mode, prompt, onModeCha
         <ul className="spans" aria-label="Masked spans">
           {plan.spans.map((span) => (
             <li key={span.target}>
-              <strong>{span.target}</strong> <span className="muted">lines {span.startLine}–{span.endLine}, {span.endByte - span.startByte} bytes</span>
+              <strong>{span.target}</strong>{' '}
+              <span className="muted">
+                lines {span.startLine}–{span.endLine}, {span.endByte - span.startByte} bytes
+              </span>
             </li>
           ))}
         </ul>

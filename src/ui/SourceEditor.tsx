@@ -46,9 +46,7 @@ export function SourceEditor({ text, monacoLanguage, maskedRanges, cursor, revea
     const contentListener = created.onDidChangeModelContent(() => {
       if (!openingFile.current) callbacks.current.onTextChange(created.getValue());
     });
-    const cursorListener = created.onDidChangeCursorPosition(({ position }) =>
-      callbacks.current.onCursorChange({ line: position.lineNumber, column: position.column }),
-    );
+    const cursorListener = created.onDidChangeCursorPosition(({ position }) => callbacks.current.onCursorChange({ line: position.lineNumber, column: position.column }));
     editor.current = created;
     // Read by bench/first-paint.ts: when the user first sees an editor.
     requestAnimationFrame(() => performance.mark('builder:editor-drawn'));

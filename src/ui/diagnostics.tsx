@@ -20,7 +20,13 @@ function Diagnostics() {
       if (data.type === 'result') setResults((previous) => [...previous, data.result]);
       else setStatus(data.type === 'done' ? 'done' : `error: ${data.message}`);
     };
-    const request: ModelCheckRequest = { type: 'check', modelUrl: new URL(`models/${model}/`, location.href).href, wasmUrl: new URL('wasm/', location.href).href, precision, text: 'def add(a, b):\n    return a + b\n' };
+    const request: ModelCheckRequest = {
+      type: 'check',
+      modelUrl: new URL(`models/${model}/`, location.href).href,
+      wasmUrl: new URL('wasm/', location.href).href,
+      precision,
+      text: 'def add(a, b):\n    return a + b\n',
+    };
     worker.postMessage(request);
     return () => worker.terminate();
   }, [model, precision]);
@@ -46,9 +52,18 @@ function Diagnostics() {
         </thead>
         <tbody>
           {results.map((r) => (
-            <tr key={r.backend} data-backend={r.backend} data-ok={r.ok} data-top={JSON.stringify(r.topIndices)} data-values={JSON.stringify(r.topValues)} data-through-cache={JSON.stringify(r.throughCache)}>
+            <tr
+              key={r.backend}
+              data-backend={r.backend}
+              data-ok={r.ok}
+              data-top={JSON.stringify(r.topIndices)}
+              data-values={JSON.stringify(r.topValues)}
+              data-through-cache={JSON.stringify(r.throughCache)}
+            >
               <td>{r.backend}</td>
-              <td>{r.ok ? 'ran' : 'failed'}: {r.detail}</td>
+              <td>
+                {r.ok ? 'ran' : 'failed'}: {r.detail}
+              </td>
               <td>{r.milliseconds.toFixed(0)} ms</td>
               <td>{r.topIndices.slice(0, 5).join(' ')}</td>
             </tr>

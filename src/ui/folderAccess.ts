@@ -1,4 +1,4 @@
-import { folderPath, type FolderEntry, type FolderSource } from '../core/folderSource';
+import { type FolderEntry, type FolderSource, folderPath } from '../core/folderSource';
 import type { FolderFiles } from './modelFolderFiles';
 
 type Entries = { entries(): AsyncIterable<[string, FileSystemHandle]> };

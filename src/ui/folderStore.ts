@@ -4,11 +4,11 @@ import type { DiffusionConfig } from '../core/diffusionConfig';
 import type { FolderSource, WritableFolder } from '../core/folderSource';
 import type { MaskMode } from '../core/maskSpans';
 import type { GeneratedPatch } from '../core/refactorPlan';
-import { scanRepository, skippedNote, type Repository } from '../core/repository';
+import { type Repository, scanRepository, skippedNote } from '../core/repository';
 import { RepositoryIndex } from '../core/repositoryIndex';
-import { repositoryPatch, type RepositoryPatch } from '../core/repositoryPatch';
-import { repositoryPlans, type RepositoryPlan } from '../core/repositoryPlans';
-import { undoWriteBack, writeBack, type RefusedFile, type WrittenFile } from '../core/writeBack';
+import { type RepositoryPatch, repositoryPatch } from '../core/repositoryPatch';
+import { type RepositoryPlan, repositoryPlans } from '../core/repositoryPlans';
+import { type RefusedFile, undoWriteBack, type WrittenFile, writeBack } from '../core/writeBack';
 import { browserParser } from './browserParser';
 import { useGeneration } from './generationStore';
 import { useAppState } from './store';
@@ -66,7 +66,22 @@ export interface FolderState {
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-const INITIAL = { name: null, folder: null, writable: false, repository: null, index: null, note: null, indexing: false, openPath: null, ticks: {}, message: null, run: null, confirming: null, written: [], refused: [] };
+const INITIAL = {
+  name: null,
+  folder: null,
+  writable: false,
+  repository: null,
+  index: null,
+  note: null,
+  indexing: false,
+  openPath: null,
+  ticks: {},
+  message: null,
+  run: null,
+  confirming: null,
+  written: [],
+  refused: [],
+};
 
 /** An opened folder: its tree, the file open in the editor, ticks per file, and the folder generation with write-back and undo. */
 export const useFolder = create<FolderState>()((setState, getState) => ({

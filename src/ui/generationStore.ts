@@ -1,9 +1,9 @@
 import { create } from 'zustand';
+import type { Runtime } from '../core/backendChoice';
 import type { DiffusionConfig } from '../core/diffusionConfig';
 import type { MaskMode } from '../core/maskSpans';
 import type { GeneratedPatch, RefactorPlan } from '../core/refactorPlan';
-import type { Runtime } from '../core/backendChoice';
-import { engine, EngineError, type EngineProgress } from './engineClient';
+import { EngineError, type EngineProgress, engine } from './engineClient';
 import { useWarmUp } from './warmUpStore';
 
 export interface GenerationState {
@@ -43,11 +43,18 @@ export const useGeneration = create<GenerationState>()((setState, getState) => (
     }
     // The user's own run matters more than a warm-up for it.
     useWarmUp.getState().stop();
-    const { id, result } = engine().generate(plans, source, config, mode, (progress) => {
-      if (getState().requestId !== id) return;
-      const firstStep = getState().firstStep ?? ('step' in progress ? { at: performance.now(), revealed: progress.revealed } : null);
-      setState({ progress, firstStep });
-    }, sources);
+    const { id, result } = engine().generate(
+      plans,
+      source,
+      config,
+      mode,
+      (progress) => {
+        if (getState().requestId !== id) return;
+        const firstStep = getState().firstStep ?? ('step' in progress ? { at: performance.now(), revealed: progress.revealed } : null);
+        setState({ progress, firstStep });
+      },
+      sources,
+    );
     setState({ status: 'running', requestId: id, progress: null, firstStep: null, message: null });
     try {
       const { patches, runtime } = await result;

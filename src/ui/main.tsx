@@ -1,8 +1,8 @@
 import { StrictMode, Suspense, use, useEffect } from 'react';
 import { createRoot } from 'react-dom/client';
+import { configFromQuery } from '../core/diffusionConfig';
 import { App } from './App';
 import { AppErrorBoundary } from './AppErrorBoundary';
-import { configFromQuery } from '../core/diffusionConfig';
 import { keepResultsSaved, restoreSavedResults, SAVED_RESULTS_KEY } from './savedResults';
 import { SAVED_SESSION_KEY, useAppState } from './store';
 
@@ -17,6 +17,7 @@ function applySharedSettings(): void {
     useAppState.setState({ notice: { kind: 'error', message: `The link's settings were not used: ${(error as Error).message}` } });
   }
 }
+
 import './styles.css';
 
 useAppState.persist.onFinishHydration(applySharedSettings);

@@ -1,7 +1,7 @@
-import type { DownloadProgress } from '../core/downloadProgress';
 import type { CachedModel } from '../core/cachedModel';
-import type { HubPlanSummary, HubSource, ModelDownloadErrorKind, ModelDownloadReply, ModelDownloadRequest, StorageFigures } from '../worker/modelDownloadProtocol';
+import type { DownloadProgress } from '../core/downloadProgress';
 import type { ModelPrecision } from '../core/modelPrecision';
+import type { HubPlanSummary, HubSource, ModelDownloadErrorKind, ModelDownloadReply, ModelDownloadRequest, StorageFigures } from '../worker/modelDownloadProtocol';
 
 /** A failed request, by kind: a cancel is not an error, a full disk is the user's to fix. */
 export class ModelDownloadError extends Error {

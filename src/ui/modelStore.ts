@@ -1,15 +1,15 @@
 import { create } from 'zustand';
+import { backendPrecision, expectedBackend, type Runtime, resolvePrecision } from '../core/backendChoice';
+import type { CachedModel } from '../core/cachedModel';
 import { createDiffusionConfig, type DiffusionConfigInput } from '../core/diffusionConfig';
-import { formatBytes, type DownloadProgress } from '../core/downloadProgress';
+import { type DownloadProgress, formatBytes } from '../core/downloadProgress';
 import type { ModelPrecision } from '../core/modelPrecision';
 import type { RegistryModel } from '../core/modelRegistry';
-import type { CachedModel } from '../core/cachedModel';
 import type { HubPlanSummary, StorageFigures } from '../worker/modelDownloadProtocol';
 import { hubSourceOf } from './hubSource';
+import { ModelDownloadClient, ModelDownloadError } from './modelDownloadClient';
 import { useAppState } from './store';
 import { useWarmUp } from './warmUpStore';
-import { backendPrecision, expectedBackend, resolvePrecision, type Runtime } from '../core/backendChoice';
-import { ModelDownloadClient, ModelDownloadError } from './modelDownloadClient';
 
 export interface ModelNotice {
   kind: 'error' | 'info';
@@ -100,8 +100,7 @@ export const useModels = create<ModelState>()((setState, getState) => {
       await getState().refresh();
     }
   };
-  const onProgress = (key: string) => (progress: DownloadProgress) =>
-    setState(({ installs }) => (installs[key] ? { installs: { ...installs, [key]: { ...installs[key], progress } } } : {}));
+  const onProgress = (key: string) => (progress: DownloadProgress) => setState(({ installs }) => (installs[key] ? { installs: { ...installs, [key]: { ...installs[key], progress } } } : {}));
 
   return {
     cached: [],

@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 import { persist } from 'zustand/middleware';
-import { configFromJson, PRESET_NAMES, type DiffusionConfigInput } from '../core/diffusionConfig';
+import { configFromJson, type DiffusionConfigInput, PRESET_NAMES } from '../core/diffusionConfig';
 import { isLanguageId, type LanguageId } from '../core/languages';
 import { MASK_MODES, type MaskMode } from '../core/maskSpans';
 import type { LineColumn } from '../core/sourceText';
@@ -103,7 +103,9 @@ function mergeSavedSession(saved: unknown, current: AppState): AppState {
     if (SAVED_FIELDS[key](record[key])) Object.assign(kept, { [key]: record[key] });
     else discarded.push(FIELD_LABELS[key]);
   }
-  const notice: Notice | null = discarded.length ? { kind: 'error', message: `The saved ${discarded.join(', ')} could not be used and ${discarded.length > 1 ? 'were' : 'was'} reset; the rest of your session is back.` } : current.notice;
+  const notice: Notice | null = discarded.length
+    ? { kind: 'error', message: `The saved ${discarded.join(', ')} could not be used and ${discarded.length > 1 ? 'were' : 'was'} reset; the rest of your session is back.` }
+    : current.notice;
   return { ...current, ...kept, notice };
 }
 
@@ -121,11 +123,9 @@ export const useAppState = create<AppState>()(
       notice: null,
       hydrated: false,
       setText: (text) => setState({ text }),
-      openText: (text, fileName) =>
-        setState({ text, fileName, languageOverride: null, checked: [], cursor: { line: 1, column: 1 }, notice: { kind: 'info', message: `Opened ${fileName}.` } }),
+      openText: (text, fileName) => setState({ text, fileName, languageOverride: null, checked: [], cursor: { line: 1, column: 1 }, notice: { kind: 'info', message: `Opened ${fileName}.` } }),
       setLanguageOverride: (languageOverride) => setState({ languageOverride }),
-      setChecked: (key, checked) =>
-        setState((state) => ({ checked: checked ? [...new Set([...state.checked, key])] : state.checked.filter((k) => k !== key) })),
+      setChecked: (key, checked) => setState((state) => ({ checked: checked ? [...new Set([...state.checked, key])] : state.checked.filter((k) => k !== key) })),
       setMode: (mode) => setState({ mode }),
       setPrompt: (prompt) => setState({ prompt }),
       setCursor: (cursor) => setState({ cursor }),

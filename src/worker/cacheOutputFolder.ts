@@ -1,7 +1,7 @@
-import { MANIFEST_FILE, parseManifest } from '../core/modelManifest';
 import type { OutputFolder } from '../convert/outputFolder';
+import { MANIFEST_FILE, parseManifest } from '../core/modelManifest';
 import { nobleHasher } from '../hub/fileHash';
-import { hashHex, writeMarker, type ModelFolderStore } from '../model/modelCache';
+import { hashHex, type ModelFolderStore, writeMarker } from '../model/modelCache';
 
 /**
  * The converted folder, written straight into the model's cache folder. Nothing is loadable until
@@ -26,4 +26,3 @@ export function cacheOutputFolder(store: ModelFolderStore, id: string): OutputFo
     sha256: () => nobleHasher('sha256'),
   };
 }
-

@@ -1,7 +1,7 @@
 import type { CachedModel } from '../core/cachedModel';
 import { InputError } from '../core/inputErrors';
-import { isModelId } from '../core/modelRegistry';
 import type { ModelPrecision } from '../core/modelPrecision';
+import { isModelId } from '../core/modelRegistry';
 import type { InstallOptions } from '../model/modelInstall';
 import { blobFolder } from './blobFolder';
 import { convertIntoCache } from './convertIntoCache';
@@ -12,9 +12,25 @@ import { convertIntoCache } from './convertIntoCache';
  * config.json names a mask token.
  */
 export async function importCheckpointFolder(files: ReadonlyMap<string, Blob>, options: InstallOptions & { precision: ModelPrecision }): Promise<CachedModel> {
-  const config = JSON.parse(await files.get('config.json')!.text().catch(() => '{}')) as Record<string, unknown>;
-  const named = String(config._name_or_path ?? '').split('/').pop()!.toLowerCase().replace(/[^a-z0-9._-]+/g, '-');
-  const id = isModelId(named) ? named : `${String(config.model_type ?? 'checkpoint').toLowerCase().replace(/[^a-z0-9._-]+/g, '-')}-checkpoint`;
-  if (!isModelId(id)) throw new InputError('The folder\'s config.json names no model_type: it is not a Hugging Face checkpoint Builder can convert.');
-  return convertIntoCache(blobFolder('the opened folder', files.keys(), async (path) => files.get(path) ?? null), { ...options, id, kind: config.mask_token_id === undefined ? 'autoregressive' : 'diffusion' });
+  const config = JSON.parse(
+    await files
+      .get('config.json')!
+      .text()
+      .catch(() => '{}'),
+  ) as Record<string, unknown>;
+  const named = String(config._name_or_path ?? '')
+    .split('/')
+    .pop()!
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]+/g, '-');
+  const id = isModelId(named)
+    ? named
+    : `${String(config.model_type ?? 'checkpoint')
+        .toLowerCase()
+        .replace(/[^a-z0-9._-]+/g, '-')}-checkpoint`;
+  if (!isModelId(id)) throw new InputError("The folder's config.json names no model_type: it is not a Hugging Face checkpoint Builder can convert.");
+  return convertIntoCache(
+    blobFolder('the opened folder', files.keys(), async (path) => files.get(path) ?? null),
+    { ...options, id, kind: config.mask_token_id === undefined ? 'autoregressive' : 'diffusion' },
+  );
 }

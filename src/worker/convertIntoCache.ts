@@ -1,9 +1,9 @@
+import { openCheckpoint } from '../convert/checkpoint';
+import { convertCheckpoint } from '../convert/convertCheckpoint';
 import type { FileFolder } from '../core/byteSource';
 import type { CachedModel } from '../core/cachedModel';
 import { DownloadMeter } from '../core/downloadProgress';
 import type { ModelPrecision } from '../core/modelPrecision';
-import { openCheckpoint } from '../convert/checkpoint';
-import { convertCheckpoint } from '../convert/convertCheckpoint';
 import { describeCachedModel } from '../model/modelCache';
 import type { InstallOptions } from '../model/modelInstall';
 import { cacheOutputFolder } from './cacheOutputFolder';

@@ -1,12 +1,12 @@
 /// <reference lib="webworker" />
 import { chooseRuntime, type GpuCapabilities, type Runtime } from '../core/backendChoice';
 import { InputError } from '../core/inputErrors';
+import { MANIFEST_FILE } from '../core/modelManifest';
 import type { GeneratedPatch, RefactorPlan } from '../core/refactorPlan';
 import { SyntaxParser } from '../core/syntaxParser';
 import type { CausalModel } from '../model/causalModel';
 import type { DiffusionModel } from '../model/diffusionModel';
 import { loadModel } from '../model/loadModel';
-import { MANIFEST_FILE } from '../core/modelManifest';
 import { MissingModelFileError } from '../model/modelFiles';
 import { openModelReader } from '../model/modelSource';
 import { useSelfHostedWasm } from '../model/ortSession';
@@ -63,7 +63,9 @@ async function models(request: ModelRequest): Promise<Loaded> {
   reply({ id, type: 'progress', progress: { phase: 'loading', message: `Loading ${config.model} (${runtime.precision}) on ${runtime.label}…` } });
   const diffusion = await loadModel(await openModelReader(config.model, siteUrl, runtime.precision), runtime.precision, runtime.backend).catch((error: unknown) => {
     if (error instanceof MissingModelFileError && error.path === MANIFEST_FILE) {
-      throw new InputError(`The model ${config.model} is not installed: there is no models/${config.model}/manifest.json. Load its converted folder in the Models panel (Load model folder), convert it into public/models with builder convert (see the README), or pick the demo preset.`);
+      throw new InputError(
+        `The model ${config.model} is not installed: there is no models/${config.model}/manifest.json. Load its converted folder in the Models panel (Load model folder), convert it into public/models with builder convert (see the README), or pick the demo preset.`,
+      );
     }
     throw error;
   });

@@ -1,5 +1,5 @@
-import { DownloadMeter, type DownloadProgress } from '../core/downloadProgress';
 import type { CachedModel } from '../core/cachedModel';
+import { DownloadMeter, type DownloadProgress } from '../core/downloadProgress';
 import { InputError } from '../core/inputErrors';
 import type { ModelPrecision } from '../core/modelPrecision';
 import { downloadRepoFile, type PartialFile } from '../hub/downloadRepoFile';
@@ -11,9 +11,9 @@ import { pinRevision } from '../hub/pinRevision';
 import { convertedBytes, planPull } from '../hub/pullPlan';
 import { readRepoFile, streamRange } from '../hub/readRepoFile';
 import { describeCachedModel, hashHex, type ModelFolderStore } from '../model/modelCache';
+import { type FileFiller, filesToInstall, type InstallOptions, installModel } from '../model/modelInstall';
 import { blobFolder } from './blobFolder';
 import { convertIntoCache } from './convertIntoCache';
-import { filesToInstall, installModel, type FileFiller, type InstallOptions } from '../model/modelInstall';
 import type { HubPlanSummary } from './modelDownloadProtocol';
 
 export interface HubPullOptions extends InstallOptions {
@@ -67,7 +67,12 @@ export async function pullIntoCache(options: HubPullOptions): Promise<CachedMode
     const text = new Map<string, Uint8Array>();
     for (const file of plan.files.filter((f) => f.sha256 === null)) text.set(file.path, await readRepoFile(pinned(file.path), signal));
     const json = (path: string) => (text.has(path) ? (JSON.parse(new TextDecoder().decode(text.get(path))) as Record<string, unknown>) : null);
-    const manifest = exportManifest(id, json('config.json')!, json('generation_config.json'), plan.files.map((f) => ({ path: f.path, bytes: f.bytes, sha256: f.sha256 ?? hashHex(text.get(f.path)!) })));
+    const manifest = exportManifest(
+      id,
+      json('config.json')!,
+      json('generation_config.json'),
+      plan.files.map((f) => ({ path: f.path, bytes: f.bytes, sha256: f.sha256 ?? hashHex(text.get(f.path)!) })),
+    );
     const filler: FileFiller = {
       async fill(file, offset, open, count) {
         const writer = await open(text.has(file.path) ? 0 : offset);
@@ -105,7 +110,14 @@ export async function pullIntoCache(options: HubPullOptions): Promise<CachedMode
   }
   report(plan.weights[0]!.path, 'fetching', {}, true);
 
-  await convertIntoCache(blobFolder(`the download of ${id}`, plan.files.map((f) => f.path), (path) => store.file(id, `${STAGING}${path}`)), { ...options, name: repo.split('/')[1] });
+  await convertIntoCache(
+    blobFolder(
+      `the download of ${id}`,
+      plan.files.map((f) => f.path),
+      (path) => store.file(id, `${STAGING}${path}`),
+    ),
+    { ...options, name: repo.split('/')[1] },
+  );
   for (const file of plan.files) await store.remove(id, `${STAGING}${file.path}`);
   return describeCachedModel(store, id);
 }
@@ -115,6 +127,7 @@ export async function planFromHub(endpoint: HubEndpoint, repo: string, revision:
   const pin = await pinRevision(endpoint, repo, revision, signal);
   const plan = planPull(repo, await listRepository(endpoint, repo, pin.commit, signal), precision);
   const configFile = plan.files.find((f) => f.path === 'config.json')!;
-  const config = plan.layout === 'checkpoint' ? (JSON.parse(new TextDecoder().decode(await readRepoFile({ endpoint, repo, commit: pin.commit, file: configFile }, signal))) as Record<string, unknown>) : {};
+  const config =
+    plan.layout === 'checkpoint' ? (JSON.parse(new TextDecoder().decode(await readRepoFile({ endpoint, repo, commit: pin.commit, file: configFile }, signal))) as Record<string, unknown>) : {};
   return { commit: pin.commit, license: pin.license, layout: plan.layout, downloadBytes: plan.downloadBytes, convertedBytes: convertedBytes(plan, config, precision) };
 }

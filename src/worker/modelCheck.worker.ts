@@ -1,8 +1,9 @@
 /// <reference lib="webworker" />
-import { httpModelReader } from '../model/httpModelReader';
-import { loadModel, type LoadedModel } from '../model/loadModel';
-import { useSelfHostedWasm } from '../model/ortSession';
+
 import type { Backend } from '../core/backendChoice';
+import { httpModelReader } from '../model/httpModelReader';
+import { type LoadedModel, loadModel } from '../model/loadModel';
+import { useSelfHostedWasm } from '../model/ortSession';
 import { probeGpu } from './gpuProbe';
 import type { BackendResult, ModelCheckReply, ModelCheckRequest } from './modelCheckProtocol';
 

@@ -1,12 +1,12 @@
 /// <reference lib="webworker" />
 import { InputError } from '../core/inputErrors';
+import type { ModelPrecision } from '../core/modelPrecision';
+import { registryModel } from '../core/modelRegistry';
 import { listCachedModels } from '../model/modelCache';
 import { downloadModel } from '../model/modelDownload';
 import { importModelFolder } from '../model/modelFolderImport';
-import { StorageQuotaError, type InstallOptions } from '../model/modelInstall';
+import { type InstallOptions, StorageQuotaError } from '../model/modelInstall';
 import { opfsModelStore } from '../model/opfsModelStore';
-import { registryModel } from '../core/modelRegistry';
-import type { ModelPrecision } from '../core/modelPrecision';
 import type { ModelDownloadReply, ModelDownloadRequest } from './modelDownloadProtocol';
 
 declare const self: DedicatedWorkerGlobalScope;
@@ -52,14 +52,28 @@ async function install(request: Extract<ModelDownloadRequest, { type: 'download'
     request.type === 'download'
       ? downloadModel({ ...options, id: request.modelId, folderUrl: request.folderUrl, precision: request.precision })
       : request.type === 'pull'
-        ? import('./hubPull').then(({ pullIntoCache }) => pullIntoCache({ ...options, id: request.modelId, kind: registryModel(request.modelId)?.kind ?? 'diffusion', ...request.hub, endpoint: { url: request.hub.endpoint }, precision: request.precision }))
+        ? import('./hubPull').then(({ pullIntoCache }) =>
+            pullIntoCache({
+              ...options,
+              id: request.modelId,
+              kind: registryModel(request.modelId)?.kind ?? 'diffusion',
+              ...request.hub,
+              endpoint: { url: request.hub.endpoint },
+              precision: request.precision,
+            }),
+          )
         : importFolder(new Map(request.files.map((f) => [f.path, f.file])), request.precision, options);
   running.set(request.id, { modelId, controller, done: done.catch(() => undefined) });
   try {
     reply({ id: request.id, type: 'installed', model: await done });
   } catch (error) {
     const kind = controller.signal.aborted ? 'cancelled' : error instanceof StorageQuotaError ? 'quota' : error instanceof InputError ? 'input' : 'internal';
-    reply({ id: request.id, type: 'error', kind, message: kind === 'cancelled' ? `Stopped; what was downloaded is kept and ${request.type === 'pull' ? 'Get from Hugging Face' : 'Download'} resumes it.` : (error as Error).message });
+    reply({
+      id: request.id,
+      type: 'error',
+      kind,
+      message: kind === 'cancelled' ? `Stopped; what was downloaded is kept and ${request.type === 'pull' ? 'Get from Hugging Face' : 'Download'} resumes it.` : (error as Error).message,
+    });
   } finally {
     running.delete(request.id);
   }
@@ -84,10 +98,11 @@ self.onmessage = ({ data }: MessageEvent<ModelDownloadRequest>) => {
   else if (data.type === 'delete') remove(data.id, data.modelId).catch(failed);
   else if (data.type === 'hub-plan') {
     // The Hub client and the converter load only when the user asks for a Hub model: the list the page shows at start stays quick.
-    import('./hubPull').then(({ planFromHub }) => planFromHub({ url: data.hub.endpoint }, data.hub.repo, data.hub.revision, data.precision)).then(
-      (plan) => reply({ id: data.id, type: 'hub-plan', plan }),
-      (error: Error) => reply({ id: data.id, type: 'error', kind: error instanceof InputError ? 'input' : 'internal', message: error.message }),
-    );
-  }
-  else void install(data);
+    import('./hubPull')
+      .then(({ planFromHub }) => planFromHub({ url: data.hub.endpoint }, data.hub.repo, data.hub.revision, data.precision))
+      .then(
+        (plan) => reply({ id: data.id, type: 'hub-plan', plan }),
+        (error: Error) => reply({ id: data.id, type: 'error', kind: error instanceof InputError ? 'input' : 'internal', message: error.message }),
+      );
+  } else void install(data);
 };

@@ -1,6 +1,6 @@
+import type { CachedModel } from '../core/cachedModel';
 import type { DownloadProgress } from '../core/downloadProgress';
 import type { ModelPrecision } from '../core/modelPrecision';
-import type { CachedModel } from '../core/cachedModel';
 
 /**
  * Messages between the page and the model download worker, which fetches, stores and hashes model

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { markdownReport, summarize, type BenchReport, type ModelResult } from '../../src/bench/benchReport';
+import { type BenchReport, type ModelResult, markdownReport, summarize } from '../../src/bench/benchReport';
 import type { DiffusionMeasurement } from '../../src/bench/measureDiffusion';
 
 function diffusionRun(fileTokens: number, cacheInterval: number, generationMs: number, runMs: number, readbackBytesPerStep: number): DiffusionMeasurement {

@@ -58,7 +58,7 @@ describe.concurrent('builder outline', () => {
     const init = printed.find((e) => e.qualifiedName === 'URL.__init__')!;
     expect(bytes.subarray(init.startByte, init.endByte).toString('utf8')).toMatch(/^def __init__\(self, url: URL \| str = ""[\s\S]*\)$/);
     const host = printed.find((e) => e.qualifiedName === 'URL.host')!;
-    expect(bytes.subarray(host.startByte, host.endByte).toString('utf8')).toMatch(/^@property\n    def host\(self\) -> str:/);
+    expect(bytes.subarray(host.startByte, host.endByte).toString('utf8')).toMatch(/^@property\n {4}def host\(self\) -> str:/);
   });
 });
 

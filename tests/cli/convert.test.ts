@@ -73,13 +73,25 @@ describe('builder convert', () => {
   });
 
   it('refuses a config without an architecture, and an unknown one', async () => {
-    await expectRefused(variant('no-arch', (d) => editConfig(d, (c) => delete c.model_type)), /model_type/);
-    await expectRefused(variant('llama', (d) => editConfig(d, (c) => (c.model_type = 'llama'))), /model_type "llama".*Qwen2 and Qwen3/);
+    await expectRefused(
+      variant('no-arch', (d) => editConfig(d, (c) => delete c.model_type)),
+      /model_type/,
+    );
+    await expectRefused(
+      variant('llama', (d) => editConfig(d, (c) => (c.model_type = 'llama'))),
+      /model_type "llama".*Qwen2 and Qwen3/,
+    );
   });
 
   it('refuses a config that disagrees with the tensors, and a missing tensor', async () => {
-    await expectRefused(variant('wide', (d) => editConfig(d, (c) => (c.intermediate_size = 256))), /config.json disagrees with the tensors: .*mlp/);
-    await expectRefused(variant('deep', (d) => editConfig(d, (c) => (c.num_hidden_layers = 3))), /model\.layers\.2\./);
+    await expectRefused(
+      variant('wide', (d) => editConfig(d, (c) => (c.intermediate_size = 256))),
+      /config.json disagrees with the tensors: .*mlp/,
+    );
+    await expectRefused(
+      variant('deep', (d) => editConfig(d, (c) => (c.num_hidden_layers = 3))),
+      /model\.layers\.2\./,
+    );
   });
 
   it('refuses a truncated safetensors file, naming it', async () => {
@@ -103,7 +115,10 @@ describe('builder convert', () => {
   });
 
   it('refuses a tokenizer whose vocabulary is larger than the model', async () => {
-    await expectRefused(variant('small-vocab', (d) => editConfig(d, (c) => (c.vocab_size = 1000))), /vocab|embed_tokens/);
+    await expectRefused(
+      variant('small-vocab', (d) => editConfig(d, (c) => (c.vocab_size = 1000))),
+      /vocab|embed_tokens/,
+    );
   });
 
   it('refuses a bad --quant and a bad --kind', async () => {

@@ -30,7 +30,19 @@ describe('builder plan and builder batch --root', () => {
   it('plans targets in two files with related code, then writes one patch that git apply takes at the root and, with --apply, only the files that apply', async () => {
     const work = mkdtempSync(join(tmpdir(), 'builder-folder-batch-'));
     const plansFile = join(work, 'plans.json');
-    const planned = await builder('plan', '--root', root, '--target', 'source/lower-bound.ts:lowerBound', '--target', 'lib/indifferent_hash.rb:assoc', '--prompt', 'add input checks', '--out', plansFile);
+    const planned = await builder(
+      'plan',
+      '--root',
+      root,
+      '--target',
+      'source/lower-bound.ts:lowerBound',
+      '--target',
+      'lib/indifferent_hash.rb:assoc',
+      '--prompt',
+      'add input checks',
+      '--out',
+      plansFile,
+    );
     expect(planned.code, planned.stderr).toBe(0);
     const plans = JSON.parse(readFileSync(plansFile, 'utf8'));
     expect(plans.map((p: { filePath: string; editTargets: string[] }) => [p.filePath, p.editTargets])).toEqual([

@@ -28,10 +28,44 @@ describe('builder patch', () => {
     const out = join(work, 'change.patch');
     const json = join(work, 'change.json');
     // Run from the file's folder, as a user would from their repository: the patch names it relatively.
-    const run = await builderIn(work, 'patch', '--file', 'shapes.py', '--model', model, '--no-fallback', '--steps', '2', '--target', 'area', '--prompt', 'use math.pi', '--seed', '4', '--out', out, '--json', json);
+    const run = await builderIn(
+      work,
+      'patch',
+      '--file',
+      'shapes.py',
+      '--model',
+      model,
+      '--no-fallback',
+      '--steps',
+      '2',
+      '--target',
+      'area',
+      '--prompt',
+      'use math.pi',
+      '--seed',
+      '4',
+      '--out',
+      out,
+      '--json',
+      json,
+    );
     const generated = JSON.parse(readFileSync(json, 'utf8'));
     expect(run.code, run.stderr).toBe(generated.canApply ? 0 : 3);
-    for (const key of ['filePath', 'originalCode', 'generatedCode', 'unifiedDiff', 'maskedSpans', 'sample', 'plan', 'isValidSyntax', 'validationErrors', 'generationTimestamp', 'riskScore', 'canApply', 'model']) {
+    for (const key of [
+      'filePath',
+      'originalCode',
+      'generatedCode',
+      'unifiedDiff',
+      'maskedSpans',
+      'sample',
+      'plan',
+      'isValidSyntax',
+      'validationErrors',
+      'generationTimestamp',
+      'riskScore',
+      'canApply',
+      'model',
+    ]) {
       expect(generated, key).toHaveProperty(key);
     }
     expect(generated.sample).toMatchObject({ numSteps: 2, seed: 4, path: 'diffusion' });

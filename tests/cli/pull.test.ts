@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { pullCommand } from '../../src/cli/pullCommand';
 import { openCheckpoint } from '../../src/convert/checkpoint';
 import { convertCheckpoint } from '../../src/convert/convertCheckpoint';
 import { openFolder } from '../../src/convert/nodeFiles';
@@ -11,9 +12,8 @@ import { writeTinyCheckpoint } from '../../src/convert/tinyModel';
 import { parseManifest } from '../../src/core/modelManifest';
 import { readVerifiedModel } from '../../src/model/modelFiles';
 import { nodeModelReader } from '../../src/model/nodeModelReader';
-import { pullCommand } from '../../src/cli/pullCommand';
-import { REPO, expectUsageError, type Run } from '../support/cli';
-import { startHubDouble, type HubDouble } from '../support/hubDouble';
+import { expectUsageError, REPO, type Run } from '../support/cli';
+import { type HubDouble, startHubDouble } from '../support/hubDouble';
 
 let hub: HubDouble;
 let root: string;
@@ -22,9 +22,14 @@ let localModel: string;
 /** `builder pull` as a command: the child process costs seconds, so only the exit-code test runs it. */
 function pullProcess(env: Record<string, string>, ...args: string[]): Promise<Run> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [`${REPO}bin/builder.js`, 'pull', ...args], { cwd: root, env: { ...process.env, HF_TOKEN: '', HF_ENDPOINT: hub.url, BUILDER_DEBUG: '', ...env } }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [`${REPO}bin/builder.js`, 'pull', ...args],
+      { cwd: root, env: { ...process.env, HF_TOKEN: '', HF_ENDPOINT: hub.url, BUILDER_DEBUG: '', ...env } },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 

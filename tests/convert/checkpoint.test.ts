@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, statSync, truncateSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openCheckpoint, type Checkpoint } from '../../src/convert/checkpoint';
+import { type Checkpoint, openCheckpoint } from '../../src/convert/checkpoint';
 import { float32ToBytes, type TensorDtype } from '../../src/convert/dtypes';
 import { createFileSink, openFolder } from '../../src/convert/nodeFiles';
 import { expectedTensors, parseQwenConfig } from '../../src/convert/qwenConfig';
@@ -158,13 +158,11 @@ describe('openCheckpoint on bad input', () => {
     await expect(open(dir)).rejects.toThrow(/no tensor "model\.layers\.1\.mlp\.up_proj\.weight", which config\.json implies \(shape \[16, 8\]\)/);
   });
 
-  it('says when config.json disagrees with a tensor\'s shape', async () => {
+  it("says when config.json disagrees with a tensor's shape", async () => {
     const dir = await writeCheckpoint({
       edit: (t) => t.set('model.layers.0.self_attn.k_proj.weight', { shape: [8, 8], values: new Float32Array(64) }),
     });
-    await expect(open(dir)).rejects.toThrow(
-      new InputError('config.json disagrees with the tensors: model.layers.0.self_attn.k_proj.weight has shape [8, 8], expected [4, 8].'),
-    );
+    await expect(open(dir)).rejects.toThrow(new InputError('config.json disagrees with the tensors: model.layers.0.self_attn.k_proj.weight has shape [8, 8], expected [4, 8].'));
   });
 
   it('says which file is truncated', async () => {

@@ -37,7 +37,14 @@ describe.each(FAMILY_CHECKPOINTS.map((c) => [c.folder, c] as const))('%s', (_, c
     await quiet(() => convertCommand({ from, out, quant: 'fp32' }));
     const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as ModelManifest;
     const { expected } = checkpoint;
-    expect(manifest).toMatchObject({ family: family.name, architecture: expected.architecture, attention: expected.attention, logitsShift: expected.logitsShift, maskTokenId: expected.maskTokenId, licence: family.licence });
+    expect(manifest).toMatchObject({
+      family: family.name,
+      architecture: expected.architecture,
+      attention: expected.attention,
+      logitsShift: expected.logitsShift,
+      maskTokenId: expected.maskTokenId,
+      licence: family.licence,
+    });
     expect(manifest.blockSize).toBe(expected.blockSize);
     expect(manifest.promptFormat ?? 'chat').toBe(expected.promptFormat);
     for (const id of expected.stopTokenIds) expect(manifest.eosTokenIds).toContain(id);
@@ -53,7 +60,9 @@ describe.each(FAMILY_CHECKPOINTS.map((c) => [c.folder, c] as const))('%s', (_, c
       if (loaded.kind !== 'diffusion') throw new Error('expected a diffusion model');
       const model = loaded.model;
       // 40 tokens: two blocks of a block-causal model, with positions asked in both.
-      const ids = model.tokenizer.encode('def area(radius):\n    """The area of a circle."""\n    return 3.14159 * radius ** 2\n\n\ndef perimeter(radius):\n    return 2 * 3.14159 * radius\n').slice(0, 40);
+      const ids = model.tokenizer
+        .encode('def area(radius):\n    """The area of a circle."""\n    return 3.14159 * radius ** 2\n\n\ndef perimeter(radius):\n    return 2 * 3.14159 * radius\n')
+        .slice(0, 40);
       for (const p of [5, 6, 33, 34]) ids[p] = manifest.maskTokenId!;
       const positions = [0, 5, 31, 33, 39];
       // The 64 likeliest logits of each position, and the log-normaliser over the whole vocabulary.

@@ -1,14 +1,14 @@
 import { createRequire } from 'node:module';
 import type * as Ort from 'onnxruntime-web';
 import { describe, expect, it } from 'vitest';
-import { createRng } from '../../src/core/rng';
 import { DataType, GraphBuilder, placeExternal } from '../../src/convert/onnxGraph';
+import { type QuantizedWeights, q4Weights, q8Weights } from '../../src/convert/quantizedWeights';
 import { quantizeQ4 } from '../../src/convert/quantizeQ4';
-import { dequantizeQ4 } from '../support/dequantizeQ4';
 import { quantizeQ8 } from '../../src/convert/quantizeQ8';
-import { q4Weights, q8Weights, type QuantizedWeights } from '../../src/convert/quantizedWeights';
 import { parseQwenConfig } from '../../src/convert/qwenConfig';
 import { buildQwenGraph } from '../../src/convert/qwenGraph';
+import { createRng } from '../../src/core/rng';
+import { dequantizeQ4 } from '../support/dequantizeQ4';
 
 // A table of 11 rows of 72 columns: three 4-bit blocks a row (an odd count, the last one short).
 const ROWS = 11;

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { ByteSink, ByteSource } from '../../src/core/byteSource';
-import { memorySource } from '../support/memorySource';
 import { float32ToBytes } from '../../src/convert/dtypes';
-import { readSafetensorsHeader, readTensor, writeSafetensors, type TensorSpec } from '../../src/convert/safetensors';
+import { readSafetensorsHeader, readTensor, type TensorSpec, writeSafetensors } from '../../src/convert/safetensors';
+import type { ByteSink, ByteSource } from '../../src/core/byteSource';
 import { InputError } from '../../src/core/inputErrors';
+import { memorySource } from '../support/memorySource';
 
 /**
  * Files written by the reference implementation (Python safetensors 0.2, numpy arrays
@@ -75,11 +75,7 @@ describe('readSafetensorsHeader on files from the reference implementation', () 
 describe('writeSafetensors', () => {
   it('writes what the reference implementation writes today: its sample, header padded with spaces to 8 bytes', async () => {
     const sample = reference('f');
-    const written = await writeToBytes(
-      [{ name: 'f', dtype: 'F32', shape: [6] }],
-      { f: float32ToBytes('F32', new Float32Array([-3, -2, -1, 0, 1, 2])) },
-      { test: 'a' },
-    );
+    const written = await writeToBytes([{ name: 'f', dtype: 'F32', shape: [6] }], { f: float32ToBytes('F32', new Float32Array([-3, -2, -1, 0, 1, 2])) }, { test: 'a' });
     const json = sample.subarray(8, 8 + 83);
     const expected = new Uint8Array([88, 0, 0, 0, 0, 0, 0, 0, ...json, 0x20, 0x20, 0x20, 0x20, 0x20, ...sample.subarray(91)]);
     expect(written).toEqual(expected);
@@ -134,7 +130,7 @@ describe('writeSafetensors', () => {
 });
 
 describe('readTensor', () => {
-  it('reads that tensor\'s bytes and nothing else', async () => {
+  it("reads that tensor's bytes and nothing else", async () => {
     const bytes = await writeToBytes(
       [
         { name: 'a', dtype: 'F32', shape: [1000] },
@@ -176,9 +172,7 @@ describe('readSafetensorsHeader on bad files', () => {
 
   it('refuses a byte range that disagrees with the shape, and broken descriptions', async () => {
     const file = (entry: unknown) => memorySource(handMade({ w: entry }, new Uint8Array(16)));
-    await expect(readSafetensorsHeader(file({ dtype: 'F32', shape: [3], data_offsets: [0, 16] }))).rejects.toThrow(
-      /tensor "w" has 16 bytes of data; shape \[3\] in F32 needs 12/,
-    );
+    await expect(readSafetensorsHeader(file({ dtype: 'F32', shape: [3], data_offsets: [0, 16] }))).rejects.toThrow(/tensor "w" has 16 bytes of data; shape \[3\] in F32 needs 12/);
     await expect(readSafetensorsHeader(file({ dtype: 'F32', shape: [-1], data_offsets: [0, 16] }))).rejects.toThrow(/shape/);
     await expect(readSafetensorsHeader(file({ dtype: 'F32', shape: [4], data_offsets: [16, 0] }))).rejects.toThrow(/data_offsets/);
     await expect(readSafetensorsHeader(file({ shape: [4], data_offsets: [0, 16] }))).rejects.toThrow(/dtype/);

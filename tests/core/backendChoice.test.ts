@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chooseRuntime, expectedBackend, resolvePrecision, type GpuCapabilities } from '../../src/core/backendChoice';
+import { chooseRuntime, expectedBackend, type GpuCapabilities, resolvePrecision } from '../../src/core/backendChoice';
 
 const swiftShader: GpuCapabilities = { adapter: 'google swiftshader', shaderF16: false };
 const f16Gpu: GpuCapabilities = { adapter: 'nvidia ampere', shaderF16: true };

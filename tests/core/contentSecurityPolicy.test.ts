@@ -25,7 +25,11 @@ describe('modelHosts', () => {
 
 describe('contentSecurityPolicy', () => {
   it('allows WASM compilation but no script eval, no inline script, workers from the site only', () => {
-    const directives = new Map(contentSecurityPolicy(['https://models.example.org']).split('; ').map((d) => [d.split(' ')[0], d] as const));
+    const directives = new Map(
+      contentSecurityPolicy(['https://models.example.org'])
+        .split('; ')
+        .map((d) => [d.split(' ')[0], d] as const),
+    );
     expect(directives.get('script-src')).toBe("script-src 'self' 'wasm-unsafe-eval'");
     expect(directives.get('worker-src')).toBe("worker-src 'self'");
     expect(directives.get('connect-src')).toBe("connect-src 'self' https://models.example.org");

@@ -89,13 +89,12 @@ describe('languageFromContent on the real fixtures (no usable file name)', () =>
     expect(detectLanguage('pasted', text)).toBe(language);
   });
 
-  it.each(REAL_FIXTURES.filter(([language]) => language === 'bash' || language === 'php'))(
-    'detects %s in %s by its code alone, without the shebang or <?php tag',
-    (language, file) => {
-      const text = readFixture(`real/${language}/${file}`).replace(/^#!.*\n/, '').replace(/^\s*<\?php/, '');
-      expect(languageFromContent(text)).toBe(language);
-    },
-  );
+  it.each(REAL_FIXTURES.filter(([language]) => language === 'bash' || language === 'php'))('detects %s in %s by its code alone, without the shebang or <?php tag', (language, file) => {
+    const text = readFixture(`real/${language}/${file}`)
+      .replace(/^#!.*\n/, '')
+      .replace(/^\s*<\?php/, '');
+    expect(languageFromContent(text)).toBe(language);
+  });
 });
 
 describe('languageFromContent: shebangs and tags', () => {

@@ -5,11 +5,11 @@ import {
   configFromQuery,
   configToQuery,
   createDiffusionConfig,
+  type DiffusionConfig,
+  type DiffusionConfigInput,
   missingModelMessage,
   PRESET_NAMES,
   PRESETS,
-  type DiffusionConfig,
-  type DiffusionConfigInput,
 } from '../../src/core/diffusionConfig';
 import { InputError } from '../../src/core/inputErrors';
 import { SCHEDULES } from '../../src/core/noiseSchedule';

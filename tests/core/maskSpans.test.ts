@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TargetError } from '../../src/core/inputErrors';
-import { maskSpans, type MaskMode } from '../../src/core/maskSpans';
+import { type MaskMode, maskSpans } from '../../src/core/maskSpans';
 import type { OutlineEntry } from '../../src/core/outline';
 import { SourceText } from '../../src/core/sourceText';
 import { resolveTargets } from '../../src/core/targets';
@@ -46,9 +46,7 @@ const PYTHON = [
 describe('maskSpans: definition mode', () => {
   it('masks the whole definition, decorator included, with exact bytes and lines', async () => {
     const { spans, notes } = await mask(PYTHON, 'geo.py', ['area'], 'definition');
-    expect(spans).toEqual([
-      { target: 'area', kind: 'function', mode: 'definition', startLine: 5, endLine: 7, ...spanOf(PYTHON, '@functools.cache', 'r * r') },
-    ]);
+    expect(spans).toEqual([{ target: 'area', kind: 'function', mode: 'definition', startLine: 5, endLine: 7, ...spanOf(PYTHON, '@functools.cache', 'r * r') }]);
     expect(notes).toEqual([]);
     // The emoji and accents on line 1 make bytes and UTF-16 indices differ.
     expect(spans[0]!.startByte).toBe(spans[0]!.range.start + 4); // 🚀: 4 bytes for 2 units; ó and í: 2 bytes each
@@ -64,19 +62,14 @@ describe('maskSpans: definition mode', () => {
 
   it('merges a target nested in another target into it, with a note', async () => {
     const { spans, notes } = await mask(PYTHON, 'geo.py', ['Shape.outer.inner', 'Shape.outer'], 'definition');
-    expect(spans).toEqual([
-      { target: 'Shape.outer', kind: 'method', mode: 'definition', startLine: 11, endLine: 14, ...spanOf(PYTHON, 'def outer', 'return inner') },
-    ]);
+    expect(spans).toEqual([{ target: 'Shape.outer', kind: 'method', mode: 'definition', startLine: 11, endLine: 14, ...spanOf(PYTHON, 'def outer', 'return inner') }]);
     expect(notes).toEqual(['Shape.outer.inner lies inside Shape.outer, so it is regenerated as part of it.']);
   });
 
   it('merges two nested targets into their common outer target', async () => {
     const { spans, notes } = await mask(PYTHON, 'geo.py', ['Shape', 'Shape.outer', 'inner'], 'definition');
     expect(spans.map((s) => s.target)).toEqual(['Shape']);
-    expect(notes).toEqual([
-      'Shape.outer lies inside Shape, so it is regenerated as part of it.',
-      'Shape.outer.inner lies inside Shape, so it is regenerated as part of it.',
-    ]);
+    expect(notes).toEqual(['Shape.outer lies inside Shape, so it is regenerated as part of it.', 'Shape.outer.inner lies inside Shape, so it is regenerated as part of it.']);
   });
 });
 

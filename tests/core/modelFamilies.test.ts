@@ -1,9 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/core/inputErrors';
-import { MODEL_FAMILIES, resolveFamily, type CheckpointFacts } from '../../src/core/modelFamilies';
+import { type CheckpointFacts, MODEL_FAMILIES, resolveFamily } from '../../src/core/modelFamilies';
 import { instructionComment } from '../../src/core/promptFormats';
 
-const facts = (over: Partial<CheckpointFacts>): CheckpointFacts => ({ config: {}, tokenizerConfig: {}, addedTokens: {}, tokenizerAddedTokens: { '<|endoftext|>': 151643, '<|im_end|>': 151645 }, name: 'checkpoint', ...over });
+const facts = (over: Partial<CheckpointFacts>): CheckpointFacts => ({
+  config: {},
+  tokenizerConfig: {},
+  addedTokens: {},
+  tokenizerAddedTokens: { '<|endoftext|>': 151643, '<|im_end|>': 151645 },
+  name: 'checkpoint',
+  ...over,
+});
 
 const a2d = facts({ config: { model_type: 'a2d-qwen3' }, tokenizerConfig: { mask_token: '<|mask|>' }, addedTokens: { '<|mask|>': 151669 }, name: 'my-model' });
 
@@ -30,18 +37,28 @@ describe('resolveFamily', () => {
 
   it('refuses a model_type no family uses, and a qwen2 checkpoint with no mask token, naming what is missing', () => {
     expect(() => resolveFamily(facts({ config: { model_type: 'llada' } }), 'diffusion')).toThrow(/no known family uses model_type "llada"/);
-    expect(() => resolveFamily(facts({ config: { model_type: 'qwen2', architectures: ['Qwen2ForCausalLM'] } }), 'diffusion')).toThrow(/Open-dCoder needs auto_map naming modeling_qwen2.Qwen2ForCausalLM and the mask token <M> in the tokenizer files/);
+    expect(() => resolveFamily(facts({ config: { model_type: 'qwen2', architectures: ['Qwen2ForCausalLM'] } }), 'diffusion')).toThrow(
+      /Open-dCoder needs auto_map naming modeling_qwen2.Qwen2ForCausalLM and the mask token <M> in the tokenizer files/,
+    );
   });
 
   it('finds Open-dCoder by its <M> token, and takes --logits-shift and --mask-token over the table', () => {
-    const dcoder = facts({ config: { model_type: 'qwen2', architectures: ['Qwen2ForCausalLM'], auto_map: { AutoModelForCausalLM: 'modeling_qwen2.Qwen2ForCausalLM' } }, tokenizerConfig: { mask_token: '<M>' }, addedTokens: { '<M>': 151665 } });
+    const dcoder = facts({
+      config: { model_type: 'qwen2', architectures: ['Qwen2ForCausalLM'], auto_map: { AutoModelForCausalLM: 'modeling_qwen2.Qwen2ForCausalLM' } },
+      tokenizerConfig: { mask_token: '<M>' },
+      addedTokens: { '<M>': 151665 },
+    });
     expect(resolveFamily(dcoder, 'diffusion')).toMatchObject({ maskTokenId: 151665, logitsShift: 1, stopTokenIds: [151643] });
     expect(resolveFamily(dcoder, 'diffusion', { logitsShift: 0, maskToken: '<|endoftext|>' })).toMatchObject({ maskTokenId: 151643, logitsShift: 0 });
     expect(() => resolveFamily(dcoder, 'diffusion', { maskToken: '<nope>' })).toThrow(/--mask-token <nope>/);
   });
 
   it('refuses mask tokens that disagree between the places that name them', () => {
-    const coda = facts({ config: { model_type: 'CoDA', architectures: ['CoDALanguageModel'], mask_token_id: 151669 }, tokenizerConfig: { mask_token: '<|mask|>' }, addedTokens: { '<|mask|>': 151670 } });
+    const coda = facts({
+      config: { model_type: 'CoDA', architectures: ['CoDALanguageModel'], mask_token_id: 151669 },
+      tokenizerConfig: { mask_token: '<|mask|>' },
+      addedTokens: { '<|mask|>': 151670 },
+    });
     expect(() => resolveFamily(coda, 'diffusion')).toThrow(/config.json gives 151669, tokenizer_config.json gives 151670/);
   });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PRESETS } from '../../src/core/diffusionConfig';
-import { MODEL_REGISTRY, registryModel, validateRegistry, type RegistryModel } from '../../src/core/modelRegistry';
 import { familyByName } from '../../src/core/modelFamilies';
+import { MODEL_REGISTRY, type RegistryModel, registryModel, validateRegistry } from '../../src/core/modelRegistry';
 
 const entry = (change: Partial<RegistryModel>): RegistryModel => ({ ...MODEL_REGISTRY[0]!, ...change });
 
@@ -36,7 +36,7 @@ describe('the model registry', () => {
 });
 
 describe('the registry and the family table', () => {
-  it('names each Hugging Face model by a repository its family lists, with the family\'s licence and a size', () => {
+  it("names each Hugging Face model by a repository its family lists, with the family's licence and a size", () => {
     for (const model of MODEL_REGISTRY) {
       if (model.origin.kind !== 'huggingface') continue;
       const family = familyByName(model.family);

@@ -59,7 +59,13 @@ describe('revealCounts', () => {
   });
 
   it('refuses lengths and step counts that are not counts', () => {
-    for (const [length, steps] of [[-1, 4], [2.5, 4], [10, 0], [10, 1.5], [Number.NaN, 4]] as const) {
+    for (const [length, steps] of [
+      [-1, 4],
+      [2.5, 4],
+      [10, 0],
+      [10, 1.5],
+      [Number.NaN, 4],
+    ] as const) {
       expect(() => revealCounts('linear', length, steps)).toThrow(RangeError);
     }
   });
@@ -98,7 +104,8 @@ describe('revealCounts', () => {
             // exactly one token left per remaining step (the target asked for more).
             const target = length * revealed[k]!;
             if (cumulative > target + 0.5 + 1e-9 && cumulative !== previous + 1) fail(`${schedule} length ${length} steps ${steps}: step ${k} reaches ${cumulative}, above target ${target}`);
-            if (cumulative < target - 0.5 - 1e-9 && cumulative !== length - (stepCount - k)) fail(`${schedule} length ${length} steps ${steps}: step ${k} reaches ${cumulative}, below target ${target}`);
+            if (cumulative < target - 0.5 - 1e-9 && cumulative !== length - (stepCount - k))
+              fail(`${schedule} length ${length} steps ${steps}: step ${k} reaches ${cumulative}, below target ${target}`);
           }
           if (cumulative !== length) fail(`${schedule} length ${length} steps ${steps}: reveals ${cumulative} in all`);
         }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LanguageId } from '../../src/core/languages';
-import { toDefinition, type OutlineEntry } from '../../src/core/outline';
+import { type OutlineEntry, toDefinition } from '../../src/core/outline';
 import { analyze } from '../support/parser';
 
 /** The outline of a snippet, after checking that it parses without a single syntax error. */
@@ -14,8 +14,7 @@ async function outlineOf(text: string, fileName: string, language?: LanguageId):
   }
 }
 
-const rows = (entries: readonly OutlineEntry[]) =>
-  entries.map(({ qualifiedName, kind, startLine, endLine }) => ({ qualifiedName, kind, startLine, endLine }));
+const rows = (entries: readonly OutlineEntry[]) => entries.map(({ qualifiedName, kind, startLine, endLine }) => ({ qualifiedName, kind, startLine, endLine }));
 
 const byName = (entries: readonly OutlineEntry[], qualifiedName: string): OutlineEntry => {
   const found = entries.filter((e) => e.qualifiedName === qualifiedName);
@@ -214,9 +213,7 @@ type Fn = () => void;
   it('names an anonymous default-exported function "default"', async () => {
     const text = 'export default function () {\n  return 1;\n}\n';
     const entries = await outlineOf(text, 'index.ts');
-    expect(entries.map(toDefinition)).toEqual([
-      { name: 'default', qualifiedName: 'default', kind: 'function', language: 'typescript', startLine: 1, endLine: 3, startByte: 0, endByte: 42 },
-    ]);
+    expect(entries.map(toDefinition)).toEqual([{ name: 'default', qualifiedName: 'default', kind: 'function', language: 'typescript', startLine: 1, endLine: 3, startByte: 0, endByte: 42 }]);
   });
 
   it('uses the name of a named default export', async () => {

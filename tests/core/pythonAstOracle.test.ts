@@ -97,8 +97,7 @@ async function ourDefinitions(source: Buffer, fileName: string): Promise<OracleD
   }
 }
 
-const inSourceOrder = (definitions: OracleDefinition[]) =>
-  [...definitions].sort((a, b) => a.startByte - b.startByte || b.endByte - a.endByte);
+const inSourceOrder = (definitions: OracleDefinition[]) => [...definitions].sort((a, b) => a.startByte - b.startByte || b.endByte - a.endByte);
 
 async function compareWithAst(source: Buffer, fileName: string): Promise<number> {
   const expected = inSourceOrder(astDefinitions(source));
@@ -112,9 +111,7 @@ const syntheticPythonFiles = readdirSync(fixturePath('synthetic/python')).filter
 
 describe('Python outline against Python’s ast module', () => {
   it('finds python3 and the oracle works on a tiny input', () => {
-    expect(astDefinitions(Buffer.from('@d\ndef f():\n    pass\n'))).toEqual([
-      { name: 'f', qualifiedName: 'f', startLine: 1, endLine: 3, startByte: 0, endByte: 20 },
-    ]);
+    expect(astDefinitions(Buffer.from('@d\ndef f():\n    pass\n'))).toEqual([{ name: 'f', qualifiedName: 'f', startLine: 1, endLine: 3, startByte: 0, endByte: 20 }]);
   });
 
   it('has fixtures to compare', () => {
@@ -132,13 +129,10 @@ describe('Python outline against Python’s ast module', () => {
     expect(count).toBeGreaterThanOrEqual(4);
   });
 
-  it.each([...realPythonFiles.map((f) => `real/python/${f}`), ...syntheticPythonFiles.map((f) => `synthetic/python/${f}`)])(
-    'agrees on %s with CRLF line endings',
-    async (path) => {
-      const crlf = Buffer.from(readFileSync(fixturePath(path), 'utf8').replace(/\r?\n/g, '\r\n'), 'utf8');
-      await compareWithAst(crlf, path.split('/').pop()!);
-    },
-  );
+  it.each([...realPythonFiles.map((f) => `real/python/${f}`), ...syntheticPythonFiles.map((f) => `synthetic/python/${f}`)])('agrees on %s with CRLF line endings', async (path) => {
+    const crlf = Buffer.from(readFileSync(fixturePath(path), 'utf8').replace(/\r?\n/g, '\r\n'), 'utf8');
+    await compareWithAst(crlf, path.split('/').pop()!);
+  });
 
   it('agrees on a file indented with tabs', async () => {
     const tabbed = Buffer.from('class T:\n\tdef a(self):\n\t\treturn "✓"\n\n\t@staticmethod\n\tdef b():\n\t\tdef c():\n\t\t\tpass\n\t\treturn c\n', 'utf8');

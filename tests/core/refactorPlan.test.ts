@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/core/inputErrors';
-import { parsePlans, riskFactors, riskScore, type GenerationPath, type RiskInput } from '../../src/core/refactorPlan';
+import { type GenerationPath, parsePlans, type RiskInput, riskFactors, riskScore } from '../../src/core/refactorPlan';
 
 /** The message of the InputError that parsing `plans` (as JSON) throws. */
 function planError(plans: unknown): string {

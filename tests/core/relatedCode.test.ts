@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { nodeFolder } from '../../src/cli/nodeFolder';
-import { findRelatedCode, relatedContext, type RelatedDefinition } from '../../src/core/relatedCode';
+import { findRelatedCode, type RelatedDefinition, relatedContext } from '../../src/core/relatedCode';
 import { scanRepository } from '../../src/core/repository';
 import { RepositoryIndex } from '../../src/core/repositoryIndex';
 import { repositoryPlans } from '../../src/core/repositoryPlans';
@@ -118,7 +118,17 @@ describe('repositoryPlans', () => {
   });
 
   it('keeps the context within its budget and counts what was left out', () => {
-    const definition = (n: number): RelatedDefinition => ({ path: `m${n}.py`, qualifiedName: `f${n}`, kind: 'function', startLine: 1, endLine: 1, relation: 'uses', via: 'import', target: 't', text: 'x'.repeat(100) });
+    const definition = (n: number): RelatedDefinition => ({
+      path: `m${n}.py`,
+      qualifiedName: `f${n}`,
+      kind: 'function',
+      startLine: 1,
+      endLine: 1,
+      relation: 'uses',
+      via: 'import',
+      target: 't',
+      text: 'x'.repeat(100),
+    });
     const { context, included } = relatedContext([1, 2, 3].map(definition), 300);
     expect(context).toHaveLength(2);
     expect(included.map((d) => d.path)).toEqual(['m1.py', 'm2.py']);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LanguageId } from '../../src/core/languages';
 import type { TextRange } from '../../src/core/outline';
-import { syntaxIssues, type SyntaxIssue } from '../../src/core/syntaxIssues';
+import { type SyntaxIssue, syntaxIssues } from '../../src/core/syntaxIssues';
 import { testParser } from '../support/parser';
 
 async function issuesOf(text: string, language: LanguageId, spans: TextRange[] = []): Promise<SyntaxIssue[]> {
@@ -31,17 +31,13 @@ describe('syntaxIssues: MISSING nodes', () => {
   it('reports a missing closing brace at the end of the text', async () => {
     const text = 'function f() {\n  return 1;\n';
     const index = text.length - 1; // just after `return 1;`
-    expect(await issuesOf(text, 'javascript')).toEqual([
-      { kind: 'missing', line: 2, column: 12, startByte: index, endByte: index, range: at(index), message: 'missing "}"', insideSpans: false },
-    ]);
+    expect(await issuesOf(text, 'javascript')).toEqual([{ kind: 'missing', line: 2, column: 12, startByte: index, endByte: index, range: at(index), message: 'missing "}"', insideSpans: false }]);
   });
 
   it('reports a missing semicolon in Java where it belongs', async () => {
     const text = 'class A {\n  void f() {\n    int x = 1\n  }\n}\n';
     const index = text.indexOf('= 1') + 3;
-    expect(await issuesOf(text, 'java')).toEqual([
-      { kind: 'missing', line: 3, column: 14, startByte: index, endByte: index, range: at(index), message: 'missing ";"', insideSpans: false },
-    ]);
+    expect(await issuesOf(text, 'java')).toEqual([{ kind: 'missing', line: 3, column: 14, startByte: index, endByte: index, range: at(index), message: 'missing ";"', insideSpans: false }]);
   });
 
   it('reports a missing parenthesis in a Python signature', async () => {

@@ -95,11 +95,7 @@ describe('SyntaxParser: grammars', () => {
       (await parser.parse(SAMPLES[language].text, language)).delete();
     }
     expect(load).toHaveBeenCalledTimes(3);
-    expect(load.mock.calls.map(([path]) => String(path).split('/').pop())).toEqual([
-      LANGUAGES.python.grammarFile,
-      LANGUAGES.rust.grammarFile,
-      LANGUAGES.go.grammarFile,
-    ]);
+    expect(load.mock.calls.map(([path]) => String(path).split('/').pop())).toEqual([LANGUAGES.python.grammarFile, LANGUAGES.rust.grammarFile, LANGUAGES.go.grammarFile]);
   });
 
   it('finds every grammar file the language table names', () => {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AnalyzedSource } from '../../src/core/analyzeSource';
 import { AmbiguousTargetError, TargetError, UnknownTargetError } from '../../src/core/inputErrors';
 import type { OutlineEntry } from '../../src/core/outline';
-import { resolveTargets, targetKeys, type TargetSpec } from '../../src/core/targets';
+import { resolveTargets, type TargetSpec, targetKeys } from '../../src/core/targets';
 import { analyze } from '../support/parser';
 
 // Line numbers are written next to the code they refer to.

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyUnifiedDiff, unifiedDiff } from '../../src/core/unifiedDiff';
 import { fixturePath, readFixture } from '../support/parser';
 import { runProperty } from '../trust/runProperty';
-import { recordTrustReport, type PropertyRun } from '../trust/trustReport';
+import { type PropertyRun, recordTrustReport } from '../trust/trustReport';
 
 interface Line {
   content: string;
@@ -72,9 +72,7 @@ function edit(document: Document, edits: readonly Edit[]): Document {
 }
 
 /** An original text and an edited copy of it: small edits, so hunks keep context around them. */
-const editedPair = fc
-  .tuple(documentArb, fc.array(editArb, { minLength: 1, maxLength: 6 }))
-  .map(([document, edits]) => ({ original: render(document), updated: render(edit(document, edits)) }));
+const editedPair = fc.tuple(documentArb, fc.array(editArb, { minLength: 1, maxLength: 6 })).map(([document, edits]) => ({ original: render(document), updated: render(edit(document, edits)) }));
 
 /** Two unrelated texts: hunks that replace nearly everything. */
 const unrelatedPair = fc.tuple(documentArb, documentArb).map(([a, b]) => ({ original: render(a), updated: render(b) }));
@@ -95,13 +93,11 @@ const REAL_FILES = readdirSync(fixturePath('real'), { withFileTypes: true })
   .flatMap((folder) => readdirSync(fixturePath(`real/${folder.name}`)).map((name) => `real/${folder.name}/${name}`));
 
 /** A real file (its CRLF twin, half the time) and an edited copy. */
-const realPair = fc
-  .tuple(fc.constantFrom(...REAL_FILES), fc.boolean(), fc.array(editArb, { minLength: 1, maxLength: 6 }))
-  .map(([file, crlf, edits]) => {
-    const text = readFixture(file);
-    const original = crlf ? text.replace(/\r?\n/g, '\r\n') : text;
-    return { original, updated: render(edit(toDocument(original), edits)) };
-  });
+const realPair = fc.tuple(fc.constantFrom(...REAL_FILES), fc.boolean(), fc.array(editArb, { minLength: 1, maxLength: 6 })).map(([file, crlf, edits]) => {
+  const text = readFixture(file);
+  const original = crlf ? text.replace(/\r?\n/g, '\r\n') : text;
+  return { original, updated: render(edit(toDocument(original), edits)) };
+});
 
 const propertyRuns: PropertyRun[] = [];
 afterAll(() => recordTrustReport('unified-diff-properties', { properties: propertyRuns }));
@@ -143,7 +139,10 @@ describe('unifiedDiff', () => {
   };
 
   it('round-trips through applyUnifiedDiff for edited texts (fast-check)', async () => {
-    await runProperty(propertyRuns, "unified diff: the diff package's applyPatch reproduces random edited texts (Unicode, CRLF, no final newline)", fc.property(editedPair, roundTrips), { numRuns: 1000, seed: 20_240_601 });
+    await runProperty(propertyRuns, "unified diff: the diff package's applyPatch reproduces random edited texts (Unicode, CRLF, no final newline)", fc.property(editedPair, roundTrips), {
+      numRuns: 1000,
+      seed: 20_240_601,
+    });
   });
 
   it('round-trips through applyUnifiedDiff for unrelated texts (fast-check)', async () => {
@@ -151,7 +150,10 @@ describe('unifiedDiff', () => {
   });
 
   it('round-trips through applyUnifiedDiff for real files under random edits, LF and CRLF (fast-check)', async () => {
-    await runProperty(propertyRuns, `unified diff: the diff package's applyPatch reproduces real files (${REAL_FILES.length}, LF and CRLF) under random edits`, fc.property(realPair, roundTrips), { numRuns: 300, seed: 2_611 });
+    await runProperty(propertyRuns, `unified diff: the diff package's applyPatch reproduces real files (${REAL_FILES.length}, LF and CRLF) under random edits`, fc.property(realPair, roundTrips), {
+      numRuns: 300,
+      seed: 2_611,
+    });
   });
 });
 

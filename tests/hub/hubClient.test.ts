@@ -5,13 +5,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { hubByteSource, hubFolder } from '../../src/hub/hubByteSource';
 import type { HubEndpoint } from '../../src/hub/hubEndpoint';
-import { parseRepoReference, hubUrlFrom } from '../../src/hub/hubEndpoint';
+import { hubUrlFrom, parseRepoReference } from '../../src/hub/hubEndpoint';
 import { ConnectionDroppedError, EntryNotFoundError, FileHashMismatchError, GatedRepoError, RateLimitedError, RepoNotFoundError, RevisionNotFoundError } from '../../src/hub/hubErrors';
 import { listRepository, type RepoFile } from '../../src/hub/listRepository';
 import { pinRevision } from '../../src/hub/pinRevision';
 import { rateLimitWaitSeconds } from '../../src/hub/rateLimit';
 import { readRepoFile, streamRange } from '../../src/hub/readRepoFile';
-import { startHubDouble, type HubDouble } from '../support/hubDouble';
+import { type HubDouble, startHubDouble } from '../support/hubDouble';
 
 let hub: HubDouble;
 let endpoint: HubEndpoint;

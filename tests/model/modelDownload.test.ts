@@ -3,12 +3,12 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { DownloadProgress } from '../../src/core/downloadProgress';
 import { InputError } from '../../src/core/inputErrors';
-import { parseManifest, type ModelManifest } from '../../src/core/modelManifest';
+import { type ModelManifest, parseManifest } from '../../src/core/modelManifest';
 import { COMPLETION_MARKER, listCachedModels } from '../../src/model/modelCache';
-import { downloadModel, type DownloadOptions } from '../../src/model/modelDownload';
+import { type DownloadOptions, downloadModel } from '../../src/model/modelDownload';
 import { StorageQuotaError } from '../../src/model/modelInstall';
 import { MemoryModelStore } from '../support/memoryModelStore';
-import { serveModelFolder, type FolderServerFaults } from '../support/modelFolderServer';
+import { type FolderServerFaults, serveModelFolder } from '../support/modelFolderServer';
 import { tinyModel } from '../support/tinyModels';
 
 let modelDir: string;

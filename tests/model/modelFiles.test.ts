@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../src/core/inputErrors';
+import { parseManifest } from '../../src/core/modelManifest';
 import { MissingModelFileError, readVerifiedModel } from '../../src/model/modelFiles';
 import { nodeModelReader } from '../../src/model/nodeModelReader';
-import { parseManifest } from '../../src/core/modelManifest';
 import { tinyModel } from '../support/tinyModels';
 
 let modelDir: string;
@@ -50,11 +50,17 @@ describe('reading a model folder against its manifest', () => {
   });
 
   it('names a truncated file', async () => {
-    await expectRefused(broken((d) => truncateSync(join(d, 'onnx/model_q4.onnx_data'), 1000)), /model_q4\.onnx_data has 1000 bytes but manifest.json lists/);
+    await expectRefused(
+      broken((d) => truncateSync(join(d, 'onnx/model_q4.onnx_data'), 1000)),
+      /model_q4\.onnx_data has 1000 bytes but manifest.json lists/,
+    );
   });
 
   it('names a missing file', async () => {
-    await expectRefused(broken((d) => rmSync(join(d, 'tokenizer.json'))), /tokenizer\.json is missing/);
+    await expectRefused(
+      broken((d) => rmSync(join(d, 'tokenizer.json'))),
+      /tokenizer\.json is missing/,
+    );
   });
 
   it('reports a folder without a manifest as a missing model file, so the app can say the model is not installed', async () => {
@@ -70,8 +76,26 @@ describe('reading a model folder against its manifest', () => {
   });
 
   it('refuses a manifest that does not parse, or lacks a field', async () => {
-    await expectRefused(broken((d) => writeFileSync(join(d, 'manifest.json'), '{"id": "x",')), /manifest.json is not valid: it does not parse as JSON/);
-    expect(() => parseManifest(JSON.stringify({ id: 'x', kind: 'diffusion', architecture: 'qwen2', attention: 'bidirectional', vocabSize: 10, padTokenId: 0, maxPositions: 8, eosTokenIds: [0], promptTemplate: '', files: [] }))).toThrow(/maskTokenId/);
+    await expectRefused(
+      broken((d) => writeFileSync(join(d, 'manifest.json'), '{"id": "x",')),
+      /manifest.json is not valid: it does not parse as JSON/,
+    );
+    expect(() =>
+      parseManifest(
+        JSON.stringify({
+          id: 'x',
+          kind: 'diffusion',
+          architecture: 'qwen2',
+          attention: 'bidirectional',
+          vocabSize: 10,
+          padTokenId: 0,
+          maxPositions: 8,
+          eosTokenIds: [0],
+          promptTemplate: '',
+          files: [],
+        }),
+      ),
+    ).toThrow(/maskTokenId/);
   });
 
   it('refuses a tokenizer whose vocabulary does not fit the model', async () => {

@@ -1,10 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { referenceForward, referenceLogitsAt } from '../support/referenceForward';
 import type { CausalModel } from '../../src/model/causalModel';
 import type { DiffusionModel } from '../../src/model/diffusionModel';
 import { loadModel } from '../../src/model/loadModel';
 import { nodeModelReader } from '../../src/model/nodeModelReader';
-import { tinyModel, type TinyModelFixture } from '../support/tinyModels';
+import { referenceForward, referenceLogitsAt } from '../support/referenceForward';
+import { type TinyModelFixture, tinyModel } from '../support/tinyModels';
 
 const CODE = 'def area(radius):\n\treturn 3.14159 * radius ** 2  # π r²\n';
 
@@ -130,14 +130,23 @@ describe('the diffusion export against the float64 reference', () => {
     it('fp32: equals the full pass within 1e-5 and the guided reference within 5e-4, one row and two', async () => {
       for (const [rows, weights] of [
         [[ids], [1]],
-        [[ids, unconditional()], [3, -2]],
+        [
+          [ids, unconditional()],
+          [3, -2],
+        ],
       ] as [number[][], number[]][]) {
         const result = await spanAgainstFull(fp32, rows, weights);
         const exact = compare(result.span, result.full);
         console.log(`fp32 span pass, ${rows.length} row(s): max abs ${exact.maxAbs.toExponential(2)} from the full pass`);
         expect(exact.maxAbs).toBeLessThan(1e-5);
         expect(compare(result.refreshed, result.full).maxAbs).toBe(0);
-        const reference = referenceLogitsAt(fixture.config, lookup, rows, { attention: 'bidirectional' }, rows.map(() => positions));
+        const reference = referenceLogitsAt(
+          fixture.config,
+          lookup,
+          rows,
+          { attention: 'bidirectional' },
+          rows.map(() => positions),
+        );
         const expected = positions.map((_, p) => reference[0]![p]!.map((c, i) => (rows.length === 1 ? c : reference[1]![p]![i]! + 3 * (c - reference[1]![p]![i]!)) / 0.7));
         expect(compare(result.span, expected).maxAbs).toBeLessThan(5e-4);
         positions.forEach((_, p) => expect(result.normalizers[1]![p]).toBeCloseTo(result.normalizers[0]![p]!, 5));

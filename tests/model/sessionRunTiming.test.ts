@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadModel } from '../../src/model/loadModel';
 import { nodeModelReader } from '../../src/model/nodeModelReader';
-import { ort } from '../../src/model/ortSession';
-import { timeSessionRuns, type RunTime } from '../../src/model/sessionRunTiming';
+import type { ort } from '../../src/model/ortSession';
+import { type RunTime, timeSessionRuns } from '../../src/model/sessionRunTiming';
 import { tinyModel } from '../support/tinyModels';
 
 async function loadDiffusion(modelDir: string) {

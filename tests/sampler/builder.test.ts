@@ -171,7 +171,11 @@ describe('the diffusion sampler on the tiny model', () => {
     // Diffusion failed: every span is the fallback's.
     expect(rescued.model.fallback!.spans.map((span) => span.target)).toEqual(['area', 'Shape.describe']);
     for (const span of rescued.model.fallback!.spans) {
-      expect(span.budget).toBe(2 * fallback.tokenizer.encode(SOURCE.slice(rescued.maskedSpans.find((m) => m.target === span.target)!.range.start, rescued.maskedSpans.find((m) => m.target === span.target)!.range.end)).length + 64);
+      expect(span.budget).toBe(
+        2 *
+          fallback.tokenizer.encode(SOURCE.slice(rescued.maskedSpans.find((m) => m.target === span.target)!.range.start, rescued.maskedSpans.find((m) => m.target === span.target)!.range.end)).length +
+          64,
+      );
       if (span.stoppedBy === 'budget') expect(rescued.validationErrors.join(' ')).toContain(`token budget (${span.budget} tokens) while writing ${span.target}`);
     }
   });
@@ -214,7 +218,9 @@ describe('the diffusion sampler on the tiny model', () => {
 
   it('refuses targets that alone do not fit the budget, naming what set it', async () => {
     const tight = builderWith({ seed: 1, contextTokens: 64 });
-    await expect(tight.generatePatch(plan({ editTargets: ['area', 'Shape'] }))).rejects.toThrow(/targets alone need \d+ tokens with the prompt, but the context budget is 64 \(the contextTokens setting\)/);
+    await expect(tight.generatePatch(plan({ editTargets: ['area', 'Shape'] }))).rejects.toThrow(
+      /targets alone need \d+ tokens with the prompt, but the context budget is 64 \(the contextTokens setting\)/,
+    );
   });
 
   it('runs a batch by priority, turns a failing plan into an error patch, and never throws', async () => {

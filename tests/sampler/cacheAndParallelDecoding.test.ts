@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createDiffusionConfig, type DiffusionConfig } from '../../src/core/diffusionConfig';
 import type { GeneratedPatch, RefactorPlan } from '../../src/core/refactorPlan';
+import { createRng } from '../../src/core/rng';
 import type { SyntaxParser } from '../../src/core/syntaxParser';
 import type { DenoisePrediction, DiffusionModel } from '../../src/model/diffusionModel';
 import { loadModel } from '../../src/model/loadModel';
@@ -8,7 +9,6 @@ import { nodeModelReader } from '../../src/model/nodeModelReader';
 import { Builder } from '../../src/sampler/builder';
 import { denoise } from '../../src/sampler/denoise';
 import { buildMaskedSequence } from '../../src/sampler/maskedSequence';
-import { createRng } from '../../src/core/rng';
 import { intercepting } from '../support/interceptModel';
 import { testParser } from '../support/parser';
 import { tinyModel } from '../support/tinyModels';
@@ -86,7 +86,14 @@ function logitDistance(a: DenoisePrediction, b: DenoisePrediction): number {
 /** Every prediction of a run, in order. */
 async function predictionsOf(config: Partial<DiffusionConfig>, diffusion: DiffusionModel = models.q4!) {
   const predictions: { prediction: DenoisePrediction; pass: string }[] = [];
-  const patch = await generate(config, intercepting(diffusion, (r) => r, (_, prediction, pass) => predictions.push({ prediction, pass })));
+  const patch = await generate(
+    config,
+    intercepting(
+      diffusion,
+      (r) => r,
+      (_, prediction, pass) => predictions.push({ prediction, pass }),
+    ),
+  );
   return { patch, predictions };
 }
 
@@ -184,7 +191,9 @@ describe('context caching', () => {
       });
       const patch = await generate({ seed: 23, cfgScale: 3, cacheInterval, steps: 8 }, measured);
       expect(patch.sample.cacheRefreshes).toBe(8 / cacheInterval);
-      report.push(`interval ${cacheInterval}: largest logit drift ${Math.max(...drift).toFixed(3)}, mean ${(drift.reduce((a, b) => a + b, 0) / drift.length).toFixed(3)}, top-1 agreement ${((100 * agreeing) / positions).toFixed(0)}%`);
+      report.push(
+        `interval ${cacheInterval}: largest logit drift ${Math.max(...drift).toFixed(3)}, mean ${(drift.reduce((a, b) => a + b, 0) / drift.length).toFixed(3)}, top-1 agreement ${((100 * agreeing) / positions).toFixed(0)}%`,
+      );
       expect(drift).toHaveLength(8 - 8 / cacheInterval);
       // Measured on the tiny model: about 0.013 per step of cache age at most (tempered by 0.7,
       // guided x3); the bound leaves twice that room, so a drift that grows faster fails.
@@ -217,7 +226,10 @@ describe('parallel decoding', () => {
     // The threshold: the median confidence of the first step, so about half the span passes it at once.
     const model = models.q4!;
     const off = await generate({ seed: 32, temperature: 0, cfgScale: 1 });
-    const sequence = maskedSource(model, off.maskedSpans.map((span) => span.range));
+    const sequence = maskedSource(
+      model,
+      off.maskedSpans.map((span) => span.range),
+    );
     const positions = sequence.masked.flatMap((m, p) => (m ? [p] : []));
     const first = await model.predict({ rows: [sequence.tokens], positions, rowWeights: [1], temperature: 1, topK: 2 });
     const confidences = positions.map((_, i) => Math.exp(first.values[2 * i]! - first.logNormalizer[i]!)).sort((a, b) => a - b);
@@ -225,7 +237,9 @@ describe('parallel decoding', () => {
 
     const parallel = await generate({ seed: 32, temperature: 0, cfgScale: 1, parallelThreshold: median });
     const everything = await generate({ seed: 32, temperature: 0, cfgScale: 1, parallelThreshold: confidences[0]! / 2 });
-    console.log(`parallel decoding at threshold ${median.toExponential(2)}: ${parallel.sample.nfe} passes, ${parallel.sample.tokensPerPass.toFixed(1)} tokens per pass (off: ${off.sample.nfe}, ${off.sample.tokensPerPass.toFixed(1)})`);
+    console.log(
+      `parallel decoding at threshold ${median.toExponential(2)}: ${parallel.sample.nfe} passes, ${parallel.sample.tokensPerPass.toFixed(1)} tokens per pass (off: ${off.sample.nfe}, ${off.sample.tokensPerPass.toFixed(1)})`,
+    );
     expect(off.sample.nfe).toBe(8);
     expect(parallel.sample.nfe).toBeLessThan(off.sample.nfe);
     expect(parallel.sample.tokensPerPass).toBeGreaterThan(off.sample.tokensPerPass);

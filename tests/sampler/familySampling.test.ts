@@ -5,15 +5,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { convertCommand } from '../../src/cli/convertCommand';
 import { openCheckpoint } from '../../src/convert/checkpoint';
 import { openFolder } from '../../src/convert/nodeFiles';
+import type { QwenConfig } from '../../src/convert/qwenConfig';
 import { writeTinyCheckpoint } from '../../src/convert/tinyModel';
 import { createRng } from '../../src/core/rng';
-import type { QwenConfig } from '../../src/convert/qwenConfig';
 import { CodeTokenizer } from '../../src/model/codeTokenizer';
 import type { DenoisePrediction, DenoiseRequest } from '../../src/model/diffusionModel';
 import { loadModel } from '../../src/model/loadModel';
 import { nodeModelReader } from '../../src/model/nodeModelReader';
 import { blockDenoise } from '../../src/sampler/blockDenoise';
-import { denoise, type DenoiseSettings, type MaskPredictor } from '../../src/sampler/denoise';
+import { type DenoiseSettings, denoise, type MaskPredictor } from '../../src/sampler/denoise';
 import { buildMaskedSequence, type MaskedSequence } from '../../src/sampler/maskedSequence';
 import { decodeBlocks } from '../../src/sampler/spanText';
 import { FAMILY_CHECKPOINTS } from '../support/familyCheckpoints';
@@ -58,7 +58,13 @@ describe('the logit shift', () => {
   it.each([[0 as const], [1 as const]])('shift %i: position p is filled from the prediction asked at p - shift', async (shift) => {
     const asked: number[][] = [];
     const sequence = sequenceOf(12, [4, 5, 6, 7]);
-    await denoise(double((request) => asked.push([...request.positions])), sequence, GREEDY, createRng(1), { maskTokenId: MASK, logitsShift: shift });
+    await denoise(
+      double((request) => asked.push([...request.positions])),
+      sequence,
+      GREEDY,
+      createRng(1),
+      { maskTokenId: MASK, logitsShift: shift },
+    );
     expect(asked[0]).toEqual([4, 5, 6, 7].map((p) => p - shift));
     expect(sequence.tokens.slice(4, 8)).toEqual([4, 5, 6, 7].map((p) => 1000 + p - shift));
   });
@@ -78,7 +84,13 @@ describe('blockDenoise against the MDLM sampler', () => {
     const lengths: number[] = [];
     const asked: number[][] = [];
     const sequence = sequenceOf(24, [2, 3, 9, 10, 11, 17, 18]);
-    await blockDenoise(double((request) => (lengths.push(request.rows[0]!.length), asked.push([...request.positions]))), sequence, GREEDY, createRng(3), { maskTokenId: MASK, logitsShift: 0, blockSize: 8 });
+    await blockDenoise(
+      double((request) => (lengths.push(request.rows[0]!.length), asked.push([...request.positions]))),
+      sequence,
+      GREEDY,
+      createRng(3),
+      { maskTokenId: MASK, logitsShift: 0, blockSize: 8 },
+    );
     expect(sequence.masked.some(Boolean)).toBe(false);
     // Blocks 0 (ends at 8), 1 (16) and 2 (24), in order; no pass sees past its block's end.
     expect([...new Set(lengths)]).toEqual([8, 16, 24]);
@@ -111,7 +123,9 @@ describe('the block sampler on a block-causal model', () => {
     const model = loaded.model;
     const mask = model.manifest.maskTokenId!;
     const blockSize = model.manifest.blockSize!;
-    const ids = model.tokenizer.encode('def total(values):\n    result = 0\n    for value in values:\n        result += value\n    return result\n\n\ndef mean(values):\n    return total(values) / len(values)\n\n\nprint(mean([1, 2, 3]))\n');
+    const ids = model.tokenizer.encode(
+      'def total(values):\n    result = 0\n    for value in values:\n        result += value\n    return result\n\n\ndef mean(values):\n    return total(values) / len(values)\n\n\nprint(mean([1, 2, 3]))\n',
+    );
     const maskedAt = [20, 21, 22, 40, 41, 42, 43];
     const sequence: MaskedSequence = { tokens: ids.map((id, p) => (maskedAt.includes(p) ? mask : id)), masked: ids.map((_, p) => maskedAt.includes(p)), condition: { start: 0, end: 0 }, blocks: [] };
     let worst = 0;
@@ -169,20 +183,46 @@ describe('span text', () => {
     expect(text).toBe('return x + 1');
   });
 
-  it('puts a base infill model\'s instruction as a comment before the target, and masks only it for guidance', () => {
+  it("puts a base infill model's instruction as a comment before the target, and masks only it for guidance", () => {
     const text = 'import math\n\nclass Shape:\n    def area(self):\n        return 0\n';
     const start = text.indexOf('def area');
-    const sequence = buildMaskedSequence({ tokenizer, template: '{code}', instruction: 'use math.pi', text, spans: [{ start, end: text.length - 1 }], maskTokenId: 151665, maxPositions: 4096, lengthFactor: 1, lengthExtra: 0, strength: 1, rng: createRng(0), promptFormat: 'infill', language: 'python' });
+    const sequence = buildMaskedSequence({
+      tokenizer,
+      template: '{code}',
+      instruction: 'use math.pi',
+      text,
+      spans: [{ start, end: text.length - 1 }],
+      maskTokenId: 151665,
+      maxPositions: 4096,
+      lengthFactor: 1,
+      lengthExtra: 0,
+      strength: 1,
+      rng: createRng(0),
+      promptFormat: 'infill',
+      language: 'python',
+    });
     expect(tokenizer.decode(sequence.tokens.slice(sequence.condition.start, sequence.condition.end))).toBe('# use math.pi\n    ');
     expect(tokenizer.decode(sequence.tokens.slice(0, sequence.blocks[0]!.start))).toBe('import math\n\nclass Shape:\n    # use math.pi\n    ');
   });
 
-  it('puts the file after the last target into a block-causal chat model\'s prompt, before the answer', () => {
+  it("puts the file after the last target into a block-causal chat model's prompt, before the answer", () => {
     const text = 'a = 1\ndef f():\n    return a\nprint(f())\n';
     const start = text.indexOf('def f');
     const end = text.indexOf('print') - 1;
     const template = '<|im_start|>user\n{instruction}\n\nAfter:\n{suffix}<|im_end|>\n<|im_start|>assistant\n{code}';
-    const sequence = buildMaskedSequence({ tokenizer, template, instruction: 'double it', text, spans: [{ start, end }], maskTokenId: 151665, maxPositions: 4096, lengthFactor: 1, lengthExtra: 0, strength: 1, rng: createRng(0) });
+    const sequence = buildMaskedSequence({
+      tokenizer,
+      template,
+      instruction: 'double it',
+      text,
+      spans: [{ start, end }],
+      maskTokenId: 151665,
+      maxPositions: 4096,
+      lengthFactor: 1,
+      lengthExtra: 0,
+      strength: 1,
+      rng: createRng(0),
+    });
     const block = sequence.blocks[0]!;
     expect(tokenizer.decode(sequence.tokens.slice(0, block.start))).toBe('<|im_start|>user\ndouble it\n\nAfter:\n\nprint(f())\n<|im_end|>\n<|im_start|>assistant\na = 1\n');
     expect(sequence.tokens.length).toBe(block.start + block.length);

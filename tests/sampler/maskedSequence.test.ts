@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { spanPositions, type MaskedSequence } from '../../src/sampler/maskedSequence';
+import { type MaskedSequence, spanPositions } from '../../src/sampler/maskedSequence';
 
 const sequence = (blocks: [number, number][]): MaskedSequence => ({
   tokens: new Array<number>(20).fill(1),
@@ -10,11 +10,35 @@ const sequence = (blocks: [number, number][]): MaskedSequence => ({
 
 describe('spanPositions', () => {
   it('lists every position of every block, masked or not', () => {
-    expect(spanPositions(sequence([[4, 3], [10, 2]]), 0)).toEqual([4, 5, 6, 10, 11]);
+    expect(
+      spanPositions(
+        sequence([
+          [4, 3],
+          [10, 2],
+        ]),
+        0,
+      ),
+    ).toEqual([4, 5, 6, 10, 11]);
   });
 
   it('adds the position before each block under a logits shift, once where blocks touch', () => {
-    expect(spanPositions(sequence([[4, 3], [10, 2]]), 1)).toEqual([3, 4, 5, 6, 9, 10, 11]);
-    expect(spanPositions(sequence([[4, 3], [7, 2]]), 1)).toEqual([3, 4, 5, 6, 7, 8]);
+    expect(
+      spanPositions(
+        sequence([
+          [4, 3],
+          [10, 2],
+        ]),
+        1,
+      ),
+    ).toEqual([3, 4, 5, 6, 9, 10, 11]);
+    expect(
+      spanPositions(
+        sequence([
+          [4, 3],
+          [7, 2],
+        ]),
+        1,
+      ),
+    ).toEqual([3, 4, 5, 6, 7, 8]);
   });
 });

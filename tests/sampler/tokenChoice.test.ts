@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../../src/core/rng';
-import { chooseToken, type ChoiceSettings } from '../../src/sampler/tokenChoice';
+import { type ChoiceSettings, chooseToken } from '../../src/sampler/tokenChoice';
 
 const MASK = 99;
 // Tempered logits, best first, of the mask token and three others; their log-sum-exp over the vocabulary.

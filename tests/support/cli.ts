@@ -35,4 +35,3 @@ export function expectUsageError(run: Run, pattern: RegExp): void {
   expect(run.stderr).toMatch(/^builder: /);
   expect(run.stderr).toMatch(pattern);
 }
-

@@ -87,7 +87,10 @@ async function hashFile(full: string, prefix: string, algorithm: 'sha256' | 'sha
 
 async function listFolder(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  return entries.filter((e) => e.isFile()).map((e) => relative(dir, join(e.parentPath, e.name)).split(sep).join('/')).sort();
+  return entries
+    .filter((e) => e.isFile())
+    .map((e) => relative(dir, join(e.parentPath, e.name)).split(sep).join('/'))
+    .sort();
 }
 
 function parseRange(header: string | undefined, size: number): { start: number; end: number } | null {
@@ -128,7 +131,13 @@ export async function startHubDouble(options: { pageSize?: number; cdnLocation?:
     const limit = faults.rateLimited;
     if (!limit || limit.count <= 0) return false;
     limit.count--;
-    response.writeHead(429, { ...CORS, 'RateLimit': `"api";r=0;t=${limit.waitSeconds}`, 'RateLimit-Policy': '"fixed window";"api";q=500;w=300', 'Retry-After': String(limit.waitSeconds), 'Content-Type': 'application/json' });
+    response.writeHead(429, {
+      ...CORS,
+      RateLimit: `"api";r=0;t=${limit.waitSeconds}`,
+      'RateLimit-Policy': '"fixed window";"api";q=500;w=300',
+      'Retry-After': String(limit.waitSeconds),
+      'Content-Type': 'application/json',
+    });
     response.end(JSON.stringify({ error: 'You have been rate-limited; you can retry this action later.' }));
     return true;
   };
@@ -210,7 +219,9 @@ export async function startHubDouble(options: { pageSize?: number; cdnLocation?:
       if (!revisionOk(repo, tree[2]!)) return fail(response, 404, 'RevisionNotFound', `Invalid rev id: ${tree[2]}`);
       const all = [...repo.files.values()];
       const cursor = Number(parsed.searchParams.get('cursor') ?? 0);
-      const page = all.slice(cursor, cursor + pageSize).map((f) => ({ type: 'file', oid: f.gitOid, size: f.lfs ? 134 : f.bytes, path: f.path, ...(f.lfs ? { lfs: { oid: f.sha256, size: f.bytes, pointerSize: 134 } } : {}) }));
+      const page = all
+        .slice(cursor, cursor + pageSize)
+        .map((f) => ({ type: 'file', oid: f.gitOid, size: f.lfs ? 134 : f.bytes, path: f.path, ...(f.lfs ? { lfs: { oid: f.sha256, size: f.bytes, pointerSize: 134 } } : {}) }));
       const next = cursor + pageSize < all.length ? `<${publicUrl(request)}${parsed.pathname}?recursive=true&expand=false&cursor=${cursor + pageSize}>; rel="next"` : null;
       response.writeHead(200, { ...CORS, 'Content-Type': 'application/json', ...(next ? { Link: next } : {}) });
       return response.end(JSON.stringify(page));
@@ -224,7 +235,14 @@ export async function startHubDouble(options: { pageSize?: number; cdnLocation?:
       if (!file) return fail(response, 404, 'EntryNotFound', `${resolve[3]} does not exist on "${resolve[2]}"`);
       const headers = { 'X-Repo-Commit': repo.commit };
       if (!file.lfs) return serveFile(request, response, file, { ...headers, ETag: `"${file.gitOid}"` });
-      response.writeHead(302, { ...CORS, ...headers, 'X-Linked-Size': file.bytes, 'X-Linked-Etag': `"${file.sha256}"`, ETag: `"${file.gitOid}"`, Location: `${options.cdnLocation ?? cdnUrl}/repos/${file.sha256}?response-content-disposition=attachment` });
+      response.writeHead(302, {
+        ...CORS,
+        ...headers,
+        'X-Linked-Size': file.bytes,
+        'X-Linked-Etag': `"${file.sha256}"`,
+        ETag: `"${file.gitOid}"`,
+        Location: `${options.cdnLocation ?? cdnUrl}/repos/${file.sha256}?response-content-disposition=attachment`,
+      });
       return response.end();
     }
     fail(response, 404, null, 'Not found');
@@ -260,7 +278,14 @@ export async function startHubDouble(options: { pageSize?: number; cdnLocation?:
       for (const path of await listFolder(dir)) {
         const full = join(dir, path);
         const { size } = await stat(full);
-        const file: DoubleFile = { path, full, bytes: size, sha256: await hashFile(full, '', 'sha256'), gitOid: await hashFile(full, `blob ${size}\0`, 'sha1'), lfs: LFS_PATTERN.test(path) || size >= LFS_MIN_BYTES };
+        const file: DoubleFile = {
+          path,
+          full,
+          bytes: size,
+          sha256: await hashFile(full, '', 'sha256'),
+          gitOid: await hashFile(full, `blob ${size}\0`, 'sha1'),
+          lfs: LFS_PATTERN.test(path) || size >= LFS_MIN_BYTES,
+        };
         files.set(path, file);
         if (file.lfs) byHash.set(file.sha256, file);
         commit.update(`${path}\0${file.sha256}\0`);

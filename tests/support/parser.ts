@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { analyzeSource, type AnalyzedSource } from '../../src/core/analyzeSource';
-import { SyntaxParser } from '../../src/core/syntaxParser';
 import { nodeWasmLocator } from '../../src/cli/wasmFiles';
+import { type AnalyzedSource, analyzeSource } from '../../src/core/analyzeSource';
+import { SyntaxParser } from '../../src/core/syntaxParser';
 
 let shared: Promise<SyntaxParser> | undefined;
 

@@ -4,15 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { expectedTensors, type QwenConfig } from '../../src/convert/qwenConfig';
-import {
-  applyRotary,
-  referenceForward,
-  referenceHiddenStates,
-  referenceLogitsAt,
-  rmsNorm,
-  type ReferenceOptions,
-  type TensorLookup,
-} from './referenceForward';
+import { applyRotary, type ReferenceOptions, referenceForward, referenceHiddenStates, referenceLogitsAt, rmsNorm, type TensorLookup } from './referenceForward';
 
 type Weights = Map<string, Float64Array>;
 
@@ -125,12 +117,7 @@ describe('applyRotary', () => {
     const position = 3;
     const a0 = position * 1; // i = 0: theta^0
     const a1 = position / Math.sqrt(100); // i = 1: theta^(2/4) with theta 100
-    const expected = [
-      q0 * Math.cos(a0) - q2 * Math.sin(a0),
-      q1 * Math.cos(a1) - q3 * Math.sin(a1),
-      q2 * Math.cos(a0) + q0 * Math.sin(a0),
-      q3 * Math.cos(a1) + q1 * Math.sin(a1),
-    ];
+    const expected = [q0 * Math.cos(a0) - q2 * Math.sin(a0), q1 * Math.cos(a1) - q3 * Math.sin(a1), q2 * Math.cos(a0) + q0 * Math.sin(a0), q3 * Math.cos(a1) + q1 * Math.sin(a1)];
     expect(maxAbsDiff(applyRotary([q0, q1, q2, q3], position, 100), expected)).toBeLessThan(1e-14);
   });
 
@@ -225,7 +212,10 @@ describe('referenceForward: grouped-query attention', () => {
     const { headDim, hiddenSize } = gqa;
     for (let layer = 0; layer < gqa.numLayers; layer++) {
       for (const projection of ['k_proj', 'v_proj']) {
-        for (const [suffix, rowSize] of [['weight', hiddenSize], ['bias', 1]] as const) {
+        for (const [suffix, rowSize] of [
+          ['weight', hiddenSize],
+          ['bias', 1],
+        ] as const) {
           const name = `model.layers.${layer}.self_attn.${projection}.${suffix}`;
           const source = gqaWeights.get(name)!;
           const target = new Float64Array(mha.numKeyValueHeads * headDim * rowSize);
@@ -322,8 +312,24 @@ describe('referenceForward: batches and positions', () => {
   const weights = lookup(randomWeights(config, 6));
 
   it('batch rows are independent', () => {
-    const first = referenceForward(config, weights, [[1, 2, 3, 4], [5, 6, 7, 8]], bidirectional);
-    const second = referenceForward(config, weights, [[1, 2, 3, 4], [9, 0, 10, 3]], bidirectional);
+    const first = referenceForward(
+      config,
+      weights,
+      [
+        [1, 2, 3, 4],
+        [5, 6, 7, 8],
+      ],
+      bidirectional,
+    );
+    const second = referenceForward(
+      config,
+      weights,
+      [
+        [1, 2, 3, 4],
+        [9, 0, 10, 3],
+      ],
+      bidirectional,
+    );
     const alone = referenceForward(config, weights, [[1, 2, 3, 4]], bidirectional);
     expect(Array.from(second[0]!)).toEqual(Array.from(first[0]!));
     expect(Array.from(alone[0]!)).toEqual(Array.from(first[0]!));
@@ -331,13 +337,30 @@ describe('referenceForward: batches and positions', () => {
   });
 
   it('returns one [seq * vocab] array per row', () => {
-    const logits = referenceForward(config, weights, [[1, 2, 3], [4, 5, 6]], causal);
+    const logits = referenceForward(
+      config,
+      weights,
+      [
+        [1, 2, 3],
+        [4, 5, 6],
+      ],
+      causal,
+    );
     expect(logits.map((row) => row.length)).toEqual([3 * config.vocabSize, 3 * config.vocabSize]);
   });
 
   it('referenceLogitsAt equals referenceForward at the requested positions', () => {
-    const ids = [[1, 2, 3, 4, 5], [6, 7, 8, 9, 10]];
-    const options: ReferenceOptions = { attention: 'causal', attentionMask: [[1, 1, 1, 1, 1], [1, 1, 1, 0, 0]] };
+    const ids = [
+      [1, 2, 3, 4, 5],
+      [6, 7, 8, 9, 10],
+    ];
+    const options: ReferenceOptions = {
+      attention: 'causal',
+      attentionMask: [
+        [1, 1, 1, 1, 1],
+        [1, 1, 1, 0, 0],
+      ],
+    };
     const full = referenceForward(config, weights, ids, options);
     const picked = referenceLogitsAt(config, weights, ids, options, [[4, 0, 2], [1]]);
     expect(picked.map((row) => row.length)).toEqual([3, 1]);
@@ -520,8 +543,20 @@ describe('referenceForward: cross-check against an independent numpy implementat
     { name: 'qwen2 bidirectional, padded', config: qwen2, weights: randomWeights(qwen2, 10), inputIds: ids(19), options: { attention: 'bidirectional', attentionMask, positionIds: defaultPositions } },
     { name: 'qwen3 causal', config: qwen3, weights: randomWeights(qwen3, 11), inputIds: ids(17), options: { attention: 'causal', attentionMask, positionIds: defaultPositions } },
     { name: 'qwen3 bidirectional', config: qwen3, weights: randomWeights(qwen3, 11), inputIds: ids(17), options: { attention: 'bidirectional', attentionMask, positionIds: shiftedPositions } },
-    { name: 'qwen3 block-causal, blocks of 2', config: qwen3, weights: randomWeights(qwen3, 12), inputIds: ids(23), options: { attention: 'block-causal', blockSize: 2, attentionMask, positionIds: shiftedPositions } },
-    { name: 'qwen2 block-causal, blocks of 4', config: qwen2, weights: randomWeights(qwen2, 13), inputIds: ids(29), options: { attention: 'block-causal', blockSize: 4, attentionMask, positionIds: defaultPositions } },
+    {
+      name: 'qwen3 block-causal, blocks of 2',
+      config: qwen3,
+      weights: randomWeights(qwen3, 12),
+      inputIds: ids(23),
+      options: { attention: 'block-causal', blockSize: 2, attentionMask, positionIds: shiftedPositions },
+    },
+    {
+      name: 'qwen2 block-causal, blocks of 4',
+      config: qwen2,
+      weights: randomWeights(qwen2, 13),
+      inputIds: ids(29),
+      options: { attention: 'block-causal', blockSize: 4, attentionMask, positionIds: defaultPositions },
+    },
   ];
 
   it('agrees within 1e-9 on every logit', (context) => {

@@ -333,13 +333,7 @@ export function referenceForward(config: QwenConfig, weights: TensorLookup, inpu
  * is the costly part with a real vocabulary, so it runs for the requested positions only. The values are identical
  * to referenceForward's at those positions.
  */
-export function referenceLogitsAt(
-  config: QwenConfig,
-  weights: TensorLookup,
-  inputIds: number[][],
-  options: ReferenceOptions,
-  positions: number[][],
-): Float64Array[][] {
+export function referenceLogitsAt(config: QwenConfig, weights: TensorLookup, inputIds: number[][], options: ReferenceOptions, positions: number[][]): Float64Array[][] {
   const rows = resolveRows(config, inputIds, options);
   if (positions.length !== rows.length) throw new Error(`referenceLogitsAt: positions has ${positions.length} rows; inputIds has ${rows.length}.`);
   const model = loadWeights(config, weights);

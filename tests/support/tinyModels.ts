@@ -5,8 +5,8 @@ import { openCheckpoint } from '../../src/convert/checkpoint';
 import { convertCheckpoint } from '../../src/convert/convertCheckpoint';
 import { openFolder } from '../../src/convert/nodeFiles';
 import { createNodeOutputFolder } from '../../src/convert/nodeOutputFolder';
-import { writeTinyCheckpoint } from '../../src/convert/tinyModel';
 import type { QwenConfig } from '../../src/convert/qwenConfig';
+import { writeTinyCheckpoint } from '../../src/convert/tinyModel';
 
 export interface TinyModelFixture {
   checkpointDir: string;

@@ -57,7 +57,9 @@ beforeAll(async () => {
     process.env.NODE_ENV = nodeEnv;
   }
   const assets = readdirSync(join(outDir, 'assets')).map((name) => join(outDir, 'assets', name));
-  const publicCode = readdirSync('public/wasm').filter((name) => /\.m?js$/.test(name)).map((name) => join('public/wasm', name));
+  const publicCode = readdirSync('public/wasm')
+    .filter((name) => /\.m?js$/.test(name))
+    .map((name) => join('public/wasm', name));
   shipped = [join(outDir, 'index.html'), join(outDir, 'diagnostics.html'), ...assets.filter((file) => /\.(js|css|html)$/.test(file)), ...publicCode];
 }, 300_000);
 

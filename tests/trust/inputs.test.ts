@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { builderIn, expectUsageError, REPO, type Run } from '../support/cli';
-import { recordTrustReport, type InputOutcome } from './trustReport';
+import { type InputOutcome, recordTrustReport } from './trustReport';
 
 const SHAPES = 'def area(radius):\n    return 3.14159 * radius ** 2\n\n\nclass Shape:\n    def describe(self):\n        return "shape"\n';
 // Lines end in LF and CRLF alike, as in a file edited on two systems.
@@ -39,7 +39,13 @@ beforeAll(() => {
   writeFileSync(join(work, 'broken.py'), 'def (((:\n  ]]] return ))) {{{\n))) ((( ]]]\n');
   writeFileSync(join(work, 'notes.xyz'), 'Dear team,\nthe meeting moved to Tuesday.\n');
   writeFileSync(join(work, 'malformed-plans.json'), '[{"filePath": "shapes.py", "editTargets": ["area"],');
-  writeFileSync(join(work, 'missing-file-plans.json'), JSON.stringify([{ filePath: 'shapes.py', editTargets: ['area'], intent: 'x' }, { filePath: 'gone.py', editTargets: ['f'], intent: 'y' }]));
+  writeFileSync(
+    join(work, 'missing-file-plans.json'),
+    JSON.stringify([
+      { filePath: 'shapes.py', editTargets: ['area'], intent: 'x' },
+      { filePath: 'gone.py', editTargets: ['f'], intent: 'y' },
+    ]),
+  );
   copyFileSync(join(REPO, 'fixtures/real/python/default.py'), join(work, 'default.py'));
 });
 
@@ -73,7 +79,12 @@ const CASES: Case[] = [
       return report.notes[0]!;
     },
   },
-  { input: 'no --prompt at all', args: patch('--file', 'shapes.py', '--target', 'area', '--out', 'out.patch'), refused: /--prompt TEXT is required \(it may be empty: --prompt ""\)/, outputs: ['out.patch'] },
+  {
+    input: 'no --prompt at all',
+    args: patch('--file', 'shapes.py', '--target', 'area', '--out', 'out.patch'),
+    refused: /--prompt TEXT is required \(it may be empty: --prompt ""\)/,
+    outputs: ['out.patch'],
+  },
   {
     input: 'empty prompt',
     args: patch('--file', 'shapes.py', '--target', 'area', '--prompt', '', '--json', 'empty-prompt.json', '--out', 'empty-prompt.patch'),
@@ -84,7 +95,12 @@ const CASES: Case[] = [
       return `${result.notes.join(' ')} (${run.stderr.trim()})`;
     },
   },
-  { input: 'a 100 KB prompt', args: patch('--file', 'shapes.py', '--target', 'area', '--prompt', LONG_PROMPT, '--out', 'out.patch'), refused: /needs \d+ tokens but the model holds at most \d+ \(\d+ of them the prompt\); shorten the prompt/, outputs: ['out.patch'] },
+  {
+    input: 'a 100 KB prompt',
+    args: patch('--file', 'shapes.py', '--target', 'area', '--prompt', LONG_PROMPT, '--out', 'out.patch'),
+    refused: /needs \d+ tokens but the model holds at most \d+ \(\d+ of them the prompt\); shorten the prompt/,
+    outputs: ['out.patch'],
+  },
   {
     input: 'mixed line endings (LF and CRLF)',
     args: patch('--file', 'mixed.py', '--target', 'area', '--prompt', 'use math.pi', '--out', 'mixed.patch', '--json', 'mixed.json'),
@@ -102,9 +118,19 @@ const CASES: Case[] = [
       return `patch written; git apply reproduces the generated file, CRLF and LF lines outside the span unchanged (${run.stderr.trim()})`;
     },
   },
-  { input: 'invalid settings', args: patch('--file', 'shapes.py', '--target', 'area', '--prompt', 'x', '--steps', '0', '--cfg=-1', '--temperature=-0.5', '--strength', '1.5', '--out', 'out.patch'), refused: /steps.*cfgScale.*temperature.*strength/, outputs: ['out.patch'] },
+  {
+    input: 'invalid settings',
+    args: patch('--file', 'shapes.py', '--target', 'area', '--prompt', 'x', '--steps', '0', '--cfg=-1', '--temperature=-0.5', '--strength', '1.5', '--out', 'out.patch'),
+    refused: /steps.*cfgScale.*temperature.*strength/,
+    outputs: ['out.patch'],
+  },
   { input: 'malformed plans JSON', args: ['batch', '--plans', 'malformed-plans.json', '--steps', '2', '--out-dir', 'batch-out'], refused: /malformed-plans\.json/, outputs: ['batch-out'] },
-  { input: 'a plan pointing at a missing file', args: ['batch', '--plans', 'missing-file-plans.json', '--steps', '2', '--out-dir', 'batch-out'], refused: /missing-file-plans\.json names gone\.py, which does not exist; nothing was generated/, outputs: ['batch-out'] },
+  {
+    input: 'a plan pointing at a missing file',
+    args: ['batch', '--plans', 'missing-file-plans.json', '--steps', '2', '--out-dir', 'batch-out'],
+    refused: /missing-file-plans\.json names gone\.py, which does not exist; nothing was generated/,
+    outputs: ['batch-out'],
+  },
 ];
 
 describe.concurrent('every bad input to the CLI gets one clear line and exit 2, or runs and says what it did; nothing of the user is changed', () => {

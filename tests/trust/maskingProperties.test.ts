@@ -1,13 +1,13 @@
 import { readdirSync } from 'node:fs';
 import fc from 'fast-check';
-import type { Node } from 'web-tree-sitter';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { Node } from 'web-tree-sitter';
 import { InputError } from '../../src/core/inputErrors';
 import { MASK_MODES, maskSpans } from '../../src/core/maskSpans';
 import { utf8Length } from '../../src/core/sourceText';
 import { analyze, fixturePath, readFixture } from '../support/parser';
 import { runProperty } from './runProperty';
-import { recordTrustReport, type PropertyRun } from './trustReport';
+import { type PropertyRun, recordTrustReport } from './trustReport';
 
 const REAL_FILES = readdirSync(fixturePath('real'), { withFileTypes: true })
   .filter((entry) => entry.isDirectory())
@@ -20,7 +20,10 @@ const editArb: fc.Arbitrary<Edit> = fc.oneof(
   fc.record({
     kind: fc.constant('insert' as const),
     at: fc.nat(),
-    text: fc.oneof(fc.constantFrom('\n', '    ', '{', '}', '(', ')', ':', ';', '"', "'", '#', '//', '/*', 'def ', 'fn ', 'class X', 'é', '😀', '\r\n', '\t'), fc.string({ unit: 'binary', maxLength: 6 })),
+    text: fc.oneof(
+      fc.constantFrom('\n', '    ', '{', '}', '(', ')', ':', ';', '"', "'", '#', '//', '/*', 'def ', 'fn ', 'class X', 'é', '😀', '\r\n', '\t'),
+      fc.string({ unit: 'binary', maxLength: 6 }),
+    ),
   }),
   fc.record({ kind: fc.constant('delete' as const), at: fc.nat(), length: fc.integer({ min: 1, max: 40 }) }),
   fc.record({ kind: fc.constant('duplicateLine' as const), at: fc.nat() }),

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CodeTokenizer } from '../../src/model/codeTokenizer';
 import { fixturePath, readFixture } from '../support/parser';
 import { runProperty } from './runProperty';
-import { recordTrustReport, type PropertyRun } from './trustReport';
+import { type PropertyRun, recordTrustReport } from './trustReport';
 
 // The demo model's tokenizer (the real Qwen BPE vocabulary), as `npm install` generates it.
 const MODEL = 'public/models/tiny-diffusion';
@@ -28,7 +28,36 @@ function roundTrips(text: string): void {
 // Code-like pieces (indentation, CRLF, tabs, trailing spaces, escapes, non-ASCII identifiers) mixed
 // with any Unicode scalar value; lone surrogates are left out, since no decoded file holds one.
 const piece = fc.oneof(
-  fc.constantFrom('    ', '\t', '\n', '\r\n', '\r', ' ', '  \n', 'def f(x):', 'return x', '}', '{', '=>', '//', '#', '"""', "'", '\\n', '\\', '\u00a0', '\u200b', '\ufeff', 'naïve', 'é', '中文', '😀', '👩‍💻', '\u0000', '\u001b[0m'),
+  fc.constantFrom(
+    '    ',
+    '\t',
+    '\n',
+    '\r\n',
+    '\r',
+    ' ',
+    '  \n',
+    'def f(x):',
+    'return x',
+    '}',
+    '{',
+    '=>',
+    '//',
+    '#',
+    '"""',
+    "'",
+    '\\n',
+    '\\',
+    '\u00a0',
+    '\u200b',
+    '\ufeff',
+    'naïve',
+    'é',
+    '中文',
+    '😀',
+    '👩‍💻',
+    '\u0000',
+    '\u001b[0m',
+  ),
   fc.string({ unit: 'binary', maxLength: 8 }),
   fc.string({ unit: 'grapheme', maxLength: 4 }),
 );
@@ -44,13 +73,11 @@ describe('the tokenizer round-trips code exactly (fast-check)', () => {
   it('every real file whole, and random slices of them', async () => {
     const texts = REAL_FILES.map(readFixture);
     for (const text of texts) roundTrips(text);
-    const slice = fc
-      .record({ file: fc.nat({ max: texts.length - 1 }), from: fc.nat(), length: fc.integer({ min: 1, max: 600 }) })
-      .map(({ file, from, length }) => {
-        const characters = [...texts[file]!];
-        const start = from % characters.length;
-        return characters.slice(start, start + length).join('');
-      });
+    const slice = fc.record({ file: fc.nat({ max: texts.length - 1 }), from: fc.nat(), length: fc.integer({ min: 1, max: 600 }) }).map(({ file, from, length }) => {
+      const characters = [...texts[file]!];
+      const start = from % characters.length;
+      return characters.slice(start, start + length).join('');
+    });
     await runProperty(runs, `tokenizer: real files (${texts.length} whole, then random slices at character boundaries)`, fc.property(slice, roundTrips), { numRuns: 300, seed: 7_331 });
   });
 });

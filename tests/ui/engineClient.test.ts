@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { Runtime } from '../../src/core/backendChoice';
 import { createDiffusionConfig } from '../../src/core/diffusionConfig';
+import type { GeneratedPatch } from '../../src/core/refactorPlan';
 import { EngineClient, EngineError, type EngineWorker } from '../../src/ui/engineClient';
 import type { EngineReply, EngineRequest } from '../../src/worker/engineProtocol';
-import type { GeneratedPatch } from '../../src/core/refactorPlan';
-import type { Runtime } from '../../src/core/backendChoice';
 
 /** Stands in for the engine worker at the message boundary: records what the client sends, answers what the test says. */
 class WorkerDouble implements EngineWorker {

@@ -1,21 +1,20 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { DownloadProgress } from '../../src/core/downloadProgress';
 import { openCheckpoint } from '../../src/convert/checkpoint';
 import { convertCheckpoint } from '../../src/convert/convertCheckpoint';
 import { openFolder } from '../../src/convert/nodeFiles';
 import { createNodeOutputFolder } from '../../src/convert/nodeOutputFolder';
 import { writeTinyCheckpoint } from '../../src/convert/tinyModel';
+import type { DownloadProgress } from '../../src/core/downloadProgress';
 import { FileHashMismatchError } from '../../src/hub/hubErrors';
 import { describeCachedModel } from '../../src/model/modelCache';
-import { openModelReader } from '../../src/model/modelSource';
 import { readVerifiedModel } from '../../src/model/modelFiles';
-import { pullIntoCache, type HubPullOptions } from '../../src/worker/hubPull';
+import { openModelReader } from '../../src/model/modelSource';
 import { importCheckpointFolder } from '../../src/worker/checkpointImport';
-import { readdirSync, readFileSync } from 'node:fs';
-import { startHubDouble, type HubDouble } from '../support/hubDouble';
+import { type HubPullOptions, pullIntoCache } from '../../src/worker/hubPull';
+import { type HubDouble, startHubDouble } from '../support/hubDouble';
 import { MemoryModelStore } from '../support/memoryModelStore';
 
 let hub: HubDouble;
