@@ -49,7 +49,7 @@ async function toDouble(route: Route): Promise<void> {
   const url = new URL(route.request().url());
   const headers = { ...route.request().headers(), 'x-forwarded-origin': url.origin };
   let response = await route.fetch({ url: `${hub.url}${url.pathname}${url.search}`, maxRedirects: 0, headers });
-  const location = response.headers()['location'];
+  const location = response.headers().location;
   if (response.status() === 302 && location?.startsWith(CDN)) {
     cdnReads.push(location);
     response = await route.fetch({ url: `${hub.cdnUrl}${location.slice(CDN.length)}`, headers });

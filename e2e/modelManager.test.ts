@@ -82,7 +82,7 @@ describe('the model manager', () => {
     let resume = () => {};
     const resumed = new Promise<void>((resolve) => (resume = resolve));
     await page.route(`**/models/tiny-diffusion/${dataFile}`, async (route) => {
-      ranges.push(route.request().headers()['range'] ?? null);
+      ranges.push(route.request().headers().range ?? null);
       if (ranges.length > 1) return resumed.then(() => route.continue());
       // The first answer promises the whole file and stops a third of the way in.
       await route.fulfill({ status: 200, headers: { 'content-type': 'application/octet-stream', 'content-length': String(full.length) }, body: full.subarray(0, Math.floor(full.length / 3)) });
@@ -105,7 +105,7 @@ describe('the model manager', () => {
     const third = Math.floor(full.length / 3);
     const ranges: (string | null)[] = [];
     await context.route(`**/models/tiny-diffusion/${dataFile}`, async (route) => {
-      ranges.push(route.request().headers()['range'] ?? null);
+      ranges.push(route.request().headers().range ?? null);
       // First a third of the file and a dropped connection; the retry then hangs until the tab is gone.
       if (ranges.length === 1) await route.fulfill({ status: 200, headers: { 'content-length': String(full.length) }, body: full.subarray(0, third) });
       else if (ranges.length === 2) await new Promise(() => {});

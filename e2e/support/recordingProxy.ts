@@ -34,7 +34,7 @@ export async function startRecordingProxy(): Promise<RecordingProxy> {
       const url = incoming.url ?? '';
       requests.push({ method: incoming.method ?? '', url, headers: incoming.headers, body });
       const target = URL.canParse(url) ? new URL(url) : null;
-      if (!target || target.protocol !== 'http:' || !['localhost', '127.0.0.1', '[::1]'].includes(target.hostname)) {
+      if (target?.protocol !== 'http:' || !['localhost', '127.0.0.1', '[::1]'].includes(target.hostname)) {
         outgoing.writeHead(403).end('the recording proxy forwards to loopback only');
         return;
       }

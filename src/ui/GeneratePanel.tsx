@@ -153,7 +153,7 @@ export function GeneratePanel({ settings, onSettingsChange, blockedBecause, onGe
           {plansError}
         </p>
       )}
-      <p className="muted small runtime" aria-label="Runtime">
+      <p className="muted small runtime" role="note" aria-label="Runtime">
         {runtime ? `Runs on ${runtime.label}, ${runtime.precision}` : 'Backend chosen at the first run'}
         {warmUp.status === 'warming' && ' · warming up the model…'}
         {warmUp.status === 'ready' && warmUp.milliseconds !== null && ` · warmed up in ${(warmUp.milliseconds / 1000).toFixed(1)} s`}

@@ -23,9 +23,9 @@ export function GenerationProgress() {
             {denoising.phase} step {denoising.step}/{denoising.total}
             {rate !== null && rate > 0 ? `, ${rate.toFixed(1)} tokens/s` : ''}
           </p>
-          <pre className="live-spans" aria-label="Live denoising">
-            {denoising.spans.join('\n\n')}
-          </pre>
+          <section aria-label="Live denoising">
+            <pre className="live-spans">{denoising.spans.join('\n\n')}</pre>
+          </section>
         </>
       )}
     </div>

@@ -33,7 +33,7 @@ function HubOffer({ model, asked, onAgree, onDismiss }: { model: RegistryModel; 
   if (!plan) return <p className="small muted">Asking the Hub what {repo} holds…</p>;
   const converts = plan.layout === 'checkpoint';
   return (
-    <div className="hub-offer small" role="group" aria-label={`Get ${model.id} from Hugging Face`}>
+    <fieldset className="hub-offer small" aria-label={`Get ${model.id} from Hugging Face`}>
       <p>
         {repo}@{plan.commit.slice(0, 7)}: download {formatBytes(plan.downloadBytes)}
         {converts ? `, converted here to ${precision}: about ${formatBytes(plan.convertedBytes)} stored` : `, stored as it is (${precision})`}.
@@ -48,7 +48,7 @@ function HubOffer({ model, asked, onAgree, onDismiss }: { model: RegistryModel; 
           Not now
         </button>
       </div>
-    </div>
+    </fieldset>
   );
 }
 
@@ -147,7 +147,7 @@ export function ModelManager() {
         />
       </div>
       {storage && (
-        <p className="small muted" aria-label="Storage use">
+        <p className="small muted" role="note" aria-label="Storage use">
           {storage.usage !== null && storage.quota !== null ? `Storage: ${formatBytes(storage.usage)} used of ${formatBytes(storage.quota)} this site may use` : 'Storage use unknown'}
           {storage.persisted ? ' (persistent)' : storage.persisted === false ? ' (the browser may evict it under pressure)' : ''}
         </p>

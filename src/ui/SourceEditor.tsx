@@ -27,6 +27,7 @@ export function SourceEditor({ text, monacoLanguage, maskedRanges, cursor, revea
   const openingFile = useRef(false);
   callbacks.current = { onTextChange, onCursorChange };
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the editor is created once; later text, language and cursor changes reach it through the effects below.
   useEffect(() => {
     const scheme = darkScheme();
     const created = monaco.editor.create(container.current!, {
@@ -102,6 +103,7 @@ export function SourceEditor({ text, monacoLanguage, maskedRanges, cursor, revea
     );
   }, [maskedRanges]);
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: only an explicit reveal request moves the cursor, not the cursor prop following the user's own moves.
   useEffect(() => {
     if (revealRequest === 0 || !editor.current) return;
     editor.current.setPosition(toPosition(cursor));

@@ -71,7 +71,7 @@ function Diagnostics() {
         </tbody>
       </table>
       {agree !== null && (
-        <p aria-label="Agreement">
+        <p role="note" aria-label="Agreement">
           {agree ? 'WebGPU and WASM agree' : 'WebGPU and WASM disagree'} on the top tokens; largest difference in their logits {maxDifference!.toExponential(2)}.
         </p>
       )}

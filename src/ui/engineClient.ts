@@ -1,7 +1,6 @@
-import type { Runtime } from '../core/backendChoice';
 import type { DiffusionConfig } from '../core/diffusionConfig';
 import type { MaskMode } from '../core/maskSpans';
-import type { GeneratedPatch, RefactorPlan } from '../core/refactorPlan';
+import type { RefactorPlan } from '../core/refactorPlan';
 import type { EngineErrorKind, EngineReply, EngineRequest } from '../worker/engineProtocol';
 
 export type EngineProgress = Extract<EngineReply, { type: 'progress' }>['progress'];
@@ -68,7 +67,10 @@ export class EngineClient {
   private receive(reply: EngineReply): void {
     const pending = this.pending.get(reply.id);
     if (!pending) return;
-    if (reply.type === 'progress') return pending.onProgress(reply.progress);
+    if (reply.type === 'progress') {
+      pending.onProgress(reply.progress);
+      return;
+    }
     const { request } = pending;
     if (reply.type === 'error' && reply.kind === 'gpu' && request.type === 'generate' && request.gpuFault === undefined) {
       // A lost GPU device cannot come back in this worker: start a fresh one and run again on WASM, once.

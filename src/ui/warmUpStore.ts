@@ -57,7 +57,9 @@ export const useWarmUp = create<WarmUpState>()((setState, getState) => ({
           ({ runtime, warmUpMs }) => getState().key === key && setState({ status: 'ready', runtime, milliseconds: warmUpMs }),
           (error: Error) => getState().key === key && setState({ status: 'failed', message: error.message }),
         )
-        .finally(() => inFlight === id && (inFlight = undefined));
+        .finally(() => {
+          if (inFlight === id) inFlight = undefined;
+        });
     }, SETTLE_MS);
   },
   stop() {

@@ -2,7 +2,7 @@
 import { chooseRuntime, type GpuCapabilities, type Runtime } from '../core/backendChoice';
 import { InputError } from '../core/inputErrors';
 import { MANIFEST_FILE } from '../core/modelManifest';
-import type { GeneratedPatch, RefactorPlan } from '../core/refactorPlan';
+import type { GeneratedPatch } from '../core/refactorPlan';
 import { SyntaxParser } from '../core/syntaxParser';
 import type { CausalModel } from '../model/causalModel';
 import type { DiffusionModel } from '../model/diffusionModel';
@@ -54,7 +54,8 @@ function exclusive<T>(job: () => Promise<T>): Promise<T> {
 /** The models of the settings on the runtime chosen for them, loaded once and kept while the settings name the same ones. */
 async function models(request: ModelRequest): Promise<Loaded> {
   const { config, siteUrl, id } = request;
-  const runtime = chooseRuntime({ ...config, gpuFault: request.type === 'generate' ? request.gpuFault : undefined }, await (gpu ??= probeGpu()));
+  gpu ??= probeGpu();
+  const runtime = chooseRuntime({ ...config, gpuFault: request.type === 'generate' ? request.gpuFault : undefined }, await gpu);
   const key = JSON.stringify([config.model, config.fallback && config.fallbackModel, runtime.precision, runtime.backend]);
   if (loaded?.key === key) return { ...loaded, runtime };
   await loaded?.diffusion.release();

@@ -1,10 +1,8 @@
 import type { CachedModel } from '../core/cachedModel';
 import { DownloadMeter, type DownloadProgress } from '../core/downloadProgress';
-import { InputError } from '../core/inputErrors';
 import type { ModelPrecision } from '../core/modelPrecision';
 import { downloadRepoFile, type PartialFile } from '../hub/downloadRepoFile';
 import { exportManifest } from '../hub/exportManifest';
-import { nobleHasher } from '../hub/fileHash';
 import type { HubEndpoint } from '../hub/hubEndpoint';
 import { listRepository } from '../hub/listRepository';
 import { pinRevision } from '../hub/pinRevision';

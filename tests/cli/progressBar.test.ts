@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { ProgressBar } from '../../src/cli/progressBar';
 
 function recorder(isTTY: boolean) {
-  const out = { text: '', isTTY, write: (t: string) => void (out.text += t) };
+  const out = {
+    text: '',
+    isTTY,
+    write: (t: string) => {
+      out.text += t;
+    },
+  };
   return out;
 }
 

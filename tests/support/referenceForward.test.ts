@@ -407,7 +407,7 @@ describe('referenceForward: refused inputs', () => {
  * rotate_half, np.repeat for repeat_kv, a boolean mask with a -inf fill) rather than in the per-element loops of
  * referenceForward.ts, so the two share no code path.
  */
-const NUMPY_QWEN = String.raw`
+const NUMPY_QWEN = `
 import json, sys
 import numpy as np
 

@@ -74,7 +74,7 @@ describe('masking real files under random small edits (fast-check)', () => {
       fc.asyncProperty(caseArb, async ({ file, edits, pick, mode }) => {
         const text = edits.reduce(applyEdit, texts.get(file)!);
         const name = file.split('/').pop()!;
-        let analyzed;
+        let analyzed: Awaited<ReturnType<typeof analyze>>;
         try {
           analyzed = await analyze(text, name);
         } catch (error) {
@@ -85,7 +85,7 @@ describe('masking real files under random small edits (fast-check)', () => {
           const { outline, parsed } = analyzed;
           if (outline.length === 0) return;
           const targets = [...new Set(pick.map((i) => outline[i % outline.length]!))];
-          let plan;
+          let plan: ReturnType<typeof maskSpans>;
           try {
             plan = maskSpans(parsed.source, targets, mode);
           } catch (error) {
