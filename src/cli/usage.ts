@@ -10,7 +10,7 @@ Commands:
   builder patch --file FILE --target NAME[,NAME...] --prompt TEXT --model DIR
                 [--fallback-model DIR] [--preset demo|fast|balanced|quality] [--steps N]
                 [--schedule linear|cosine|sqrt] [--cfg S] [--temperature T] [--seed N]
-                [--strength X] [--cache-interval N] [--parallel-threshold X]
+                [--strength X] [--cache-interval N] [--parallel-threshold X] [--context-tokens N]
                 [--out FILE.patch] [--json FILE.json]
   builder batch --plans PLANS.json --model DIR [--out-dir DIR]
   builder batch --plans PLANS.json --root DIR [--out FILE.patch] [--apply] [--model DIR]
@@ -26,7 +26,9 @@ the preset's model is looked up in public/models.
 --cache-interval N: every Nth denoising step runs over the whole file and caches its keys and
 values; the steps between run over the targets only (default 8; 0 runs every step over the whole
 file). --parallel-threshold X: also reveal, in the same step, every masked token the model gives
-at least probability X (0 < X <= 1; default 0, off).
+at least probability X (0 < X <= 1; default 0, off). --context-tokens N: the most tokens of the
+file the model sees; a longer file is cut to a window around the targets (default 1,024; 4,096
+with the demo preset).
 
 batch --root runs plans whose paths are relative to the folder DIR and writes one patch for it
 (to --out, else stdout) that git apply takes at DIR; files that do not apply are left out and

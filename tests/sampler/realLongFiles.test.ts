@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createDiffusionConfig } from '../../src/core/diffusionConfig';
+import { createDiffusionConfig, PRESETS } from '../../src/core/diffusionConfig';
 import type { SyntaxParser } from '../../src/core/syntaxParser';
 import type { DiffusionModel } from '../../src/model/diffusionModel';
 import { loadModel } from '../../src/model/loadModel';
@@ -52,8 +52,8 @@ describe('real long files with the tiny models', () => {
         const patch = await builder.generatePatch({ filePath: fileName, editTargets: [target], intent: 'add input validation' });
         expect(patch.sample.path, target).toBe('diffusion');
         // The model saw a window of the file, within the default budget, and the provenance says how much.
-        expect(patch.context!.budget).toBe(1024);
-        expect(patch.context!.tokens).toBeLessThanOrEqual(1024);
+        expect(patch.context!.budget).toBe(PRESETS.demo.config.contextTokens);
+        expect(patch.context!.tokens).toBeLessThanOrEqual(PRESETS.demo.config.contextTokens!);
         expect(patch.context!.keptLines).toBeLessThan(patch.context!.totalLines);
         expect(patch.context!.totalLines).toBe(original.endsWith('\n') ? original.split('\n').length - 1 : original.split('\n').length);
         // Only the span changed: the rest of the whole original file is there byte for byte.
