@@ -117,9 +117,9 @@ const COMMON = {
 
 const QWEN_CODER_FALLBACK = 'qwen2.5-coder-0.5b-instruct';
 
-const convertNote = (repository: string, id: string, family: string) =>
-  `Download https://huggingface.co/${repository} (for example \`hf download ${repository} --local-dir ${id}-checkpoint\`) and convert it: ` +
-  `\`builder convert --from ${id}-checkpoint --out MODELS_DIR/${id} --quant q4 --kind diffusion --family ${family}\`.`;
+const pullNote = (repository: string, id: string, family: string) =>
+  `Get it from the Hugging Face Hub and convert it in one step: \`builder pull ${repository} --out MODELS_DIR/${id} --family ${family}\` ` +
+  `(or Get from Hugging Face in the app's model manager).`;
 
 export const PRESETS: Readonly<Record<PresetName, Preset>> = {
   demo: {
@@ -139,20 +139,20 @@ export const PRESETS: Readonly<Record<PresetName, Preset>> = {
     config: { ...COMMON, model: 'qwen2.5-coder-0.5b-bd3lm', fallbackModel: QWEN_CODER_FALLBACK, steps: 20, cfgScale: 2, temperature: 0, maxRemaskRounds: 1 },
     modelSource: {
       repository: 'dllm-hub/Qwen2.5-Coder-0.5B-Instruct-diffusion-bd3lm-v0.1',
-      note: convertNote('dllm-hub/Qwen2.5-Coder-0.5B-Instruct-diffusion-bd3lm-v0.1', 'qwen2.5-coder-0.5b-bd3lm', 'a2d-bd3lm'),
+      note: pullNote('dllm-hub/Qwen2.5-Coder-0.5B-Instruct-diffusion-bd3lm-v0.1', 'qwen2.5-coder-0.5b-bd3lm', 'a2d-bd3lm'),
     },
   },
   balanced: {
     description: 'Qwen3 0.6B BD3LM (dLLM Tiny-A2D, Apache-2.0), 50 steps, guidance 2.',
     config: { ...COMMON, model: 'qwen3-0.6b-bd3lm', fallbackModel: QWEN_CODER_FALLBACK, steps: 50, cfgScale: 2, temperature: 0, maxRemaskRounds: 2 },
-    modelSource: { repository: 'dllm-hub/Qwen3-0.6B-diffusion-bd3lm-v0.1', note: convertNote('dllm-hub/Qwen3-0.6B-diffusion-bd3lm-v0.1', 'qwen3-0.6b-bd3lm', 'a2d-bd3lm') },
+    modelSource: { repository: 'dllm-hub/Qwen3-0.6B-diffusion-bd3lm-v0.1', note: pullNote('dllm-hub/Qwen3-0.6B-diffusion-bd3lm-v0.1', 'qwen3-0.6b-bd3lm', 'a2d-bd3lm') },
   },
   quality: {
     description: 'CoDA 1.7B (CC-BY-NC-4.0: non-commercial use only), 100 steps, guidance 2, where memory allows.',
     config: { ...COMMON, model: 'coda-1.7b', fallbackModel: QWEN_CODER_FALLBACK, steps: 100, cfgScale: 2, temperature: 0.1, topP: 0.9, remasking: 'entropy', maxRemaskRounds: 3 },
     modelSource: {
       repository: 'Salesforce/CoDA-v0-Instruct',
-      note: `${convertNote('Salesforce/CoDA-v0-Instruct', 'coda-1.7b', 'coda')} Its licence is CC-BY-NC-4.0: not for commercial use.`,
+      note: `${pullNote('Salesforce/CoDA-v0-Instruct', 'coda-1.7b', 'coda')} Its licence is CC-BY-NC-4.0: not for commercial use.`,
     },
   },
 };

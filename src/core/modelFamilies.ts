@@ -1,6 +1,6 @@
 import type { RemaskingStrategy } from './diffusionConfig';
-import { InputError } from './inputErrors';
-import { DIFFUSION_PROMPT_TEMPLATE, FIM_PROMPT_TEMPLATE } from './promptFormats';
+import { InputError } from './inputErrors.ts';
+import { DIFFUSION_PROMPT_TEMPLATE, FIM_PROMPT_TEMPLATE } from './promptFormats.ts';
 
 /**
  * The model families Builder converts and samples, with what each one's authors do: the one place

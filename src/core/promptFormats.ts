@@ -1,5 +1,5 @@
 import type { LanguageId } from './languages';
-import { commentLines } from './lineComments';
+import { commentLines } from './lineComments.ts';
 
 /**
  * The prompt formats: how a request is laid out as text for each kind of model. `{instruction}`
