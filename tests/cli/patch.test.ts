@@ -88,7 +88,10 @@ describe('builder patch', () => {
   });
 
   it('says how to get a preset model that is not there', async () => {
-    expectUsageError(await builder('patch', '--file', file, '--preset', 'quality', '--target', 'area', '--prompt', 'x'), /builder pull Salesforce\/CoDA-v0-Instruct --out \S+coda-1\.7b --family coda.*CC-BY-NC-4\.0/);
+    expectUsageError(
+      await builder('patch', '--file', file, '--preset', 'quality', '--target', 'area', '--prompt', 'x'),
+      /builder pull Salesforce\/CoDA-v0-Instruct --out \S+coda-1\.7b --family coda.*CC-BY-NC-4\.0/,
+    );
   });
 });
 
