@@ -62,7 +62,9 @@ describe('the model manager', () => {
     await page.getByTestId('source-editor').locator('.view-lines').waitFor();
     await page.getByLabel('Open file').setInputFiles({ name: 'shapes.py', mimeType: 'text/x-python', buffer: Buffer.from('def area(radius):\n    return 3.14159 * radius ** 2\n') });
     await page.getByRole('checkbox', { name: 'area', exact: true }).check();
+    // WASM for speed, at the precision the download fetched for this browser's WebGPU (auto would pick q8 on WASM).
     await page.getByLabel('Backend').selectOption('wasm');
+    await page.getByLabel('Precision').selectOption('q4');
     await page.getByLabel('Autoregressive fallback').uncheck();
     await page.getByLabel('Steps').fill('2');
     await page.getByRole('button', { name: 'Generate' }).click();
@@ -142,7 +144,7 @@ describe('the model manager', () => {
 
   it('loads a model folder from disk through the folder input, verified', async () => {
     await page.getByLabel('Model folder').setInputFiles('public/models/tiny-autoregressive');
-    await expect.poll(() => statusOf('tiny-autoregressive'), { timeout: 120_000 }).toMatch(/^Cached and verified: q4, fp32/);
+    await expect.poll(() => statusOf('tiny-autoregressive'), { timeout: 120_000 }).toMatch(/^Cached and verified: q4, q8, fp32/);
     expect(await row('tiny-autoregressive').getByRole('status').innerText()).toMatch(/tiny-autoregressive is cached and verified/);
     expect(await hasCompletionMarker('tiny-autoregressive')).toBe(true);
   }, 300_000);
