@@ -72,7 +72,7 @@ try {
   await page.screenshot({ path: `${OUT}/generating.png` });
   console.log(`generating.png at step ${await generationStep(page)} of ${PROGRESS_STEPS}`);
   await page.getByRole('button', { name: 'Cancel' }).click();
-  await page.getByText('Cancelled.').waitFor({ timeout: 30_000 });
+  await page.getByTestId('generation-message').getByText('Cancelled.').waitFor({ timeout: 30_000 });
 
   await page.getByLabel('Steps').fill(String(RESULT_STEPS));
   await page.getByRole('button', { name: 'Generate' }).click();
