@@ -5,6 +5,7 @@ import type { Page } from 'playwright-core';
 import { createLogger, createServer, type Logger, type ViteDevServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useChromium } from './support/browser';
+import { startQuickGeneration } from './support/quickGeneration';
 
 const SOURCE = 'def area(radius):\n    return 3.14159 * radius ** 2\n';
 // What Vite logs when it finds a dependency only once the app is running, before it reloads the page.
@@ -57,13 +58,7 @@ describe('npm start on a fresh clone', () => {
       });
     });
     await page.getByTestId('source-editor').locator('.view-lines').waitFor({ timeout: 120_000 });
-    await page.getByLabel('Open file').setInputFiles({ name: 'shapes.py', mimeType: 'text/x-python', buffer: Buffer.from(SOURCE) });
-    await page.getByRole('checkbox', { name: 'area', exact: true }).check();
-    await page.getByLabel('Prompt').fill('use math.pi');
-    await page.getByLabel('Backend').selectOption('wasm');
-    await page.getByLabel('Autoregressive fallback').uncheck();
-    await page.getByLabel('Steps').fill('2');
-    await page.getByRole('button', { name: 'Generate' }).click();
+    await startQuickGeneration(page, SOURCE);
     const result = page
       .getByRole('button', { name: 'Download patch' })
       .waitFor({ timeout: 180_000 })

@@ -3,6 +3,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { type InputOutcome, recordTrustReport } from '../tests/trust/trustReport';
 import { useChromium } from './support/browser';
+import { startQuickGeneration } from './support/quickGeneration';
 
 const SOURCE = 'def area(radius):\n    return 3.14159 * radius ** 2\n\n\ndef double(x):\n    return 2 * x\n';
 const browser = useChromium();
@@ -51,13 +52,7 @@ function idb(action: 'get' | 'set', key: string, value?: unknown): Promise<unkno
 }
 
 async function generateOnce(): Promise<void> {
-  await page.getByLabel('Open file').setInputFiles({ name: 'shapes.py', mimeType: 'text/x-python', buffer: Buffer.from(SOURCE) });
-  await page.getByRole('checkbox', { name: 'area', exact: true }).check();
-  await page.getByLabel('Prompt').fill('use math.pi');
-  await page.getByLabel('Backend').selectOption('wasm');
-  await page.getByLabel('Autoregressive fallback').uncheck();
-  await page.getByLabel('Steps').fill('2');
-  await page.getByRole('button', { name: 'Generate' }).click();
+  await startQuickGeneration(page, SOURCE);
   await page.getByRole('button', { name: 'Download patch' }).waitFor({ timeout: 150_000 });
 }
 
