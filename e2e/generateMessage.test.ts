@@ -20,7 +20,7 @@ describe('the message after Generate', () => {
     [1280, 800],
     [1024, 768],
   ] as const) {
-    it(`shows a refused request inside the window at ${width}x${height}, by the button and in the editor pane, and takes the focus`, async () => {
+    it(`keeps every setting inside its column and shows a refused request inside the window at ${width}x${height}, by the button and in the editor pane, and takes the focus`, async () => {
       const context = await browser().newContext({ viewport: { width, height } });
       const page = await context.newPage();
       try {
@@ -36,6 +36,13 @@ describe('the message after Generate', () => {
             'Use math.pi instead of the literal, check that the radius is a non-negative real number, raise a ValueError with a clear message otherwise, and add a docstring that explains the units.',
           );
         await page.getByLabel('Backend').selectOption('wasm');
+        // Every setting can be read and changed where it is: no control runs past its column or the window.
+        const overflowing = await page.locator('.generate-panel fieldset').evaluate((fieldset, viewportWidth) => {
+          const column = fieldset.closest('.panel')!.getBoundingClientRect();
+          const right = Math.min(column.right, viewportWidth);
+          return [...fieldset.querySelectorAll('input, select')].filter((control) => control.getBoundingClientRect().right > right + 1).map((control) => control.getAttribute('aria-label'));
+        }, width);
+        expect(overflowing).toEqual([]);
         await page.getByLabel('Autoregressive fallback').uncheck();
         // A context budget the target cannot fit in: the engine refuses the request.
         await page.getByLabel('Context tokens').fill('64');

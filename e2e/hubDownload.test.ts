@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page, Route } from 'playwright-core';
@@ -18,6 +19,7 @@ import { useChromium } from './support/browser';
  * names the Hub's hosts is the one a user gets.
  */
 const browser = useChromium({ webgpu: false });
+const REAL_FILE = 'fixtures/real/python/_urls.py';
 const CDN = 'https://cdn-lfs.hf.co';
 let hub: HubDouble;
 let context: BrowserContext;
@@ -95,13 +97,66 @@ describe('Get from Hugging Face', () => {
     expect(cdnReads.length).toBeGreaterThan(0);
   }, 200_000);
 
-  it('stores the fallback ONNX export as it is', async () => {
-    await page.getByRole('button', { name: 'Get qwen2.5-coder-0.5b-instruct from Hugging Face' }).click();
-    const offer = page.getByRole('group', { name: 'Get qwen2.5-coder-0.5b-instruct from Hugging Face' });
-    await expect.poll(() => offer.innerText(), { timeout: 30_000 }).toMatch(/stored as it is \(q4\)/);
-    await page.getByRole('button', { name: 'Download qwen2.5-coder-0.5b-instruct from Hugging Face' }).click();
-    await expect.poll(() => statusOf('qwen2.5-coder-0.5b-instruct'), { timeout: 120_000 }).toMatch(/^Cached and verified: q4/);
-  }, 200_000);
+  it('gets a diffusion checkpoint and the fallback export, and Generate with them on a real file gives a patch that git apply takes', async () => {
+    for (const id of ['open-dcoder-0.5b', 'qwen2.5-coder-0.5b-instruct']) {
+      await page.getByRole('button', { name: `Get ${id} from Hugging Face` }).click();
+      const offer = page.getByRole('group', { name: `Get ${id} from Hugging Face` });
+      await expect.poll(() => offer.innerText(), { timeout: 30_000 }).toMatch(id === 'open-dcoder-0.5b' ? /converted here to q4/ : /stored as it is \(q4\)/);
+      await page.getByRole('button', { name: `Download ${id} from Hugging Face` }).click();
+      await expect.poll(() => statusOf(id), { timeout: 120_000 }).toMatch(/^Cached and verified: q4/);
+      await page.getByRole('button', { name: `Use ${id}` }).click();
+    }
+    expect(await row('open-dcoder-0.5b').innerText()).toContain('Generate uses this model');
+    expect(await row('qwen2.5-coder-0.5b-instruct').innerText()).toContain('Generate falls back to this model');
+
+    await page.getByLabel('Open file').setInputFiles(REAL_FILE);
+    await page.getByRole('checkbox', { name: 'URL.join', exact: true }).check();
+    await page.getByLabel('Prompt').fill('make it iterative');
+    await page.getByLabel('Steps').fill('2');
+    await page.getByLabel('Remask rounds').fill('0');
+    await page.getByRole('button', { name: 'Generate' }).click();
+    await page.getByRole('button', { name: 'Download patch' }).waitFor({ timeout: 150_000 });
+    const bar = await page.locator('.result-bar').innerText();
+    expect(bar).toContain('open-dcoder-0.5b q4 on');
+    // The tiny checkpoint's random weights rarely write valid Python: the fallback export rewrites it, and says so.
+    await page.getByText(/: why$/).click();
+    const details = await page.locator('.verdict-details').innerText();
+    if (bar.includes('via fallback') || bar.includes('fallback')) expect(details).toContain('The fallback qwen2.5-coder-0.5b-instruct (q4) rewrote URL.join');
+    expect(details).toMatch(/The model saw (the whole file|\d+ of 641 lines): \d+ tokens of a \d+-token budget/);
+
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Download patch' }).click();
+    const repo = mkdtempSync(join(tmpdir(), 'builder-e2e-hub-repo-'));
+    execFileSync('git', ['init', '-q'], { cwd: repo });
+    copyFileSync(REAL_FILE, join(repo, '_urls.py'));
+    await (await download).saveAs(join(repo, 'change.patch'));
+    execFileSync('git', ['apply', '--check', 'change.patch'], { cwd: repo });
+  }, 400_000);
+
+  it('keeps what arrived when the tab closes mid-pull: the next Get fetches the weights no second time', async () => {
+    const weights = (reads: string[]) => reads.filter((read) => read.includes('model.safetensors')).length;
+    // The tab closes as the last of the checkpoint's files arrives, so while it is stored or converted.
+    let lastFileArrived!: () => void;
+    const arrived = new Promise<void>((resolve) => (lastFileArrived = resolve));
+    await context.route('https://huggingface.co/fredzzp/open-dcoder-0.5B/resolve/**/tokenizer_config.json', async (route) => {
+      await toDouble(route);
+      lastFileArrived();
+    });
+    await page.getByRole('button', { name: 'Get open-dcoder-0.5b from Hugging Face' }).click();
+    await page.getByRole('button', { name: 'Download open-dcoder-0.5b from Hugging Face' }).click({ timeout: 30_000 });
+    await arrived;
+    await page.close();
+    expect(weights(cdnReads)).toBe(1);
+
+    page = await context.newPage();
+    await page.goto(inject('baseUrl'));
+    await page.getByLabel('Backend').selectOption('wasm');
+    await page.getByLabel('Precision').selectOption('q4');
+    await page.getByRole('button', { name: 'Get open-dcoder-0.5b from Hugging Face' }).click();
+    await page.getByRole('button', { name: 'Download open-dcoder-0.5b from Hugging Face' }).click({ timeout: 30_000 });
+    await expect.poll(() => statusOf('open-dcoder-0.5b'), { timeout: 120_000 }).toMatch(/^Cached and verified: q4/);
+    expect(weights(cdnReads)).toBe(1);
+  }, 300_000);
 
   it('says a corrupted download is corrupted and leaves no model the engine would load', async () => {
     hub.faults.corrupt = new Set(['onnx/model_q4.onnx']);

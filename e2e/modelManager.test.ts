@@ -149,10 +149,13 @@ describe('the model manager', () => {
     expect(await hasCompletionMarker('tiny-autoregressive')).toBe(true);
   }, 300_000);
 
-  it('says plainly that no converted folder is published for a real model', async () => {
-    expect(await row('open-dcoder-0.5b').innerText()).toMatch(/about 320\.0 MB at q4 \(approximate\)[\s\S]*No converted folder is published/);
+  it('offers a real model from Hugging Face, with the terminal and on-disk ways a click away', async () => {
+    expect(await row('open-dcoder-0.5b').innerText()).toMatch(/about 320\.0 MB at q4 \(approximate\)/);
+    expect(await page.getByRole('button', { name: 'Get open-dcoder-0.5b from Hugging Face' }).count()).toBe(1);
     expect(await page.getByRole('button', { name: 'Download open-dcoder-0.5b' }).count()).toBe(0);
-    await row('open-dcoder-0.5b').getByText('No converted folder is published: how to get it').click();
-    expect(await row('open-dcoder-0.5b').innerText()).toMatch(/huggingface\.co\/fredzzp\/open-dcoder-0\.5B, convert it with `builder convert/);
+    await row('open-dcoder-0.5b').getByText('Other ways to get it').click();
+    expect(await row('open-dcoder-0.5b').innerText()).toContain(
+      '`builder pull fredzzp/open-dcoder-0.5B --out open-dcoder-0.5b --family open-dcoder` downloads https://huggingface.co/fredzzp/open-dcoder-0.5B',
+    );
   });
 });

@@ -1,15 +1,10 @@
 import { parseArgs } from 'node:util';
 import { InputError } from '../core/inputErrors';
-import { batchCommand } from './batchCommand';
-import { benchCommand } from './benchCommand';
-import { convertCommand } from './convertCommand';
-import { maskCommand } from './maskCommand';
-import { outlineCommand } from './outlineCommand';
-import { patchCommand, SAMPLING_OPTIONS } from './patchCommand';
-import { planCommand } from './planCommand';
-import { pullCommand } from './pullCommand';
-import { tinyModelCommand } from './tinyModelCommand';
+import { SAMPLING_OPTIONS } from './samplingOptions';
 import { USAGE } from './usage';
+
+// Each command's module is loaded when it runs: the bench alone (Vite, Playwright) costs seconds
+// of start-up that `builder --help` or `builder patch` should not pay.
 
 function splitList(values: string[] | undefined): string[] {
   return (values ?? [])
@@ -35,7 +30,7 @@ async function run(argv: string[]): Promise<number> {
       allowPositionals: true,
       options: { language: { type: 'string' }, json: { type: 'boolean', default: false } },
     });
-    return outlineCommand({ file: onlyFile(positionals, command), language: values.language, json: values.json });
+    return (await import('./outlineCommand')).outlineCommand({ file: onlyFile(positionals, command), language: values.language, json: values.json });
   }
   if (command === 'mask') {
     const { values, positionals } = parseArgs({
@@ -49,11 +44,11 @@ async function run(argv: string[]): Promise<number> {
         json: { type: 'boolean', default: false },
       },
     });
-    return maskCommand({ file: onlyFile(positionals, command), targets: splitList(values.target), ...values });
+    return (await import('./maskCommand')).maskCommand({ file: onlyFile(positionals, command), targets: splitList(values.target), ...values });
   }
   if (command === 'tiny-model') {
     const { values } = parseArgs({ args: rest, options: { kind: { type: 'string' }, out: { type: 'string' }, seed: { type: 'string' } } });
-    return tinyModelCommand(values);
+    return (await import('./tinyModelCommand')).tinyModelCommand(values);
   }
   if (command === 'convert') {
     const { values } = parseArgs({
@@ -69,7 +64,7 @@ async function run(argv: string[]): Promise<number> {
         'mask-token': { type: 'string' },
       },
     });
-    return convertCommand({ ...values, logitsShift: values['logits-shift'], maskToken: values['mask-token'] });
+    return (await import('./convertCommand')).convertCommand({ ...values, logitsShift: values['logits-shift'], maskToken: values['mask-token'] });
   }
   if (command === 'patch') {
     const { values } = parseArgs({
@@ -84,14 +79,14 @@ async function run(argv: string[]): Promise<number> {
         language: { type: 'string' },
       },
     });
-    return patchCommand({ ...values, targets: splitList(values.target) });
+    return (await import('./patchCommand')).patchCommand({ ...values, targets: splitList(values.target) });
   }
   if (command === 'batch') {
     const { values } = parseArgs({
       args: rest,
       options: { ...SAMPLING_OPTIONS, plans: { type: 'string' }, 'out-dir': { type: 'string' }, root: { type: 'string' }, out: { type: 'string' }, apply: { type: 'boolean', default: false } },
     });
-    return batchCommand(values);
+    return (await import('./batchCommand')).batchCommand(values);
   }
   if (command === 'pull') {
     const { values, positionals } = parseArgs({
@@ -100,21 +95,21 @@ async function run(argv: string[]): Promise<number> {
       options: { out: { type: 'string' }, quant: { type: 'string' }, kind: { type: 'string' }, family: { type: 'string' } },
     });
     if (positionals.length > 1) throw new InputError('builder pull takes one REPO[@REVISION]; see builder --help.');
-    return pullCommand({ ...values, reference: positionals[0] });
+    return (await import('./pullCommand')).pullCommand({ ...values, reference: positionals[0] });
   }
   if (command === 'plan') {
     const { values } = parseArgs({
       args: rest,
       options: { root: { type: 'string' }, target: { type: 'string', multiple: true }, prompt: { type: 'string' }, out: { type: 'string' }, budget: { type: 'string' } },
     });
-    return planCommand({ ...values, targets: values.target ?? [] });
+    return (await import('./planCommand')).planCommand({ ...values, targets: values.target ?? [] });
   }
   if (command === 'bench') {
     const { values } = parseArgs({
       args: rest,
       options: { json: { type: 'string' }, docs: { type: 'string' }, browser: { type: 'boolean', default: false }, quick: { type: 'boolean', default: false } },
     });
-    return benchCommand(values);
+    return (await import('./benchCommand')).benchCommand(values);
   }
   throw new InputError(`Unknown command "${command}"; see builder --help.`);
 }

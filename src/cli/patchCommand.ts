@@ -25,23 +25,6 @@ export interface SamplingFlags {
   'no-fallback'?: boolean;
 }
 
-export const SAMPLING_OPTIONS = {
-  model: { type: 'string' },
-  'fallback-model': { type: 'string' },
-  preset: { type: 'string' },
-  steps: { type: 'string' },
-  schedule: { type: 'string' },
-  cfg: { type: 'string' },
-  temperature: { type: 'string' },
-  seed: { type: 'string' },
-  strength: { type: 'string' },
-  quant: { type: 'string' },
-  'cache-interval': { type: 'string' },
-  'parallel-threshold': { type: 'string' },
-  'context-tokens': { type: 'string' },
-  'no-fallback': { type: 'boolean' },
-} as const;
-
 const FLAG_TO_SETTING: Record<string, string> = {
   steps: 'steps',
   schedule: 'schedule',

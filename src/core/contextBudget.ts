@@ -36,6 +36,13 @@ export interface ContextBudget {
   memoryTokens: number;
 }
 
+/** Each limit in words, for the messages and the result panel that name what set the budget. */
+export const BUDGET_SOURCES: Readonly<Record<ContextBudget['limitedBy'], string>> = {
+  model: "the model's positions",
+  memory: "the backend's memory for attention",
+  setting: 'the contextTokens setting',
+};
+
 /** onnxruntime-web's WASM build addresses 32 bits: weights, activations and scores share 4 GiB. */
 export const WASM_MEMORY_BYTES = 2 ** 32;
 /** WebGPU's guaranteed maxStorageBufferBindingSize, for a device that does not say more. */

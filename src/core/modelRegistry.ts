@@ -17,7 +17,7 @@ export interface RegistryModel {
   origin: RegistryOrigin;
   /**
    * The converted model folder (with our manifest.json) to download from, relative to the site or
-   * absolute. null: none is published, so the user converts it and loads the folder from disk.
+   * absolute. null: none is published, so the app (Get from Hugging Face) or `builder pull` converts the checkpoint.
    */
   folderUrl: string | null;
   /**
@@ -37,9 +37,11 @@ export interface RegistryModel {
   parameters: string;
 }
 
-const convertSteps = (repository: string, id: string, family: FamilyName) =>
-  `No converted folder is published. Download https://huggingface.co/${repository}, convert it with ` +
-  `\`builder convert --from DIR --out ${id} --quant q4 --kind ${familyByName(family).kind} --family ${family}\` (see docs/model-families.md), then use "Load model folder".`;
+/** The ways besides the model manager's Get from Hugging Face, which converts the checkpoint in the page. */
+const otherWays = (repository: string, id: string, family: FamilyName) =>
+  `In a terminal, \`builder pull ${repository} --out ${id} --family ${family}\` downloads https://huggingface.co/${repository} and converts it; ` +
+  `a checkpoint already on disk converts with \`builder convert --from DIR --out ${id} --quant q4 --kind ${familyByName(family).kind} --family ${family}\` (docs/model-families.md). ` +
+  'Then use "Load model folder".';
 
 /** A Hugging Face model of a family, with the family's licence unless the repository has its own. */
 const published = (entry: {
@@ -60,7 +62,7 @@ const published = (entry: {
     origin: { kind: 'huggingface', repository: entry.repository },
     folderUrl: null,
     approximateBytes: entry.approximateBytes,
-    note: `${entry.about} ${convertSteps(entry.repository, entry.id, entry.family)}`,
+    note: `${entry.about} ${otherWays(entry.repository, entry.id, entry.family)}`,
     family: entry.family,
     licence: entry.licence ?? family.licence,
     parameters: entry.parameters,

@@ -1,5 +1,5 @@
 import { analyzeSource } from '../core/analyzeSource';
-import { contextBudget } from '../core/contextBudget';
+import { BUDGET_SOURCES, contextBudget } from '../core/contextBudget';
 import { contextPriorities } from '../core/contextPriorities';
 import { contextWindow, type LineGroup } from '../core/contextWindow';
 import type { DiffusionConfig } from '../core/diffusionConfig';
@@ -101,8 +101,6 @@ interface BuiltSequence {
   sequence: MaskedSequence;
   context: PatchContext;
 }
-
-const BUDGET_SOURCES = { model: "the model's positions", memory: "the backend's memory for attention", setting: 'the contextTokens setting' } as const;
 
 /** Turns RefactorPlans into GeneratedPatches with the diffusion model, repaired by remasking or the fallback. */
 export class Builder {

@@ -5,7 +5,7 @@ import type { ModelPrecision } from '../core/modelPrecision';
 import { MODEL_REGISTRY, type RegistryModel } from '../core/modelRegistry';
 import { HUB_HOSTS, hubSourceOf } from './hubSource';
 import { directoryPicker, filesOfDirectory, filesOfDrop, filesOfInput } from './modelFolderFiles';
-import { FOLDER_IMPORT, type ModelState, settingsPrecision, useModels } from './modelStore';
+import { FOLDER_IMPORT, type ModelState, modelInUse, settingOfKind, settingsPrecision, useModels } from './modelStore';
 import { useAppState } from './store';
 import { useWarmUp } from './warmUpStore';
 
@@ -66,8 +66,10 @@ function cacheStatus(cached: CachedModel | undefined, model: RegistryModel | und
  */
 export function ModelManager() {
   const models = useModels();
+  const settings = useAppState((state) => state.settings);
+  const setSettings = useAppState((state) => state.setSettings);
   const precision = settingsPrecision(
-    useAppState((state) => state.settings),
+    settings,
     useWarmUp((state) => state.runtime),
   );
   const folderInput = useRef<HTMLInputElement>(null);
@@ -164,6 +166,8 @@ export function ModelManager() {
           const install = models.installs[id];
           const notice = models.notices[id];
           const ready = cached?.completePrecisions.includes(precision);
+          const kind = model?.kind ?? cached?.manifest?.kind;
+          const inUse = kind !== undefined && modelInUse(settings, kind) === id;
           return (
             <li key={id} className="model-row" aria-label={id}>
               <div className="model-head">
@@ -171,13 +175,14 @@ export function ModelManager() {
                 <span className="muted small">{model?.kind ?? cached?.manifest?.kind}</span>
               </div>
               {(model?.licence ?? cached?.manifest?.licence) && <p className="small muted">Licence: {model?.licence ?? cached?.manifest?.licence}</p>}
+              {inUse && <p className="small model-in-use">{kind === 'diffusion' ? 'Generate uses this model' : 'Generate falls back to this model'}</p>}
               {install ? <ProgressLine label={`Downloading ${id}`} progress={install.progress} /> : <p className="small model-status">{cacheStatus(cached, model, precision)}</p>}
               {model && models.hubPlans[id] && !install && (
                 <HubOffer model={model} asked={models.hubPlans[id]} onAgree={() => void models.pullFromHub(model)} onDismiss={() => models.dismissHub(id)} />
               )}
               {!install && !cached && model && !model.folderUrl && (
                 <details className="small muted">
-                  <summary>No converted folder is published: how to get it</summary>
+                  <summary>Other ways to get it</summary>
                   {model.note}
                 </details>
               )}
@@ -200,6 +205,16 @@ export function ModelManager() {
                 {install && (
                   <button type="button" aria-label={`Stop downloading ${id}`} onClick={() => models.stop(id)}>
                     Cancel
+                  </button>
+                )}
+                {cached && !cached.partial && !install && kind && !inUse && (
+                  <button
+                    type="button"
+                    aria-label={`Use ${id}`}
+                    title={kind === 'diffusion' ? 'Generate with this model' : 'Let this model rewrite what the diffusion model leaves broken'}
+                    onClick={() => setSettings({ ...settings, [settingOfKind(kind)]: id })}
+                  >
+                    {kind === 'diffusion' ? 'Use for Generate' : 'Use as fallback'}
                   </button>
                 )}
                 {cached && !install && (

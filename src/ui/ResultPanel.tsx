@@ -1,5 +1,6 @@
 import { lazy, Suspense, useState } from 'react';
 import type { GeneratedPatch } from '../core/refactorPlan';
+import { VerdictDetails } from './VerdictDetails';
 
 const PatchDiffView = lazy(async () => ({ default: (await import('./PatchDiffView')).PatchDiffView }));
 
@@ -75,6 +76,7 @@ export function ResultPanel({ patch, runtimeLabel, monacoLanguage, onClose, onAp
           ×
         </button>
       </div>
+      <VerdictDetails patch={patch} />
       {patch.notes.length > 0 && <p className="muted small">{patch.notes.join(' ')}</p>}
       <Suspense fallback={<p className="loading">Loading the diff…</p>}>
         <PatchDiffView original={patch.originalCode} generated={patch.generatedCode} monacoLanguage={monacoLanguage} sideBySide={sideBySide} />

@@ -55,6 +55,19 @@ export function settingsPrecision(settings: DiffusionConfigInput, runtime: Runti
   }
 }
 
+/** Which setting a model of this kind fills: the diffusion model, or the autoregressive fallback. */
+export const settingOfKind = (kind: 'diffusion' | 'autoregressive') => (kind === 'diffusion' ? 'model' : 'fallbackModel');
+
+/** The model id Generate uses for that setting: the user's choice, else the preset's. */
+export function modelInUse(settings: DiffusionConfigInput, kind: 'diffusion' | 'autoregressive'): string | undefined {
+  const setting = settingOfKind(kind);
+  try {
+    return createDiffusionConfig({ preset: settings.preset, [setting]: settings[setting] })[setting];
+  } catch {
+    return settings[setting];
+  }
+}
+
 let client: ModelDownloadClient | undefined;
 const worker = () => (client ??= new ModelDownloadClient());
 

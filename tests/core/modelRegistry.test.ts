@@ -15,12 +15,13 @@ describe('the model registry', () => {
     }
   });
 
-  it('gives a download folder only where one is published, and says how to convert the others', () => {
+  it('gives a download folder only where one is published, and says how else to get the others', () => {
     for (const model of MODEL_REGISTRY) {
       if (model.origin.kind === 'generated') expect(model.folderUrl).toBe(`models/${model.id}/`);
       else {
         expect(model.folderUrl).toBeNull();
         expect(model.note).toContain(`huggingface.co/${model.origin.repository}`);
+        expect(model.note).toContain(`builder pull ${model.origin.repository} --out ${model.id} --family ${model.family}`);
         expect(model.note).toContain('builder convert');
         expect(model.note).toContain('Load model folder');
       }
