@@ -118,7 +118,7 @@ const COMMON = {
 const QWEN_CODER_FALLBACK = 'qwen2.5-coder-0.5b-instruct';
 
 const pullNote = (repository: string, id: string, family: string) =>
-  `Get it from the Hugging Face Hub and convert it in one step: \`builder pull ${repository} --out MODELS_DIR/${id} --family ${family}\` ` + `(or Get from Hugging Face in the app's model manager).`;
+  `Get it from the Hugging Face Hub and convert it in one step: \`builder pull ${repository} --out MODELS_DIR/${id} --family ${family}\` (or Get from Hugging Face in the app's model manager).`;
 
 export const PRESETS: Readonly<Record<PresetName, Preset>> = {
   demo: {

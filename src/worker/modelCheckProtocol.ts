@@ -21,7 +21,7 @@ export interface BackendResult {
   /**
    * What the model makes through the cache it keeps between passes (on the GPU under WebGPU):
    * a diffusion model's best token per masked position from a span pass against the context
-   * cache, a causal model's next four greedy tokens through its KV cache.
+   * cache, a causal model's next two greedy tokens through its KV cache.
    */
   throughCache: number[];
 }
