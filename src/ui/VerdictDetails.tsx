@@ -2,6 +2,8 @@ import { BUDGET_SOURCES } from '../core/contextBudget';
 import type { GeneratedPatch } from '../core/refactorPlan';
 
 const STOPPED_BY = { 'stop-token': 'its stop token', budget: 'its token budget (cut off)' } as const;
+/** Garbage code can give hundreds of syntax errors; the first few say enough, and the provenance has them all. */
+const PROBLEMS_SHOWN = 8;
 
 /**
  * Why the verdict and the risk are what they are: every validation error, each fact that made the
@@ -15,9 +17,10 @@ export function VerdictDetails({ patch }: { patch: GeneratedPatch }) {
       <summary>{patch.canApply ? 'Can be applied' : 'Not safe to apply'}: why</summary>
       {patch.validationErrors.length > 0 && (
         <ul aria-label="Problems">
-          {patch.validationErrors.map((error) => (
+          {patch.validationErrors.slice(0, PROBLEMS_SHOWN).map((error) => (
             <li key={error}>{error}</li>
           ))}
+          {patch.validationErrors.length > PROBLEMS_SHOWN && <li>and {patch.validationErrors.length - PROBLEMS_SHOWN} more (Download provenance lists them all)</li>}
         </ul>
       )}
       <p>
