@@ -38,7 +38,7 @@ beforeAll(async () => {
   rmSync(join(root, 'export', 'manifest.json'));
   hub = await startHubDouble({ cdnLocation: CDN });
   await hub.addRepo('fredzzp/open-dcoder-0.5B', join(root, 'checkpoint'), { license: 'apache-2.0' });
-  await hub.addRepo('Qwen/Qwen2.5-Coder-0.5B-Instruct', join(root, 'export'), { license: 'apache-2.0' });
+  await hub.addRepo('onnx-community/Qwen2.5-Coder-0.5B-Instruct', join(root, 'export'), { license: 'apache-2.0' });
 }, 180_000);
 afterAll(() => hub?.close());
 

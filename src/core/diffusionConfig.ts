@@ -115,7 +115,8 @@ const COMMON = {
   contextTokens: 1024,
 } as const satisfies Partial<DiffusionConfig>;
 
-const QWEN_CODER_FALLBACK = 'qwen2.5-coder-0.5b-instruct';
+// The base coder, as Qwen shows fill-in-the-middle (core/modelRegistry.ts cites it).
+const QWEN_CODER_FALLBACK = 'qwen2.5-coder-0.5b';
 
 const pullNote = (repository: string, id: string, family: string) =>
   `Get it from the Hugging Face Hub and convert it in one step: \`builder pull ${repository} --out MODELS_DIR/${id} --family ${family}\` (or Get from Hugging Face in the app's model manager).`;

@@ -276,7 +276,7 @@ export const MODEL_FAMILIES: readonly ModelFamily[] = [
     name: 'qwen-autoregressive',
     label: 'Qwen2.5-Coder (autoregressive fallback)',
     kind: 'autoregressive',
-    repositories: ['Qwen/Qwen2.5-Coder-0.5B', 'Qwen/Qwen2.5-Coder-0.5B-Instruct'],
+    repositories: ['Qwen/Qwen2.5-Coder-0.5B', 'Qwen/Qwen2.5-Coder-0.5B-Instruct', 'onnx-community/Qwen2.5-Coder-0.5B-Instruct'],
     recognise: { modelTypes: { qwen2: 'qwen2', qwen3: 'qwen3' } },
     head: 'tied',
     attention: { kind: 'causal' },

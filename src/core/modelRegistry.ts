@@ -142,14 +142,27 @@ export const MODEL_REGISTRY: readonly RegistryModel[] = [
     approximateBytes: { q4: 0.32e9, q8: 0.5e9 },
     about: 'Masked diffusion infill coder on Qwen2.5-Coder-0.5B (a base model: the instruction goes in as a comment); HumanEval 20.8 as published.',
   }),
+  // QwenLM/Qwen2.5-Coder README.md, "File-Level Code Completion (Fill in the middle)", shows
+  // fill-in-the-middle with the base checkpoint (Qwen/Qwen2.5-Coder-32B), not an instruct one.
   published({
-    id: 'qwen2.5-coder-0.5b-instruct',
-    label: 'Qwen2.5-Coder 0.5B Instruct',
-    repository: 'Qwen/Qwen2.5-Coder-0.5B-Instruct',
+    id: 'qwen2.5-coder-0.5b',
+    label: 'Qwen2.5-Coder 0.5B (base)',
+    repository: 'Qwen/Qwen2.5-Coder-0.5B',
     family: 'qwen-autoregressive',
     parameters: '0.5B',
     approximateBytes: { q4: 0.32e9, q8: 0.5e9 },
-    about: 'The autoregressive fallback of the real presets.',
+    about: 'The fill-in-the-middle fallback of the real presets: the base coder, as Qwen shows fill-in-the-middle; converted in the browser.',
+  }),
+  // A transformers.js-layout export (onnx/model_q4.onnx, onnx/model_quantized.onnx, ... with
+  // config.json and tokenizer.json), stored as it is: nothing to convert.
+  published({
+    id: 'qwen2.5-coder-0.5b-instruct',
+    label: 'Qwen2.5-Coder 0.5B Instruct (ONNX export)',
+    repository: 'onnx-community/Qwen2.5-Coder-0.5B-Instruct',
+    family: 'qwen-autoregressive',
+    parameters: '0.5B',
+    approximateBytes: { q4: 0.32e9, q8: 0.5e9 },
+    about: 'The pre-converted fallback: onnx-community\'s ONNX export of the instruct coder, downloaded as it is.',
   }),
   published({
     id: 'coda-1.7b',

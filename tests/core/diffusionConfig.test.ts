@@ -38,7 +38,7 @@ describe('presets', () => {
     expect(PRESETS.balanced.config).toMatchObject({ model: 'qwen3-0.6b-bd3lm', precision: 'auto', steps: 50 });
     expect(PRESETS.quality.config).toMatchObject({ model: 'coda-1.7b', precision: 'auto', steps: 100, remasking: 'entropy', temperature: 0.1 });
     expect(PRESETS.quality.description).toMatch(/non-commercial/);
-    for (const name of ['fast', 'balanced', 'quality'] as const) expect(PRESETS[name].config.fallbackModel).toBe('qwen2.5-coder-0.5b-instruct');
+    for (const name of ['fast', 'balanced', 'quality'] as const) expect(PRESETS[name].config.fallbackModel).toBe('qwen2.5-coder-0.5b');
   });
 
   it('are all valid, and createDiffusionConfig gives a copy of each', () => {
