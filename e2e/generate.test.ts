@@ -1,10 +1,9 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { beforeEach, describe, expect, inject, it } from 'vitest';
 import { useChromium } from './support/browser';
+import { applyDownloadedPatch } from './support/downloadedPatch';
 
 const SOURCE = 'def area(radius):\n    return 3.14159 * radius ** 2\n\n\ndef double(x):\n    return 2 * x\n';
 const browser = useChromium();
@@ -29,14 +28,7 @@ describe('generating in the app', () => {
     await page.getByRole('button', { name: 'Download patch' }).waitFor({ timeout: 120_000 });
     await page.getByTestId('diff-view').locator('.editor.modified').waitFor();
     await page.screenshot({ path: 'test-results/generate.png' });
-    const download = page.waitForEvent('download');
-    await page.getByRole('button', { name: 'Download patch' }).click();
-    const patchPath = join(mkdtempSync(join(tmpdir(), 'builder-e2e-patch-')), 'shapes.py.patch');
-    await (await download).saveAs(patchPath);
-    const repo = mkdtempSync(join(tmpdir(), 'builder-e2e-repo-'));
-    execFileSync('git', ['init', '-q'], { cwd: repo });
-    writeFileSync(join(repo, 'shapes.py'), SOURCE);
-    execFileSync('git', ['apply', patchPath], { cwd: repo });
+    const repo = await applyDownloadedPatch(page, { 'shapes.py': SOURCE });
     const patched = readFileSync(join(repo, 'shapes.py'), 'utf8');
     expect(patched).not.toBe(SOURCE);
     expect(patched.endsWith('def double(x):\n    return 2 * x\n')).toBe(true);

@@ -1,5 +1,4 @@
-import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page, Route } from 'playwright-core';
@@ -11,6 +10,7 @@ import { createNodeOutputFolder } from '../src/convert/nodeOutputFolder';
 import { writeTinyCheckpoint } from '../src/convert/tinyModel';
 import { type HubDouble, startHubDouble } from '../tests/support/hubDouble';
 import { useChromium } from './support/browser';
+import { applyDownloadedPatch } from './support/downloadedPatch';
 
 /**
  * Get from Hugging Face in the built app, with its production Content-Security-Policy: the app
@@ -126,13 +126,7 @@ describe('Get from Hugging Face', () => {
     expect(details).toMatch(/The model saw (the whole file|\d+ of 641 lines): \d+ tokens of a \d+-token budget set by/);
     expect(details).toContain('the fallback model wrote code: 0.10');
 
-    const download = page.waitForEvent('download');
-    await page.getByRole('button', { name: 'Download patch' }).click();
-    const repo = mkdtempSync(join(tmpdir(), 'builder-e2e-hub-repo-'));
-    execFileSync('git', ['init', '-q'], { cwd: repo });
-    copyFileSync(REAL_FILE, join(repo, '_urls.py'));
-    await (await download).saveAs(join(repo, 'change.patch'));
-    execFileSync('git', ['apply', '--check', 'change.patch'], { cwd: repo });
+    await applyDownloadedPatch(page, { '_urls.py': readFileSync(REAL_FILE, 'utf8') }, 'check');
   }, 400_000);
 
   it('resumes after the tab closes mid-conversion, without fetching the weights a second time', async () => {

@@ -1,9 +1,7 @@
-import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, inject, it } from 'vitest';
 import { useChromium } from './support/browser';
+import { applyDownloadedPatch } from './support/downloadedPatch';
 
 const FILE = 'fixtures/real/go/errors.go';
 const browser = useChromium();
@@ -73,13 +71,7 @@ describe('the whole journey on a real open-source file', () => {
       await page.getByTestId('diff-view').locator('.editor.modified').waitFor();
       await page.screenshot({ path: `test-results/journey-${backend}-3-diff.png` });
 
-      const download = page.waitForEvent('download');
-      await page.getByRole('button', { name: 'Download patch' }).click();
-      const repo = mkdtempSync(join(tmpdir(), 'builder-journey-'));
-      execFileSync('git', ['init', '-q'], { cwd: repo });
-      copyFileSync(FILE, join(repo, 'errors.go'));
-      await (await download).saveAs(join(repo, 'change.patch'));
-      execFileSync('git', ['apply', '--check', 'change.patch'], { cwd: repo });
+      await applyDownloadedPatch(page, { 'errors.go': readFileSync(FILE, 'utf8') }, 'check');
       const verdict = await page.locator('.result-bar').innerText();
       expect(verdict).toContain(backend === 'wasm' ? 'on WASM' : 'on WebGPU');
       if (backend === 'wasm') await page.getByText('WebGPU gave no adapter, so the model runs on WASM (CPU), which is slower.').first().waitFor();
