@@ -3,13 +3,17 @@
  * cut to the default context budget, against the same span in a 200-token file (the ratio), on the
  * Open-dCoder 0.5B shape on WASM (random weights: the time is the shape's, not the weights');
  * and the longest sequence each backend accepts for that shape (contextBudget's memory limit).
- * Run: npm run bench:context [-- --quick]   (--quick: the tiny demo shape, 2 steps)
+ * Run: npm run bench:context [-- --quick]   (--quick: the tiny demo shape, 2 steps). With --docs FILE (as
+ * npm run bench:context passes) it rewrites its section of the benchmarks page.
  */
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import { benchModels } from '../src/bench/benchModels';
+import { runLine, writeBenchmarkSection } from '../src/bench/benchmarksDoc';
 import { QWEN_CODER_05B, TINY } from '../src/bench/benchPlans';
+import { machineInfo } from '../src/bench/machineInfo';
 import { nodeWasmLocator } from '../src/cli/wasmFiles';
 import { analyzeSource } from '../src/core/analyzeSource';
 import { memoryTokens, WEBGPU_DEFAULT_BUFFER_BYTES } from '../src/core/contextBudget';
@@ -19,7 +23,8 @@ import { loadModel } from '../src/model/loadModel';
 import { nodeModelReader } from '../src/model/nodeModelReader';
 import { Builder } from '../src/sampler/builder';
 
-const quick = process.argv.includes('--quick');
+const { values: options } = parseArgs({ options: { quick: { type: 'boolean', default: false }, docs: { type: 'string' } } });
+const { quick, docs } = options;
 const SPEC = quick ? TINY : QWEN_CODER_05B;
 const STEPS = quick ? 2 : 4;
 const FILE = 'fixtures/real/python/xcode_emulation.py';
@@ -29,7 +34,8 @@ const CACHE_DIR = fileURLToPath(new URL('../.bench/models/', import.meta.url));
 
 const log = (line: string) => process.stderr.write(`bench:context: ${line}\n`);
 const pair = await benchModels(CACHE_DIR, SPEC, log);
-const loaded = await loadModel(nodeModelReader(pair.diffusionDir), 'q4', 'wasm');
+// q8, the precision the engine picks on WASM.
+const loaded = await loadModel(nodeModelReader(pair.diffusionDir), 'q8', 'wasm');
 if (loaded.kind !== 'diffusion') throw new Error(`${pair.diffusionDir} holds no diffusion model`);
 const model = loaded.model;
 const parser = await SyntaxParser.create(nodeWasmLocator);
@@ -46,7 +52,7 @@ const small = `${long.slice(start, target.range.end)}\n`;
 
 const config = createDiffusionConfig({ preset: 'fast', steps: STEPS, cfgScale: 1, fallback: false, maxRemaskRounds: 0, seed: 7 });
 async function stepTime(text: string): Promise<{ perStepMs: number; tokens: number; keptLines: number; totalLines: number }> {
-  const builder = new Builder({ parser, models: { diffusion: model, quant: 'q4' }, config, readSource: async () => text });
+  const builder = new Builder({ parser, models: { diffusion: model, quant: 'q8' }, config, readSource: async () => text });
   const stepsAt: number[] = [];
   const plan = { filePath: 'xcode_emulation.py', editTargets: [`${target.name}`], intent: 'Make this iterative and validate its inputs.' };
   let started = performance.now();
@@ -72,14 +78,22 @@ const accepted = [
   ['WebGPU, 2 rows, 4 GiB buffer', memoryTokens({ memory: { ...memory, largestBufferBytes: 4 * gib }, rows: 2, backend: 'webgpu' })],
 ] as const;
 
-console.log(`${SPEC.label}, WASM, ${STEPS} steps, guidance 1, cache refresh every ${config.cacheInterval}, context budget ${config.contextTokens} tokens; span \`${target.name}\` of ${FILE}.\n`);
-console.log('| file | lines seen | sequence | per step |');
-console.log('|---|---:|---:|---:|');
-console.log(`| ${FILE} (${longRun.totalLines} lines), windowed | ${longRun.keptLines} of ${longRun.totalLines} | ${longRun.tokens} | ${longRun.perStepMs.toFixed(0)} ms |`);
-console.log(`| the same span in a ${SMALL_FILE_TOKENS}-token file | ${smallRun.keptLines} of ${smallRun.totalLines} | ${smallRun.tokens} | ${smallRun.perStepMs.toFixed(0)} ms |`);
-console.log(`\nRatio (per step, long / small): ${(longRun.perStepMs / smallRun.perStepMs).toFixed(2)}\n`);
-console.log(`Longest sequence each backend accepts for this shape (weights ${(memory.weightBytes / 1e6).toFixed(0)} MB; model positions ${model.manifest.maxPositions}):\n`);
-console.log('| backend | tokens |');
-console.log('|---|---:|');
-for (const [name, tokens] of accepted) console.log(`| ${name} | ${Math.min(tokens, model.manifest.maxPositions)}${tokens > model.manifest.maxPositions ? ` (memory: ${tokens})` : ''} |`);
+const lines = [
+  `${SPEC.label}, WASM, q8, ${STEPS} steps, guidance 1, cache refresh every ${config.cacheInterval}, context budget ${config.contextTokens} tokens; span \`${target.name}\` of ${FILE}.`,
+  '',
+  '| file | lines seen | sequence | per step |',
+  '|---|---:|---:|---:|',
+  `| ${FILE} (${longRun.totalLines} lines), windowed | ${longRun.keptLines} of ${longRun.totalLines} | ${longRun.tokens} | ${longRun.perStepMs.toFixed(0)} ms |`,
+  `| the same span in a ${SMALL_FILE_TOKENS}-token file | ${smallRun.keptLines} of ${smallRun.totalLines} | ${smallRun.tokens} | ${smallRun.perStepMs.toFixed(0)} ms |`,
+  '',
+  `Ratio (per step, long / small): ${(longRun.perStepMs / smallRun.perStepMs).toFixed(2)}`,
+  '',
+  `Longest sequence each backend accepts for this shape (weights ${(memory.weightBytes / 1e6).toFixed(0)} MB; model positions ${model.manifest.maxPositions}):`,
+  '',
+  '| backend | tokens |',
+  '|---|---:|',
+  ...accepted.map(([name, tokens]) => `| ${name} | ${Math.min(tokens, model.manifest.maxPositions)}${tokens > model.manifest.maxPositions ? ` (memory: ${tokens})` : ''} |`),
+];
+console.log(lines.join('\n'));
+if (docs && !quick) writeBenchmarkSection(docs, 'context-window', [runLine(machineInfo(2, null)), '', ...lines].join('\n'));
 await model.release();

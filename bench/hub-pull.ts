@@ -5,7 +5,8 @@
  * the double by Range reads, tensor by tensor, without a local copy (hubFolder), to compare the two
  * ways of resuming: per file (downloaded first, then converted: what pull and the app do) and per
  * tensor. Reported: wall time, throughput over the safetensors' bytes, peak resident memory, and
- * the folder's size. Run: npx tsx bench/hub-pull.ts [--shape small|0.5b]
+ * the folder's size. Run: npx tsx bench/hub-pull.ts [--shape small|0.5b] [--docs FILE] (npm run bench:hub-pull:
+ * the 0.5b shape, rewriting its section of the benchmarks page).
  * `small` is a stand-in (hidden 256, 4 layers); `0.5b` is Open-dCoder 0.5B's shape (Qwen2.5-0.5B:
  * hidden 896, 24 layers, 14 heads over 2 key/value heads), about 1 GB of bf16. Checkpoints are
  * generated into .bench/ on first use and kept; nothing is committed.
@@ -15,6 +16,8 @@ import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
+import { runLine, writeBenchmarkSection } from '../src/bench/benchmarksDoc';
+import { machineInfo } from '../src/bench/machineInfo';
 import { openCheckpoint } from '../src/convert/checkpoint';
 import { convertCheckpoint } from '../src/convert/convertCheckpoint';
 import { createNodeOutputFolder } from '../src/convert/nodeOutputFolder';
@@ -30,7 +33,7 @@ const SHAPES: Record<string, TinyModelScale> = {
 };
 const REPO = 'bench/checkpoint';
 
-const { values } = parseArgs({ options: { shape: { type: 'string', default: 'small' }, 'stream-child': { type: 'string' }, out: { type: 'string' } } });
+const { values } = parseArgs({ options: { shape: { type: 'string', default: 'small' }, 'stream-child': { type: 'string' }, out: { type: 'string' }, docs: { type: 'string' } } });
 
 if (values['stream-child']) {
   // The per-tensor way, in its own process so its memory is its own: convert reading the Hub directly.
@@ -67,9 +70,14 @@ const timed = async (command: string) => {
   return { seconds, peakMb: Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(report)![1]) / 1024, failed: /Exit status: [1-9]/.test(report) ? report : null };
 };
 
-console.log(`checkpoint: the ${values.shape} shape, ${(weightBytes / 1e6).toFixed(0)} MB of bf16 safetensors, served by the Hub double\n`);
-console.log('| way | wall time | safetensors MB/s | peak resident memory | folder |');
-console.log('|---|---:|---:|---:|---:|');
+const lines = [
+  `Checkpoint: the ${values.shape} shape, ${(weightBytes / 1e6).toFixed(0)} MB of bf16 safetensors, served by the Hub double.`,
+  '',
+  '| way | wall time | safetensors MB/s | peak resident memory | folder |',
+  '|---|---:|---:|---:|---:|',
+];
+const say = (line: string) => (lines.push(line), console.log(line));
+lines.forEach((line) => console.log(line));
 const runs: [string, (out: string) => string][] = [
   ['builder pull (per file: download, then convert)', (out) => `"${process.execPath}" bin/builder.js pull ${REPO} --out ${out} --quant q4`],
   ['per tensor (convert from Range reads)', (out) => `"${process.execPath}" --import tsx bench/hub-pull.ts --stream-child ${hub.url} --out ${out}`],
@@ -81,7 +89,8 @@ for (const [way, command] of runs) {
   const { seconds, peakMb, failed } = await timed(command(out));
   if (failed) throw new Error(`${way} failed:\n${failed}`);
   const folder = Number(execFileSync('du', ['-sb', out], { encoding: 'utf8' }).split('\t')[0]);
-  console.log(`| ${way} | ${seconds.toFixed(1)} s | ${(weightBytes / 1e6 / seconds).toFixed(1)} | ${peakMb.toFixed(0)} MB | ${(folder / 1e6).toFixed(0)} MB |`);
+  say(`| ${way} | ${seconds.toFixed(1)} s | ${(weightBytes / 1e6 / seconds).toFixed(1)} | ${peakMb.toFixed(0)} MB | ${(folder / 1e6).toFixed(0)} MB |`);
   rmSync(scratch, { recursive: true, force: true });
 }
 await hub.close();
+if (values.docs) writeBenchmarkSection(values.docs, 'hub-pull', [runLine(machineInfo(2, null)), '', ...lines].join('\n'));

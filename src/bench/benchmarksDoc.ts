@@ -71,6 +71,23 @@ export const BENCHMARK_SECTIONS = {
     command: 'npm run bench:model-download',
     about: 'The model manager through the UI in headless Chromium, the site on localhost, a fresh cache each run, median of 3: downloading the q4 demo model, and loading its folder from disk.',
   },
+  'context-window': {
+    title: 'Long files and the context window',
+    command: 'npm run bench:context',
+    about:
+      'Time per diffusion step on the Open-dCoder 0.5B shape at q8 on WASM in Node (random weights), for one span of a 1,936-line real file cut to the default ' +
+      'context budget, against the same span in a 200-token file; and the longest sequence each backend accepts for that shape, as the engine computes it ' +
+      "(contextBudget: the model's positions, and the attention scores that must fit in memory), not found by trying.",
+  },
+  'hub-pull': {
+    title: 'Getting a model from the Hub',
+    command: 'npm run bench:hub-pull',
+    about:
+      'A random bf16 checkpoint of the Open-dCoder 0.5B shape served by the Hub double (tests/support/hubDouble.ts: the tree API, resolve and its 302 to a CDN on a second port ' +
+      'that honours Range), converted to q4 three ways under `/usr/bin/time -v`: `builder pull` (each file downloaded, then converted, as the app does), converting ' +
+      'straight from Range reads tensor by tensor, and `builder convert` of a local copy. The double is on localhost, so the download itself costs almost nothing: the ' +
+      "times are the conversion's.",
+  },
   'convert-memory': {
     title: 'Conversion memory',
     command: 'npm run bench:convert-memory',

@@ -162,7 +162,7 @@ export const MODEL_REGISTRY: readonly RegistryModel[] = [
     family: 'qwen-autoregressive',
     parameters: '0.5B',
     approximateBytes: { q4: 0.32e9, q8: 0.5e9 },
-    about: 'The pre-converted fallback: onnx-community\'s ONNX export of the instruct coder, downloaded as it is.',
+    about: "The pre-converted fallback: onnx-community's ONNX export of the instruct coder, downloaded as it is.",
   }),
   published({
     id: 'coda-1.7b',
