@@ -88,6 +88,13 @@ export const BENCHMARK_SECTIONS = {
       'straight from Range reads tensor by tensor, and `builder convert` of a local copy. The double is on localhost, so the download itself costs almost nothing: the ' +
       "times are the conversion's.",
   },
+  'hub-pull-browser': {
+    title: 'Getting a model from the Hub in the app',
+    command: 'npm run bench:hub-pull-browser',
+    about:
+      'The same 0.5B-shape checkpoint through Get from Hugging Face in headless Chromium: the app built with the Hub double as its Hub (VITE_HUB_ENDPOINT), ' +
+      'so the page\'s own Content-Security-Policy applies; from the user\'s agreement to "Cached and verified". Peak memory: the largest Chromium renderer process, sampled every 250 ms.',
+  },
   'convert-memory': {
     title: 'Conversion memory',
     command: 'npm run bench:convert-memory',
