@@ -71,7 +71,7 @@ await server.close();
 await hub.close();
 
 const lines = [
-  `Checkpoint: the 0.5b shape (Open-dCoder 0.5B: hidden 896, 24 layers), ${(weightBytes / 1e6).toFixed(0)} MB of bf16 safetensors, converted to q4 on the WASM backend's side.`,
+  `Checkpoint: the 0.5b shape (Open-dCoder 0.5B: hidden 896, 24 layers), ${(weightBytes / 1e6).toFixed(0)} MB of bf16 safetensors, converted to q4 (asked for in the settings; Auto would take q8 on WASM).`,
   '',
   '| way | wall time | safetensors MB/s | peak renderer memory | stored |',
   '|---|---:|---:|---:|---|',
