@@ -9,8 +9,7 @@
  * sampled every 250 ms. Run: npm run bench:hub-pull-browser (after npm run bench:hub-pull, which
  * generates the checkpoint); --docs FILE rewrites its section of the benchmarks page.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -79,4 +78,4 @@ const lines = [
 ];
 console.log(lines.join('\n'));
 if (options.docs) writeBenchmarkSection(options.docs, 'hub-pull-browser', [runLine(machineInfo(1, chromiumVersion())), '', ...lines].join('\n'));
-execFileSync('rm', ['-rf', outDir]);
+rmSync(outDir, { recursive: true, force: true });

@@ -2,6 +2,7 @@ import { closest, distance } from 'fastest-levenshtein';
 import { InputError } from './inputErrors';
 import { PRECISION_CHOICES, type PrecisionChoice } from './modelPrecision';
 import { SCHEDULES, type ScheduleName } from './noiseSchedule';
+import { pullCommandLine } from './pullCommandLine';
 import { MAX_SEED } from './rng';
 
 /** Which masked positions are revealed first at each step (DESIGN.md, "The diffusion sampler"). */
@@ -119,7 +120,7 @@ const COMMON = {
 const QWEN_CODER_FALLBACK = 'qwen2.5-coder-0.5b';
 
 const pullNote = (repository: string, id: string, family: string) =>
-  `Get it from the Hugging Face Hub and convert it in one step: \`builder pull ${repository} --out MODELS_DIR/${id} --family ${family}\` (or Get from Hugging Face in the app's model manager).`;
+  `Get it from the Hugging Face Hub and convert it in one step: \`${pullCommandLine(repository, `MODELS_DIR/${id}`, family)}\` (or Get from Hugging Face in the app's model manager).`;
 
 export const PRESETS: Readonly<Record<PresetName, Preset>> = {
   demo: {

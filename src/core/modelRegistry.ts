@@ -1,5 +1,6 @@
 import { InputError } from './inputErrors.ts';
 import { type FamilyName, familyByName } from './modelFamilies.ts';
+import { pullCommandLine } from './pullCommandLine.ts';
 
 /** Where a model's weights come from. */
 export type RegistryOrigin =
@@ -39,7 +40,7 @@ export interface RegistryModel {
 
 /** The ways besides the model manager's Get from Hugging Face, which converts the checkpoint in the page. */
 const otherWays = (repository: string, id: string, family: FamilyName) =>
-  `In a terminal, \`builder pull ${repository} --out ${id} --family ${family}\` downloads https://huggingface.co/${repository} and converts it; ` +
+  `In a terminal, \`${pullCommandLine(repository, id, family)}\` downloads https://huggingface.co/${repository} and converts it; ` +
   `a checkpoint already on disk converts with \`builder convert --from DIR --out ${id} --quant q4 --kind ${familyByName(family).kind} --family ${family}\` (docs/model-families.md). ` +
   'Then use "Load model folder".';
 

@@ -207,7 +207,8 @@ export function ModelManager() {
                     Cancel
                   </button>
                 )}
-                {cached && !cached.partial && !install && kind && !inUse && (
+                {/* Only at the precision Generate loads: a model cached at another one is offered that precision instead. */}
+                {ready && !install && kind && !inUse && (
                   <button
                     type="button"
                     aria-label={`Use ${id}`}
