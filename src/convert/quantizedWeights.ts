@@ -92,6 +92,9 @@ export function q8Weights(g: GraphBuilder, weights: QuantizedWeightReader): Quan
   };
 }
 
+/** The fewest rows the 4-bit head multiplies at once (see `head` below). */
+const HEAD_MIN_ROWS = 4;
+
 /**
  * 4-bit weights for WebGPU: MatMulNBits (onnxruntime's com.microsoft contrib operator) with blocks
  * of 32, a float scale and a 4-bit zero point per block. The embedding is looked up in the same
@@ -148,6 +151,22 @@ export function q4Weights(g: GraphBuilder, weights: QuantizedWeightReader): Quan
       const flat = g.op1('Reshape', [values, g.constantInts([0, 0, blocks * Q4_BLOCK_SIZE])]);
       return blocks * Q4_BLOCK_SIZE === cols ? flat : g.op1('Slice', [flat, g.constantInts([0]), g.constantInts([cols]), g.constantInts([-1])]);
     },
-    head: (x, name, rows, cols) => linear(x, name, rows, cols),
+    head(x, name, rows, cols) {
+      // On WebGPU, MatMulNBits below 4 rows takes its default program, one workgroup per 8 output
+      // columns and row: 18,992 for a 151,936-token head (microsoft/onnxruntime,
+      // contrib_ops/webgpu/quantization/matmul_nbits.cc, ApplyMatMulNBits; the tiled programs need
+      // M >= kMinMForTileOptimization, 4). Under SwiftShader one decode step of the demo model's
+      // head took 26-34 s so, and 0.8-1.2 s padded to 4 rows; on WASM both took 0.1-0.2 s. Every
+      // decode step, and every diffusion step with under 4 masked tokens, is such a pass. So the
+      // head runs at least 4 rows (zeros under the real ones), and the real rows are cut out after.
+      const flat = g.op1('Reshape', [x, g.constantInts([-1, cols])]);
+      const count = g.op1('Slice', [g.op1('Shape', [flat]), g.constantInts([0]), g.constantInts([1])]);
+      const zeros = g.constantFloats(new Array((HEAD_MIN_ROWS - 1) * cols).fill(0), [HEAD_MIN_ROWS - 1, cols]);
+      const atLeast = g.op1('Max', [count, g.constantInts([HEAD_MIN_ROWS])]);
+      const padded = g.op1('Slice', [g.op1('Concat', [flat, zeros], { axis: int(0) }), g.constantInts([0]), atLeast, g.constantInts([0])]);
+      const logits = g.op1('Slice', [linear(padded, name, rows, cols), g.constantInts([0]), count, g.constantInts([0])]);
+      const leading = g.op1('Slice', [g.op1('Shape', [x]), g.constantInts([0]), g.constantInts([-1])]);
+      return g.op1('Reshape', [logits, g.op1('Concat', [leading, g.constantInts([rows])], { axis: int(0) })]);
+    },
   };
 }

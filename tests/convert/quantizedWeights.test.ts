@@ -23,9 +23,9 @@ async function embedAndHead(pieces: (g: GraphBuilder) => QuantizedWeights) {
   const g = new GraphBuilder();
   const weights = pieces(g);
   const rows = weights.embed(g.input('ids', DataType.INT64, [2, 3]), 'table', ROWS, COLS);
-  const logits = weights.head(g.input('hidden', DataType.FLOAT, [2, 3, COLS]), 'table', ROWS, COLS);
+  const logits = weights.head(g.input('hidden', DataType.FLOAT, ['batch', 'sequence', COLS]), 'table', ROWS, COLS);
   g.output(rows, 'rows', DataType.FLOAT, [2, 3, COLS]);
-  g.output(logits, 'logits', DataType.FLOAT, [2, 3, ROWS]);
+  g.output(logits, 'logits', DataType.FLOAT, ['batch', 'sequence', ROWS]);
   const parts: Uint8Array[] = [];
   let offset = 0;
   for (const tensor of g.externalTensors) {
@@ -46,12 +46,13 @@ const builds = {
   'onnxruntime-web/webgpu on its WASM provider': async () => createRequire(import.meta.url)('onnxruntime-web/webgpu') as typeof Ort,
 };
 
-async function run(build: keyof typeof builds, model: { model: Uint8Array; data: Uint8Array }) {
+/** Runs the model on `ids` and on the first batch x sequence rows of `hidden` (all six unless asked). */
+async function run(build: keyof typeof builds, model: { model: Uint8Array; data: Uint8Array }, [batch, sequence] = [2, 3]) {
   const ort = await builds[build]();
   const session = await ort.InferenceSession.create(model.model, { executionProviders: ['wasm'], externalData: [{ path: 'weights.bin', data: model.data }] });
   const outputs = await session.run({
     ids: new ort.Tensor('int64', BigInt64Array.from(ids, BigInt), [2, 3]),
-    hidden: new ort.Tensor('float32', hidden, [2, 3, COLS]),
+    hidden: new ort.Tensor('float32', hidden.slice(0, batch * sequence * COLS), [batch, sequence, COLS]),
   });
   const result = { rows: outputs.rows!.data as Float32Array, logits: outputs.logits!.data as Float32Array };
   await session.release();
@@ -86,6 +87,16 @@ describe.each(Object.keys(builds) as (keyof typeof builds)[])('quantised embeddi
     const want = expected(dequantizeQ4(quantizeQ4(table, ROWS, COLS)));
     expect(maxAbs(rows, want.rows)).toBeLessThan(1e-7);
     expect(maxAbs(logits, want.logits)).toBeLessThan(1e-4);
+  });
+
+  it('q4: gives one, two or three rows the logits they get among six (the head pads them to four rows)', async () => {
+    const model = await embedAndHead((g) => q4Weights(g, weights));
+    const all = (await run(build, model)).logits;
+    for (const shape of [[1, 1], [1, 2], [1, 3], [3, 1]] as [number, number][]) {
+      const { logits } = await run(build, model, shape);
+      expect(logits).toHaveLength(shape[0]! * shape[1]! * ROWS);
+      expect(maxAbs(logits, all.subarray(0, logits.length))).toBeLessThan(1e-6);
+    }
   });
 
   it('q8: looks rows up as codes x row scale, and the head reads the same int8 table (activations quantised per tensor)', async () => {
