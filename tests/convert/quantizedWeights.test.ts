@@ -92,7 +92,13 @@ describe.each(Object.keys(builds) as (keyof typeof builds)[])('quantised embeddi
   it('q4: gives one, two or three rows the logits they get among six (the head pads them to four rows)', async () => {
     const model = await embedAndHead((g) => q4Weights(g, weights));
     const all = (await run(build, model)).logits;
-    for (const shape of [[1, 1], [1, 2], [1, 3], [3, 1]] as [number, number][]) {
+    const shapes: [number, number][] = [
+      [1, 1],
+      [1, 2],
+      [1, 3],
+      [3, 1],
+    ];
+    for (const shape of shapes) {
       const { logits } = await run(build, model, shape);
       expect(logits).toHaveLength(shape[0]! * shape[1]! * ROWS);
       expect(maxAbs(logits, all.subarray(0, logits.length))).toBeLessThan(1e-6);
