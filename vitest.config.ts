@@ -12,7 +12,15 @@ export default defineConfig({
   test: {
     projects: [
       {
-        test: { name: 'unit', include: ['tests/**/*.test.ts'], exclude: BENCH_SMOKE, environment: 'node', testTimeout: 60_000, hookTimeout: 120_000 },
+        test: {
+          name: 'unit',
+          include: ['tests/**/*.test.ts'],
+          exclude: BENCH_SMOKE,
+          environment: 'node',
+          globalSetup: ['tests/support/tinyModelsRoot.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
       },
       {
         test: {

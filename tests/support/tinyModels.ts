@@ -1,6 +1,7 @@
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { inject } from 'vitest';
 import { openCheckpoint } from '../../src/convert/checkpoint';
 import { convertCheckpoint } from '../../src/convert/convertCheckpoint';
 import { openFolder } from '../../src/convert/nodeFiles';
@@ -18,23 +19,25 @@ export interface TinyModelFixture {
 
 const made = new Map<string, Promise<TinyModelFixture>>();
 
-/** A tiny checkpoint of the kind, converted to q4, q8 and fp32, made once per test file. */
+/**
+ * A tiny checkpoint of the kind, converted to q4, q8 and fp32: made once per unit run (in the
+ * run's folder from tinyModelsRoot.ts; a run without it, once per file). Tests read the folders
+ * and copy them before breaking anything.
+ */
 export function tinyModel(kind: 'diffusion' | 'autoregressive', seed = 7): Promise<TinyModelFixture> {
   const key = `${kind}-${seed}`;
   let fixture = made.get(key);
   if (!fixture) {
     fixture = (async () => {
-      const root = mkdtempSync(join(tmpdir(), `builder-${key}-`));
+      const runRoot = inject('tinyModelsRoot');
+      const root = runRoot ? join(runRoot, key) : mkdtempSync(join(tmpdir(), `builder-${key}-`));
+      if (!runRoot || !existsSync(root)) await convertInto(root, kind, seed);
       const checkpointDir = join(root, 'checkpoint');
-      const modelDir = join(root, 'model');
-      await writeTinyCheckpoint(checkpointDir, { kind, seed });
-      const source = await openFolder(checkpointDir);
-      const checkpoint = await openCheckpoint(source);
+      const checkpoint = await openCheckpoint(await openFolder(checkpointDir));
       try {
-        await convertCheckpoint({ source, checkpoint, output: await createNodeOutputFolder(modelDir), id: `tiny-${kind}`, kind, precisions: ['q4', 'q8', 'fp32'] });
         const weights = new Map<string, Float32Array>();
         for (const name of checkpoint.tensorNames()) weights.set(name, await checkpoint.readTensor(name));
-        return { checkpointDir, modelDir, config: checkpoint.config, weights };
+        return { checkpointDir, modelDir: join(root, 'model'), config: checkpoint.config, weights };
       } finally {
         await checkpoint.close();
       }
@@ -42,4 +45,21 @@ export function tinyModel(kind: 'diffusion' | 'autoregressive', seed = 7): Promi
     made.set(key, fixture);
   }
   return fixture;
+}
+
+/** Writes the checkpoint and its conversion beside `root`, then moves them there whole, so a half-made model is never found. */
+async function convertInto(root: string, kind: 'diffusion' | 'autoregressive', seed: number): Promise<void> {
+  const partial = `${root}.partial-${process.pid}`;
+  rmSync(partial, { recursive: true, force: true });
+  const checkpointDir = join(partial, 'checkpoint');
+  await writeTinyCheckpoint(checkpointDir, { kind, seed });
+  const source = await openFolder(checkpointDir);
+  const checkpoint = await openCheckpoint(source);
+  try {
+    await convertCheckpoint({ source, checkpoint, output: await createNodeOutputFolder(join(partial, 'model')), id: `tiny-${kind}`, kind, precisions: ['q4', 'q8', 'fp32'] });
+  } finally {
+    await checkpoint.close();
+  }
+  if (existsSync(root)) rmSync(partial, { recursive: true, force: true });
+  else renameSync(partial, root);
 }
