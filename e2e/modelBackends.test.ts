@@ -1,5 +1,6 @@
 import { describe, expect, inject, it } from 'vitest';
 import { useChromium } from './support/browser';
+import { expectOnlyOwnOrigin, startRecordedSession } from './support/recordedSession';
 
 const browser = useChromium();
 
@@ -13,16 +14,18 @@ interface BackendRow {
 
 describe('the converted demo models in Chromium', () => {
   // q4 is WebGPU's precision and q8 WASM's; each must load and agree on both backends of the
-  // build the app loads (q8's MatMulInteger runs on the WebGPU provider's CPU fallback).
+  // build the app loads (q8's MatMulInteger runs on the WebGPU provider's CPU fallback), in the
+  // diagnostics page's worker under the site's CSP, asking nothing of any other origin.
   it.each([
     ['tiny-diffusion', 'q4', 4 * 5],
     ['tiny-autoregressive', 'q4', 5],
     ['tiny-diffusion', 'q8', 4 * 5],
     ['tiny-autoregressive', 'q8', 5],
   ])(
-    'runs the model %s at %s on WebGPU and on WASM with matching outputs, directly and through its cache',
+    'runs the model %s at %s on WebGPU and on WASM with matching outputs, directly and through its cache, under the CSP',
     async (model, precision, count) => {
-      const page = await browser().newPage();
+      const session = await startRecordedSession(browser());
+      const { page } = session;
       await page.goto(new URL(`diagnostics.html?model=${model}&precision=${precision}`, inject('baseUrl')).href);
       await page
         .getByLabel('Status')
@@ -63,7 +66,11 @@ describe('the converted demo models in Chromium', () => {
       expect(rows.wasm.throughCache).toHaveLength(model === 'tiny-diffusion' ? 4 : 2);
       expect(rows.webgpu.throughCache).toEqual(rows.wasm.throughCache);
       if (model === 'tiny-diffusion') expect(rows.webgpu.throughCache).toEqual([0, 1, 2, 3].map((i) => rows.wasm.top[i * 5]));
-      await page.close();
+      // The proxy saw the worker fetch the model, so its silence about other origins is not blindness.
+      expect(session.proxy.requests.some((r) => r.url.endsWith(`/models/${model}/manifest.json`))).toBe(true);
+      expectOnlyOwnOrigin(session, new URL(inject('baseUrl')).origin);
+      expect(session.violations).toEqual([]);
+      await session.close();
     },
     180_000,
   );

@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs';
-import type { BrowserContext, Page } from 'playwright-core';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { contentSecurityPolicy } from '../src/core/contentSecurityPolicy';
 import { useChromium } from './support/browser';
-import { type RecordingProxy, startRecordingProxy } from './support/recordingProxy';
+import { expectNoMarker, expectOnlyOwnOrigin, type RecordedSession, startRecordedSession } from './support/recordedSession';
 
 // Distinctive strings that exist only in the user's file and prompt: if any request carries them,
 // the user's code left the page.
@@ -13,72 +12,15 @@ const SOURCE = `def ${CODE_MARKER}(radius):\n    return 3.14159 * radius ** 2  #
 
 const browser = useChromium();
 
-interface Seen {
-  url: string;
-  headers: Record<string, string>;
-  body: string;
-}
-
-interface Session {
-  context: BrowserContext;
-  page: Page;
-  proxy: RecordingProxy;
-  /** What Playwright reports, page and workers. */
-  seen: Seen[];
-  /** Content-Security-Policy violations: events in the page, and messages from the page and its workers. */
-  violations: string[];
-}
-
-let session: Session;
+let session: RecordedSession;
 
 beforeEach(async () => {
-  const proxy = await startRecordingProxy();
-  const context = await browser().newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true, proxy: { server: proxy.server } });
-  const seen: Seen[] = [];
-  const violations: string[] = [];
-  context.on('request', (request) => seen.push({ url: request.url(), headers: request.headers(), body: request.postDataBuffer()?.toString('latin1') ?? '' }));
-  await context.addInitScript(() => {
-    document.addEventListener('securitypolicyviolation', (event) => console.error(`CSP violation: ${event.violatedDirective} blocked ${event.blockedURI}`));
-  });
-  const page = await context.newPage();
-  const onConsole = (message: { type(): string; text(): string }) => {
-    if (/Content Security Policy|CSP violation/i.test(message.text())) violations.push(message.text());
-  };
-  page.on('console', onConsole);
-  page.on('worker', (worker) => worker.on('console', onConsole));
-  session = { context, page, proxy, seen, violations };
+  session = await startRecordedSession(browser());
 });
 
 afterEach(async () => {
-  await session.context.close();
-  await session.proxy.close();
+  await session.close();
 });
-
-/** Every request the browser sent, as the proxy saw it and as Playwright reported it. */
-function expectOnlyOwnOrigin(origin: string): void {
-  const host = new URL(origin).host;
-  const offProxy = session.proxy.requests.filter((r) => r.method === 'CONNECT' || new URL(r.url).host !== host);
-  expect(offProxy.map((r) => r.url)).toEqual([]);
-  const offPage = session.seen.filter(({ url }) => {
-    const parsed = new URL(url);
-    if (parsed.protocol === 'data:') return false;
-    if (parsed.protocol === 'blob:') return new URL(parsed.pathname).origin !== origin;
-    return parsed.origin !== origin;
-  });
-  expect(offPage.map((r) => r.url)).toEqual([]);
-}
-
-function expectNoMarker(markers: readonly string[]): void {
-  const carriers = [
-    ...session.proxy.requests.map((r) => ({ url: r.url, text: `${r.url}\n${JSON.stringify(r.headers)}\n${r.body.toString('latin1')}` })),
-    ...session.seen.map((r) => ({ url: r.url, text: `${r.url}\n${JSON.stringify(r.headers)}\n${r.body}` })),
-  ];
-  for (const marker of markers)
-    expect(
-      carriers.filter((c) => c.text.includes(marker)).map((c) => c.url),
-      marker,
-    ).toEqual([]);
-}
 
 describe('privacy', () => {
   it('a full session talks to the page origin only, never sends the code or the prompt, and breaks no CSP rule', async () => {
@@ -109,19 +51,10 @@ describe('privacy', () => {
       expect(requests.some((url) => url.includes('/models/tiny-diffusion/manifest.json'))).toBe(true);
       expect(requests.some((url) => /\/wasm\/ort-wasm[^/]*\.wasm$/.test(url))).toBe(true);
     }
-    expectOnlyOwnOrigin(origin);
-    expectNoMarker([CODE_MARKER, PROMPT_MARKER]);
+    expectOnlyOwnOrigin(session, origin);
+    expectNoMarker(session, [CODE_MARKER, PROMPT_MARKER]);
     expect(session.violations).toEqual([]);
   }, 400_000);
-
-  it('the diagnostics page runs the demo model on WASM and WebGPU in a worker under the CSP', async () => {
-    const { page } = session;
-    await page.goto(new URL('diagnostics.html', inject('baseUrl')).href);
-    await expect.poll(() => page.getByLabel('Status').textContent(), { timeout: 120_000 }).toBe('done');
-    for (const backend of ['wasm', 'webgpu']) expect(await page.locator(`tr[data-backend="${backend}"]`).getAttribute('data-ok')).toBe('true');
-    expectOnlyOwnOrigin(new URL(inject('baseUrl')).origin);
-    expect(session.violations).toEqual([]);
-  }, 180_000);
 
   it('the built pages carry the policy, and the policy blocks a request to another host', async () => {
     const { page } = session;
