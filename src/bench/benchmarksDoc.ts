@@ -20,7 +20,8 @@ export const BENCHMARK_SECTIONS = {
       "and once with the context cache; the fallback's decoder and transformers.js `generate` write the same number of tokens on the same export at the " +
       "precision the engine picks on WASM (q8: transformers.js's `q8` reads its `onnx/model_quantized.onnx`) " +
       "and the same runtime. The time inside `session.run` and the bytes read back come from onnxruntime's session itself. " +
-      'forwardFraction: share of generation time spent in the model; contextScaling: time per step on the large file over the small one; ' +
+      'forwardFraction: share of generation time spent in the model; contextScaling: time per step on the large file over the small one ' +
+      "(the context cache's refreshes included); spanPassScaling: one span pass against the large file's cache over one against the small one's; " +
       "cacheSpeedup: uncached over cached generation; peerRatio: our tokens/s over transformers.js's; readbackBytesPerStep: every output copied into " +
       'JS memory per step, against 16 bytes per masked position and top-k entry. `--json FILE` keeps every number.',
   },

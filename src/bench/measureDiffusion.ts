@@ -1,7 +1,7 @@
 import { createRng } from '../core/rng';
 import type { DiffusionModel } from '../model/diffusionModel';
 import type { RunTime } from '../model/sessionRunTiming';
-import { type DenoiseSettings, denoise } from '../sampler/denoise';
+import { type DenoiseSettings, denoise, type MaskPredictor } from '../sampler/denoise';
 import { buildMaskedSequence } from '../sampler/maskedSequence';
 import { decodeBlocks } from '../sampler/spanText';
 import type { ContextFile } from './contextFiles';
@@ -23,6 +23,8 @@ export interface DiffusionMeasurement {
   runMs: number;
   forwardPasses: number;
   cacheRefreshes: number;
+  /** Mean time of one span pass against the context cache (null without one): what grows with the context besides its refreshes. */
+  spanPassMs: number | null;
   tokensPerForwardPass: number;
   /** Everything the session copied out per pass on average: the top-k head, and the keys and values at a cache refresh. */
   readbackBytesPerStep: number;
@@ -66,7 +68,19 @@ export async function measureDiffusion(model: DiffusionModel, runTimes: readonly
     rng,
   });
   const maskedPositions = sequence.masked.filter(Boolean).length;
-  const stats = await denoise(model, sequence, request.settings, rng, { maskTokenId, logitsShift: manifest.logitsShift ?? 0, onStep: () => memory.sample() });
+  const spanPasses: number[] = [];
+  const timed: MaskPredictor = {
+    canCache: model.canCache,
+    predict: (denoiseRequest) => model.predict(denoiseRequest),
+    predictAndCache: (denoiseRequest, span) => model.predictAndCache(denoiseRequest, span),
+    async predictSpan(denoiseRequest, cache) {
+      const passStarted = performance.now();
+      const prediction = await model.predictSpan(denoiseRequest, cache);
+      spanPasses.push(performance.now() - passStarted);
+      return prediction;
+    },
+  };
+  const stats = await denoise(timed, sequence, request.settings, rng, { maskTokenId, logitsShift: manifest.logitsShift ?? 0, onStep: () => memory.sample() });
   decodeBlocks(sequence, tokenizer, new Set([...manifest.eosTokenIds, manifest.padTokenId]), maskTokenId);
   const generationMs = performance.now() - started;
   const after = sessionTotals(runTimes);
@@ -82,6 +96,7 @@ export async function measureDiffusion(model: DiffusionModel, runTimes: readonly
     runMs: after.milliseconds - before.milliseconds,
     forwardPasses: stats.forwardPasses,
     cacheRefreshes: stats.cacheRefreshes,
+    spanPassMs: spanPasses.length > 0 ? spanPasses.reduce((sum, pass) => sum + pass, 0) / spanPasses.length : null,
     tokensPerForwardPass: stats.revealed / stats.forwardPasses,
     readbackBytesPerStep: (after.outputBytes - before.outputBytes) / stats.forwardPasses,
     headReadbackBytesMax: Math.max(...stats.readbackBytes),

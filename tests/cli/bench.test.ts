@@ -8,7 +8,7 @@ import { builder, expectUsageError } from '../support/cli';
 const temp = mkdtempSync(join(tmpdir(), 'builder-bench-'));
 afterAll(() => rmSync(temp, { recursive: true, force: true }));
 
-const RATIOS = ['forwardFraction', 'contextScaling', 'cacheSpeedup', 'peerRatio', 'readbackBytesPerStep', 'loadMs'] as const;
+const RATIOS = ['forwardFraction', 'contextScaling', 'spanPassScaling', 'cacheSpeedup', 'peerRatio', 'readbackBytesPerStep', 'loadMs'] as const;
 
 function expectPositive(value: unknown, name: string): void {
   expect(typeof value, name).toBe('number');
@@ -26,7 +26,7 @@ describe('builder bench', () => {
     const report = JSON.parse(readFileSync(jsonPath, 'utf8')) as Record<string, unknown> & { models: Record<string, unknown>[]; machine: Record<string, unknown> };
     for (const name of RATIOS) expectPositive(report[name], name);
     expect(report.peerRatioReason).toBeNull();
-    expect(Object.keys(report.targets as object).sort()).toEqual(['cacheSpeedup', 'contextScaling', 'forwardFraction', 'peerRatio', 'readbackBytesPerStep']);
+    expect(Object.keys(report.targets as object).sort()).toEqual(['cacheSpeedup', 'contextScaling', 'forwardFraction', 'peerRatio', 'readbackBytesPerStep', 'spanPassScaling']);
     expect(report.machine).toMatchObject({ cores: expect.any(Number), node: process.version, wasmThreads: 2 });
     expectPositive(report.wallMs, 'wallMs');
     expectPositive(report.peakRssMb, 'peakRssMb');
