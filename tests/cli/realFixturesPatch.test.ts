@@ -46,7 +46,27 @@ beforeAll(async () => {
   // 2,048 tokens: every full pass attends over the whole window, and at the default 4,096 the run
   // took 104 s here against 48 s. Most fixtures are longer than 2,048 tokens, so their plans are
   // still windows; tsx/raycast.tsx's three targets alone need more, so its plan fails, by name.
-  run = await builderIn(repo, 'batch', '--plans', plansFile, '--root', repo, '--out', patchFile, '--model', MODEL, '--no-fallback', '--steps', '2', '--cfg', '1', '--strength', '0.02', '--context-tokens', '2048');
+  run = await builderIn(
+    repo,
+    'batch',
+    '--plans',
+    plansFile,
+    '--root',
+    repo,
+    '--out',
+    patchFile,
+    '--model',
+    MODEL,
+    '--no-fallback',
+    '--steps',
+    '2',
+    '--cfg',
+    '1',
+    '--strength',
+    '0.02',
+    '--context-tokens',
+    '2048',
+  );
   seconds = (performance.now() - started) / 1000;
 }, 240_000);
 
