@@ -7,6 +7,11 @@ import { defineConfig } from 'vitest/config';
 const NODE_BENCH_SMOKE = ['tests/cli/bench.test.ts'];
 const BROWSER_BENCH_SMOKE = ['e2e/browserBench.test.ts'];
 const BENCH_SMOKE = [...NODE_BENCH_SMOKE, ...BROWSER_BENCH_SMOKE];
+// The specs that run the models on WebGPU, which this machine emulates on its CPU (SwiftShader):
+// each takes a minute or more of both cores, so they run alone, before the other specs run two
+// at a time (those wait on page loads and the worker as much as they compute: 582 s one at a
+// time, 482 s two at a time, all specs measured together).
+const WEBGPU_SPECS = ['e2e/modelBackends.test.ts', 'e2e/journey.test.ts'];
 
 export default defineConfig({
   test: {
@@ -20,7 +25,7 @@ export default defineConfig({
           globalSetup: ['tests/support/tinyModelsRoot.ts'],
           // Two files at a time on two cores: much of a unit file is waiting on a spawned builder
           // command, on file reads or on a single-threaded parse, so the unit run takes 370 s so
-          // against about 470 s one file at a time. The end-to-end files run after, one at a time.
+          // against about 470 s one file at a time. The end-to-end specs run after them.
           maxWorkers: 2,
           sequence: { groupOrder: 0 },
           testTimeout: 60_000,
@@ -29,15 +34,27 @@ export default defineConfig({
       },
       {
         test: {
-          name: 'e2e',
-          include: ['e2e/**/*.test.ts'],
-          exclude: BENCH_SMOKE,
+          name: 'e2e-webgpu',
+          include: WEBGPU_SPECS,
           environment: 'node',
           globalSetup: ['e2e/support/staticServer.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
           fileParallelism: false,
           sequence: { groupOrder: 1 },
+        },
+      },
+      {
+        test: {
+          name: 'e2e',
+          include: ['e2e/**/*.test.ts'],
+          exclude: [...BENCH_SMOKE, ...WEBGPU_SPECS],
+          environment: 'node',
+          globalSetup: ['e2e/support/staticServer.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          maxWorkers: 2,
+          sequence: { groupOrder: 2 },
         },
       },
       {
