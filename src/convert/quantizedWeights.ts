@@ -156,7 +156,7 @@ export function q4Weights(g: GraphBuilder, weights: QuantizedWeightReader): Quan
       // columns and row: 18,992 for a 151,936-token head (microsoft/onnxruntime,
       // contrib_ops/webgpu/quantization/matmul_nbits.cc, ApplyMatMulNBits; the tiled programs need
       // M >= kMinMForTileOptimization, 4). Under SwiftShader one decode step of the demo model's
-      // head took 26-34 s so, and 0.8-1.2 s padded to 4 rows; on WASM both took 0.1-0.2 s. Every
+      // head took 26-34 s as one row and 0.8-1.2 s padded to 4 rows; on WASM both took 0.1-0.2 s. Every
       // decode step, and every diffusion step with under 4 masked tokens, is such a pass. So the
       // head runs at least 4 rows (zeros under the real ones), and the real rows are cut out after.
       const flat = g.op1('Reshape', [x, g.constantInts([-1, cols])]);

@@ -30,8 +30,8 @@ export function tinyModel(kind: 'diffusion' | 'autoregressive', seed = 7): Promi
   if (!fixture) {
     fixture = (async () => {
       const runRoot = inject('tinyModelsRoot');
-      const root = runRoot ? join(runRoot, key) : mkdtempSync(join(tmpdir(), `builder-${key}-`));
-      if (!runRoot || !existsSync(root)) await convertInto(root, kind, seed);
+      const root = join(runRoot ?? mkdtempSync(join(tmpdir(), 'builder-tiny-models-')), key);
+      if (!existsSync(root)) await convertInto(root, kind, seed);
       const checkpointDir = join(root, 'checkpoint');
       const checkpoint = await openCheckpoint(await openFolder(checkpointDir));
       try {
@@ -47,10 +47,13 @@ export function tinyModel(kind: 'diffusion' | 'autoregressive', seed = 7): Promi
   return fixture;
 }
 
-/** Writes the checkpoint and its conversion beside `root`, then moves them there whole, so a half-made model is never found. */
+/**
+ * Writes the checkpoint and its conversion beside `root`, then moves them there whole, so a
+ * half-made model is never found; where another file got there first (two run at a time), its
+ * copy is kept and this one dropped.
+ */
 async function convertInto(root: string, kind: 'diffusion' | 'autoregressive', seed: number): Promise<void> {
-  const partial = `${root}.partial-${process.pid}`;
-  rmSync(partial, { recursive: true, force: true });
+  const partial = mkdtempSync(`${root}.partial-`);
   const checkpointDir = join(partial, 'checkpoint');
   await writeTinyCheckpoint(checkpointDir, { kind, seed });
   const source = await openFolder(checkpointDir);
@@ -60,6 +63,10 @@ async function convertInto(root: string, kind: 'diffusion' | 'autoregressive', s
   } finally {
     await checkpoint.close();
   }
-  if (existsSync(root)) rmSync(partial, { recursive: true, force: true });
-  else renameSync(partial, root);
+  try {
+    renameSync(partial, root);
+  } catch (error) {
+    if (!existsSync(join(root, 'model'))) throw error;
+    rmSync(partial, { recursive: true, force: true });
+  }
 }
