@@ -22,6 +22,8 @@ export const BENCHMARK_SECTIONS = {
       "and the same runtime. The time inside `session.run` and the bytes read back come from onnxruntime's session itself. " +
       'forwardFraction: share of generation time spent in the model; contextScaling: time per step on the large file over the small one ' +
       "(the context cache's refreshes included); spanPassScaling: one span pass against the large file's cache over one against the small one's; " +
+      "attention alone: the span pass's attention and nothing else (the model's own attention subgraph, its layers, queries and cached keys, timed " +
+      'in a graph of its own), and spanPassScaling besides attention the same ratio with it taken out of both passes, which is what else grows with the context; ' +
       "cacheSpeedup: uncached over cached generation; peerRatio: our tokens/s over transformers.js's; readbackBytesPerStep: every output copied into " +
       'JS memory per step, against 16 bytes per masked position and top-k entry. `--json FILE` keeps every number.',
   },

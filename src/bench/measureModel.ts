@@ -11,6 +11,7 @@ import { FILE_TOKENS, INSTRUCTION, type ModelPlan, PRESET, SEED, SPAN_TOKENS } f
 import type { ModelResult } from './benchReport';
 import { type ContextFile, contextFiles } from './contextFiles';
 import { fimPrompt } from './fimPrompt';
+import { measureAttention } from './measureAttention';
 import { measureAutoregressive, warmUpDecoder } from './measureAutoregressive';
 import { type DiffusionMeasurement, measureDiffusion } from './measureDiffusion';
 import type { PeakMemory } from './peakMemory';
@@ -67,6 +68,8 @@ export async function measureModel(plan: ModelPlan, env: BenchEnvironment): Prom
   } finally {
     await diffusion.release();
   }
+  env.log(`${plan.spec.id}: attention alone, as in each cached run's span passes`);
+  const attentionAlone = await measureAttention(diffusion.memory.attention, diffusion.backend, plan.cfgScale > 1 ? 2 : 1, cached);
 
   const causalLoad = await env.load('autoregressive');
   if (!(causalLoad.loaded.model instanceof CausalModel)) throw new Error('the autoregressive folder holds no autoregressive model');
@@ -104,6 +107,7 @@ export async function measureModel(plan: ModelPlan, env: BenchEnvironment): Prom
     loadMs: { diffusion: diffusionLoad.loadMs, autoregressive: causalLoad.loadMs },
     uncached,
     cached,
+    attentionAlone,
     autoregressive,
     peer,
     peerError,

@@ -1,6 +1,7 @@
 import type { ModelKindName } from '../core/modelManifest';
 import type { ModelPrecision } from '../core/modelPrecision';
 import { chunkedTopK } from './chunkedTopK';
+import { groupedAttention } from './groupedAttention';
 import { DataType, GraphBuilder } from './onnxGraph';
 import { q4Weights, q8Weights } from './quantizedWeights';
 import type { QwenConfig } from './qwenConfig';
@@ -36,8 +37,7 @@ const bytesOf = (values: Float32Array) => new Uint8Array(values.buffer, values.b
 
 /**
  * The Qwen2/Qwen3 transformer as an ONNX graph of operators that onnxruntime-web runs on both
- * WebGPU and WASM. Attention is written out (MatMul, Softmax) rather than GroupQueryAttention,
- * whose kernel is always causal: diffusion models attend both ways.
+ * WebGPU and WASM, attention included (groupedAttention).
  *
  * Diffusion graphs take a batch of rows (the conditional row and, under guidance, the
  * unconditional one), compute logits only at `logit_positions` (indices into this pass's
@@ -56,7 +56,6 @@ const bytesOf = (values: Float32Array) => new Uint8Array(values.buffer, values.b
 export function buildQwenGraph({ config, kind, precision, weights, toFloat16, attention = { kind: 'bidirectional' } }: QwenGraphOptions): GraphBuilder {
   const g = new GraphBuilder();
   const { hiddenSize: h, headDim: d, numHeads: nq, numKeyValueHeads: nkv, intermediateSize: m, vocabSize: v } = config;
-  const group = nq / nkv;
   const fourBit = precision === 'q4' || precision === 'q4f16';
   const halfTable = precision === 'fp16' || precision === 'q4f16';
 
@@ -139,7 +138,6 @@ export function buildQwenGraph({ config, kind, precision, weights, toFloat16, at
   }
   if (kind === 'diffusion' && attention.kind === 'block-causal') maskBias = g.op1('Add', [maskBias, blockCausalBias(g, inputIds, attentionMask, positionIds, attention.blockSize)]);
 
-  const scale = g.constantFloats([1 / Math.sqrt(d)], []);
   const headsShape = (heads: number) => g.constantInts([0, 0, heads, d]);
   const toHeads = [0, 2, 1, 3];
   const presents: string[] = [];
@@ -160,14 +158,8 @@ export function buildQwenGraph({ config, kind, precision, weights, toFloat16, at
     const key = g.op1('Concat', [pastKey, ownKey], { axis: int(2) });
     const value = g.op1('Concat', [pastValue, ownValue], { axis: int(2) });
     presents.push(...(kind === 'autoregressive' ? [key, value] : [ownKey, ownValue]));
-    // Grouped-query attention by broadcasting: queries as [b, kv heads, group, s, d] against
-    // keys and values as [b, kv heads, 1, t, d], so kv heads are never copied.
-    const groupedQuery = g.op1('Reshape', [g.op1('Mul', [query, scale]), g.constantInts([0, nkv, group, -1, d])]);
-    const keyT = g.op1('Transpose', [g.op1('Unsqueeze', [key, g.constantInts([2])])], { perm: ints([0, 1, 2, 4, 3]) });
-    const scores = g.op1('Add', [g.op1('MatMul', [groupedQuery, keyT]), maskBias]);
-    const weightsByKey = g.op1('Softmax', [scores], { axis: int(-1) });
-    const attended = g.op1('MatMul', [weightsByKey, g.op1('Unsqueeze', [value, g.constantInts([2])])]);
-    const merged = g.op1('Reshape', [g.op1('Transpose', [g.op1('Reshape', [attended, g.constantInts([0, nq, -1, d])])], { perm: ints(toHeads) }), g.constantInts([0, 0, -1])]);
+    const attended = groupedAttention(g, { query, key, value, maskBias, heads: nq, keyValueHeads: nkv, headDim: d });
+    const merged = g.op1('Reshape', [g.op1('Transpose', [attended], { perm: ints(toHeads) }), g.constantInts([0, 0, -1])]);
     hidden = g.op1('Add', [hidden, linear(merged, `${p}.self_attn.o_proj`, h, nq * d, false)]);
 
     const normed2 = rmsNorm(hidden, `${p}.post_attention_layernorm.weight`, h);

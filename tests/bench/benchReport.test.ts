@@ -32,6 +32,10 @@ const result: ModelResult = {
   loadMs: { diffusion: 1234, autoregressive: 999 },
   uncached: [diffusionRun(200, 0, 800, 760, 50_000), diffusionRun(2000, 0, 6000, 5900, 50_000)],
   cached: [diffusionRun(2000, 8, 1500, 1400, 100_000, 120), diffusionRun(200, 8, 1000, 950, 60_000, 100)],
+  attentionAlone: [
+    { fileTokens: 200, pastTokens: 92, ms: 10 },
+    { fileTokens: 2000, pastTokens: 1892, ms: 40 },
+  ],
   autoregressive: [
     { fileTokens: 200, promptTokens: 76, newTokens: 100, generationMs: 2000, tokensPerSecond: 50, runMs: 1900, peakRssMb: 900 },
     { fileTokens: 2000, promptTokens: 1876, newTokens: 100, generationMs: 8000, tokensPerSecond: 12.5, runMs: 7900, peakRssMb: 900 },
@@ -47,6 +51,7 @@ describe('summarize', () => {
     expect(summary.forwardFraction).toBeCloseTo(1400 / 1500);
     expect(summary.contextScaling).toBeCloseTo(1500 / 1000);
     expect(summary.spanPassScaling).toBeCloseTo(120 / 100);
+    expect(summary.spanPassScalingBesidesAttention).toBeCloseTo((120 - 40) / (100 - 10));
     expect(summary.cacheSpeedup).toBeCloseTo(6000 / 1500);
     expect(summary.readbackBytesPerStep).toBe(100_000);
     expect(summary.readbackBoundBytes).toBe(16 * 128 * 64);
@@ -62,6 +67,10 @@ describe('summarize', () => {
     expect(summary.targets).toEqual({ forwardFraction: true, contextScaling: true, spanPassScaling: true, cacheSpeedup: true, peerRatio: true, readbackBytesPerStep: true });
     const slow = summarize({ ...result, cached: [diffusionRun(2000, 8, 3000, 1000, 500_000, 500), diffusionRun(200, 8, 1000, 950, 60_000, 100)] });
     expect(slow.targets).toEqual({ forwardFraction: false, contextScaling: false, spanPassScaling: false, cacheSpeedup: false, peerRatio: true, readbackBytesPerStep: false });
+  });
+
+  it('gives no ratio besides attention where attention alone was not measured', () => {
+    expect(summarize({ ...result, attentionAlone: [] }).spanPassScalingBesidesAttention).toBeNull();
   });
 
   it('gives no peer ratio, with the reason, when transformers.js did not run', () => {
@@ -89,7 +98,9 @@ describe('markdownReport', () => {
     expect(text).toMatch(/\| forwardFraction .*\| 0\.93 \| >= 0\.90 \| met \|/);
     expect(text).toMatch(/\| cacheSpeedup .*\| 4\.00 \| >= 3 \| met \|/);
     expect(text).toMatch(/\| peerRatio .*\| 2\.00 \| >= 1\.0 \| met \|/);
+    expect(text).toMatch(/\| spanPassScaling besides attention .*\| 0\.89 \| \| \|/);
     expect(text.match(/^\| (uncached|cached, refresh every 8) \|/gm)).toHaveLength(4);
+    expect(text).toMatch(/^\| cached, refresh every 8 \| 2000 \| 2020 \| 1500 ms \| 188 ms \| 120 ms \| 40 ms \|/m);
     expect(text).toMatch(/\| our fallback \| 200 \| 100 \| 2000 ms \| 50\.0 \|/);
     expect(text).toMatch(/\| transformers\.js generate \| 200 \| 100 \| 4000 ms \| 25\.0 \|/);
   });
