@@ -46,33 +46,53 @@ export async function warmUpDecoder(model: CausalModel, prompt: readonly number[
 }
 
 /**
+ * Runs of each autoregressive measurement, ours and transformers.js's alike; the fastest counts.
+ * With one run each, the order of the two flipped from one run to the next on this shared machine,
+ * by about 10% either way: the noise, not either decoder.
+ */
+export const AUTOREGRESSIVE_RUNS = 3;
+
+/** The fastest of AUTOREGRESSIVE_RUNS runs of `measure`. */
+export async function fastestRun<T extends { generationMs: number }>(measure: () => Promise<T>): Promise<T> {
+  let fastest = await measure();
+  for (let run = 1; run < AUTOREGRESSIVE_RUNS; run++) {
+    const next = await measure();
+    if (next.generationMs < fastest.generationMs) fastest = next;
+  }
+  return fastest;
+}
+
+/**
  * The fallback's decoder (CausalModel with its KV cache) on the fallback's fill-in-the-middle
  * prompt for the span: the prompt in one pass, then exactly `newTokens` greedy tokens, one pass
- * each, as transformers.js's `generate` with min_new_tokens = max_new_tokens does. Not
- * fillInTheMiddle itself: on random tied-embedding weights the likeliest next token is the last
- * one fed, `<|fim_middle|>`, a stop token, so the fallback would stop before writing anything.
+ * each, as transformers.js's `generate` with min_new_tokens = max_new_tokens does (the fastest of
+ * AUTOREGRESSIVE_RUNS). Not fillInTheMiddle itself: on random tied-embedding weights the likeliest
+ * next token is the last one fed, `<|fim_middle|>`, a stop token, so the fallback would stop
+ * before writing anything.
  */
-export async function measureAutoregressive(model: CausalModel, runTimes: readonly RunTime[], memory: PeakMemory, file: ContextFile, newTokens: number): Promise<AutoregressiveMeasurement> {
+export function measureAutoregressive(model: CausalModel, runTimes: readonly RunTime[], memory: PeakMemory, file: ContextFile, newTokens: number): Promise<AutoregressiveMeasurement> {
   const prompt = fimPrompt(model.tokenizer, file);
-  const before = sessionTotals(runTimes);
-  memory.reset();
-  const started = performance.now();
-  let step = await model.step(prompt, model.emptyCache(), 0);
-  for (let written = 1; written < newTokens; written++) {
-    const next = argmax(step.logits);
-    step = await model.step([next], step.cache, step.length);
-    memory.sample();
-  }
-  argmax(step.logits);
-  const generationMs = performance.now() - started;
-  model.releaseCache(step.cache);
-  return {
-    fileTokens: file.tokens,
-    promptTokens: prompt.length,
-    newTokens,
-    generationMs,
-    tokensPerSecond: newTokens / (generationMs / 1000),
-    runMs: sessionTotals(runTimes).milliseconds - before.milliseconds,
-    peakRssMb: memory.peakMb(),
-  };
+  return fastestRun(async () => {
+    const before = sessionTotals(runTimes);
+    memory.reset();
+    const started = performance.now();
+    let step = await model.step(prompt, model.emptyCache(), 0);
+    for (let written = 1; written < newTokens; written++) {
+      const next = argmax(step.logits);
+      step = await model.step([next], step.cache, step.length);
+      memory.sample();
+    }
+    argmax(step.logits);
+    const generationMs = performance.now() - started;
+    model.releaseCache(step.cache);
+    return {
+      fileTokens: file.tokens,
+      promptTokens: prompt.length,
+      newTokens,
+      generationMs,
+      tokensPerSecond: newTokens / (generationMs / 1000),
+      runMs: sessionTotals(runTimes).milliseconds - before.milliseconds,
+      peakRssMb: memory.peakMb(),
+    };
+  });
 }
