@@ -45,6 +45,10 @@ describe('generating in the app', () => {
     await page.getByRole('button', { name: 'Cancel' }).click();
     // Shown by the button and in the editor pane; the pane's is the one announced.
     await expect.poll(() => page.getByTestId('generation-message').getByText('Cancelled.').count(), { timeout: 30_000 }).toBe(1);
+    // The next run on the short function: the worker that was cancelled must still work, and the
+    // long one's 2 steps would only add time.
+    await page.getByLabel('Open file').setInputFiles({ name: 'shapes.py', mimeType: 'text/x-python', buffer: Buffer.from(SOURCE) });
+    await page.getByRole('checkbox', { name: 'area', exact: true }).check();
     await page.getByLabel('Steps').fill('2');
     await page.getByRole('button', { name: 'Generate' }).click();
     await page.getByRole('button', { name: 'Download patch' }).waitFor({ timeout: 120_000 });
