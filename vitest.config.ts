@@ -13,6 +13,10 @@ const BENCH_SMOKE = [...NODE_BENCH_SMOKE, ...BROWSER_BENCH_SMOKE];
 // time, 482 s two at a time, all specs measured together).
 const WEBGPU_SPECS = ['e2e/modelBackends.test.ts', 'e2e/journey.test.ts'];
 
+// What the page shows after a parse or a file read can take seconds with two specs' Chromiums on
+// two cores: expect.poll's default second failed "does not parse as Rust" once.
+const E2E_POLL = { timeout: 15_000 };
+
 export default defineConfig({
   test: {
     projects: [
@@ -43,6 +47,7 @@ export default defineConfig({
           include: WEBGPU_SPECS,
           environment: 'node',
           globalSetup: ['e2e/support/staticServer.ts'],
+          expect: { poll: E2E_POLL },
           testTimeout: 60_000,
           hookTimeout: 120_000,
           fileParallelism: false,
@@ -56,6 +61,7 @@ export default defineConfig({
           exclude: [...BENCH_SMOKE, ...WEBGPU_SPECS],
           environment: 'node',
           globalSetup: ['e2e/support/staticServer.ts'],
+          expect: { poll: E2E_POLL },
           testTimeout: 60_000,
           hookTimeout: 120_000,
           maxWorkers: 2,

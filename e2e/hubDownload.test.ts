@@ -33,7 +33,7 @@ beforeAll(async () => {
   await writeTinyCheckpoint(join(root, 'ar'), { kind: 'autoregressive', seed: 10 });
   const source = await openFolder(join(root, 'ar'));
   const checkpoint = await openCheckpoint(source);
-  await convertCheckpoint({ source, checkpoint, output: await createNodeOutputFolder(join(root, 'export')), id: 'x', kind: 'autoregressive', precisions: ['q4'] });
+  await convertCheckpoint({ source, checkpoint, output: await createNodeOutputFolder(join(root, 'export')), id: 'x', kind: 'autoregressive', precisions: ['q4', 'q8'] });
   await checkpoint.close();
   rmSync(join(root, 'export', 'manifest.json'));
   hub = await startHubDouble({ cdnLocation: CDN });
@@ -69,9 +69,9 @@ beforeEach(async () => {
   page = await context.newPage();
   await page.goto(inject('baseUrl'));
   await page.getByRole('button', { name: 'Load model folder' }).waitFor();
+  // The precision is left to follow the backend: q8 on WASM, which the fallback export publishes
+  // as onnx-community's does (model_quantized.onnx, beside model_q4.onnx).
   await page.getByLabel('Backend').selectOption('wasm');
-  // The fallback export is published at q4; auto would take q8 on WASM.
-  await page.getByLabel('Precision').selectOption('q4');
 });
 afterEach(() => context.close());
 
@@ -85,14 +85,14 @@ describe('Get from Hugging Face', () => {
     expect(new Set(contacted)).toEqual(new Set([appOrigin]));
     await page.getByRole('button', { name: 'Get open-dcoder-0.5b from Hugging Face' }).click();
     const offer = page.getByRole('group', { name: 'Get open-dcoder-0.5b from Hugging Face' });
-    await expect.poll(() => offer.innerText(), { timeout: 30_000 }).toMatch(/download .* MB, converted here to q4: about .* MB stored/);
+    await expect.poll(() => offer.innerText(), { timeout: 30_000 }).toMatch(/download .* MB, converted here to q8: about .* MB stored/);
     expect(await offer.innerText()).toMatch(/Licence: apache-2\.0/);
     expect(await offer.innerText()).toMatch(/Contacts only: huggingface\.co, \*\.huggingface\.co, \*\.hf\.co/);
     // Asking is all so far: the listing and config.json, no weights.
     expect(hub.requests.some((r) => r.path.includes('model.safetensors'))).toBe(false);
     await page.getByRole('button', { name: 'Download open-dcoder-0.5b from Hugging Face' }).click();
     await page.getByRole('progressbar', { name: 'Downloading open-dcoder-0.5b' }).waitFor();
-    await expect.poll(() => statusOf('open-dcoder-0.5b'), { timeout: 120_000 }).toMatch(/^Cached and verified: q4/);
+    await expect.poll(() => statusOf('open-dcoder-0.5b'), { timeout: 120_000 }).toMatch(/^Cached and verified: q8/);
     expect(new Set(contacted)).toEqual(new Set([appOrigin, 'https://huggingface.co']));
     expect(cdnReads.length).toBeGreaterThan(0);
   }, 200_000);
@@ -101,9 +101,9 @@ describe('Get from Hugging Face', () => {
     for (const id of ['open-dcoder-0.5b', 'qwen2.5-coder-0.5b-instruct']) {
       await page.getByRole('button', { name: `Get ${id} from Hugging Face` }).click();
       const offer = page.getByRole('group', { name: `Get ${id} from Hugging Face` });
-      await expect.poll(() => offer.innerText(), { timeout: 30_000 }).toMatch(id === 'open-dcoder-0.5b' ? /converted here to q4/ : /stored as it is \(q4\)/);
+      await expect.poll(() => offer.innerText(), { timeout: 30_000 }).toMatch(id === 'open-dcoder-0.5b' ? /converted here to q8/ : /stored as it is \(q8\)/);
       await page.getByRole('button', { name: `Download ${id} from Hugging Face` }).click();
-      await expect.poll(() => statusOf(id), { timeout: 120_000 }).toMatch(/^Cached and verified: q4/);
+      await expect.poll(() => statusOf(id), { timeout: 120_000 }).toMatch(/^Cached and verified: q8/);
       await page.getByRole('button', { name: `Use ${id}` }).click();
     }
     expect(await row('open-dcoder-0.5b').innerText()).toContain('Generate uses this model');
@@ -117,12 +117,12 @@ describe('Get from Hugging Face', () => {
     await page.getByRole('button', { name: 'Generate' }).click();
     await page.getByRole('button', { name: 'Download patch' }).waitFor({ timeout: 150_000 });
     const bar = await page.locator('.result-bar').innerText();
-    expect(bar).toContain('open-dcoder-0.5b q4 on');
+    expect(bar).toContain('open-dcoder-0.5b q8 on');
     // The tiny checkpoint's random weights do not write valid Python (seed 0): the fallback export rewrites the span, and the panel says so.
     expect(bar).toMatch(/\nfallback\n/);
     await page.getByText(/: why$/).click();
     const details = await page.locator('.verdict-details').innerText();
-    expect(details).toMatch(/The fallback qwen2\.5-coder-0\.5b-instruct \(q4\) rewrote URL\.join \(\d+ of \d+ tokens, stopped by/);
+    expect(details).toMatch(/The fallback qwen2\.5-coder-0\.5b-instruct \(q8\) rewrote URL\.join \(\d+ of \d+ tokens, stopped by/);
     expect(details).toMatch(/The model saw (the whole file|\d+ of 641 lines): \d+ tokens of a \d+-token budget set by/);
     expect(details).toContain('the fallback model wrote code: 0.10');
 
@@ -143,16 +143,15 @@ describe('Get from Hugging Face', () => {
     page = await context.newPage();
     await page.goto(inject('baseUrl'));
     await page.getByLabel('Backend').selectOption('wasm');
-    await page.getByLabel('Precision').selectOption('q4');
     expect(await statusOf('open-dcoder-0.5b')).not.toMatch(/Cached and verified/);
     await page.getByRole('button', { name: 'Get open-dcoder-0.5b from Hugging Face' }).click();
     await page.getByRole('button', { name: 'Download open-dcoder-0.5b from Hugging Face' }).click({ timeout: 30_000 });
-    await expect.poll(() => statusOf('open-dcoder-0.5b'), { timeout: 120_000 }).toMatch(/^Cached and verified: q4/);
+    await expect.poll(() => statusOf('open-dcoder-0.5b'), { timeout: 120_000 }).toMatch(/^Cached and verified: q8/);
     expect(weightReads()).toBe(1);
   }, 300_000);
 
   it('says a corrupted download is corrupted and leaves no model the engine would load', async () => {
-    hub.faults.corrupt = new Set(['onnx/model_q4.onnx']);
+    hub.faults.corrupt = new Set(['onnx/model_quantized.onnx']);
     await page.getByRole('button', { name: 'Get qwen2.5-coder-0.5b-instruct from Hugging Face' }).click();
     await page.getByRole('button', { name: 'Download qwen2.5-coder-0.5b-instruct from Hugging Face' }).click({ timeout: 30_000 });
     await expect.poll(() => row('qwen2.5-coder-0.5b-instruct').getByRole('alert').innerText(), { timeout: 120_000 }).toMatch(/does not match its sha256/);
