@@ -32,6 +32,8 @@ class Shape:
 
 let parser: SyntaxParser;
 let diffusion: DiffusionModel;
+/** At fp32: the guidance rows must give exactly one row's result where activations are not quantised (q8 scales them per pass, over both rows). */
+let unquantisedDiffusion: DiffusionModel;
 let fallback: CausalModel;
 
 const plan = (overrides: Partial<RefactorPlan> = {}): RefactorPlan => ({ filePath: 'shapes.py', editTargets: ['area'], intent: 'make it faster', ...overrides });
@@ -39,7 +41,7 @@ const plan = (overrides: Partial<RefactorPlan> = {}): RefactorPlan => ({ filePat
 function builderWith(config: Partial<DiffusionConfig>, models: Partial<BuilderModels> = {}): Builder {
   return new Builder({
     parser,
-    models: { diffusion, quant: 'q4', fallback, ...models },
+    models: { diffusion, quant: 'q8', fallback, ...models },
     config: createDiffusionConfig({ preset: 'demo', steps: 4, maxRemaskRounds: 0, fallback: false, ...config }),
     readSource: async (path) => {
       if (path !== 'shapes.py') throw new Error(`no such file: ${path}`);
@@ -73,10 +75,12 @@ function gitApplies(patch: GeneratedPatch): void {
 beforeAll(async () => {
   parser = await testParser();
   const [d, a] = await Promise.all([tinyModel('diffusion'), tinyModel('autoregressive')]);
-  const loadedDiffusion = await loadModel(nodeModelReader(d.modelDir), 'q4', 'wasm');
-  const loadedFallback = await loadModel(nodeModelReader(a.modelDir), 'q4', 'wasm');
-  if (loadedDiffusion.kind !== 'diffusion' || loadedFallback.kind !== 'autoregressive') throw new Error('wrong model kinds');
+  const loadedDiffusion = await loadModel(nodeModelReader(d.modelDir), 'q8', 'wasm');
+  const loadedFallback = await loadModel(nodeModelReader(a.modelDir), 'q8', 'wasm');
+  const loadedFp32 = await loadModel(nodeModelReader(d.modelDir), 'fp32', 'wasm');
+  if (loadedDiffusion.kind !== 'diffusion' || loadedFp32.kind !== 'diffusion' || loadedFallback.kind !== 'autoregressive') throw new Error('wrong model kinds');
   diffusion = loadedDiffusion.model;
+  unquantisedDiffusion = loadedFp32.model;
   fallback = loadedFallback.model;
 });
 
@@ -93,14 +97,15 @@ describe('the diffusion sampler on the tiny model', () => {
 
   it('runs no unconditional row at guidance scale 1, and equals a two-row pass weighted [1, 0] exactly', async () => {
     const calls: DenoiseRequest[] = [];
-    const single = await builderWith({ seed: 9, cfgScale: 1 }, { diffusion: recording(diffusion, calls, []) }).generatePatch(plan());
+    const model = unquantisedDiffusion;
+    const single = await builderWith({ seed: 9, cfgScale: 1 }, { diffusion: recording(model, calls, []), quant: 'fp32' }).generatePatch(plan());
     expect(calls.every((c) => c.rows.length === 1)).toBe(true);
     let allMasks: number[] | undefined;
-    const twoRows = intercepting(diffusion, (request) => {
-      allMasks ??= request.rows[0]!.map(() => diffusion.manifest.maskTokenId!);
+    const twoRows = intercepting(model, (request) => {
+      allMasks ??= request.rows[0]!.map(() => model.manifest.maskTokenId!);
       return { ...request, rows: [request.rows[0]!, allMasks], rowWeights: [1, 0] };
     });
-    const weighted = await builderWith({ seed: 9, cfgScale: 1 }, { diffusion: twoRows }).generatePatch(plan());
+    const weighted = await builderWith({ seed: 9, cfgScale: 1 }, { diffusion: twoRows, quant: 'fp32' }).generatePatch(plan());
     expect(weighted.generatedCode).toBe(single.generatedCode);
   });
 
@@ -159,7 +164,7 @@ describe('the diffusion sampler on the tiny model', () => {
   it('takes the autoregressive fallback when diffusion stays invalid or throws, says so, and names it in the provenance', async () => {
     const patch = await builderWith({ seed: 11, maxRemaskRounds: 1, fallback: true }).generatePatch(plan());
     expect(patch.sample.path).toBe('fallback');
-    expect(patch.model.fallback).toMatchObject({ id: fallback.manifest.id, quant: 'q4' });
+    expect(patch.model.fallback).toMatchObject({ id: fallback.manifest.id, quant: 'q8' });
     expect(patch.model.fallback!.spans.map((span) => span.target)).toEqual(['area']);
     expect(patch.riskFactors.map((factor) => factor.fact)).toContain('the fallback model wrote code');
     const failing = intercepting(diffusion, () => {
@@ -199,7 +204,7 @@ describe('the diffusion sampler on the tiny model', () => {
     const calls: DenoiseRequest[] = [];
     const long = new Builder({
       parser,
-      models: { diffusion: recording(diffusion, calls, []), quant: 'q4' },
+      models: { diffusion: recording(diffusion, calls, []), quant: 'q8' },
       config: createDiffusionConfig({ preset: 'demo', steps: 2, fallback: false, maxRemaskRounds: 0, contextTokens: 512 }),
       readSource: async () => longSource,
     });

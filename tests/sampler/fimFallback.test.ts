@@ -9,7 +9,7 @@ import { tinyModel } from '../support/tinyModels';
 let model: CausalModel;
 
 beforeAll(async () => {
-  const loaded = await loadModel(nodeModelReader((await tinyModel('autoregressive')).modelDir), 'q4', 'wasm');
+  const loaded = await loadModel(nodeModelReader((await tinyModel('autoregressive')).modelDir), 'q8', 'wasm');
   if (loaded.kind !== 'autoregressive') throw new Error('the tiny autoregressive model is not autoregressive');
   model = loaded.model;
 });

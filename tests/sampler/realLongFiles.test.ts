@@ -20,7 +20,7 @@ let diffusion: DiffusionModel;
 
 beforeAll(async () => {
   parser = await testParser();
-  const loaded = await loadModel(nodeModelReader((await tinyModel('diffusion')).modelDir), 'q4', 'wasm');
+  const loaded = await loadModel(nodeModelReader((await tinyModel('diffusion')).modelDir), 'q8', 'wasm');
   if (loaded.kind !== 'diffusion') throw new Error('the tiny diffusion model is not a diffusion model');
   diffusion = loaded.model;
 });
@@ -41,7 +41,7 @@ describe('real long files with the tiny models', () => {
       const fileName = basename(fixture);
       const builder = new Builder({
         parser,
-        models: { diffusion, quant: 'q4' },
+        models: { diffusion, quant: 'q8' },
         config: createDiffusionConfig({ preset: 'demo', steps: 2, maxRemaskRounds: 0, fallback: false, seed: 5 }),
         readSource: async () => original,
       });
