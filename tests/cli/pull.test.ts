@@ -97,12 +97,22 @@ describe('builder pull', () => {
     expect(files.externalData).toHaveLength(1);
   });
 
-  it('resumes a connection cut mid-file at the byte it reached', async () => {
-    hub.faults.cutAt = new Map([['onnx/model_q4.onnx_data', 1_000_003]]);
+  it('resumes a connection cut mid-file from the byte it reached, and the file is whole', async () => {
+    const CUT = 1_000_003;
+    hub.faults.cutAt = new Map([['onnx/model_q4.onnx_data', CUT]]);
     await pull({}, 'onnx-community/tiny-coder', 'cut', 'q4');
-    const ranges = hub.requests.filter((r) => r.server === 'cdn' && r.path.length > 0).map((r) => r.range);
-    expect(ranges.some((range) => range?.startsWith('bytes=1000003-'))).toBe(true);
-    expect(existsSync(join(root, 'cut', 'manifest.json'))).toBe(true);
+    const blob = hub.repos.get('onnx-community/tiny-coder')!.files.get('onnx/model_q4.onnx_data')!.sha256;
+    // The CDN serves a file by its content hash.
+    const starts = hub.requests.filter((r) => r.server === 'cdn' && r.path.includes(blob)).map((r) => Number(/^bytes=(\d+)-/.exec(r.range ?? '')?.[1] ?? 0));
+    // Every byte before the cut was sent; the ones fetch had queued but not handed on when the
+    // socket closed are lost with the stream's error (seen under load), so the resume may start a
+    // little before the cut, never at 0 again.
+    expect(starts).toHaveLength(2);
+    expect(starts[0]).toBe(0);
+    expect(starts[1]).toBeGreaterThan(0);
+    expect(starts[1]).toBeLessThanOrEqual(CUT);
+    const files = await readVerifiedModel(nodeModelReader(join(root, 'cut')), 'q4');
+    expect(files.externalData).toHaveLength(1);
   });
 
   it('resumes after a run that stopped, from what it stored', async () => {
