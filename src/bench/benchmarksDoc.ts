@@ -45,6 +45,15 @@ export const BENCHMARK_SECTIONS = {
       'the decoder through its KV cache, a 128-row span pass against a context cache, the load, and the weights of the whole 24-layer shape counted ' +
       "from the converter's graph. WASM has no 4-bit kernel (MatMulNBits unpacks its weights on every call); q8's MatMulInteger is an int8 GEMM.",
   },
+  'webgpu-matmul': {
+    title: 'MatMulNBits accuracy levels',
+    command: 'npm run bench:webgpu-matmul',
+    about:
+      "onnxruntime's MatMulNBits with the converter's 4-bit layout on the 0.5B shape's MLP (up 896 to 4,864, down 4,864 to 896, four layers) in the system Chromium, " +
+      'at accuracy_level 0, which the exports set, and 4, which lets the WebGPU provider take its DP4A program (int8 activations per block, integer dot products) ' +
+      'where the adapter has subgroups and K is a multiple of 128. Relative error: the output against float64 with the same 4-bit weights. Without a GPU, WebGPU is ' +
+      "SwiftShader, whose times say nothing of a real GPU's: the exports keep accuracy_level 0 until a real GPU shows 4 faster.",
+  },
   'cached-load': {
     title: 'Loading a cached model',
     command: 'npm run bench:cached-load',

@@ -1,0 +1,63 @@
+/**
+ * MatMulNBits at accuracy_level 0 against 4, in the system Chromium, on WebGPU and on WASM: the
+ * 0.5B shape's MLP (up 896 -> 4,864, down 4,864 -> 896, four layers) with the converter's 4-bit
+ * layout, for 1, 4 and 128 rows of activations, timed and checked against float64 with the same
+ * 4-bit weights. accuracy_level 4 lets onnxruntime's WebGPU provider take its DP4A program where
+ * the adapter has subgroups and K is a multiple of 128 (contrib_ops/webgpu/quantization/
+ * matmul_nbits.cc, CanApplyDP4AMatrixMatMulNBits). Where the machine has no GPU, WebGPU is
+ * SwiftShader: its times say nothing of a real GPU's, so run this where one is to decide.
+ * Run: npm run bench:webgpu-matmul (npx tsx bench/webgpu-matmul.ts [--docs FILE])
+ */
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { createServer } from 'vite';
+import { runLine, writeBenchmarkSection } from '../src/bench/benchmarksDoc';
+import { launchChromium } from '../src/bench/chromium';
+import { chromiumVersion, machineInfo } from '../src/bench/machineInfo';
+import type { MatmulBenchRequest, MatmulBenchResult } from './webgpuMatmulPage';
+
+const { values: options } = parseArgs({ options: { docs: { type: 'string' } } });
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const WASM_THREADS = 2;
+
+const server = await createServer({
+  root: ROOT,
+  logLevel: 'warn',
+  server: { host: '127.0.0.1', port: 0, open: false, headers: { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' } },
+  optimizeDeps: { entries: ['bench/webgpu-matmul.html'] },
+});
+const browser = await launchChromium();
+let result: MatmulBenchResult;
+try {
+  await server.listen();
+  const address = server.httpServer?.address();
+  if (!address || typeof address === 'string') throw new Error('the bench server has no port');
+  const origin = `http://localhost:${address.port}`;
+  const page = await browser.newPage();
+  page.on('console', (message) => {
+    if (message.text().startsWith('matmul: ')) console.log(message.text().slice('matmul: '.length));
+  });
+  await page.goto(`${origin}/bench/webgpu-matmul.html`);
+  await page.waitForFunction(() => typeof window.matmulBench === 'function', undefined, { timeout: 60_000 });
+  const request: MatmulBenchRequest = { backends: ['webgpu', 'wasm'], accuracyLevels: [0, 4], rows: [1, 4, 128], wasmUrl: `${origin}/wasm/`, wasmThreads: WASM_THREADS };
+  result = await page.evaluate((asked) => window.matmulBench(asked), request);
+} finally {
+  await browser.close();
+  await server.close();
+}
+
+const cell = (backend: string, level: number, rows: number) => result.rows.find((row) => row.backend === backend && row.accuracyLevel === level && row.rows === rows);
+const lines = [
+  `WebGPU: ${result.adapter ?? 'none'}, subgroups ${result.subgroups ? 'yes' : 'no'}; WASM: ${result.wasmThreads} thread${result.wasmThreads === 1 ? '' : 's'}.`,
+  '',
+  '| backend | rows | accuracy_level 0: ms a matmul | relative error | accuracy_level 4: ms a matmul | relative error | 4 against 0 |',
+  '|---|---:|---:|---:|---:|---:|---:|',
+  ...['webgpu', 'wasm'].flatMap((backend) =>
+    [...new Set(result.rows.map((row) => row.rows))].map((rows) => {
+      const [zero, four] = [cell(backend, 0, rows)!, cell(backend, 4, rows)!];
+      return `| ${backend} | ${rows} | ${zero.msPerMatmul.toFixed(1)} | ${zero.relativeError.toExponential(1)} | ${four.msPerMatmul.toFixed(1)} | ${four.relativeError.toExponential(1)} | ${(four.msPerMatmul / zero.msPerMatmul).toFixed(2)}x |`;
+    }),
+  ),
+];
+console.log(lines.join('\n'));
+if (options.docs) writeBenchmarkSection(options.docs, 'webgpu-matmul', [runLine(machineInfo(WASM_THREADS, chromiumVersion())), '', ...lines].join('\n'));
