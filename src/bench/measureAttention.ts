@@ -10,7 +10,7 @@ import type { DiffusionMeasurement } from './measureDiffusion';
 export interface AttentionMeasurement {
   /** The cached run it stands beside. */
   fileTokens: number;
-  /** Keys of the context cache the span attends to, besides its own. */
+  /** Keys of the context cache the span attends to, besides its own: the whole sequence, as a span pass has it. */
   pastTokens: number;
   ms: number;
 }
@@ -42,9 +42,10 @@ function attentionGraph(shape: AttentionShape): Uint8Array {
 
 /**
  * Times attention alone as each cached run's span passes have it: `rows` x its masked positions
- * as queries against the rest of its sequence as the cache, on the backend the model runs on
- * (mean of three runs after a warm-up). It is what a span pass cannot shed however the rest of
- * it is made, so spanPassScaling can be read against it.
+ * as queries against a cache of its whole sequence and the span's own keys, on the backend the
+ * model runs on (mean of three runs after a warm-up). The cache holds every position, the span's
+ * stale entries masked out (DiffusionModel.predictSpan), so that is the work a span pass cannot
+ * shed however the rest of it is made, and spanPassScaling can be read against it.
  */
 export async function measureAttention(shape: AttentionShape, backend: Backend, rows: number, runs: readonly DiffusionMeasurement[]): Promise<AttentionMeasurement[]> {
   const session = await ort.InferenceSession.create(attentionGraph(shape), { executionProviders: [backend], graphOptimizationLevel: 'all' });
@@ -59,7 +60,7 @@ export async function measureAttention(shape: AttentionShape, backend: Backend, 
     const measurements: AttentionMeasurement[] = [];
     for (const run of runs) {
       const spanTokens = run.maskedPositions;
-      const past = run.sequenceTokens - spanTokens;
+      const past = run.sequenceTokens;
       const feeds: Record<string, ort.Tensor> = {
         query: random([rows, shape.heads, spanTokens, shape.headDim]),
         mask_bias: new ort.Tensor('float32', new Float32Array(rows * (past + spanTokens)), [rows, 1, 1, 1, past + spanTokens]),
