@@ -1,3 +1,4 @@
+import type { ModelPrecision } from '../core/modelPrecision';
 import type { MachineInfo } from './machineInfo';
 import type { AttentionMeasurement } from './measureAttention';
 import type { AutoregressiveMeasurement } from './measureAutoregressive';
@@ -23,6 +24,15 @@ export interface ModelResult {
   autoregressive: AutoregressiveMeasurement[];
   peer: PeerMeasurement[] | null;
   /** Why there is no peer measurement. */
+  peerError: string | null;
+  /** The fallback and transformers.js again at another precision than the backend's (ModelPlan.peerAlsoAt). */
+  alsoAt: PrecisionPeer | null;
+}
+
+export interface PrecisionPeer {
+  precision: ModelPrecision;
+  autoregressive: AutoregressiveMeasurement[];
+  peer: PeerMeasurement[] | null;
   peerError: string | null;
 }
 
@@ -65,6 +75,13 @@ function throughput(runs: readonly { newTokens: number; generationMs: number }[]
   return tokens / (ms / 1000);
 }
 
+/** Our fallback's tokens/s over transformers.js's, on the files both ran. */
+function peerRatioOf({ autoregressive, peer }: { autoregressive: readonly AutoregressiveMeasurement[]; peer: readonly PeerMeasurement[] | null }): number | null {
+  const peerFiles = new Set(peer?.map((run) => run.fileTokens));
+  const ours = autoregressive.filter((run) => peerFiles.has(run.fileTokens));
+  return peer && ours.length > 0 ? throughput(ours) / throughput(peer) : null;
+}
+
 /**
  * The issue's ratios, from one model shape: the cached (default) sampler on the largest file for
  * the fraction inside session.run and the readback; per-step time, and one span pass's, on the
@@ -84,9 +101,7 @@ export function summarize(result: ModelResult): BenchSummary {
   const [largeRest, smallRest] = [besidesAttention(cachedLarge), besidesAttention(cachedSmall)];
   const spanPassScalingBesidesAttention = largeRest !== null && smallRest !== null && smallRest > 0 ? largeRest / smallRest : null;
   const cacheSpeedup = largest(result.uncached).generationMs / cachedLarge.generationMs;
-  const peerFiles = new Set(result.peer?.map((run) => run.fileTokens));
-  const ours = result.autoregressive.filter((run) => peerFiles.has(run.fileTokens));
-  const peerRatio = result.peer && ours.length > 0 ? throughput(ours) / throughput(result.peer) : null;
+  const peerRatio = peerRatioOf(result);
   return {
     model: result.id,
     forwardFraction,
@@ -132,6 +147,16 @@ function ratioLines(summary: BenchSummary): string[] {
   ];
 }
 
+/** peerRatio at the other precision of each model that has one, as more rows of the ratio table. */
+function alsoAtRatioLines(models: readonly ModelResult[]): string[] {
+  return models.flatMap(({ id, alsoAt }) => {
+    if (!alsoAt) return [];
+    const ratio = peerRatioOf(alsoAt);
+    const value = ratio === null ? `n/a: ${alsoAt.peerError ?? 'no autoregressive run on the files transformers.js ran'}` : fixed(ratio);
+    return [`| peerRatio at ${alsoAt.precision} (${id}: our fallback / transformers.js \`${alsoAt.precision}\` tokens/s) | ${value} | >= 1.0 | ${mark(ratio === null ? null : ratio >= 1)} |`];
+  });
+}
+
 /** One model shape's runs, diffusion then autoregressive. */
 function modelLines(model: ModelResult): string[] {
   const lines = [
@@ -153,10 +178,15 @@ function modelLines(model: ModelResult): string[] {
     }
   }
   lines.push('', '| autoregressive | file | new tokens | time | tokens/s | peak RSS |', '|---|---:|---:|---:|---:|---:|');
-  for (const run of model.autoregressive) lines.push(`| our fallback | ${run.fileTokens} | ${run.newTokens} | ${ms(run.generationMs)} | ${fixed(run.tokensPerSecond, 1)} | ${mb(run.peakRssMb)} |`);
-  for (const run of model.peer ?? [])
-    lines.push(`| transformers.js generate | ${run.fileTokens} | ${run.newTokens} | ${ms(run.generationMs)} | ${fixed(run.tokensPerSecond, 1)} | ${mb(run.peakRssMb)} |`);
-  if (model.peerError) lines.push(`| transformers.js generate | | | | n/a: ${model.peerError} | |`);
+  const runLines = (runs: PrecisionPeer | ModelResult, suffix: string) => {
+    for (const run of runs.autoregressive)
+      lines.push(`| our fallback${suffix} | ${run.fileTokens} | ${run.newTokens} | ${ms(run.generationMs)} | ${fixed(run.tokensPerSecond, 1)} | ${mb(run.peakRssMb)} |`);
+    for (const run of runs.peer ?? [])
+      lines.push(`| transformers.js generate${suffix} | ${run.fileTokens} | ${run.newTokens} | ${ms(run.generationMs)} | ${fixed(run.tokensPerSecond, 1)} | ${mb(run.peakRssMb)} |`);
+    if (runs.peerError) lines.push(`| transformers.js generate${suffix} | | | | n/a: ${runs.peerError} | |`);
+  };
+  runLines(model, '');
+  if (model.alsoAt) runLines(model.alsoAt, ` (${model.alsoAt.precision})`);
   return lines;
 }
 
@@ -172,6 +202,7 @@ export function markdownReport(report: BenchReport): string {
     `Ratios (${report.model}):`,
     '',
     ...ratioLines(report),
+    ...alsoAtRatioLines(report.models),
   ];
   for (const model of report.models) lines.push('', ...modelLines(model));
   return `${lines.join('\n')}\n`;
@@ -195,6 +226,7 @@ export interface BrowserRun extends BenchSummary {
 
 export function markdownBrowserReport(report: BrowserBenchReport): string {
   const lines = [`${machineLine(report.machine)} In Chromium; ${report.date}, whole run ${ms(report.wallMs)}.`];
-  for (const run of report.runs) lines.push('', `${run.runsOn}, ratios (${run.model}):`, '', ...ratioLines(run), ...run.models.flatMap((model) => ['', ...modelLines(model)]));
+  for (const run of report.runs)
+    lines.push('', `${run.runsOn}, ratios (${run.model}):`, '', ...ratioLines(run), ...alsoAtRatioLines(run.models), ...run.models.flatMap((model) => ['', ...modelLines(model)]));
   return `${lines.join('\n')}\n`;
 }

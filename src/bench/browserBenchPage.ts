@@ -45,13 +45,13 @@ window.builderBench = async (request) => {
   const source = await (await fetch(request.sourceUrl)).text();
   const log = (line: string) => console.log(`bench: ${request.backend}: ${line}`);
   const model = await measureModel(request.quick ? BROWSER_QUICK_PLAN : BROWSER_PLAN, {
-    load: (kind) => timedLoad(httpModelReader(kind === 'diffusion' ? request.diffusionUrl : request.autoregressiveUrl), request.backend),
+    load: (kind, precision) => timedLoad(httpModelReader(kind === 'diffusion' ? request.diffusionUrl : request.autoregressiveUrl), request.backend, precision),
     source,
     memory: noMemory,
-    peer: (tokenizer, files, newTokens) => {
+    peer: (tokenizer, files, newTokens, precision) => {
       const folder = new URL(request.autoregressiveUrl);
       const name = folder.pathname.split('/').filter(Boolean).at(-1)!;
-      return measurePeer({ root: new URL('..', folder).href, name }, request.backend, tokenizer, noMemory, files, newTokens);
+      return measurePeer({ root: new URL('..', folder).href, name }, request.backend, tokenizer, noMemory, files, newTokens, precision);
     },
     log,
   });

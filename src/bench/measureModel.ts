@@ -1,6 +1,7 @@
 import type { Backend } from '../core/backendChoice';
 import { backendPrecision } from '../core/backendChoice';
 import { createDiffusionConfig } from '../core/diffusionConfig';
+import type { ModelPrecision } from '../core/modelPrecision';
 import { CausalModel } from '../model/causalModel';
 import type { CodeTokenizer } from '../model/codeTokenizer';
 import { DiffusionModel } from '../model/diffusionModel';
@@ -24,13 +25,13 @@ export interface TimedLoad {
   loadMs: number;
 }
 
-/** Loads a model folder at the precision the engine picks for the backend (q4 on WebGPU, q8 on WASM), every session it opens timed. */
-export async function timedLoad(reader: ModelFileReader, backend: Backend): Promise<TimedLoad> {
+/** Loads a model folder, by default at the precision the engine picks for the backend (q4 on WebGPU, q8 on WASM), every session it opens timed. */
+export async function timedLoad(reader: ModelFileReader, backend: Backend, precision: ModelPrecision = backendPrecision(backend)): Promise<TimedLoad> {
   const runTimes: RunTime[] = [];
   timeSessionRuns((time) => runTimes.push(time));
   const started = performance.now();
   try {
-    const loaded = await loadModel(reader, backendPrecision(backend), backend);
+    const loaded = await loadModel(reader, precision, backend);
     return { loaded, runTimes, loadMs: performance.now() - started };
   } finally {
     timeSessionRuns(undefined);
@@ -39,12 +40,13 @@ export async function timedLoad(reader: ModelFileReader, backend: Backend): Prom
 
 /** What measuring needs from where it runs: Node or a browser page. */
 export interface BenchEnvironment {
-  load(kind: 'diffusion' | 'autoregressive'): Promise<TimedLoad>;
+  /** The backend's own precision unless another is named. */
+  load(kind: 'diffusion' | 'autoregressive', precision?: ModelPrecision): Promise<TimedLoad>;
   /** The text of SOURCE, the file the spans are cut from. */
   source: string;
   memory: PeakMemory;
   /** transformers.js on the autoregressive model; absent where it does not run, with why. */
-  peer: ((tokenizer: CodeTokenizer, files: readonly ContextFile[], newTokens: number) => Promise<PeerMeasurement[]>) | { unavailable: string };
+  peer: ((tokenizer: CodeTokenizer, files: readonly ContextFile[], newTokens: number, precision?: ModelPrecision) => Promise<PeerMeasurement[]>) | { unavailable: string };
   log(line: string): void;
 }
 
@@ -71,45 +73,70 @@ export async function measureModel(plan: ModelPlan, env: BenchEnvironment): Prom
   env.log(`${plan.spec.id}: attention alone, as in each cached run's span passes`);
   const attentionAlone = await measureAttention(diffusion.memory.attention, diffusion.backend, plan.cfgScale > 1 ? 2 : 1, cached);
 
-  const causalLoad = await env.load('autoregressive');
-  if (!(causalLoad.loaded.model instanceof CausalModel)) throw new Error('the autoregressive folder holds no autoregressive model');
-  const causal = causalLoad.loaded.model;
-  const autoregressiveFiles = files.filter((file) => plan.autoregressiveFiles.includes(file.tokens));
-  const autoregressive = [];
-  try {
-    await warmUpDecoder(causal, fimPrompt(causal.tokenizer, autoregressiveFiles[0]!));
-    for (const file of autoregressiveFiles) {
-      env.log(`${plan.spec.id}: autoregressive fallback, ${file.tokens}-token file`);
-      autoregressive.push(await measureAutoregressive(causal, causalLoad.runTimes, env.memory, file, plan.newTokens));
-    }
-  } finally {
-    await causal.release();
-  }
-
-  let peer = null;
-  let peerError = null;
-  if (typeof env.peer === 'function') {
-    try {
-      env.log(`${plan.spec.id}: transformers.js generate`);
-      peer = await env.peer(causal.tokenizer, autoregressiveFiles, plan.newTokens);
-    } catch (error) {
-      peerError = `transformers.js failed: ${(error as Error).message.split('\n')[0]}`;
-    }
-  } else {
-    peerError = env.peer.unavailable;
-  }
+  const own = await measureFallbackAndPeer(
+    env,
+    `${plan.spec.id}`,
+    undefined,
+    files.filter((file) => plan.autoregressiveFiles.includes(file.tokens)),
+    plan.newTokens,
+  );
+  const also = plan.peerAlsoAt;
+  const alsoAt =
+    also && also.precision !== backendPrecision(diffusion.backend)
+      ? {
+          precision: also.precision,
+          ...(await measureFallbackAndPeer(
+            env,
+            `${plan.spec.id} at ${also.precision}`,
+            also.precision,
+            files.filter((file) => also.files.includes(file.tokens)),
+            also.newTokens,
+          )),
+        }
+      : null;
   return {
     id: plan.spec.id,
     label: plan.spec.label,
     steps: plan.steps,
     cfgScale: plan.cfgScale,
     note: plan.note,
-    loadMs: { diffusion: diffusionLoad.loadMs, autoregressive: causalLoad.loadMs },
+    loadMs: { diffusion: diffusionLoad.loadMs, autoregressive: own.loadMs },
     uncached,
     cached,
     attentionAlone,
-    autoregressive,
-    peer,
-    peerError,
+    autoregressive: own.autoregressive,
+    peer: own.peer,
+    peerError: own.peerError,
+    alsoAt,
   };
+}
+
+/** The fallback's decoder on each file, then transformers.js on the same export and files; at the backend's precision unless told. */
+async function measureFallbackAndPeer(env: BenchEnvironment, label: string, precision: ModelPrecision | undefined, files: readonly ContextFile[], newTokens: number) {
+  const causalLoad = await env.load('autoregressive', precision);
+  if (!(causalLoad.loaded.model instanceof CausalModel)) throw new Error('the autoregressive folder holds no autoregressive model');
+  const causal = causalLoad.loaded.model;
+  const autoregressive = [];
+  try {
+    await warmUpDecoder(causal, fimPrompt(causal.tokenizer, files[0]!));
+    for (const file of files) {
+      env.log(`${label}: autoregressive fallback, ${file.tokens}-token file`);
+      autoregressive.push(await measureAutoregressive(causal, causalLoad.runTimes, env.memory, file, newTokens));
+    }
+  } finally {
+    await causal.release();
+  }
+  let peer = null;
+  let peerError = null;
+  if (typeof env.peer === 'function') {
+    try {
+      env.log(`${label}: transformers.js generate`);
+      peer = await env.peer(causal.tokenizer, files, newTokens, precision);
+    } catch (error) {
+      peerError = `transformers.js failed: ${(error as Error).message.split('\n')[0]}`;
+    }
+  } else {
+    peerError = env.peer.unavailable;
+  }
+  return { loadMs: causalLoad.loadMs, autoregressive, peer, peerError };
 }

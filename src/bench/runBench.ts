@@ -37,10 +37,11 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     const pair = await benchModels(options.cacheDir, plan.spec, options.log);
     models.push(
       await measureModel(plan, {
-        load: (kind) => timedLoad(nodeModelReader(kind === 'diffusion' ? pair.diffusionDir : pair.autoregressiveDir), 'wasm'),
+        load: (kind, precision) => timedLoad(nodeModelReader(kind === 'diffusion' ? pair.diffusionDir : pair.autoregressiveDir), 'wasm', precision),
         source,
         memory,
-        peer: (tokenizer, files, newTokens) => measurePeer({ root: `${dirname(pair.autoregressiveDir)}/`, name: basename(pair.autoregressiveDir) }, 'wasm', tokenizer, memory, files, newTokens),
+        peer: (tokenizer, files, newTokens, precision) =>
+          measurePeer({ root: `${dirname(pair.autoregressiveDir)}/`, name: basename(pair.autoregressiveDir) }, 'wasm', tokenizer, memory, files, newTokens, precision),
         log: options.log,
       }),
     );

@@ -1,6 +1,6 @@
 import type { Backend } from '../core/backendChoice';
 import { backendPrecision } from '../core/backendChoice';
-import { modelGraphPath } from '../core/modelPrecision';
+import { type ModelPrecision, modelGraphPath } from '../core/modelPrecision';
 import type { CodeTokenizer } from '../model/codeTokenizer';
 import { presentNames } from '../model/loadModel';
 import { ort } from '../model/ortSession';
@@ -63,6 +63,7 @@ export async function measurePeer(
   memory: PeakMemory,
   files: readonly ContextFile[],
   newTokens: number,
+  precision: ModelPrecision = backendPrecision(backend),
 ): Promise<PeerMeasurement[]> {
   const { AutoConfig, AutoModelForCausalLM, Tensor, env } = await transformersOnOurRuntime();
   env.localModelPath = folder.root;
@@ -71,9 +72,8 @@ export async function measurePeer(
   const config = await AutoConfig.from_pretrained(folder.name);
   const layers = (config as unknown as { num_hidden_layers: number }).num_hidden_layers;
   const onDevice = backend === 'webgpu' ? { preferredOutputLocation: Object.fromEntries(presentNames(layers).map((name) => [name, 'gpu-buffer' as const])) } : {};
-  // transformers.js's own dtype for the backend's precision: 'q8' reads onnx/model_quantized.onnx,
-  // the file our q8 export writes (huggingface/transformers.js src/utils/dtypes.js).
-  const precision = backendPrecision(backend);
+  // transformers.js's own dtype names are ours: 'q8' reads onnx/model_quantized.onnx and 'q4'
+  // onnx/model_q4.onnx, the files our exports write (huggingface/transformers.js src/utils/dtypes.js).
   const dataFile = `${modelGraphPath(precision)}_data`;
   const model = await AutoModelForCausalLM.from_pretrained(folder.name, {
     config,

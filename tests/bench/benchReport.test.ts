@@ -42,6 +42,7 @@ const result: ModelResult = {
   ],
   peer: [{ fileTokens: 200, newTokens: 100, generationMs: 4000, tokensPerSecond: 25, loadMs: 500, peakRssMb: 950 }],
   peerError: null,
+  alsoAt: null,
 };
 
 describe('summarize', () => {
@@ -103,5 +104,33 @@ describe('markdownReport', () => {
     expect(text).toMatch(/^\| cached, refresh every 8 \| 2000 \| 2020 \| 1500 ms \| 188 ms \| 120 ms \| 40 ms \|/m);
     expect(text).toMatch(/\| our fallback \| 200 \| 100 \| 2000 ms \| 50\.0 \|/);
     expect(text).toMatch(/\| transformers\.js generate \| 200 \| 100 \| 4000 ms \| 25\.0 \|/);
+    expect(text).not.toContain('peerRatio at');
+  });
+
+  it('adds the peer ratio at another precision, and its runs, where a model was measured at one', () => {
+    const atQ4: ModelResult = {
+      ...result,
+      alsoAt: {
+        precision: 'q4',
+        autoregressive: [{ fileTokens: 200, promptTokens: 76, newTokens: 32, generationMs: 2000, tokensPerSecond: 16, runMs: 1900, peakRssMb: 900 }],
+        peer: [{ fileTokens: 200, newTokens: 32, generationMs: 1600, tokensPerSecond: 20, loadMs: 500, peakRssMb: 950 }],
+        peerError: null,
+      },
+    };
+    const withPeerFailed: ModelResult = { ...result, id: 'other', alsoAt: { precision: 'q4', autoregressive: [], peer: null, peerError: 'transformers.js failed: no q4 file' } };
+    const report: BenchReport = {
+      ...summarize(result),
+      date: '2026-11-24T00:00:00.000Z',
+      wallMs: 61_000,
+      machine: { cpu: 'Test CPU', cores: 2, memoryGb: 24, os: 'Linux', node: 'v20.20.2', onnxruntimeWeb: '1.30.0', wasmThreads: 2, chromium: null },
+      setup: {},
+      models: [atQ4, withPeerFailed],
+      peakRssMb: 1000,
+    };
+    const text = markdownReport(report);
+    expect(text).toMatch(/\| peerRatio at q4 \(shape: our fallback \/ transformers\.js `q4` tokens\/s\) \| 0\.80 \| >= 1\.0 \| not met \|/);
+    expect(text).toMatch(/\| peerRatio at q4 \(other: .*\| n\/a: transformers\.js failed: no q4 file \| >= 1\.0 \| n\/a \|/);
+    expect(text).toMatch(/\| our fallback \(q4\) \| 200 \| 32 \| 2000 ms \| 16\.0 \|/);
+    expect(text).toMatch(/\| transformers\.js generate \(q4\) \| 200 \| 32 \| 1600 ms \| 20\.0 \|/);
   });
 });
