@@ -19,7 +19,7 @@ export const BENCHMARK_SECTIONS = {
       'Qwen2.5-Coder-0.5B (random bf16 weights converted to q4 and q8: speed does not depend on the values; generated into `.bench/models/` on first use). ' +
       'A 128-token span in the middle of a 200-token and a 2,000-token file cut from `fixtures/real/python/_urls.py` is regenerated once uncached ' +
       "and once with the context cache; the fallback's decoder and transformers.js `generate` write the same number of tokens on the same export at the " +
-      `precision the engine picks on WASM (q8: transformers.js's \`q8\` reads its \`onnx/model_quantized.onnx\`), the fastest of ${AUTOREGRESSIVE_RUNS} runs each, ` +
+      `precision the engine picks on WASM (q8: transformers.js's \`q8\` reads its \`onnx/model_quantized.onnx\`), the fastest of ${AUTOREGRESSIVE_RUNS} runs each, taken in turns, ` +
       "and the same runtime; on the tiny shape both run once more at q4 (transformers.js's `q4`, `onnx/model_q4.onnx`), 32 tokens on the 200-token file. The time inside `session.run` and the bytes read back come from onnxruntime's session itself. " +
       'forwardFraction: share of generation time spent in the model; contextScaling: time per step on the large file over the small one ' +
       "(the context cache's refreshes included); spanPassScaling: one span pass against the large file's cache over one against the small one's; " +

@@ -6,7 +6,7 @@ import { BROWSER_PLAN, BROWSER_QUICK_PLAN } from './benchPlans';
 import type { ModelResult } from './benchReport';
 import { measureModel, timedLoad } from './measureModel';
 import type { PeakMemory } from './peakMemory';
-import { measurePeer } from './transformersPeer';
+import { loadPeer } from './transformersPeer';
 
 /** What `builder bench --browser` asks of bench/browser.html, once per backend. */
 export interface BrowserBenchRequest {
@@ -48,10 +48,10 @@ window.builderBench = async (request) => {
     load: (kind, precision) => timedLoad(httpModelReader(kind === 'diffusion' ? request.diffusionUrl : request.autoregressiveUrl), request.backend, precision),
     source,
     memory: noMemory,
-    peer: (tokenizer, files, newTokens, precision) => {
+    peer: (tokenizer, firstFile, precision) => {
       const folder = new URL(request.autoregressiveUrl);
       const name = folder.pathname.split('/').filter(Boolean).at(-1)!;
-      return measurePeer({ root: new URL('..', folder).href, name }, request.backend, tokenizer, noMemory, files, newTokens, precision);
+      return loadPeer({ root: new URL('..', folder).href, name }, request.backend, tokenizer, noMemory, firstFile, precision);
     },
     log,
   });

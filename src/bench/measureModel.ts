@@ -13,10 +13,10 @@ import type { ModelResult } from './benchReport';
 import { type ContextFile, contextFiles } from './contextFiles';
 import { fimPrompt } from './fimPrompt';
 import { measureAttention } from './measureAttention';
-import { measureAutoregressive, warmUpDecoder } from './measureAutoregressive';
+import { type AutoregressiveMeasurement, fastestInTurns, measureAutoregressive, settle, warmUpDecoder } from './measureAutoregressive';
 import { type DiffusionMeasurement, measureDiffusion } from './measureDiffusion';
 import type { PeakMemory } from './peakMemory';
-import type { PeerMeasurement } from './transformersPeer';
+import type { PeerDecoder, PeerMeasurement } from './transformersPeer';
 
 /** A model loaded with every session it opened timed. */
 export interface TimedLoad {
@@ -46,7 +46,7 @@ export interface BenchEnvironment {
   source: string;
   memory: PeakMemory;
   /** transformers.js on the autoregressive model; absent where it does not run, with why. */
-  peer: ((tokenizer: CodeTokenizer, files: readonly ContextFile[], newTokens: number, precision?: ModelPrecision) => Promise<PeerMeasurement[]>) | { unavailable: string };
+  peer: ((tokenizer: CodeTokenizer, firstFile: ContextFile, precision?: ModelPrecision) => Promise<PeerDecoder>) | { unavailable: string };
   log(line: string): void;
 }
 
@@ -111,32 +111,52 @@ export async function measureModel(plan: ModelPlan, env: BenchEnvironment): Prom
   };
 }
 
-/** The fallback's decoder on each file, then transformers.js on the same export and files; at the backend's precision unless told. */
+/**
+ * The fallback's decoder and transformers.js on the same export, both loaded and warmed up, then
+ * on each file in turns (fastestInTurns); at the backend's precision unless told. Where
+ * transformers.js fails, ours is still measured and the failure said.
+ */
 async function measureFallbackAndPeer(env: BenchEnvironment, label: string, precision: ModelPrecision | undefined, files: readonly ContextFile[], newTokens: number) {
   const causalLoad = await env.load('autoregressive', precision);
   if (!(causalLoad.loaded.model instanceof CausalModel)) throw new Error('the autoregressive folder holds no autoregressive model');
   const causal = causalLoad.loaded.model;
-  const autoregressive = [];
+  const failed = (error: unknown) => `transformers.js failed: ${(error as Error).message.split('\n')[0]}`;
+  let peer: PeerDecoder | null = null;
+  let peerError = typeof env.peer === 'function' ? null : env.peer.unavailable;
+  const autoregressive: AutoregressiveMeasurement[] = [];
+  const peerRuns: PeerMeasurement[] = [];
   try {
     await warmUpDecoder(causal, fimPrompt(causal.tokenizer, files[0]!));
+    if (typeof env.peer === 'function') {
+      env.log(`${label}: transformers.js loaded beside it`);
+      peer = await env.peer(causal.tokenizer, files[0]!, precision).catch((error: unknown) => {
+        peerError = failed(error);
+        return null;
+      });
+    }
+    await settle();
     for (const file of files) {
+      const ours = () => measureAutoregressive(causal, causalLoad.runTimes, env.memory, file, newTokens);
+      const running = peer;
+      if (running) {
+        env.log(`${label}: autoregressive fallback and transformers.js generate in turns, ${file.tokens}-token file`);
+        try {
+          const [mine, theirs] = await fastestInTurns<[AutoregressiveMeasurement, PeerMeasurement]>(ours, () => running.measure(file, newTokens));
+          autoregressive.push(mine);
+          peerRuns.push(theirs);
+          continue;
+        } catch (error) {
+          peerError = failed(error);
+          peer = null;
+          await running.dispose();
+        }
+      }
       env.log(`${label}: autoregressive fallback, ${file.tokens}-token file`);
-      autoregressive.push(await measureAutoregressive(causal, causalLoad.runTimes, env.memory, file, newTokens));
+      autoregressive.push((await fastestInTurns<[AutoregressiveMeasurement]>(ours))[0]);
     }
   } finally {
     await causal.release();
+    await peer?.dispose();
   }
-  let peer = null;
-  let peerError = null;
-  if (typeof env.peer === 'function') {
-    try {
-      env.log(`${label}: transformers.js generate`);
-      peer = await env.peer(causal.tokenizer, files, newTokens, precision);
-    } catch (error) {
-      peerError = `transformers.js failed: ${(error as Error).message.split('\n')[0]}`;
-    }
-  } else {
-    peerError = env.peer.unavailable;
-  }
-  return { loadMs: causalLoad.loadMs, autoregressive, peer, peerError };
+  return { loadMs: causalLoad.loadMs, autoregressive, peer: peerRuns.length > 0 ? peerRuns : null, peerError };
 }

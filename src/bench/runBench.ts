@@ -10,7 +10,7 @@ import { type BenchReport, type ModelResult, summarize } from './benchReport';
 import { machineInfo } from './machineInfo';
 import { measureModel, timedLoad } from './measureModel';
 import { peakMemory } from './peakMemory';
-import { measurePeer } from './transformersPeer';
+import { loadPeer } from './transformersPeer';
 
 export interface BenchOptions {
   /** Tiny models only, for a smoke test. */
@@ -40,8 +40,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
         load: (kind, precision) => timedLoad(nodeModelReader(kind === 'diffusion' ? pair.diffusionDir : pair.autoregressiveDir), 'wasm', precision),
         source,
         memory,
-        peer: (tokenizer, files, newTokens, precision) =>
-          measurePeer({ root: `${dirname(pair.autoregressiveDir)}/`, name: basename(pair.autoregressiveDir) }, 'wasm', tokenizer, memory, files, newTokens, precision),
+        peer: (tokenizer, firstFile, precision) => loadPeer({ root: `${dirname(pair.autoregressiveDir)}/`, name: basename(pair.autoregressiveDir) }, 'wasm', tokenizer, memory, firstFile, precision),
         log: options.log,
       }),
     );

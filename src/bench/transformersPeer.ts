@@ -6,7 +6,7 @@ import { presentNames } from '../model/loadModel';
 import { ort } from '../model/ortSession';
 import type { ContextFile } from './contextFiles';
 import { fimPrompt } from './fimPrompt';
-import { fastestRun, settle, WARM_UP_TOKENS } from './measureAutoregressive';
+import { WARM_UP_TOKENS } from './measureAutoregressive';
 import type { PeakMemory } from './peakMemory';
 
 /** Hugging Face transformers.js `generate` on the same export, file and span, measured. */
@@ -50,21 +50,27 @@ function transformersOnOurRuntime(): Promise<Transformers> {
   return loaded;
 }
 
+/** transformers.js loaded on the autoregressive folder, warmed up, ready for runs. */
+export interface PeerDecoder {
+  /** One greedy `generate` of exactly `newTokens` tokens on the file's prompt, the prefill included as for our fallback. */
+  measure(file: ContextFile, newTokens: number): Promise<PeerMeasurement>;
+  dispose(): Promise<void>;
+}
+
 /**
- * Loads the autoregressive model folder with transformers.js and runs greedy `generate` for
- * exactly `newTokens` tokens on each file, the fastest of AUTOREGRESSIVE_RUNS runs (the prompt's
- * prefill included, as for our fallback). On WebGPU the keys and values stay on the GPU, as transformers.js keeps them
- * on its own WebGPU device and as our fallback does.
+ * Loads the autoregressive model folder with transformers.js at `precision` and warms it up as
+ * our decoder is (warmUpDecoder: the first file's first prompt tokens, then one more token). On
+ * WebGPU the keys and values stay on the GPU, as transformers.js keeps them on its own WebGPU
+ * device and as our fallback does.
  */
-export async function measurePeer(
+export async function loadPeer(
   folder: PeerModelFolder,
   backend: Backend,
   tokenizer: CodeTokenizer,
   memory: PeakMemory,
-  files: readonly ContextFile[],
-  newTokens: number,
+  firstFile: ContextFile,
   precision: ModelPrecision = backendPrecision(backend),
-): Promise<PeerMeasurement[]> {
+): Promise<PeerDecoder> {
   const { AutoConfig, AutoModelForCausalLM, Tensor, env } = await transformersOnOurRuntime();
   env.localModelPath = folder.root;
   const loadStarted = performance.now();
@@ -96,24 +102,22 @@ export async function measurePeer(
     return output.dims[1]! - ids.length;
   };
   try {
-    // The same warm-up as our decoder's (warmUpDecoder): the prompt's first tokens, one more token, a pause.
-    await generate(fimPrompt(tokenizer, files[0]!).slice(0, WARM_UP_TOKENS), 2);
-    await settle();
-    const measurements: PeerMeasurement[] = [];
-    for (const file of files) {
-      const ids = fimPrompt(tokenizer, file);
-      measurements.push(
-        await fastestRun(async () => {
-          memory.reset();
-          const started = performance.now();
-          const written = await generate(ids, newTokens);
-          const generationMs = performance.now() - started;
-          return { fileTokens: file.tokens, newTokens: written, generationMs, tokensPerSecond: written / (generationMs / 1000), loadMs, peakRssMb: memory.peakMb() };
-        }),
-      );
-    }
-    return measurements;
-  } finally {
+    await generate(fimPrompt(tokenizer, firstFile).slice(0, WARM_UP_TOKENS), 2);
+  } catch (error) {
     await model.dispose();
+    throw error;
   }
+  return {
+    async measure(file, newTokens) {
+      const ids = fimPrompt(tokenizer, file);
+      memory.reset();
+      const started = performance.now();
+      const written = await generate(ids, newTokens);
+      const generationMs = performance.now() - started;
+      return { fileTokens: file.tokens, newTokens: written, generationMs, tokensPerSecond: written / (generationMs / 1000), loadMs, peakRssMb: memory.peakMb() };
+    },
+    dispose: async () => {
+      await model.dispose();
+    },
+  };
 }
