@@ -8,42 +8,23 @@
  * SwiftShader: its times say nothing of a real GPU's, so run this where one is to decide.
  * Run: npm run bench:webgpu-matmul (npx tsx bench/webgpu-matmul.ts [--docs FILE])
  */
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { createServer } from 'vite';
 import { runLine, writeBenchmarkSection } from '../src/bench/benchmarksDoc';
-import { launchChromium } from '../src/bench/chromium';
+import { openBenchPage } from '../src/bench/benchPage';
 import { chromiumVersion, machineInfo } from '../src/bench/machineInfo';
 import type { MatmulBenchRequest, MatmulBenchResult } from './webgpuMatmulPage';
 
 const { values: options } = parseArgs({ options: { docs: { type: 'string' } } });
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const WASM_THREADS = 2;
 
-const server = await createServer({
-  root: ROOT,
-  logLevel: 'warn',
-  server: { host: '127.0.0.1', port: 0, open: false, headers: { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' } },
-  optimizeDeps: { entries: ['bench/webgpu-matmul.html'] },
-});
-const browser = await launchChromium();
+const { page, origin, close } = await openBenchPage({ html: 'bench/webgpu-matmul.html', ready: 'matmulBench', logPrefix: 'matmul: ', log: (line) => console.log(line) });
 let result: MatmulBenchResult;
 try {
-  await server.listen();
-  const address = server.httpServer?.address();
-  if (!address || typeof address === 'string') throw new Error('the bench server has no port');
-  const origin = `http://localhost:${address.port}`;
-  const page = await browser.newPage();
-  page.on('console', (message) => {
-    if (message.text().startsWith('matmul: ')) console.log(message.text().slice('matmul: '.length));
-  });
-  await page.goto(`${origin}/bench/webgpu-matmul.html`);
-  await page.waitForFunction(() => typeof window.matmulBench === 'function', undefined, { timeout: 60_000 });
+  page.setDefaultTimeout(30 * 60_000);
   const request: MatmulBenchRequest = { backends: ['webgpu', 'wasm'], accuracyLevels: [0, 4], rows: [1, 4, 128], wasmUrl: `${origin}/wasm/`, wasmThreads: WASM_THREADS };
   result = await page.evaluate((asked) => window.matmulBench(asked), request);
 } finally {
-  await browser.close();
-  await server.close();
+  await close();
 }
 
 const cell = (backend: string, level: number, rows: number) => result.rows.find((row) => row.backend === backend && row.accuracyLevel === level && row.rows === rows);
