@@ -83,17 +83,18 @@ describe('summarize', () => {
 });
 
 describe('markdownReport', () => {
+  const reportOf = (models: ModelResult[]): BenchReport => ({
+    ...summarize(models[0]!),
+    date: '2026-11-24T00:00:00.000Z',
+    wallMs: 61_000,
+    machine: { cpu: 'Test CPU', cores: 2, memoryGb: 24, os: 'Linux', node: 'v20.20.2', onnxruntimeWeb: '1.30.0', wasmThreads: 2, chromium: null },
+    setup: {},
+    models,
+    peakRssMb: 1000,
+  });
+
   it('shows the machine, each ratio against its target, and a row per run', () => {
-    const report: BenchReport = {
-      ...summarize(result),
-      date: '2026-11-24T00:00:00.000Z',
-      wallMs: 61_000,
-      machine: { cpu: 'Test CPU', cores: 2, memoryGb: 24, os: 'Linux', node: 'v20.20.2', onnxruntimeWeb: '1.30.0', wasmThreads: 2, chromium: null },
-      setup: {},
-      models: [result],
-      peakRssMb: 1000,
-    };
-    const text = markdownReport(report);
+    const text = markdownReport(reportOf([result]));
     expect(text).toContain('Test CPU, 2 cores');
     expect(text).toContain('whole run 61.0 s');
     expect(text).toMatch(/\| forwardFraction .*\| 0\.93 \| >= 0\.90 \| met \|/);
@@ -118,16 +119,7 @@ describe('markdownReport', () => {
       },
     };
     const withPeerFailed: ModelResult = { ...result, id: 'other', alsoAt: { precision: 'q4', autoregressive: [], peer: null, peerError: 'transformers.js failed: no q4 file' } };
-    const report: BenchReport = {
-      ...summarize(result),
-      date: '2026-11-24T00:00:00.000Z',
-      wallMs: 61_000,
-      machine: { cpu: 'Test CPU', cores: 2, memoryGb: 24, os: 'Linux', node: 'v20.20.2', onnxruntimeWeb: '1.30.0', wasmThreads: 2, chromium: null },
-      setup: {},
-      models: [atQ4, withPeerFailed],
-      peakRssMb: 1000,
-    };
-    const text = markdownReport(report);
+    const text = markdownReport(reportOf([atQ4, withPeerFailed]));
     expect(text).toMatch(/\| peerRatio at q4 \(shape: our fallback \/ transformers\.js `q4` tokens\/s\) \| 0\.80 \| >= 1\.0 \| not met \|/);
     expect(text).toMatch(/\| peerRatio at q4 \(other: .*\| n\/a: transformers\.js failed: no q4 file \| >= 1\.0 \| n\/a \|/);
     expect(text).toMatch(/\| our fallback \(q4\) \| 200 \| 32 \| 2000 ms \| 16\.0 \|/);
