@@ -115,7 +115,9 @@ window.matmulBench = async (request) => {
   useSelfHostedWasm(request.wasmUrl);
   ort.env.wasm.numThreads = crossOriginIsolated ? request.wasmThreads : 1;
   const gpu = request.backends.includes('webgpu') ? await probeGpu() : null;
-  const adapter = await (navigator as Navigator & { gpu?: { requestAdapter(): Promise<{ features: { has(name: string): boolean } } | null> } }).gpu?.requestAdapter();
+  // probeGpu does not ask for subgroups (the product has no use for them); DP4A needs them.
+  const gpuNavigator = navigator as Navigator & { gpu?: { requestAdapter(): Promise<{ features: { has(name: string): boolean } } | null> } };
+  const subgroups = (await gpuNavigator.gpu?.requestAdapter())?.features.has('subgroups') ?? false;
   const up = randomWeights(INTERMEDIATE, HIDDEN, 1);
   const down = randomWeights(HIDDEN, INTERMEDIATE, 2);
   const [upFloat, downFloat] = [dequantizeQ4(up), dequantizeQ4(down)];
@@ -148,5 +150,5 @@ window.matmulBench = async (request) => {
       }
     }
   }
-  return { adapter: gpu?.adapter ?? null, subgroups: adapter?.features.has('subgroups') ?? false, wasmThreads: ort.env.wasm.numThreads ?? 1, rows };
+  return { adapter: gpu?.adapter ?? null, subgroups, wasmThreads: ort.env.wasm.numThreads ?? 1, rows };
 };

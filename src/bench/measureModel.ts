@@ -75,7 +75,7 @@ export async function measureModel(plan: ModelPlan, env: BenchEnvironment): Prom
 
   const own = await measureFallbackAndPeer(
     env,
-    `${plan.spec.id}`,
+    plan.spec.id,
     undefined,
     files.filter((file) => plan.autoregressiveFiles.includes(file.tokens)),
     plan.newTokens,
