@@ -12,6 +12,7 @@ import { createRng } from '../src/core/rng';
 import { ort, useSelfHostedWasm } from '../src/model/ortSession';
 import { probeGpu } from '../src/worker/gpuProbe';
 import { dequantizeQ4 } from '../tests/support/dequantizeQ4';
+import { compareRows } from '../tests/support/logitsParity';
 
 export interface MatmulBenchRequest {
   backends: Backend[];
@@ -83,6 +84,9 @@ async function matmulGraph(up: Q4Matrix, down: Q4Matrix, accuracyLevel: number):
   return g.encode({ '': 17, 'com.microsoft': 1 }, 'builder-bench');
 }
 
+/** The rows of a [rows x width] matrix. */
+const rowsOf = (values: Float32Array | Float64Array, width: number) => Array.from({ length: values.length / width }, (_, r) => values.subarray(r * width, (r + 1) * width));
+
 /** y = x W^T in float64, W as [out, in]. */
 function multiply(x: Float64Array, rows: number, weights: Float32Array, out: number, inp: number): Float64Array {
   const y = new Float64Array(rows * out);
@@ -94,16 +98,6 @@ function multiply(x: Float64Array, rows: number, weights: Float32Array, out: num
     }
   }
   return y;
-}
-
-function relativeError(got: Float32Array, want: Float64Array): number {
-  let error = 0;
-  let norm = 0;
-  want.forEach((value, i) => {
-    error += (got[i]! - value) ** 2;
-    norm += value ** 2;
-  });
-  return Math.sqrt(error / norm);
 }
 
 function activations(rows: number): Float32Array {
@@ -122,14 +116,14 @@ window.matmulBench = async (request) => {
   const down = randomWeights(HIDDEN, INTERMEDIATE, 2);
   const [upFloat, downFloat] = [dequantizeQ4(up), dequantizeQ4(down)];
   const expected = new Map(
-    request.rows.map((rows) => {
-      const checked = Math.min(rows, CHECKED_ROWS);
-      let x: Float64Array = Float64Array.from(activations(rows).subarray(0, checked * HIDDEN));
+    request.rows.map((count) => {
+      const checked = Math.min(count, CHECKED_ROWS);
+      let x: Float64Array = Float64Array.from(activations(count).subarray(0, checked * HIDDEN));
       for (let layer = 0; layer < LAYERS; layer++) x = multiply(multiply(x, checked, upFloat, INTERMEDIATE, HIDDEN), checked, downFloat, HIDDEN, INTERMEDIATE);
-      return [rows, x];
+      return [count, x];
     }),
   );
-  const rows: MatmulBenchRow[] = [];
+  const measured: MatmulBenchRow[] = [];
   for (const accuracyLevel of request.accuracyLevels) {
     const model = await matmulGraph(up, down, accuracyLevel);
     for (const backend of request.backends) {
@@ -142,7 +136,8 @@ window.matmulBench = async (request) => {
           for (let run = 0; run < TIMED_RUNS; run++) await session.run(feeds);
           const msPerMatmul = (performance.now() - started) / TIMED_RUNS / MATMULS;
           const want = expected.get(count)!;
-          rows.push({ backend, accuracyLevel, rows: count, msPerMatmul, relativeError: relativeError(first.subarray(0, want.length), want) });
+          const { relative } = compareRows(rowsOf(first.subarray(0, want.length), HIDDEN), rowsOf(want, HIDDEN));
+          measured.push({ backend, accuracyLevel, rows: count, msPerMatmul, relativeError: relative });
           console.log(`matmul: ${backend}, accuracy_level ${accuracyLevel}, ${count} rows: ${msPerMatmul.toFixed(1)} ms a matmul`);
         }
       } finally {
@@ -150,5 +145,5 @@ window.matmulBench = async (request) => {
       }
     }
   }
-  return { adapter: gpu?.adapter ?? null, subgroups, wasmThreads: ort.env.wasm.numThreads ?? 1, rows };
+  return { adapter: gpu?.adapter ?? null, subgroups, wasmThreads: ort.env.wasm.numThreads ?? 1, rows: measured };
 };

@@ -5,8 +5,16 @@ import type { AutoregressiveMeasurement } from './measureAutoregressive';
 import type { DiffusionMeasurement } from './measureDiffusion';
 import type { PeerMeasurement } from './transformersPeer';
 
+/** Our fallback's decoder and transformers.js on the same export and files. */
+export interface FallbackAndPeer {
+  autoregressive: AutoregressiveMeasurement[];
+  peer: PeerMeasurement[] | null;
+  /** Why there is no peer measurement. */
+  peerError: string | null;
+}
+
 /** Everything measured on one model shape. */
-export interface ModelResult {
+export interface ModelResult extends FallbackAndPeer {
   id: string;
   label: string;
   /** Denoising steps of every diffusion run on this shape (the preset's, or fewer, said in `note`). */
@@ -21,19 +29,12 @@ export interface ModelResult {
   cached: DiffusionMeasurement[];
   /** Attention alone as each cached run's span passes have it. */
   attentionAlone: AttentionMeasurement[];
-  autoregressive: AutoregressiveMeasurement[];
-  peer: PeerMeasurement[] | null;
-  /** Why there is no peer measurement. */
-  peerError: string | null;
   /** The fallback and transformers.js again at another precision than the backend's (ModelPlan.peerAlsoAt). */
   alsoAt: PrecisionPeer | null;
 }
 
-export interface PrecisionPeer {
+export interface PrecisionPeer extends FallbackAndPeer {
   precision: ModelPrecision;
-  autoregressive: AutoregressiveMeasurement[];
-  peer: PeerMeasurement[] | null;
-  peerError: string | null;
 }
 
 export interface BenchSummary {
@@ -76,7 +77,7 @@ function throughput(runs: readonly { newTokens: number; generationMs: number }[]
 }
 
 /** Our fallback's tokens/s over transformers.js's, on the files both ran. */
-function peerRatioOf({ autoregressive, peer }: { autoregressive: readonly AutoregressiveMeasurement[]; peer: readonly PeerMeasurement[] | null }): number | null {
+function peerRatioOf({ autoregressive, peer }: FallbackAndPeer): number | null {
   const peerFiles = new Set(peer?.map((run) => run.fileTokens));
   const ours = autoregressive.filter((run) => peerFiles.has(run.fileTokens));
   return peer && ours.length > 0 ? throughput(ours) / throughput(peer) : null;
@@ -178,7 +179,7 @@ function modelLines(model: ModelResult): string[] {
     }
   }
   lines.push('', '| autoregressive | file | new tokens | time | tokens/s | peak RSS |', '|---|---:|---:|---:|---:|---:|');
-  const runLines = (runs: PrecisionPeer | ModelResult, suffix: string) => {
+  const runLines = (runs: FallbackAndPeer, suffix: string) => {
     for (const run of runs.autoregressive)
       lines.push(`| our fallback${suffix} | ${run.fileTokens} | ${run.newTokens} | ${ms(run.generationMs)} | ${fixed(run.tokensPerSecond, 1)} | ${mb(run.peakRssMb)} |`);
     for (const run of runs.peer ?? [])

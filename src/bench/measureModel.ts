@@ -9,7 +9,7 @@ import { type LoadedModel, loadModel } from '../model/loadModel';
 import type { ModelFileReader } from '../model/modelFiles';
 import { type RunTime, timeSessionRuns } from '../model/sessionRunTiming';
 import { FILE_TOKENS, INSTRUCTION, type ModelPlan, PRESET, SEED, SPAN_TOKENS } from './benchPlans';
-import type { ModelResult } from './benchReport';
+import type { FallbackAndPeer, ModelResult } from './benchReport';
 import { type ContextFile, contextFiles } from './contextFiles';
 import { fimPrompt } from './fimPrompt';
 import { measureAttention } from './measureAttention';
@@ -116,7 +116,13 @@ export async function measureModel(plan: ModelPlan, env: BenchEnvironment): Prom
  * on each file in turns (fastestInTurns); at the backend's precision unless told. Where
  * transformers.js fails, ours is still measured and the failure said.
  */
-async function measureFallbackAndPeer(env: BenchEnvironment, label: string, precision: ModelPrecision | undefined, files: readonly ContextFile[], newTokens: number) {
+async function measureFallbackAndPeer(
+  env: BenchEnvironment,
+  label: string,
+  precision: ModelPrecision | undefined,
+  files: readonly ContextFile[],
+  newTokens: number,
+): Promise<FallbackAndPeer & { loadMs: number }> {
   const causalLoad = await env.load('autoregressive', precision);
   if (!(causalLoad.loaded.model instanceof CausalModel)) throw new Error('the autoregressive folder holds no autoregressive model');
   const causal = causalLoad.loaded.model;

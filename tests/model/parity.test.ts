@@ -3,6 +3,7 @@ import type { CausalModel } from '../../src/model/causalModel';
 import type { DiffusionModel } from '../../src/model/diffusionModel';
 import { loadModel } from '../../src/model/loadModel';
 import { nodeModelReader } from '../../src/model/nodeModelReader';
+import { compareRows } from '../support/logitsParity';
 import { referenceForward, referenceLogitsAt } from '../support/referenceForward';
 import { type TinyModelFixture, tinyModel } from '../support/tinyModels';
 
@@ -23,28 +24,6 @@ function fromTopK(values: Float32Array, indices: Int32Array, positions: number, 
     for (let k = 0; k < vocab; k++) row[indices[p * vocab + k]!] = values[p * vocab + k]!;
     return row;
   });
-}
-
-function compare(actual: readonly ArrayLike<number>[], expected: readonly ArrayLike<number>[]) {
-  let maxAbs = 0;
-  let diffSquares = 0;
-  let refSquares = 0;
-  let argmaxAgree = 0;
-  actual.forEach((row, p) => {
-    const ref = expected[p]!;
-    let bestA = 0;
-    let bestR = 0;
-    for (let i = 0; i < ref.length; i++) {
-      const diff = row[i]! - ref[i]!;
-      maxAbs = Math.max(maxAbs, Math.abs(diff));
-      diffSquares += diff * diff;
-      refSquares += ref[i]! * ref[i]!;
-      if (row[i]! > row[bestA]!) bestA = i;
-      if (ref[i]! > ref[bestR]!) bestR = i;
-    }
-    if (bestA === bestR) argmaxAgree++;
-  });
-  return { maxAbs, relative: Math.sqrt(diffSquares / refSquares), argmaxAgreement: argmaxAgree / actual.length };
 }
 
 describe('the diffusion export against the float64 reference', () => {
@@ -73,7 +52,7 @@ describe('the diffusion export against the float64 reference', () => {
     const positions = [0, 4, 5, 6, ids.length - 1];
     const prediction = await fp32.predict({ rows: [ids], positions, rowWeights: [1], temperature: 1, topK: vocab });
     const reference = referenceLogitsAt(fixture.config, lookup, [ids], { attention: 'bidirectional' }, [positions])[0]!;
-    const result = compare(fromTopK(prediction.values, prediction.indices, positions.length, vocab), reference);
+    const result = compareRows(fromTopK(prediction.values, prediction.indices, positions.length, vocab), reference);
     console.log(`fp32 diffusion: max abs ${result.maxAbs.toExponential(2)}, relative ${result.relative.toExponential(2)}`);
     expect(result.maxAbs).toBeLessThan(1e-4);
     positions.forEach((_, p) => expect(prediction.logNormalizer[p]).toBeCloseTo(logSumExp(reference[p]!), 3));
@@ -88,7 +67,7 @@ describe('the diffusion export against the float64 reference', () => {
     const positions = Array.from({ length: ids.length }, (_, i) => i);
     const prediction = await model.predict({ rows: [ids], positions, rowWeights: [1], temperature: 1, topK: vocab });
     const reference = referenceLogitsAt(fixture.config, lookup, [ids], { attention: 'bidirectional' }, [positions])[0]!;
-    const result = compare(fromTopK(prediction.values, prediction.indices, positions.length, vocab), reference);
+    const result = compareRows(fromTopK(prediction.values, prediction.indices, positions.length, vocab), reference);
     console.log(`${precision} diffusion: relative error ${result.relative.toFixed(4)}, argmax agreement ${(100 * result.argmaxAgreement).toFixed(0)}% over ${positions.length} positions`);
     expect(result.relative).toBeLessThan(bound);
   });
@@ -103,7 +82,7 @@ describe('the diffusion export against the float64 reference', () => {
     const prediction = await fp32.predict({ rows: [ids, unconditional], positions, rowWeights: [scale, 1 - scale], temperature, topK: vocab });
     const [cond, uncond] = referenceLogitsAt(fixture.config, lookup, [ids, unconditional], { attention: 'bidirectional' }, [positions, positions]);
     const expected = positions.map((_, p) => cond![p]!.map((c, i) => (uncond![p]![i]! + scale * (c - uncond![p]![i]!)) / temperature));
-    const result = compare(fromTopK(prediction.values, prediction.indices, positions.length, vocab), expected);
+    const result = compareRows(fromTopK(prediction.values, prediction.indices, positions.length, vocab), expected);
     expect(result.maxAbs).toBeLessThan(5e-4);
   });
 
@@ -136,10 +115,10 @@ describe('the diffusion export against the float64 reference', () => {
         ],
       ] as [number[][], number[]][]) {
         const result = await spanAgainstFull(fp32, rows, weights);
-        const exact = compare(result.span, result.full);
+        const exact = compareRows(result.span, result.full);
         console.log(`fp32 span pass, ${rows.length} row(s): max abs ${exact.maxAbs.toExponential(2)} from the full pass`);
         expect(exact.maxAbs).toBeLessThan(1e-5);
-        expect(compare(result.refreshed, result.full).maxAbs).toBe(0);
+        expect(compareRows(result.refreshed, result.full).maxAbs).toBe(0);
         const reference = referenceLogitsAt(
           fixture.config,
           lookup,
@@ -148,14 +127,14 @@ describe('the diffusion export against the float64 reference', () => {
           rows.map(() => positions),
         );
         const expected = positions.map((_, p) => reference[0]![p]!.map((c, i) => (rows.length === 1 ? c : reference[1]![p]![i]! + 3 * (c - reference[1]![p]![i]!)) / 0.7));
-        expect(compare(result.span, expected).maxAbs).toBeLessThan(5e-4);
+        expect(compareRows(result.span, expected).maxAbs).toBeLessThan(5e-4);
         positions.forEach((_, p) => expect(result.normalizers[1]![p]).toBeCloseTo(result.normalizers[0]![p]!, 5));
       }
     });
 
     it('q4: equals the full pass within 1e-5', async () => {
       const result = await spanAgainstFull(q4, [ids, unconditional()], [3, -2]);
-      const exact = compare(result.span, result.full);
+      const exact = compareRows(result.span, result.full);
       console.log(`q4 span pass, 2 rows: max abs ${exact.maxAbs.toExponential(2)} from the full pass`);
       expect(exact.maxAbs).toBeLessThan(1e-5);
     });
@@ -164,7 +143,7 @@ describe('the diffusion export against the float64 reference', () => {
     // another scale than the full pass: close, not equal.
     it('q8: stays within a relative error of 0.05 of the full pass', async () => {
       const result = await spanAgainstFull(q8, [ids, unconditional()], [3, -2]);
-      const close = compare(result.span, result.full);
+      const close = compareRows(result.span, result.full);
       console.log(`q8 span pass, 2 rows: relative ${close.relative.toFixed(4)} from the full pass, argmax agreement ${(100 * close.argmaxAgreement).toFixed(0)}%`);
       expect(close.relative).toBeLessThan(0.05);
     });
@@ -172,7 +151,7 @@ describe('the diffusion export against the float64 reference', () => {
     it('differs from the full pass once the span changed after the cache was made (the approximation of a stale cache)', async () => {
       const changed = ids.map((id, i) => (i === 4 ? ids[0]! : id));
       const result = await spanAgainstFull(fp32, [changed], [1], [ids]);
-      const stale = compare(result.span, result.full);
+      const stale = compareRows(result.span, result.full);
       console.log(`fp32 span pass on a stale cache: max abs ${stale.maxAbs.toExponential(2)} from the full pass`);
       expect(stale.maxAbs).toBeGreaterThan(1e-5);
     });
@@ -220,7 +199,7 @@ describe('the autoregressive export against the float64 reference', () => {
     const vocab = fixture.config.vocabSize;
     const step = await fp32.step(ids, fp32.emptyCache(), 0, 'all');
     const rows = Array.from({ length: ids.length }, (_, i) => step.logits.subarray(i * vocab, (i + 1) * vocab));
-    const result = compare(rows, reference());
+    const result = compareRows(rows, reference());
     console.log(`fp32 causal: max abs ${result.maxAbs.toExponential(2)}`);
     expect(result.maxAbs).toBeLessThan(1e-4);
   });
@@ -232,7 +211,7 @@ describe('the autoregressive export against the float64 reference', () => {
     for (let i = 0; i < ids.length; i++) {
       const step = await fp32.step([ids[i]!], cache, i);
       cache = step.cache;
-      const result = compare([step.logits], [full.logits.subarray(i * vocab, (i + 1) * vocab)]);
+      const result = compareRows([step.logits], [full.logits.subarray(i * vocab, (i + 1) * vocab)]);
       expect(result.maxAbs, `token ${i}`).toBeLessThan(1e-4);
     }
   });
@@ -243,7 +222,7 @@ describe('the autoregressive export against the float64 reference', () => {
     const all = await fp32.step(ids, fp32.emptyCache(), 0, 'all');
     expect(last.logits.length).toBe(vocab);
     expect(all.logits.length).toBe(ids.length * vocab);
-    expect(compare([last.logits], [all.logits.subarray((ids.length - 1) * vocab)]).maxAbs).toBeLessThan(1e-6);
+    expect(compareRows([last.logits], [all.logits.subarray((ids.length - 1) * vocab)]).maxAbs).toBeLessThan(1e-6);
     expect(last.length).toBe(ids.length);
   });
 
@@ -255,7 +234,7 @@ describe('the autoregressive export against the float64 reference', () => {
     const vocab = fixture.config.vocabSize;
     const step = await model.step(ids, model.emptyCache(), 0, 'all');
     const rows = Array.from({ length: ids.length }, (_, i) => step.logits.subarray(i * vocab, (i + 1) * vocab));
-    const result = compare(rows, reference());
+    const result = compareRows(rows, reference());
     console.log(`${precision} causal: relative error ${result.relative.toFixed(4)}, argmax agreement ${(100 * result.argmaxAgreement).toFixed(0)}% over ${ids.length} positions`);
     expect(result.relative).toBeLessThan(bound);
   });
