@@ -143,6 +143,9 @@ describe('Get from Hugging Face', () => {
     page = await context.newPage();
     await page.goto(inject('baseUrl'));
     await page.getByLabel('Backend').selectOption('wasm');
+    // Once the cache has been read the row says what is stored; clicking before that raced the
+    // list's first render (CI once: the button moved under the click and then was replaced).
+    await expect.poll(() => statusOf('open-dcoder-0.5b'), { timeout: 30_000 }).toMatch(/^Partly downloaded \(.+ stored\); Download resumes it$/);
     expect(await statusOf('open-dcoder-0.5b')).not.toMatch(/Cached and verified/);
     await page.getByRole('button', { name: 'Get open-dcoder-0.5b from Hugging Face' }).click();
     await page.getByRole('button', { name: 'Download open-dcoder-0.5b from Hugging Face' }).click({ timeout: 30_000 });
