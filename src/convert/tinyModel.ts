@@ -20,6 +20,11 @@ export interface TinyModelScale {
   /** A real model's attention shape (e.g. Qwen2.5-Coder-0.5B: 14 heads over 2 key/value heads of 64). */
   numHeads?: number;
   numKeyValueHeads?: number;
+  /**
+   * Multiplies the final norm's weights, so every logit is this many times larger: reference tests that compare
+   * argmaxes and confidences across float32 and float64 need choices far from a tie.
+   */
+  logitScale?: number;
 }
 
 /**
@@ -215,7 +220,8 @@ export async function writeTinyCheckpoint(outDir: string, options: TinyModelOpti
     const tensors = [...expectedTensors(parseQwenConfig(rawConfig))].map(([name, tensorShape]) => ({ name, dtype, shape: tensorShape }));
     const produce = async ({ name, shape: tensorShape }: { name: string; shape: number[] }) => {
       const count = tensorShape.reduce((product, size) => product * size, 1);
-      return name.endsWith('norm.weight') ? randomValues(rng, count, 1, NORM_STD, dtype) : randomValues(rng, count, 0, WEIGHT_STD, dtype);
+      const normScale = name === 'model.norm.weight' ? (options.scale?.logitScale ?? 1) : 1;
+      return name.endsWith('norm.weight') ? randomValues(rng, count, normScale, NORM_STD * normScale, dtype) : randomValues(rng, count, 0, WEIGHT_STD, dtype);
     };
     const shards = shape?.shards ?? 1;
     if (shards === 1) {
