@@ -14,7 +14,8 @@ const ALLOWED: Record<string, readonly string[]> = {
   convert: ['core', 'model'],
   sampler: ['core', 'model'],
   worker: ['core', 'model', 'hub', 'convert', 'sampler'],
-  cli: ['core', 'model', 'hub', 'convert', 'sampler', 'bench'],
+  eval: ['core', 'model', 'sampler'],
+  cli: ['core', 'model', 'hub', 'convert', 'sampler', 'bench', 'eval'],
   bench: ['core', 'model', 'hub', 'convert', 'sampler', 'worker'],
   ui: ['core', 'worker'],
 };

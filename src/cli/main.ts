@@ -104,6 +104,23 @@ async function run(argv: string[]): Promise<number> {
     });
     return (await import('./planCommand')).planCommand({ ...values, targets: values.target ?? [] });
   }
+  if (command === 'eval') {
+    const { values } = parseArgs({
+      args: rest,
+      options: {
+        ...SAMPLING_OPTIONS,
+        data: { type: 'string' },
+        out: { type: 'string' },
+        limit: { type: 'string' },
+        length: { type: 'string' },
+        timeout: { type: 'string' },
+        oracle: { type: 'boolean', default: false },
+        'empty-middle': { type: 'boolean', default: false },
+        markdown: { type: 'boolean', default: false },
+      },
+    });
+    return (await import('./evalCommand')).evalCommand(values);
+  }
   if (command === 'bench') {
     const { values } = parseArgs({
       args: rest,

@@ -12,6 +12,8 @@ export interface ProgressFigures {
   doneBytes: number;
   totalBytes: number;
   tensors?: { done: number; total: number };
+  /** Counts of this (`tasks`) instead of bytes. */
+  unit?: string;
 }
 
 const WIDTH = 24;
@@ -68,11 +70,12 @@ export class ProgressBar {
   private line(figures: ProgressFigures, fraction: number, now: number): string {
     const { bytesPerSecond, etaSeconds } = this.meter!.snapshot('', 'fetching', now);
     const filled = Math.round(fraction * WIDTH);
+    const { unit } = figures;
     const parts = [
       `${figures.phase} [${'#'.repeat(filled)}${'-'.repeat(WIDTH - filled)}] ${Math.floor(fraction * 100)}%`,
-      `${formatBytes(figures.doneBytes)} / ${formatBytes(figures.totalBytes)}`,
+      unit ? `${figures.doneBytes}/${figures.totalBytes} ${unit}` : `${formatBytes(figures.doneBytes)} / ${formatBytes(figures.totalBytes)}`,
       ...(figures.tensors ? [`${figures.tensors.done}/${figures.tensors.total} tensors`] : []),
-      ...(bytesPerSecond !== null ? [`${formatBytes(bytesPerSecond)}/s`] : []),
+      ...(bytesPerSecond !== null ? [unit ? `${bytesPerSecond.toPrecision(2)} ${unit}/s` : `${formatBytes(bytesPerSecond)}/s`] : []),
       ...(etaSeconds !== null && fraction < 1 ? [`${formatDuration(etaSeconds)} left`] : []),
     ];
     return parts.join(' · ');

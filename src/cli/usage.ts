@@ -18,6 +18,9 @@ Commands:
                [--out PLANS.json] [--budget CHARS]
   builder pull REPO[@REVISION] --out DIR [--quant auto|q4|q8|fp16|fp32] [--family NAME]
   builder bench [--json FILE] [--docs FILE] [--quick] [--browser]
+  builder eval --data FILE.jsonl.gz --out RESULTS.json [--model DIR] [--fallback-model DIR]
+               [--length oracle|builder] [--limit N] [--timeout S] [--oracle | --empty-middle]
+               [--markdown] [sampling options as for patch]
 
 patch and batch also take --quant auto|q4|q4f16|q8|fp16|fp32 (default auto: q8, the precision
 for WASM, which the CLI runs on) and --no-fallback. Without --model,
@@ -51,6 +54,15 @@ weights, generated into .bench/models on first use), the autoregressive fallback
 --browser measures the tiny shape in the system Chromium instead, on WebGPU (SwiftShader where there
 is no GPU) and on WASM; --quick measures the tiny models only, in fewer steps; --docs FILE rewrites
 the run's own section of the generated benchmarks page (npm run bench writes docs/benchmarks.md).
+
+eval scores a model's infilling on a HumanEval-Infilling set (openai/human-eval-infilling): each
+task's middle is regenerated as a patch's span is, and the program with the task's tests runs in
+python3 (its own process and temporary folder, --timeout S seconds, default 3, 1 GiB, no network);
+pass@1, exact match, valid syntax and speed are printed as a table (--markdown for docs) and
+written to RESULTS.json. --length oracle (default) gives the middle as many masks as the
+benchmark's middle has tokens; builder sizes it as patch does. --oracle and --empty-middle score
+the benchmark's own middle and an empty one, without a model. Results are appended per task to
+RESULTS.tasks.jsonl; a stopped run with the same settings continues where it stopped.
 
 Exit codes: 0 done; 2 bad input or usage; 3 a patch was produced but cannot apply; 1 internal fault.
 `;

@@ -1,4 +1,4 @@
-import { analyzeSource } from '../core/analyzeSource';
+import { type AnalyzedSource, analyzeSource } from '../core/analyzeSource';
 import { BUDGET_SOURCES, contextBudget } from '../core/contextBudget';
 import { contextPriorities } from '../core/contextPriorities';
 import { contextWindow, type LineGroup } from '../core/contextWindow';
@@ -7,8 +7,9 @@ import { InputError } from '../core/inputErrors';
 import type { LanguageId } from '../core/languages';
 import { omissionMarker } from '../core/lineComments';
 import { type MaskMode, type MaskPlan, maskSpans } from '../core/maskSpans';
-import { outline, type TextRange } from '../core/outline';
+import { type OutlineEntry, outline, type TextRange } from '../core/outline';
 import { patchVerdict, type Verdict } from '../core/patchVerdict';
+import { type ContextPart, resolvePlanContext } from '../core/planContext';
 import { type FallbackProvenance, type GeneratedPatch, type PatchContext, type RefactorPlan, type RiskInput, riskFactors, riskScore } from '../core/refactorPlan';
 import { createRng, type Rng } from '../core/rng';
 import { type SyntaxIssue, syntaxIssues } from '../core/syntaxIssues';
@@ -52,9 +53,9 @@ export interface GenerateOptions {
 const FALLBACK_BUDGET_FACTOR = 2;
 const FALLBACK_BUDGET_EXTRA = 64;
 
-function instructionOf(plan: RefactorPlan): string {
+function instructionOf(plan: RefactorPlan, related: readonly ContextPart[]): string {
   const parts = [plan.intent, plan.condition ?? ''].map((p) => p.trim()).filter(Boolean);
-  if (plan.context && plan.context.length > 0) parts.push(`Related code:\n${plan.context.join('\n\n')}`);
+  if (related.length > 0) parts.push(`Related code:\n${related.map((part) => part.text).join('\n\n')}`);
   return parts.join('\n');
 }
 
@@ -102,6 +103,45 @@ interface BuiltSequence {
   context: PatchContext;
 }
 
+/** Ranges of a text to regenerate as they are, whatever code they cut through. */
+export interface SpanRequest {
+  /** The path the patch names the text by; its extension tells the language unless `language` does. */
+  filePath: string;
+  text: string;
+  /** UTF-16 ranges in order, not overlapping; each inside a definition or holding one. */
+  spans: readonly TextRange[];
+  /** Empty: generated without a condition. */
+  instruction: string;
+  language?: string;
+}
+
+/** The definition a span is checked against: the innermost one around it, else the first inside it. */
+function spanTarget(entries: readonly OutlineEntry[], range: TextRange, line: number): OutlineEntry {
+  const around = entries.filter((entry) => entry.range.start <= range.start && range.end <= entry.range.end).sort((a, b) => a.range.end - a.range.start - (b.range.end - b.range.start));
+  const inside = entries.find((entry) => range.start <= entry.range.start && entry.range.end <= range.end);
+  const target = around[0] ?? inside;
+  if (!target) throw new InputError(`The span at line ${line} lies in no definition and holds none; the verdict checks a span against the definition it belongs to.`);
+  return target;
+}
+
+/** The Analysis of a file whose targets and spans are known. */
+function analysisOf(plan: RefactorPlan, original: string, analyzed: AnalyzedSource, targets: readonly OutlineEntry[], maskPlan: MaskPlan, instruction: string): Analysis {
+  const notes = [...maskPlan.notes];
+  if (instruction === '') notes.push('Empty prompt: generated without a condition.');
+  return {
+    plan,
+    original,
+    language: analyzed.language,
+    lineCount: analyzed.parsed.source.lineCount,
+    maskPlan,
+    spans: maskPlan.spans.map((s) => s.range),
+    instruction,
+    issues: analyzed.issues,
+    priorities: contextPriorities(analyzed.parsed, analyzed.outline, targets),
+    notes,
+  };
+}
+
 /** Turns RefactorPlans into GeneratedPatches with the diffusion model, repaired by remasking or the fallback. */
 export class Builder {
   constructor(private readonly options: BuilderOptions) {}
@@ -114,8 +154,25 @@ export class Builder {
    */
   async generatePatch(plan: RefactorPlan, generate: GenerateOptions = {}): Promise<GeneratedPatch> {
     const started = performance.now();
+    return this.regenerate(await this.analyse(plan), started, generate);
+  }
+
+  /**
+   * The patch of explicit ranges of a text rather than named definitions (an infilling
+   * benchmark's middle: any lines, or part of one), through the same steps as generatePatch.
+   */
+  async generateSpans(request: SpanRequest, generate: GenerateOptions = {}): Promise<GeneratedPatch> {
+    const started = performance.now();
+    return this.regenerate(await this.analyseSpans(request), started, generate);
+  }
+
+  /** The settings and models it samples with, for a run's record. */
+  get settings(): { config: DiffusionConfig; models: BuilderModels } {
+    return { config: this.options.config, models: this.options.models };
+  }
+
+  private async regenerate(analysis: Analysis, started: number, generate: GenerateOptions): Promise<GeneratedPatch> {
     const { config, models } = this.options;
-    const analysis = await this.analyse(plan);
     const rng = createRng(config.seed);
     const counts: PassCounts = { diffusionPasses: 0, fallbackPasses: 0, revealed: 0, cacheRefreshes: 0, readbackBytes: 0, remaskRounds: 0 };
     let context: PatchContext | undefined;
@@ -148,25 +205,47 @@ export class Builder {
   /** Reads the plan's file, parses it, and finds its targets' spans, its syntax errors, what matters around the targets, and the instruction. */
   private async analyse(plan: RefactorPlan): Promise<Analysis> {
     const original = await this.options.readSource(plan.filePath);
+    // Related files the plan names by path are read as its own file is: from the batch's root or the opened folder.
+    const related = await resolvePlanContext(plan.context, this.options.readSource);
     const analyzed = await analyzeSource(this.options.parser, original, plan.filePath, plan.language);
     try {
       const targets = resolveTargets(analyzed.outline, analyzed.parsed.source, plan.editTargets);
       const maskPlan = maskSpans(analyzed.parsed.source, targets, this.options.mode ?? 'definition');
-      const instruction = instructionOf(plan);
-      const notes = [...maskPlan.notes];
-      if (instruction === '') notes.push('Empty prompt: generated without a condition.');
-      return {
-        plan,
-        original,
-        language: analyzed.language,
-        lineCount: analyzed.parsed.source.lineCount,
-        maskPlan,
-        spans: maskPlan.spans.map((s) => s.range),
-        instruction,
-        issues: analyzed.issues,
-        priorities: contextPriorities(analyzed.parsed, analyzed.outline, targets),
-        notes,
+      const analysis = analysisOf(plan, original, analyzed, targets, maskPlan, instructionOf(plan, related.parts));
+      analysis.notes.push(...related.notes);
+      return analysis;
+    } finally {
+      analyzed.parsed.delete();
+    }
+  }
+
+  /** As analyse, for a request's own ranges: each span's target is the definition it lies in, or the first it holds. */
+  private async analyseSpans(request: SpanRequest): Promise<Analysis> {
+    const analyzed = await analyzeSource(this.options.parser, request.text, request.filePath, request.language);
+    try {
+      const { source } = analyzed.parsed;
+      const targets = request.spans.map((range, i) => {
+        const previous = request.spans[i - 1];
+        if (range.start > range.end || range.end > request.text.length || (previous && range.start < previous.end)) {
+          throw new InputError(`Span ${i + 1} (${range.start}-${range.end}) must lie in the text (${request.text.length} characters), after the span before it.`);
+        }
+        return spanTarget(analyzed.outline, range, source.position(range.start).line);
+      });
+      const maskPlan: MaskPlan = {
+        spans: request.spans.map((range, i) => ({
+          target: targets[i]!.qualifiedName,
+          kind: targets[i]!.kind,
+          mode: targets[i]!.range.start <= range.start && range.end <= targets[i]!.range.end ? 'body' : 'definition',
+          startByte: source.byteOffset(range.start),
+          endByte: source.byteOffset(range.end),
+          startLine: source.position(range.start).line,
+          endLine: source.lastLine(range.start, range.end),
+          range: { start: range.start, end: range.end },
+        })),
+        notes: [],
       };
+      const plan: RefactorPlan = { filePath: request.filePath, editTargets: [...new Set(maskPlan.spans.map((span) => span.target))], intent: request.instruction, language: analyzed.language };
+      return analysisOf(plan, request.text, analyzed, targets, maskPlan, request.instruction);
     } finally {
       analyzed.parsed.delete();
     }
