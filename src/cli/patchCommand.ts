@@ -1,15 +1,14 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { resolvePrecision } from '../core/backendChoice';
 import { configFromQuery, createDiffusionConfig, type DiffusionConfigInput, type PresetName } from '../core/diffusionConfig';
 import { InputError } from '../core/inputErrors';
 import type { GeneratedPatch } from '../core/refactorPlan';
 import { loadBuilder, readSourceFile } from './loadBuilder';
-import { chooseBackend, precisionChoice, type RuntimeFlags } from './modelRuntime';
-import { passEstimate } from './passEstimate';
 import { patchPath } from './sourceFile';
 
 /** Sampling flags shared by `patch` and `batch`, as the CLI spells them. */
-export interface SamplingFlags extends RuntimeFlags {
+export interface SamplingFlags {
   model?: string;
   'fallback-model'?: string;
   preset?: string;
@@ -19,6 +18,7 @@ export interface SamplingFlags extends RuntimeFlags {
   temperature?: string;
   seed?: string;
   strength?: string;
+  quant?: string;
   'cache-interval'?: string;
   'parallel-threshold'?: string;
   'context-tokens'?: string;
@@ -32,6 +32,7 @@ const FLAG_TO_SETTING: Record<string, string> = {
   temperature: 'temperature',
   seed: 'seed',
   strength: 'strength',
+  quant: 'precision',
   'cache-interval': 'cacheInterval',
   'parallel-threshold': 'parallelThreshold',
   'context-tokens': 'contextTokens',
@@ -67,14 +68,10 @@ export async function builderFromFlags(flags: SamplingFlags, readSource?: (path:
     if (typeof value === 'string') query.set(setting, value);
   }
   if (flags['no-fallback']) query.set('fallback', 'false');
-  query.set('precision', precisionChoice(flags));
   const input = configFromQuery(query);
   const config = createDiffusionConfig({ ...input, ...fixed });
   const preset: PresetName = input.preset ?? 'demo';
-  const backend = await chooseBackend(flags.backend);
-  const setup = await loadBuilder({ config, preset, modelDir: flags.model, fallbackModelDir: flags['fallback-model'], backend, precision: config.precision, readSource });
-  process.stderr.write(`model: ${setup.description}\n`);
-  return { ...setup, config };
+  return loadBuilder({ config, preset, modelDir: flags.model, fallbackModelDir: flags['fallback-model'], quant: resolvePrecision(config.precision, 'wasm'), readSource });
 }
 
 export interface PatchFlags extends SamplingFlags {
@@ -100,7 +97,7 @@ export async function patchCommand(flags: PatchFlags): Promise<number> {
   const setup = await builderFromFlags(flags, readFrom(locations));
   try {
     const filePath = paths[0]!;
-    const patch = await setup.builder.generatePatch({ filePath, editTargets: flags.targets, intent: flags.prompt, language: flags.language }, { onProgress: passEstimate(setup.config, 1, setup.runsOn) });
+    const patch = await setup.builder.generatePatch({ filePath, editTargets: flags.targets, intent: flags.prompt, language: flags.language });
     if (flags.out) writeFileSync(flags.out, patch.unifiedDiff);
     else process.stdout.write(patch.unifiedDiff);
     if (flags.json) writeFileSync(flags.json, `${JSON.stringify(patch, null, 2)}\n`);
