@@ -2,6 +2,7 @@ import type { Backend } from './backendChoice';
 import { InputError } from './inputErrors';
 import type { MaskedSpan } from './maskSpans';
 import type { ScheduleName } from './noiseSchedule';
+import { PLAN_CONTEXT_REQUIREMENT, type PlanContext, planContextProblem } from './planContext';
 
 /** What to regenerate and why (DESIGN.md, "Plans and patches", a contract). */
 export interface RefactorPlan {
@@ -13,8 +14,8 @@ export interface RefactorPlan {
   intent: string;
   /** A further requirement, added to the instruction after the intent. */
   condition?: string;
-  /** The text of related files, given to the model with the instruction. */
-  context?: string[];
+  /** What the model is given beside the instruction: the planner's mapping or a list of related texts (planContext). */
+  context?: PlanContext;
   /** A language id, where the file name does not tell. */
   language?: string;
   /** Higher runs first in a batch; absent counts as 0. */
@@ -110,8 +111,8 @@ type Check = (value: unknown) => boolean;
 const isString: Check = (value) => typeof value === 'string';
 const isNonEmptyString: Check = (value) => typeof value === 'string' && value.trim() !== '';
 
-/** Each field of a plan: whether it must be there, what it must be, and how to say so. */
-const PLAN_FIELDS: { readonly [K in keyof RefactorPlan]-?: { required: boolean; valid: Check; requirement: string } } = {
+/** Each field of a plan: whether it must be there, what it must be, and how to say so (`problem`: what follows the field's name, where it depends on the value). */
+const PLAN_FIELDS: { readonly [K in keyof RefactorPlan]-?: { required: boolean; valid: Check; requirement: string; problem?: (value: unknown) => string | null } } = {
   filePath: { required: true, valid: isNonEmptyString, requirement: 'must be a file path' },
   editTargets: {
     required: true,
@@ -120,7 +121,7 @@ const PLAN_FIELDS: { readonly [K in keyof RefactorPlan]-?: { required: boolean; 
   },
   intent: { required: true, valid: isString, requirement: 'must be a string, empty for unconditional generation' },
   condition: { required: false, valid: isString, requirement: 'must be a string' },
-  context: { required: false, valid: (value) => Array.isArray(value) && value.every(isString), requirement: "must be a list of the related files' text" },
+  context: { required: false, valid: (value) => planContextProblem(value) === null, requirement: PLAN_CONTEXT_REQUIREMENT, problem: planContextProblem },
   language: { required: false, valid: isNonEmptyString, requirement: 'must be a language id' },
   priority: { required: false, valid: (value) => typeof value === 'number' && Number.isFinite(value), requirement: 'must be a number' },
 };
@@ -156,7 +157,7 @@ export function parsePlans(text: string, source = 'the plans'): RefactorPlan[] {
       if (value === undefined || value === null) {
         if (rule.required) problems.push(`plans[${index}].${field} is missing (it ${rule.requirement})`);
       } else if (!rule.valid(value)) {
-        problems.push(`plans[${index}].${field} ${rule.requirement}`);
+        problems.push(`plans[${index}].${field}${rule.problem?.(value) ?? ` ${rule.requirement}`}`);
       } else {
         plan[field] = value;
       }

@@ -13,7 +13,8 @@ export interface FileTargets {
 
 /** A plan for one file, with the related code put in its context, for the provenance. */
 export interface RepositoryPlan {
-  plan: RefactorPlan;
+  /** Builder's own plans carry their context in the list form. */
+  plan: RefactorPlan & { context?: string[] };
   /** What went into `plan.context`, in order. */
   related: RelatedDefinition[];
   /** Related code that did not fit the budget. */
@@ -48,7 +49,7 @@ export async function repositoryPlans(index: RepositoryIndex, files: readonly Fi
     }
     const { context, included } = relatedContext([...items.values()], options.budget ?? RELATED_CONTEXT_CHARS);
     const keys = targetKeys(file.outline);
-    const plan: RefactorPlan = { filePath: path, editTargets: entries.map((e) => keys[file.outline.indexOf(e)]!), intent, language: file.language };
+    const plan: RepositoryPlan['plan'] = { filePath: path, editTargets: entries.map((e) => keys[file.outline.indexOf(e)]!), intent, language: file.language };
     if (context.length > 0) plan.context = context;
     plans.push({ plan, related: included, leftOut: items.size - included.length });
   }

@@ -9,6 +9,7 @@ import { omissionMarker } from '../core/lineComments';
 import { type MaskMode, type MaskPlan, maskSpans } from '../core/maskSpans';
 import { type OutlineEntry, outline, type TextRange } from '../core/outline';
 import { patchVerdict, type Verdict } from '../core/patchVerdict';
+import { type ContextPart, resolvePlanContext } from '../core/planContext';
 import { type FallbackProvenance, type GeneratedPatch, type PatchContext, type RefactorPlan, type RiskInput, riskFactors, riskScore } from '../core/refactorPlan';
 import { createRng, type Rng } from '../core/rng';
 import { type SyntaxIssue, syntaxIssues } from '../core/syntaxIssues';
@@ -52,9 +53,9 @@ export interface GenerateOptions {
 const FALLBACK_BUDGET_FACTOR = 2;
 const FALLBACK_BUDGET_EXTRA = 64;
 
-function instructionOf(plan: RefactorPlan): string {
+function instructionOf(plan: RefactorPlan, related: readonly ContextPart[]): string {
   const parts = [plan.intent, plan.condition ?? ''].map((p) => p.trim()).filter(Boolean);
-  if (plan.context && plan.context.length > 0) parts.push(`Related code:\n${plan.context.join('\n\n')}`);
+  if (related.length > 0) parts.push(`Related code:\n${related.map((part) => part.text).join('\n\n')}`);
   return parts.join('\n');
 }
 
@@ -204,12 +205,15 @@ export class Builder {
   /** Reads the plan's file, parses it, and finds its targets' spans, its syntax errors, what matters around the targets, and the instruction. */
   private async analyse(plan: RefactorPlan): Promise<Analysis> {
     const original = await this.options.readSource(plan.filePath);
+    // Related files the plan names by path are read as its own file is: from the batch's root or the opened folder.
+    const related = await resolvePlanContext(plan.context, this.options.readSource);
     const analyzed = await analyzeSource(this.options.parser, original, plan.filePath, plan.language);
     try {
       const targets = resolveTargets(analyzed.outline, analyzed.parsed.source, plan.editTargets);
       const maskPlan = maskSpans(analyzed.parsed.source, targets, this.options.mode ?? 'definition');
-      const instruction = instructionOf(plan);
-      return analysisOf(plan, original, analyzed, targets, maskPlan, instruction);
+      const analysis = analysisOf(plan, original, analyzed, targets, maskPlan, instructionOf(plan, related.parts));
+      analysis.notes.push(...related.notes);
+      return analysis;
     } finally {
       analyzed.parsed.delete();
     }

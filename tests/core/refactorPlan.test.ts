@@ -26,6 +26,19 @@ describe('parsePlans', () => {
     expect(parsePlans('[]')).toEqual([]);
   });
 
+  it("takes the planner's context mapping as it is written, its unknown keys kept", () => {
+    const contexts = [
+      {},
+      {
+        relevant_files: ['src/util.py', { path: 'src/types.py', content: 'class Shape: ...' }, { text: 'def helper(): ...' }],
+        compressed_context: 'Shapes compute their own area.',
+        dependencies: ['math'],
+      },
+      { relevant_files: null, planner_version: 3, ranking: { 'src/util.py': 0.9 } },
+    ];
+    for (const context of contexts) expect(parsePlans(JSON.stringify([{ ...minimal, context }]))[0]!.context).toEqual(context);
+  });
+
   it('drops keys that are not plan fields, and treats null as absent', () => {
     const [plan] = parsePlans(JSON.stringify([{ ...minimal, id: 'task-7', notes: { by: 'planner' }, priority: null, condition: null }]));
     expect(plan).toEqual(minimal);
@@ -48,8 +61,12 @@ describe('parsePlans', () => {
     ['intent', undefined, 'intent is missing (it must be a string, empty for unconditional generation)'],
     ['intent', 42, 'intent must be a string, empty for unconditional generation'],
     ['condition', ['x'], 'condition must be a string'],
-    ['context', 'other file', "context must be a list of the related files' text"],
-    ['context', [1], "context must be a list of the related files' text"],
+    ['context', 'other file', "context must be a mapping ({}, relevant_files, compressed_context, dependencies) or a list of the related files' text"],
+    ['context', [1], "context must be a mapping ({}, relevant_files, compressed_context, dependencies) or a list of the related files' text"],
+    ['context', { relevant_files: 'src/util.py' }, 'context.relevant_files must be a list of paths or of { path, content } objects'],
+    ['context', { relevant_files: ['src/util.py', { lines: [1, 2] }] }, 'context.relevant_files[1] must be a path or an object with a "path" and/or its text as "content"'],
+    ['context', { compressed_context: ['x'] }, 'context.compressed_context must be text'],
+    ['context', { dependencies: 'numpy' }, 'context.dependencies must be a list'],
     ['language', '', 'language must be a language id'],
     ['priority', '1', 'priority must be a number'],
   ];
