@@ -1,16 +1,17 @@
 import type { FileFolder } from '../core/byteSource';
 import { InputError } from '../core/inputErrors';
-import { type FamilyOverrides, resolveFamily } from '../core/modelFamilies';
+import { type FamilyOverrides, type ModelFamily, resolveFamily } from '../core/modelFamilies';
 import { MANIFEST_FILE, type ModelKindName, type ModelManifest } from '../core/modelManifest';
 import { type ModelPrecision, modelGraphPath } from '../core/modelPrecision';
 import { INFILL_PROMPT_TEMPLATE } from '../core/promptFormats';
 import { CodeTokenizer } from '../model/codeTokenizer';
+import { readChatTemplate, renderChatPrompt } from './chatTemplate';
 import { readCheckpointFacts } from './checkpointFacts';
 import { float32ToBytes } from './dtypes';
 import { placeExternal } from './onnxGraph';
 import { HashingFolder, type OutputFolder } from './outputFolder';
 import type { QwenConfig } from './qwenConfig';
-import { buildQwenGraph } from './qwenGraph';
+import { buildQwenGraph, DIFFUSION_GRAPH_VERSION } from './qwenGraph';
 
 /** What the converter needs of a checkpoint: its shape and its tensors one at a time. */
 export interface CheckpointTensors {
@@ -38,6 +39,23 @@ export interface ConvertOptions {
 const ids = (value: unknown): number[] => (Array.isArray(value) ? value : value === undefined || value === null ? [] : [value]).filter((v): v is number => Number.isInteger(v));
 
 /**
+ * The manifest's prompt for the family: a chat model's from its checkpoint's own chat template,
+ * refused without one (a hand-written stand-in would be a prompt the model was never tuned on).
+ */
+async function manifestPrompt(family: ModelFamily, source: FileFolder, tokenizerConfig: Record<string, unknown>): Promise<Pick<ModelManifest, 'promptFormat' | 'promptTemplate' | 'promptSource'>> {
+  const { prompt } = family;
+  if (prompt.kind === 'infill') return { promptFormat: 'infill', promptTemplate: INFILL_PROMPT_TEMPLATE, promptSource: 'infill' };
+  if (prompt.kind === 'fill-in-the-middle') return { promptTemplate: prompt.template, promptSource: 'fill-in-the-middle' };
+  const template = await readChatTemplate(source, tokenizerConfig);
+  if (!template) {
+    throw new InputError(
+      `${family.label} is an instruct model, prompted with its own chat template, but ${source.location} has none (no chat_template.jinja, no "chat_template" in tokenizer_config.json); copy the model's chat_template.jinja or tokenizer_config.json from its repository into the folder.`,
+    );
+  }
+  return renderChatPrompt(template, prompt, tokenizerConfig);
+}
+
+/**
  * A Hugging Face checkpoint to a model folder: onnx/model{suffix}.onnx with its weights streamed
  * tensor by tensor into the external data file, the config and tokenizer files, and manifest.json
  * with every file's sha256. Written through `output`, which shows nothing until it is complete.
@@ -51,8 +69,10 @@ export async function convertCheckpoint(options: ConvertOptions): Promise<ModelM
     const tokenizerConfigJson = await source.readText('tokenizer_config.json');
     const tokenizer = new CodeTokenizer(tokenizerJson, tokenizerConfigJson);
     tokenizer.checkFits(config.vocabSize);
-    const resolved = resolveFamily(await readCheckpointFacts(source, rawConfig, tokenizerJson, options.name ?? options.id), kind, options.family);
+    const facts = await readCheckpointFacts(source, rawConfig, tokenizerJson, options.name ?? options.id);
+    const resolved = resolveFamily(facts, kind, options.family);
     const { family, maskTokenId } = resolved;
+    const prompt = await manifestPrompt(family, source, facts.tokenizerConfig);
     if (maskTokenId !== undefined && !(maskTokenId < config.vocabSize)) throw new InputError(`The mask token id ${maskTokenId} is past the model's vocabulary of ${config.vocabSize}.`);
     const attention = kind === 'diffusion' && family.attention.kind !== 'causal' ? family.attention : undefined;
     const generation = (await source.exists('generation_config.json')) ? await source.readText('generation_config.json') : null;
@@ -93,11 +113,11 @@ export async function convertCheckpoint(options: ConvertOptions): Promise<ModelM
       family: family.name,
       licence: family.licence,
       vocabSize: config.vocabSize,
-      ...(kind === 'diffusion' ? { maskTokenId, logitsShift: resolved.logitsShift } : {}),
+      ...(kind === 'diffusion' ? { graphVersion: DIFFUSION_GRAPH_VERSION, maskTokenId, logitsShift: resolved.logitsShift } : {}),
       eosTokenIds,
       padTokenId,
       maxPositions: config.maxPositions,
-      ...(family.prompt.kind === 'infill' ? { promptFormat: 'infill' as const, promptTemplate: INFILL_PROMPT_TEMPLATE } : { promptTemplate: family.prompt.template }),
+      ...prompt,
       ...(family.sampler ? { sampler: family.sampler } : {}),
       files: folder.files,
     };

@@ -44,6 +44,8 @@ export interface CheckpointShape {
   dtype: 'BF16' | 'F32';
   /** More than 1: model-0000N-of-0000M.safetensors with model.safetensors.index.json. */
   shards: number;
+  /** tokenizer_config.json's `chat_template`: absent, Qwen3's that the tokenizer package ships; null, none. */
+  chatTemplate?: string | null;
 }
 
 export interface TinyModelOptions {
@@ -164,6 +166,8 @@ async function tokenizerFiles(kind: TinyModelOptions['kind'], shape: CheckpointS
   const tokenizerConfig = JSON.parse(await tokenizerFile('tokenizer_config.json')) as Record<string, unknown>;
   tokenizerConfig.clean_up_tokenization_spaces = false;
   tokenizerConfig.eos_token = shape?.eosToken ?? '<|endoftext|>';
+  if (shape?.chatTemplate === null) delete tokenizerConfig.chat_template;
+  else if (shape?.chatTemplate !== undefined) tokenizerConfig.chat_template = shape.chatTemplate;
   const decoder = tokenizerConfig.added_tokens_decoder as Record<string, unknown>;
   const [start, end] = addedTokensSpan(tokenizer);
   let addedTokens = JSON.parse(tokenizer.slice(start, end)) as AddedToken[];

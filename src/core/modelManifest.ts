@@ -36,6 +36,8 @@ export interface ModelManifest {
   maxPositions: number;
   /** `{instruction}` and `{code}` mark where the condition and the masked file go; `{suffix}`, where there is one, the file's text after the last target. */
   promptTemplate: string;
+  /** Where `promptTemplate` came from: the chat template's file and the arguments it was rendered with, `infill` or `fill-in-the-middle`; absent in folders made before. */
+  promptSource?: string;
   files: ManifestFile[];
 }
 
@@ -71,6 +73,7 @@ export function parseManifest(text: string): ModelManifest {
   }
   if (!Array.isArray(m.eosTokenIds) || !m.eosTokenIds.every(isCount)) fail('"eosTokenIds" must be a list of token ids');
   if (typeof m.promptTemplate !== 'string') fail('"promptTemplate" must be a string');
+  if (m.promptSource !== undefined && typeof m.promptSource !== 'string') fail('"promptSource" must be a string');
   if (!Array.isArray(m.files)) fail('"files" must be a list');
   for (const file of m.files as unknown[]) {
     const f = file as Record<string, unknown>;

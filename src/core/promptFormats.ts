@@ -4,9 +4,16 @@ import { commentLines } from './lineComments.ts';
 /**
  * The prompt formats: how a request is laid out as text for each kind of model. `{instruction}`
  * is the condition that classifier-free guidance masks out; `{code}` the file with its targets
- * masked; `{prefix}` and `{suffix}` the text around a fill-in-the-middle span.
+ * masked; `{prefix}` and `{suffix}` the text around a fill-in-the-middle span, or for a chat model
+ * whose user turn carries the file after the last target, that text. A chat model's template is
+ * its checkpoint's own, rendered at conversion (src/convert/chatTemplate.ts).
  */
-export const DIFFUSION_PROMPT_TEMPLATE = '<|im_start|>user\n{instruction}<|im_end|>\n<|im_start|>assistant\n{code}';
+export const PROMPT_SLOTS = { instruction: '{instruction}', code: '{code}', suffix: '{suffix}' } as const;
+
+/** The user's turn where it carries the file after the last target: Builder's wording, no model's authors'. */
+export function userTurnWithFileAfter(instruction: string, fileAfter: string): string {
+  return `${instruction}\n\nThe file continues after the code to write with:\n${fileAfter}`;
+}
 
 /** A base infill model's: the file alone, the instruction spliced into it as a comment before the first target. */
 export const INFILL_PROMPT_TEMPLATE = '{code}';

