@@ -1,4 +1,4 @@
-import type { RemaskingStrategy } from './diffusionConfig';
+import type { AuthorsSamplerName, RemaskingStrategy } from './diffusionConfig';
 import { InputError } from './inputErrors.ts';
 import { FIM_PROMPT_TEMPLATE } from './promptFormats.ts';
 
@@ -49,9 +49,15 @@ export type PromptFormat = { kind: 'infill' } | ChatPrompt | { kind: 'fill-in-th
 
 /** The sampler settings the authors publish, as they ran their own evaluations. */
 export interface SamplerDefaults {
+  /** Which of the authors' samplers (src/sampler/authors/) their evaluation runs. */
+  algorithm: AuthorsSamplerName;
   remasking: RemaskingStrategy;
   /** Denoising steps per generated token. */
   stepsPerToken: number;
+  /** Where the authors run a fixed number of steps whatever the length: that number (it wins over stepsPerToken). */
+  steps?: number;
+  /** Guidance in the sampler's own terms (dLLM's cfg_scale: 0 is off); the Dream-family samplers have none. */
+  cfgScale: number;
   temperature: number;
   topP: number;
   /** Tokens per block of the authors' sampler; null: the whole answer is one block. */
@@ -134,14 +140,17 @@ export const MODEL_FAMILIES: readonly ModelFamily[] = [
     // pengzhangzhi/Open-dLLM eval/eval_infill/eval_infill.py: "Construct sequences: prefix + masks + suffix".
     prompt: { kind: 'infill' },
     sampler: {
-      // MDMGenerationConfig's default alg is "entropy" (generation_utils.py); the infill evaluation
-      // (eval/eval_infill/run_eval.sh) runs temperature 0.6; README's example runs 200 steps for 128 tokens.
-      remasking: 'entropy',
-      stepsPerToken: 200 / 128,
+      // The infill evaluation (eval/eval_infill/run_eval.sh) runs ALG="p2", STEPS=64, TEMPERATURE=0.6,
+      // with eval_infill.py's --top_p default 0.95; p2 is in veomni/models/transformers/qwen2/generation_utils.py.
+      algorithm: 'p2',
+      remasking: 'low-confidence',
+      stepsPerToken: 64 / 128,
+      steps: 64,
+      cfgScale: 0,
       temperature: 0.6,
-      topP: 1,
+      topP: 0.95,
       blockLength: null,
-      source: 'pengzhangzhi/Open-dLLM README.md (steps), eval/eval_infill/run_eval.sh (temperature), veomni/models/transformers/qwen2/generation_utils.py (alg)',
+      source: 'pengzhangzhi/Open-dLLM eval/eval_infill/run_eval.sh, eval/eval_infill/eval_infill.py (top_p), veomni/models/transformers/qwen2/generation_utils.py (p2)',
     },
     // pengzhangzhi/Open-dLLM LICENSE.
     licence: 'Apache-2.0',
@@ -167,14 +176,17 @@ export const MODEL_FAMILIES: readonly ModelFamily[] = [
     stopTokens: ['<|im_end|>', '<|endoftext|>'],
     prompt: A2D_PROMPT,
     sampler: {
-      // ZHZisZZ/dllm examples/a2d/README.md, evaluation: max_new_tokens=256, steps=256, block_size=256,
-      // cfg_scale=0.0, temperature=0.0; remasking "low_confidence" is MDLMSamplerConfig's default.
+      // ZHZisZZ/dllm examples/a2d/mdlm/eval.sh, coder suite (humaneval_instruct, mbpp_instruct):
+      // max_new_tokens=256, steps=256, block_size=256, cfg_scale=0.0; temperature 0.0 and remasking
+      // "low_confidence" are MDLMSamplerConfig's defaults (dllm/core/samplers/mdlm.py).
+      algorithm: 'mdlm',
       remasking: 'low-confidence',
       stepsPerToken: 1,
+      cfgScale: 0,
       temperature: 0,
       topP: 1,
-      blockLength: null,
-      source: 'ZHZisZZ/dllm examples/a2d/README.md (Evaluation), dllm/core/samplers/mdlm.py',
+      blockLength: 256,
+      source: 'ZHZisZZ/dllm examples/a2d/mdlm/eval.sh, dllm/core/samplers/mdlm.py',
     },
     // ZHZisZZ/dllm LICENSE; the Qwen2.5-Coder-0.5B-Instruct and Qwen3-0.6B bases are Apache-2.0 as well.
     licence: 'Apache-2.0',
@@ -197,13 +209,16 @@ export const MODEL_FAMILIES: readonly ModelFamily[] = [
     stopTokens: ['<|im_end|>', '<|endoftext|>'],
     prompt: { ...A2D_PROMPT, fileAfterInUserTurn: true },
     sampler: {
-      // ZHZisZZ/dllm examples/a2d/README.md, evaluation: max_new_tokens=256, steps=256, block_size=32, temperature=0.0.
+      // ZHZisZZ/dllm examples/a2d/bd3lm/eval.sh: max_new_tokens=256, steps=256, block_size=32, cfg_scale=0.0;
+      // temperature 0.0 and "low_confidence" are BD3LMSamplerConfig's defaults (dllm/core/samplers/bd3lm.py).
+      algorithm: 'bd3lm',
       remasking: 'low-confidence',
       stepsPerToken: 1,
+      cfgScale: 0,
       temperature: 0,
       topP: 1,
       blockLength: 32,
-      source: 'ZHZisZZ/dllm examples/a2d/README.md (Evaluation), dllm/core/samplers/bd3lm.py',
+      source: 'ZHZisZZ/dllm examples/a2d/bd3lm/eval.sh, dllm/core/samplers/bd3lm.py',
     },
     licence: 'Apache-2.0',
     notes: 'HumanEval 39.0 (Qwen2.5-Coder 0.5B) and 46.3 (Qwen3 0.6B), ZHZisZZ/dllm examples/a2d/README.md. Denoised one block of 32 at a time, left to right.',
@@ -240,12 +255,15 @@ export const MODEL_FAMILIES: readonly ModelFamily[] = [
     },
     sampler: {
       // SalesforceAIResearch/CoDA evaluation/lm_eval/eval_mbpp_humaneval.sh: max_new_tokens=768,
-      // diffusion_steps=768, temperature=0.1, top_p=0.9, alg="entropy"; README: BLOCK_LENGTH 32 when serving.
+      // diffusion_steps=768, temperature=0.1, top_p=0.9, alg="entropy"; the sampler it runs
+      // (CoDALanguageModel/generation_utils.py `_sample`) has no blocks (README's BLOCK_LENGTH is the server's).
+      algorithm: 'dream',
       remasking: 'entropy',
       stepsPerToken: 1,
+      cfgScale: 0,
       temperature: 0.1,
       topP: 0.9,
-      blockLength: 32,
+      blockLength: null,
       source: 'SalesforceAIResearch/CoDA evaluation/lm_eval/eval_mbpp_humaneval.sh, README.md',
     },
     // SalesforceAIResearch/CoDA LICENSE.txt.
@@ -280,8 +298,10 @@ export const MODEL_FAMILIES: readonly ModelFamily[] = [
     sampler: {
       // ZHZisZZ/dllm examples/dream/eval.sh, humaneval_instruct_dream: max_new_tokens=768, steps=768,
       // temperature=0.1, top_p=0.9, alg=entropy.
+      algorithm: 'dream',
       remasking: 'entropy',
       stepsPerToken: 1,
+      cfgScale: 0,
       temperature: 0.1,
       topP: 0.9,
       blockLength: null,
