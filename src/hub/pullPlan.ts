@@ -2,8 +2,8 @@ import { InputError } from '../core/inputErrors';
 import { type ModelPrecision, modelGraphPath } from '../core/modelPrecision';
 import type { RepoFile } from './listRepository';
 
-/** The files of a checkpoint the converter reads besides its weights. */
-const CHECKPOINT_TEXT = ['config.json', 'generation_config.json', 'tokenizer.json', 'tokenizer_config.json', 'model.safetensors.index.json'];
+/** The files of a checkpoint the converter reads besides its weights (newer transformers saves the chat template in chat_template.jinja). */
+const CHECKPOINT_TEXT = ['config.json', 'generation_config.json', 'tokenizer.json', 'tokenizer_config.json', 'chat_template.jinja', 'model.safetensors.index.json'];
 const REQUIRED_TEXT = ['config.json', 'tokenizer.json', 'tokenizer_config.json'];
 
 /**
