@@ -21,10 +21,11 @@ export interface TinyModelScale {
   numHeads?: number;
   numKeyValueHeads?: number;
   /**
-   * Multiplies the final norm's weights, so every logit is this many times larger: reference tests that compare
-   * argmaxes and confidences across float32 and float64 need choices far from a tie.
+   * Multiplies the spread of every weight that is not a norm's (biases included). At 20 attention is sharp and the
+   * layers outweigh the embedding, so masked positions differ: reference tests that compare argmaxes and
+   * confidences across float32 and float64 need choices far from a tie.
    */
-  logitScale?: number;
+  weightScale?: number;
 }
 
 /**
@@ -224,8 +225,7 @@ export async function writeTinyCheckpoint(outDir: string, options: TinyModelOpti
     const tensors = [...expectedTensors(parseQwenConfig(rawConfig))].map(([name, tensorShape]) => ({ name, dtype, shape: tensorShape }));
     const produce = async ({ name, shape: tensorShape }: { name: string; shape: number[] }) => {
       const count = tensorShape.reduce((product, size) => product * size, 1);
-      const normScale = name === 'model.norm.weight' ? (options.scale?.logitScale ?? 1) : 1;
-      return name.endsWith('norm.weight') ? randomValues(rng, count, normScale, NORM_STD * normScale, dtype) : randomValues(rng, count, 0, WEIGHT_STD, dtype);
+      return name.endsWith('norm.weight') ? randomValues(rng, count, 1, NORM_STD, dtype) : randomValues(rng, count, 0, WEIGHT_STD * (options.scale?.weightScale ?? 1), dtype);
     };
     const shards = shape?.shards ?? 1;
     if (shards === 1) {
