@@ -22,6 +22,12 @@ export interface ReferenceOptions {
   /** Positions per block, for 'block-causal'. */
   blockSize?: number;
   /**
+   * The block of each position, [batch][seq], for 'block-causal' where blocks are not position // blockSize: dLLM's
+   * BD3LM sampler left-pads the prompt to a block boundary and counts blocks over the padded columns while its
+   * rotary positions skip the padding (bd3lm.py, _prepare_for_sampling).
+   */
+  blockIds?: number[][];
+  /**
    * 1 = real token, 0 = padding; [batch][seq]; default all ones. Padding keys are masked out for every query.
    * Padding queries are still computed (their outputs are defined but meaningless); a query with no unmasked key
    * at all gets an attention output of zeros, see attendRow.
@@ -63,6 +69,7 @@ interface Row {
   ids: number[];
   mask: number[];
   positions: number[];
+  blocks: number[] | undefined;
 }
 
 /** Fetches every tensor once, checking each against the shape expectedTensors gives it, so a wrong layout fails by name. */
@@ -132,7 +139,8 @@ function resolveRows(config: QwenConfig, inputIds: number[][], options: Referenc
   checkIntegerRows('attentionMask', masks, batch, seq, (value) => value === 0 || value === 1, '0 or 1');
   const positions = options.positionIds ?? inputIds.map((row) => row.map((_, index) => index));
   checkIntegerRows('positionIds', positions, batch, seq, (value) => Number.isInteger(value), 'an integer');
-  return inputIds.map((ids, b) => ({ ids, mask: masks[b]!, positions: positions[b]! }));
+  if (options.blockIds !== undefined) checkIntegerRows('blockIds', options.blockIds, batch, seq, (value) => Number.isInteger(value), 'an integer');
+  return inputIds.map((ids, b) => ({ ids, mask: masks[b]!, positions: positions[b]!, blocks: options.blockIds?.[b] }));
 }
 
 /** y = x @ W^T + b for `rows` vectors of length inSize; W is [outSize, inSize] row-major, as nn.Linear stores it. */
@@ -217,9 +225,11 @@ function allowedKeys(row: Row, options: ReferenceOptions): Uint8Array {
   const seq = row.ids.length;
   const allowed = new Uint8Array(seq * seq);
   const blockSize = options.blockSize ?? 0;
-  if (options.attention === 'block-causal' && !(Number.isInteger(blockSize) && blockSize > 0)) throw new Error('reference forward: block-causal attention needs a positive integer blockSize.');
-  const later = (key: number, query: number) =>
-    options.attention === 'causal' ? key > query : options.attention === 'block-causal' ? Math.floor(row.positions[key]! / blockSize) > Math.floor(row.positions[query]! / blockSize) : false;
+  if (options.attention === 'block-causal' && row.blocks === undefined && !(Number.isInteger(blockSize) && blockSize > 0)) {
+    throw new Error('reference forward: block-causal attention needs a positive integer blockSize or blockIds.');
+  }
+  const block = (index: number) => (row.blocks === undefined ? Math.floor(row.positions[index]! / blockSize) : row.blocks[index]!);
+  const later = (key: number, query: number) => (options.attention === 'causal' ? key > query : options.attention === 'block-causal' ? block(key) > block(query) : false);
   for (let query = 0; query < seq; query++) {
     for (let key = 0; key < seq; key++) {
       allowed[query * seq + key] = row.mask[key] === 1 && !later(key, query) ? 1 : 0;
