@@ -21,6 +21,12 @@ export interface QwenGraphOptions {
   attention?: DiffusionAttention;
 }
 
+/**
+ * The version of the diffusion graph's contract, recorded in the manifest (`graphVersion`): 2 added
+ * `neg_entropy`; folders without the field hold version 1.
+ */
+export const DIFFUSION_GRAPH_VERSION = 2;
+
 export type DiffusionAttention = { kind: 'bidirectional' } | { kind: 'block-causal'; blockSize: number };
 
 const MASKED = -1e9;
@@ -42,7 +48,7 @@ const bytesOf = (values: Float32Array) => new Uint8Array(values.buffer, values.b
  * Diffusion graphs take a batch of rows (the conditional row and, under guidance, the
  * unconditional one), compute logits only at `logit_positions` (indices into this pass's
  * tokens), combine the rows with `row_weights`, divide by `temperature` and return the top-k
- * with the log-normaliser, so a step reads back O(positions x k) numbers. They also take
+ * with the log-normaliser and the negative entropy, so a step reads back O(positions x k) numbers. They also take
  * `past_key_values.N.key|value`, keys and values of other positions that this pass's tokens
  * attend to (empty for a pass over the whole sequence), with `attention_mask` covering past and
  * present keys: a padding mask, since attention is bidirectional (block-causal graphs also mask keys of later blocks, blockCausalBias). Their `present.N.key|value` are
@@ -212,7 +218,14 @@ export function buildQwenGraph({ config, kind, precision, weights, toFloat16, at
   const top = chunkedTopK(g, guided, topK, v);
   g.output(top.values, 'top_values', DataType.FLOAT, [1, 'positions', 'k']);
   g.output(top.indices, 'top_indices', DataType.INT64, [1, 'positions', 'k']);
-  g.output(g.op1('ReduceLogSumExp', [guided], { axes: ints([-1]), keepdims: int(0) }), 'log_normalizer', DataType.FLOAT, [1, 'positions']);
+  const logNormalizer = g.op1('ReduceLogSumExp', [guided], { axes: ints([-1]), keepdims: int(1) });
+  g.output(g.op1('Squeeze', [logNormalizer, g.constantInts([-1])]), 'log_normalizer', DataType.FLOAT, [1, 'positions']);
+  // The negative entropy over the whole vocabulary, as the Dream family's samplers score a position
+  // (SalesforceAIResearch/CoDA CoDALanguageModel/generation_utils.py sample_tokens, neg_entropy:
+  // sum(p * log(p + 1e-10))): computed here, one number per position, so no vocabulary-sized row is read back.
+  const probabilities = g.op1('Exp', [g.op1('Sub', [guided, logNormalizer])]);
+  const logProbabilities = g.op1('Log', [g.op1('Add', [probabilities, g.constantFloats([1e-10], [])])]);
+  g.output(g.op1('ReduceSum', [g.op1('Mul', [probabilities, logProbabilities]), g.constantInts([-1])], { keepdims: int(0) }), 'neg_entropy', DataType.FLOAT, [1, 'positions']);
   outputPresents('sequence');
   return g;
 }

@@ -8,6 +8,14 @@ import { MAX_SEED } from './rng';
 /** Which masked positions are revealed first at each step (DESIGN.md, "The diffusion sampler"). */
 export type RemaskingStrategy = 'low-confidence' | 'random' | 'margin' | 'entropy';
 
+/** The authors' samplers (src/sampler/authors/): dLLM's MDLM and BD3LM, the Dream family's entropy sampler, Open-dLLM's p2. */
+export type AuthorsSamplerName = 'mdlm' | 'bd3lm' | 'dream' | 'p2';
+
+/** An authors' sampler, or `builder`: Builder's own (schedules, context cache, parallel threshold). */
+export type SamplerName = AuthorsSamplerName | 'builder';
+
+export const SAMPLER_NAMES: readonly SamplerName[] = ['mdlm', 'bd3lm', 'dream', 'p2', 'builder'];
+
 /** `auto`: WebGPU where the runtime has an adapter, WASM otherwise. */
 export type BackendChoice = 'webgpu' | 'wasm' | 'auto';
 

@@ -27,6 +27,8 @@ export interface ModelManifest {
   /** The authors' sampler settings for this family. */
   sampler?: SamplerDefaults;
   vocabSize: number;
+  /** Diffusion models only: the graph's contract (convert/qwenGraph.ts DIFFUSION_GRAPH_VERSION); absent in folders converted before it was recorded, which hold version 1. */
+  graphVersion?: number;
   /** Diffusion models only. */
   maskTokenId?: number;
   /** 1: position i is predicted from the logits at i - 1 (Dream, DiffuCoder, Open-dCoder); 0: from its own. */
@@ -71,6 +73,7 @@ export function parseManifest(text: string): ModelManifest {
     if (!isCount(m.maskTokenId)) fail('"maskTokenId" must be a token id for a diffusion model');
     if (m.logitsShift !== 0 && m.logitsShift !== 1) fail('"logitsShift" must be 0 or 1 for a diffusion model');
   }
+  if (m.graphVersion !== undefined && !(isCount(m.graphVersion) && m.graphVersion > 0)) fail('"graphVersion" must be a positive integer');
   if (!Array.isArray(m.eosTokenIds) || !m.eosTokenIds.every(isCount)) fail('"eosTokenIds" must be a list of token ids');
   if (typeof m.promptTemplate !== 'string') fail('"promptTemplate" must be a string');
   if (m.promptSource !== undefined && typeof m.promptSource !== 'string') fail('"promptSource" must be a string');

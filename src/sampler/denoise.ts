@@ -1,6 +1,7 @@
 import { revealCounts, type ScheduleName } from '../core/noiseSchedule';
 import type { Rng } from '../core/rng';
 import type { ContextCache, DenoisePrediction, DenoiseRequest } from '../model/diffusionModel';
+import { logitPosition, type RevealPass, revealPass } from './authors/samplerRun';
 import { type MaskedSequence, spanPositions, unconditionalRow } from './maskedSequence';
 import { type ChoiceSettings, chooseToken } from './tokenChoice';
 
@@ -42,6 +43,8 @@ export interface DenoiseOptions {
   /** 1: the prediction for position p comes from the logits at p - 1. */
   logitsShift: 0 | 1;
   onStep?(step: DenoiseStep): void;
+  /** Called after every forward pass with the positions it revealed and their tokens (the reveal trace). */
+  onReveal?(pass: RevealPass): void;
   signal?: AbortSignal;
 }
 
@@ -102,7 +105,7 @@ export async function denoise(model: MaskPredictor, sequence: MaskedSequence, se
       if (options.signal?.aborted) throw options.signal.reason ?? new DOMException('Generation was cancelled.', 'AbortError');
       const positions = stillMasked();
       if (positions.length === 0) break;
-      const request: DenoiseRequest = { rows, positions: positions.map((p) => p - options.logitsShift), rowWeights, temperature, topK: k };
+      const request: DenoiseRequest = { rows, positions: positions.map((p) => logitPosition(p, options.logitsShift)), rowWeights, temperature, topK: k };
       let prediction: DenoisePrediction;
       if (!caching) prediction = await model.predict(request);
       else if (cache && step % settings.cacheInterval !== 0) prediction = await model.predictSpan(request, cache);
@@ -131,14 +134,14 @@ export async function denoise(model: MaskPredictor, sequence: MaskedSequence, se
       // Stable order by score, then position, so equal scores resolve the same way every run.
       choices.sort((a, b) => b.score - a.score || a.position - b.position);
       const threshold = settings.parallelThreshold > 0 ? settings.parallelThreshold : Infinity;
-      let revealedNow = 0;
-      for (const [rank, choice] of choices.entries()) {
-        if (rank >= count && choice.probability < threshold) continue;
+      const revealed = choices.filter((choice, rank) => rank < count || choice.probability >= threshold);
+      for (const choice of revealed) {
         sequence.tokens[choice.position] = choice.token;
         if (unconditional) unconditional[choice.position] = choice.token;
         masked[choice.position] = false;
-        revealedNow++;
       }
+      const revealedNow = revealed.length;
+      options.onReveal?.(revealPass(revealed));
       stats.revealed += revealedNow;
       options.onStep?.({ step: step + 1, total: counts.length, revealed: stats.revealed, stillMasked: positions.length - revealedNow });
     }

@@ -49,7 +49,7 @@ function double(onRequest: (request: DenoiseRequest) => void = () => {}): MaskPr
         indices[i * k + j] = 1000 + position + j * 50000;
       }
     });
-    return { k, values, indices, logNormalizer: new Float32Array(request.positions.length).fill(1), readbackCount: 0, readbackBytes: 0 };
+    return { k, values, indices, logNormalizer: new Float32Array(request.positions.length).fill(1), negEntropy: null, readbackCount: 0, readbackBytes: 0 };
   };
   return { canCache: false, predict, predictAndCache: () => Promise.reject(new Error('no cache')), predictSpan: () => Promise.reject(new Error('no cache')) };
 }
