@@ -1,15 +1,15 @@
 import { readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { openCheckpoint } from '../convert/checkpoint';
+import { checkpointKind } from '../convert/checkpointKind';
 import { convertCheckpoint } from '../convert/convertCheckpoint';
 import { openFolder } from '../convert/nodeFiles';
 import { createNodeOutputFolder } from '../convert/nodeOutputFolder';
 import { backendPrecision } from '../core/backendChoice';
 import { InputError } from '../core/inputErrors';
 import { familyByName } from '../core/modelFamilies';
-import { MANIFEST_FILE } from '../core/modelManifest';
+import { MANIFEST_FILE, type ModelKindName } from '../core/modelManifest';
 import { MODEL_PRECISIONS, type ModelPrecision } from '../core/modelPrecision';
-import { MODEL_REGISTRY } from '../core/modelRegistry';
 import { downloadRepoFile } from '../hub/downloadRepoFile';
 import { exportManifest } from '../hub/exportManifest';
 import { type HubEndpoint, hubUrlFrom, parseRepoReference } from '../hub/hubEndpoint';
@@ -37,14 +37,10 @@ function precisionOf(quant: string | undefined): ModelPrecision {
   return quant as ModelPrecision;
 }
 
-/** The registry's kind for a repository it names; else diffusion where config.json names a mask token. */
-function kindOf(repo: string, option: string | undefined, config: Record<string, unknown>): 'diffusion' | 'autoregressive' {
-  if (option !== undefined) {
-    if (option !== 'diffusion' && option !== 'autoregressive') throw new InputError('--kind takes diffusion or autoregressive.');
-    return option;
-  }
-  const listed = MODEL_REGISTRY.find((m) => m.origin.kind === 'huggingface' && m.origin.repository.toLowerCase() === repo.toLowerCase());
-  return listed?.kind ?? (config.mask_token_id === undefined ? 'autoregressive' : 'diffusion');
+/** `--kind`, which overrides the family table's recognition (checkpointKind). */
+function kindOption(option: string | undefined): ModelKindName | undefined {
+  if (option !== undefined && option !== 'diffusion' && option !== 'autoregressive') throw new InputError('--kind takes diffusion or autoregressive.');
+  return option;
 }
 
 const isEmptyOrMissing = async (dir: string) => (await stat(dir).catch(() => null)) === null || (await readdir(dir)).length === 0;
@@ -63,6 +59,7 @@ export async function pullCommand(options: PullCommandOptions): Promise<number> 
   const env = options.env ?? process.env;
   const { repo, revision } = parseRepoReference(options.reference);
   const precision = precisionOf(options.quant);
+  const kindOverride = kindOption(options.kind);
   if (options.family !== undefined) familyByName(options.family);
   if (!(await isEmptyOrMissing(out))) throw new InputError(`${out} already exists; choose a new folder for the output.`);
   const endpoint: HubEndpoint = { url: hubUrlFrom(env.HF_ENDPOINT), token: env.HF_TOKEN?.trim() || undefined };
@@ -106,8 +103,10 @@ export async function pullCommand(options: PullCommandOptions): Promise<number> 
     bytes = plan.downloadBytes;
     what = `the ${precision} ONNX export, stored as it is`;
   } else {
-    const kind = kindOf(repo, options.kind, config);
+    // The repository's name is what tells dLLM's MDLM and BD3LM apart (as the folder's does for convert).
+    const name = repo.split('/')[1]!;
     const source = await openFolder(staging);
+    const kind = await checkpointKind(source, name, { kind: kindOverride, family: options.family });
     const checkpoint = await openCheckpoint(source);
     try {
       const counted = countTensorReads(checkpoint);
@@ -116,8 +115,7 @@ export async function pullCommand(options: PullCommandOptions): Promise<number> 
         checkpoint: { config: checkpoint.config, rawConfig: checkpoint.rawConfig, readTensor: counted.readTensor },
         output: await createNodeOutputFolder(out),
         id,
-        // The repository's name is what tells dLLM's MDLM and BD3LM apart (as the folder's does for convert).
-        name: repo.split('/')[1],
+        name,
         family: { family: options.family },
         kind,
         precisions: [precision],
@@ -127,7 +125,7 @@ export async function pullCommand(options: PullCommandOptions): Promise<number> 
       });
       bar.finishLine();
       bytes = manifest.files.reduce((sum, f) => sum + f.bytes, 0);
-      what = `${kind}, converted to ${precision}`;
+      what = `${kind}, family ${manifest.family}, converted to ${precision}`;
     } finally {
       await checkpoint.close();
     }

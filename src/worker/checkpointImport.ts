@@ -1,3 +1,4 @@
+import { checkpointKind } from '../convert/checkpointKind';
 import type { CachedModel } from '../core/cachedModel';
 import { InputError } from '../core/inputErrors';
 import type { ModelPrecision } from '../core/modelPrecision';
@@ -8,8 +9,8 @@ import { convertIntoCache } from './convertIntoCache';
 
 /**
  * Converts a checkpoint folder from the user's disk in the browser, as `builder convert` would:
- * named after config.json's `_name_or_path` (its last part, lower-cased), a diffusion model where
- * config.json names a mask token.
+ * named after config.json's `_name_or_path` (its last part, lower-cased), of the kind the family
+ * table recognises (checkpointKind).
  */
 export async function importCheckpointFolder(files: ReadonlyMap<string, Blob>, options: InstallOptions & { precision: ModelPrecision }): Promise<CachedModel> {
   const config = JSON.parse(
@@ -29,8 +30,6 @@ export async function importCheckpointFolder(files: ReadonlyMap<string, Blob>, o
         .toLowerCase()
         .replace(/[^a-z0-9._-]+/g, '-')}-checkpoint`;
   if (!isModelId(id)) throw new InputError("The folder's config.json names no model_type: it is not a Hugging Face checkpoint Builder can convert.");
-  return convertIntoCache(
-    blobFolder('the opened folder', files.keys(), async (path) => files.get(path) ?? null),
-    { ...options, id, kind: config.mask_token_id === undefined ? 'autoregressive' : 'diffusion' },
-  );
+  const folder = blobFolder('the opened folder', files.keys(), async (path) => files.get(path) ?? null);
+  return convertIntoCache(folder, { ...options, id, kind: await checkpointKind(folder, id) });
 }

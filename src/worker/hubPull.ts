@@ -1,3 +1,4 @@
+import { checkpointKind } from '../convert/checkpointKind';
 import type { CachedModel } from '../core/cachedModel';
 import { DownloadMeter, type DownloadProgress } from '../core/downloadProgress';
 import type { ModelPrecision } from '../core/modelPrecision';
@@ -17,7 +18,6 @@ import type { HubPlanSummary } from './modelDownloadProtocol';
 export interface HubPullOptions extends InstallOptions {
   /** The registry's id: the cached folder's name and the manifest's id. */
   id: string;
-  kind: 'diffusion' | 'autoregressive';
   repo: string;
   revision: string;
   precision: ModelPrecision;
@@ -108,14 +108,14 @@ export async function pullIntoCache(options: HubPullOptions): Promise<CachedMode
   }
   report(plan.weights[0]!.path, 'fetching', {}, true);
 
-  await convertIntoCache(
-    blobFolder(
-      `the download of ${id}`,
-      plan.files.map((f) => f.path),
-      (path) => store.file(id, `${STAGING}${path}`),
-    ),
-    { ...options, name: repo.split('/')[1] },
+  const staged = blobFolder(
+    `the download of ${id}`,
+    plan.files.map((f) => f.path),
+    (path) => store.file(id, `${STAGING}${path}`),
   );
+  // The repository's name tells dLLM's MDLM and BD3LM apart; the kind is the family table's, as for builder pull.
+  const name = repo.split('/')[1]!;
+  await convertIntoCache(staged, { ...options, name, kind: await checkpointKind(staged, name) });
   for (const file of plan.files) await store.remove(id, `${STAGING}${file.path}`);
   return describeCachedModel(store, id);
 }

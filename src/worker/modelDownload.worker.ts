@@ -1,7 +1,6 @@
 /// <reference lib="webworker" />
 import { InputError } from '../core/inputErrors';
 import type { ModelPrecision } from '../core/modelPrecision';
-import { registryModel } from '../core/modelRegistry';
 import { listCachedModels } from '../model/modelCache';
 import { downloadModel } from '../model/modelDownload';
 import { importModelFolder } from '../model/modelFolderImport';
@@ -56,7 +55,6 @@ async function install(request: Extract<ModelDownloadRequest, { type: 'download'
             pullIntoCache({
               ...options,
               id: request.modelId,
-              kind: registryModel(request.modelId)?.kind ?? 'diffusion',
               ...request.hub,
               endpoint: { url: request.hub.endpoint },
               precision: request.precision,

@@ -10,9 +10,11 @@ import { openFolder } from '../../src/convert/nodeFiles';
 import { createNodeOutputFolder } from '../../src/convert/nodeOutputFolder';
 import { writeTinyCheckpoint } from '../../src/convert/tinyModel';
 import { parseManifest } from '../../src/core/modelManifest';
+import { MODEL_REGISTRY } from '../../src/core/modelRegistry';
 import { readVerifiedModel } from '../../src/model/modelFiles';
 import { nodeModelReader } from '../../src/model/nodeModelReader';
 import { expectUsageError, REPO, type Run } from '../support/cli';
+import { FAMILY_CHECKPOINTS } from '../support/familyCheckpoints';
 import { type HubDouble, startHubDouble } from '../support/hubDouble';
 
 let hub: HubDouble;
@@ -63,6 +65,11 @@ beforeAll(async () => {
   await hub.addRepo('tiny/diffusion', diffusion, { license: 'apache-2.0' });
   await hub.addRepo('onnx-community/tiny-coder', exportDir);
   await hub.addRepo('tiny/gated-export', exportDir, { token: 'hf_let_me_in' });
+  // dLLM's A2D layout (model_type "a2d-qwen2", no mask_token_id in config.json, <|mask|> in the
+  // tokenizer files) under repository names the registry does not list: a user's fine-tunes.
+  const a2d = join(root, 'hf-a2d');
+  await writeTinyCheckpoint(a2d, { kind: 'diffusion', seed: 5, scale: { hiddenSize: 32, numLayers: 1 }, shape: FAMILY_CHECKPOINTS.find((c) => c.family === 'a2d-mdlm')!.shape });
+  for (const repo of ['someone/coder-sft-mdlm', 'someone/coder-sft-bd3lm', 'someone/coder-sft']) await hub.addRepo(repo, a2d);
 }, 180_000);
 afterAll(() => hub.close());
 beforeEach(() => {
@@ -138,6 +145,24 @@ describe('builder pull', () => {
     expect(existsSync(join(root, 'corrupt'))).toBe(false);
     expect(existsSync(join(root, 'corrupt.download', 'onnx', 'model_q4.onnx'))).toBe(false);
   });
+
+  it('converts an A2D checkpoint the registry does not list as a diffusion model of the family the table recognises, and takes --kind over it', async () => {
+    const pullA2d = (repo: string, out: string, kind?: string) =>
+      pullCommand({ reference: repo, out: join(root, out), quant: 'q4', kind, env: { HF_ENDPOINT: hub.url }, progress: { isTTY: false, write: () => true } });
+    expect(MODEL_REGISTRY.some((m) => m.origin.kind === 'huggingface' && m.origin.repository.startsWith('someone/'))).toBe(false);
+    for (const [repo, family, attention] of [
+      ['someone/coder-sft-mdlm', 'a2d-mdlm', 'bidirectional'],
+      ['someone/coder-sft-bd3lm', 'a2d-bd3lm', 'block-causal'],
+    ] as const) {
+      const out = repo.split('/')[1]!;
+      await pullA2d(repo, out);
+      const manifest = parseManifest(readFileSync(join(root, out, 'manifest.json'), 'utf8'));
+      expect(manifest, repo).toMatchObject({ kind: 'diffusion', family, attention, maskTokenId: 151665 });
+    }
+    // Neither name tells MDLM from BD3LM: refused as a diffusion checkpoint, saying what it lacks.
+    await expect(pullA2d('someone/coder-sft', 'a2d-unnamed')).rejects.toThrow(/coder-sft is not a checkpoint of a known diffusion family \(.*MDLM needs "mdlm"/);
+    await expect(pullA2d('someone/coder-sft-mdlm', 'a2d-as-ar', 'autoregressive')).rejects.toThrow(/not a checkpoint of a known autoregressive family \(no known family uses model_type "a2d-qwen2"\)/);
+  }, 180_000);
 
   it('names bad arguments', async () => {
     await expect(pull({}, 'nobody/nothing', 'x')).rejects.toThrow(/nobody\/nothing was not found on the Hub/);

@@ -14,6 +14,7 @@ import { readVerifiedModel } from '../../src/model/modelFiles';
 import { openModelReader } from '../../src/model/modelSource';
 import { importCheckpointFolder } from '../../src/worker/checkpointImport';
 import { type HubPullOptions, pullIntoCache } from '../../src/worker/hubPull';
+import { FAMILY_CHECKPOINTS } from '../support/familyCheckpoints';
 import { type HubDouble, startHubDouble } from '../support/hubDouble';
 import { MemoryModelStore } from '../support/memoryModelStore';
 
@@ -34,6 +35,9 @@ beforeAll(async () => {
   hub = await startHubDouble();
   await hub.addRepo('tiny/diffusion', join(root, 'checkpoint'), { license: 'apache-2.0' });
   await hub.addRepo('onnx-community/tiny-coder', join(root, 'export'));
+  // dLLM's A2D layout (model_type "a2d-qwen2", no mask_token_id) under a name the registry does not list.
+  await writeTinyCheckpoint(join(root, 'a2d'), { kind: 'diffusion', seed: 7, scale: { hiddenSize: 32, numLayers: 1 }, shape: FAMILY_CHECKPOINTS.find((c) => c.family === 'a2d-bd3lm')!.shape });
+  await hub.addRepo('someone/coder-sft-bd3lm', join(root, 'a2d'));
 }, 180_000);
 afterAll(() => hub.close());
 beforeEach(() => {
@@ -45,7 +49,6 @@ beforeEach(() => {
 function options(store: MemoryModelStore, extra: Partial<HubPullOptions>): HubPullOptions {
   return {
     id: 'pulled',
-    kind: 'diffusion',
     repo: 'tiny/diffusion',
     revision: 'main',
     precision: 'q4',
@@ -72,9 +75,15 @@ describe('pullIntoCache (the worker job)', () => {
     expect(converting.at(-1)!.tensors!.done).toBe(converting.at(-1)!.tensors!.total);
   });
 
+  it('converts an A2D checkpoint the registry does not list as the diffusion family the table recognises, as builder pull does', async () => {
+    const store = new MemoryModelStore();
+    const model = await pullIntoCache(options(store, { id: 'coder-sft-bd3lm', repo: 'someone/coder-sft-bd3lm' }));
+    expect(model.manifest).toMatchObject({ kind: 'diffusion', family: 'a2d-bd3lm', attention: 'block-causal' });
+  }, 120_000);
+
   it('stores a transformers.js-layout export as it is', async () => {
     const store = new MemoryModelStore();
-    const model = await pullIntoCache(options(store, { id: 'coder', kind: 'autoregressive', repo: 'onnx-community/tiny-coder' }));
+    const model = await pullIntoCache(options(store, { id: 'coder', repo: 'onnx-community/tiny-coder' }));
     expect(model.completePrecisions).toEqual(['q4']);
     const served = hub.repos.get('onnx-community/tiny-coder')!.files.get('onnx/model_q4.onnx_data')!;
     expect(model.manifest!.files.find((f) => f.path === 'onnx/model_q4.onnx_data')!.sha256).toBe(served.sha256);
