@@ -2,16 +2,16 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { InputError } from '../core/inputErrors';
 import { machineInfo } from '../bench/machineInfo';
+import { InputError } from '../core/inputErrors';
 import { checkProgram, isExactMatch } from '../eval/checkProgram';
-import { type EvalSummary, type TaskResult, summarize, summaryTable } from '../eval/evalResults';
+import { type EvalSummary, summarize, summaryTable, type TaskResult } from '../eval/evalResults';
 import { type InfillingTask, infillingSetOf, parseInfillingTasks } from '../eval/infillingTasks';
 import { MIDDLE_LENGTHS, type MiddleLength, middleSettings } from '../eval/middleLength';
 import { ort } from '../model/ortSession';
 import { openEvalLog } from './evalLog';
 import { builderFromFlags, type SamplingFlags } from './patchCommand';
-import { type ProgressStream, ProgressBar } from './progressBar';
+import { ProgressBar, type ProgressStream } from './progressBar';
 import { DEFAULT_MEMORY_BYTES, DEFAULT_TIMEOUT_SECONDS, networkIsolation, pythonExecutable, runProgram, type SandboxLimits } from './pythonSandbox';
 
 export interface EvalFlags extends SamplingFlags {
@@ -92,7 +92,14 @@ async function modelWriter(flags: EvalFlags, length: MiddleLength): Promise<Midd
           language: 'python',
         });
         const middle = patch.generatedCode.slice(start, patch.generatedCode.length - task.suffix.length);
-        return { middle, source: patch.sample.path, syntaxValid: patch.isValidSyntax, tokens: tokenizer.encode(middle).length, forwardPasses: patch.sample.nfe, generationMs: patch.sample.generationTimeMs };
+        return {
+          middle,
+          source: patch.sample.path,
+          syntaxValid: patch.isValidSyntax,
+          tokens: tokenizer.encode(middle).length,
+          forwardPasses: patch.sample.nfe,
+          generationMs: patch.sample.generationTimeMs,
+        };
       } catch (error) {
         // A task the model cannot take (too long for its positions) is a failed task, not a failed run.
         return { middle: '', source: 'error', syntaxValid: false, tokens: 0, forwardPasses: 0, generationMs: Math.round(performance.now() - began), error: (error as Error).message };
