@@ -114,6 +114,14 @@ export const BENCHMARK_SECTIONS = {
     about:
       "`builder convert` on a generated 1 GB bf16 checkpoint under `/usr/bin/time -v`: the converter streams one tensor at a time, so its peak memory stays near the largest tensor's float32 copy.",
   },
+  eval: {
+    title: 'Infilling on HumanEval-Infilling',
+    command: 'npm run bench:eval',
+    about:
+      '`builder eval` as a user runs it, in a child process, on the first tasks of two HumanEval-Infilling sets (github openai/human-eval-infilling, read from `../shared/eval/`): ' +
+      'the demo model (random weights: its pass@1 is 0 by construction; the row shows what a run measures and costs), and the time per task of the 0.5B shape on WASM, ' +
+      'from which the cost of a whole set follows. pass@1 runs each program with its tests in python3 (its own process, 3 s, 1 GiB, no network).',
+  },
 } as const;
 
 export type BenchmarkSectionId = keyof typeof BENCHMARK_SECTIONS;
