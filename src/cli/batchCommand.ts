@@ -8,8 +8,11 @@ import { relevantFilePaths } from '../core/planContext';
 import { type GeneratedPatch, parsePlans, type RefactorPlan } from '../core/refactorPlan';
 import { repositoryPatch } from '../core/repositoryPatch';
 import { writeBack } from '../core/writeBack';
+import { mergePatches } from './mergePatches';
 import { nodeFolder } from './nodeFolder';
+import { passEstimate } from './passEstimate';
 import { builderFromFlags, exitCodeFor, patchLocations, readFrom, type SamplingFlags } from './patchCommand';
+import { parseShard, plansOfShard } from './planShards';
 import { patchPath } from './sourceFile';
 
 export interface BatchFlags extends SamplingFlags {
@@ -18,6 +21,13 @@ export interface BatchFlags extends SamplingFlags {
   root?: string;
   out?: string;
   apply?: boolean;
+  /** `I/N`: with --root, only this shard's plans (planShards.ts). */
+  shard?: string;
+  /** With --root: the provenance of every file of the run, as JSON. */
+  json?: string;
+  /** Joins the patches given as `patches` into one, to --out. */
+  merge?: boolean;
+  patches?: string[];
 }
 
 function readPlans(path: string): RefactorPlan[] {
@@ -41,8 +51,11 @@ function warnMissingRelated(plansPath: string, plans: readonly RefactorPlan[], i
 
 /** `builder batch`: every plan of a plans JSON by priority; with --root, over one folder into one patch. */
 export async function batchCommand(flags: BatchFlags): Promise<number> {
+  if (flags.merge) return mergeCommand(flags);
+  if (flags.patches && flags.patches.length > 0) throw new InputError(`builder batch takes no FILE (got ${flags.patches[0]}) except with --merge A.patch B.patch ...`);
   if (!flags.plans) throw new InputError('--plans PLANS.json is required.');
   if (flags.root !== undefined) return folderBatch(flags, flags.root);
+  if (flags.shard !== undefined || flags.json !== undefined) throw new InputError("--shard and --json need --root DIR: a shard is a share of one folder's plans.");
   if (flags.out || flags.apply) throw new InputError("--out and --apply need --root DIR, the folder the plans' paths are relative to.");
   const plans = readPlans(flags.plans);
   // Checked before any model loads: a typo in a path is the user's to fix, not a patch to write.
@@ -55,7 +68,10 @@ export async function batchCommand(flags: BatchFlags): Promise<number> {
   const { paths, locations } = patchLocations(plans.map((plan) => plan.filePath));
   const setup = await builderFromFlags(flags, readFrom(locations));
   try {
-    const patches = await setup.builder.generateBatch(plans.map((plan, i) => ({ ...plan, filePath: paths[i]! })));
+    const patches = await setup.builder.generateBatch(
+      plans.map((plan, i) => ({ ...plan, filePath: paths[i]! })),
+      { onProgress: passEstimate(setup.config, plans.length, setup.runsOn) },
+    );
     patches.forEach((patch, i) => {
       const stem = join(outDir, `${String(i + 1).padStart(2, '0')}-${basename(patch.filePath)}`);
       writeFileSync(`${stem}.patch`, patch.unifiedDiff);
@@ -88,11 +104,16 @@ function isFolderFile(root: string, path: string): boolean {
 async function folderBatch(flags: BatchFlags, root: string): Promise<number> {
   if (flags['out-dir']) throw new InputError('--out-dir writes a patch per plan; with --root the batch writes one patch, to --out FILE.patch.');
   const folder = nodeFolder(root);
-  const plans = readPlans(flags.plans!).map((plan) => ({ ...plan, filePath: folderPath(plan.filePath) }));
-  const missing = plans.find((plan) => !isFolderFile(root, plan.filePath));
+  const shard = flags.shard === undefined ? null : parseShard(flags.shard);
+  const allPlans = readPlans(flags.plans!).map((plan) => ({ ...plan, filePath: folderPath(plan.filePath) }));
+  // Every shard checks the whole plans file, so that all of them refuse a bad one alike.
+  const missing = allPlans.find((plan) => !isFolderFile(root, plan.filePath));
   if (missing) throw new InputError(`${flags.plans} names ${missing.filePath}, which is not a file in ${root}; nothing was generated.`);
+  const plans = shard ? plansOfShard(allPlans, shard) : allPlans;
+  if (shard) process.stderr.write(`shard ${shard.index}/${shard.count}: ${plans.length} of the ${allPlans.length} plans, ${new Set(plans.map((plan) => plan.filePath)).size} file(s)\n`);
   warnMissingRelated(flags.plans!, plans, (path) => isFolderFile(root, path), root);
   if (flags.out && existsSync(flags.out) && statSync(flags.out).isDirectory()) throw new InputError(`--out ${flags.out} is a folder; give a file name for the patch.`);
+  if (flags.json && existsSync(flags.json) && statSync(flags.json).isDirectory()) throw new InputError(`--json ${flags.json} is a folder; give a file name for the provenance.`);
   // The patch names each file as git does, relative to the work tree the folder is in (the folder
   // itself outside a repository), so git apply at the folder's root takes it either way.
   const inFolder = new Map(plans.map((plan) => [patchPath(join(root, plan.filePath), root), plan.filePath]));
@@ -110,13 +131,20 @@ async function folderBatch(flags: BatchFlags, root: string): Promise<number> {
   let patches: GeneratedPatch[];
   try {
     const toPatchPath = new Map([...inFolder].map(([patchName, inside]) => [inside, patchName]));
-    patches = await setup.builder.generateBatch(plans.map((plan) => ({ ...plan, filePath: toPatchPath.get(plan.filePath)! })));
+    patches = await setup.builder.generateBatch(
+      plans.map((plan) => ({ ...plan, filePath: toPatchPath.get(plan.filePath)! })),
+      { onProgress: passEstimate(setup.config, plans.length, setup.runsOn) },
+    );
   } finally {
     await setup.release();
   }
   const combined = repositoryPatch(patches);
   if (flags.out) writeFileSync(flags.out, combined.diff);
   else process.stdout.write(combined.diff);
+  if (flags.json) {
+    const files = combined.files.map(({ path, verdict, message, patch }) => ({ path, verdict, message, patch }));
+    writeFileSync(flags.json, `${JSON.stringify({ plans: flags.plans, shard: flags.shard ?? null, files }, null, 2)}\n`);
+  }
   for (const file of combined.files) process.stderr.write(`${file.path} [${file.patch.plan.editTargets.join(', ')}]: ${file.message}\n`);
   let refused = 0;
   if (flags.apply) {
@@ -131,4 +159,22 @@ async function folderBatch(flags: BatchFlags, root: string): Promise<number> {
     refused = result.refused.length;
   }
   return refused > 0 ? 3 : exitCodeFor(patches);
+}
+
+/** `builder batch --merge A.patch B.patch ... [--out FILE]`: the shards' patches as the unsharded run's one patch. */
+function mergeCommand(flags: BatchFlags): number {
+  const names = flags.patches ?? [];
+  if (names.length === 0) throw new InputError("--merge takes the shards' patches: builder batch --merge A.patch B.patch ... --out ALL.patch");
+  if (flags.plans || flags.root || flags.shard) throw new InputError('--merge joins finished patches; it takes no --plans, --root or --shard.');
+  const patches = names.map((name) => {
+    try {
+      return { name, text: readFileSync(name, 'utf8') };
+    } catch {
+      throw new InputError(`Cannot read ${name}.`);
+    }
+  });
+  const merged = mergePatches(patches);
+  if (flags.out) writeFileSync(flags.out, merged);
+  else process.stdout.write(merged);
+  return 0;
 }

@@ -3,19 +3,22 @@ import { fileURLToPath } from 'node:url';
 import { decodeSource } from '../core/decodeSource';
 import { type DiffusionConfig, missingModelMessage, type PresetName } from '../core/diffusionConfig';
 import { InputError } from '../core/inputErrors';
-import type { ModelPrecision } from '../core/modelPrecision';
+import type { PrecisionChoice } from '../core/modelPrecision';
 import { SyntaxParser } from '../core/syntaxParser';
 import type { CausalModel } from '../model/causalModel';
 import type { DiffusionModel } from '../model/diffusionModel';
-import { loadModel } from '../model/loadModel';
-import { nodeModelReader } from '../model/nodeModelReader';
 import { Builder } from '../sampler/builder';
+import { type ChosenBackend, openModel } from './modelRuntime';
 import { nodeWasmLocator } from './wasmFiles';
 
 const MODELS_DIR = fileURLToPath(new URL('../../public/models/', import.meta.url));
 
 export interface BuilderSetup {
   builder: Builder;
+  /** The diffusion model's backend and precision, each with why, for the command's output. */
+  description: string;
+  /** The backend and precision, short ("native, q4"), for the time estimate. */
+  runsOn: string;
   release(): Promise<void>;
 }
 
@@ -24,7 +27,9 @@ export interface LoadBuilderOptions {
   preset: PresetName;
   modelDir?: string;
   fallbackModelDir?: string;
-  quant: ModelPrecision;
+  backend: ChosenBackend;
+  /** `auto`: each folder at the best precision it has for the backend. */
+  precision: PrecisionChoice;
   /** How plans' files are read; by default from disk, relative to the current folder. */
   readSource?: (path: string) => Promise<string>;
 }
@@ -47,25 +52,28 @@ export function readSourceFile(path: string): string {
   return decodeSource(bytes, path);
 }
 
-/** The diffusion model (and the fallback where there is one) on WASM, and a Builder over them. */
+/** The diffusion model (and the fallback where there is one) on the chosen backend, and a Builder over them. */
 export async function loadBuilder(options: LoadBuilderOptions): Promise<BuilderSetup> {
   const { config, preset } = options;
   const diffusionDir = modelFolder(options.modelDir, config.model);
   if (!diffusionDir) throw new InputError(missingModelMessage(preset, MODELS_DIR));
-  const loaded = await loadModel(nodeModelReader(diffusionDir), options.quant, 'wasm');
+  const opened = await openModel(diffusionDir, options.backend, options.precision);
+  const loaded = opened.loaded;
   if (loaded.kind !== 'diffusion') throw new InputError(`${diffusionDir} holds an autoregressive model; --model needs a diffusion model.`);
   const diffusion: DiffusionModel = loaded.model;
   let fallback: CausalModel | undefined;
   const fallbackDir = config.fallback ? modelFolder(options.fallbackModelDir, config.fallbackModel) : undefined;
   if (fallbackDir) {
-    const loadedFallback = await loadModel(nodeModelReader(fallbackDir), options.quant, 'wasm');
+    const loadedFallback = (await openModel(fallbackDir, options.backend, options.precision)).loaded;
     if (loadedFallback.kind !== 'autoregressive') throw new InputError(`${fallbackDir} holds a diffusion model; --fallback-model needs an autoregressive one.`);
     fallback = loadedFallback.model;
   }
   const parser = await SyntaxParser.create(nodeWasmLocator);
-  const builder = new Builder({ parser, models: { diffusion, quant: options.quant, fallback }, config, readSource: options.readSource ?? (async (path) => readSourceFile(path)) });
+  const builder = new Builder({ parser, models: { diffusion, quant: opened.precision, fallback }, config, readSource: options.readSource ?? (async (path) => readSourceFile(path)) });
   return {
     builder,
+    description: opened.description,
+    runsOn: opened.runsOn,
     release: async () => {
       await diffusion.release();
       await fallback?.release();

@@ -1,14 +1,15 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { resolvePrecision } from '../core/backendChoice';
 import { configFromQuery, createDiffusionConfig, type DiffusionConfigInput, type PresetName } from '../core/diffusionConfig';
 import { InputError } from '../core/inputErrors';
 import type { GeneratedPatch } from '../core/refactorPlan';
 import { loadBuilder, readSourceFile } from './loadBuilder';
+import { chooseBackend, precisionChoice, type RuntimeFlags } from './modelRuntime';
+import { passEstimate } from './passEstimate';
 import { patchPath } from './sourceFile';
 
 /** Sampling flags shared by `patch` and `batch`, as the CLI spells them. */
-export interface SamplingFlags {
+export interface SamplingFlags extends RuntimeFlags {
   model?: string;
   'fallback-model'?: string;
   preset?: string;
@@ -18,7 +19,6 @@ export interface SamplingFlags {
   temperature?: string;
   seed?: string;
   strength?: string;
-  quant?: string;
   'cache-interval'?: string;
   'parallel-threshold'?: string;
   'context-tokens'?: string;
@@ -32,7 +32,6 @@ const FLAG_TO_SETTING: Record<string, string> = {
   temperature: 'temperature',
   seed: 'seed',
   strength: 'strength',
-  quant: 'precision',
   'cache-interval': 'cacheInterval',
   'parallel-threshold': 'parallelThreshold',
   'context-tokens': 'contextTokens',
@@ -68,10 +67,14 @@ export async function builderFromFlags(flags: SamplingFlags, readSource?: (path:
     if (typeof value === 'string') query.set(setting, value);
   }
   if (flags['no-fallback']) query.set('fallback', 'false');
+  query.set('precision', precisionChoice(flags));
   const input = configFromQuery(query);
   const config = createDiffusionConfig({ ...input, ...fixed });
   const preset: PresetName = input.preset ?? 'demo';
-  return loadBuilder({ config, preset, modelDir: flags.model, fallbackModelDir: flags['fallback-model'], quant: resolvePrecision(config.precision, 'wasm'), readSource });
+  const backend = await chooseBackend(flags.backend);
+  const setup = await loadBuilder({ config, preset, modelDir: flags.model, fallbackModelDir: flags['fallback-model'], backend, precision: config.precision, readSource });
+  process.stderr.write(`model: ${setup.description}\n`);
+  return { ...setup, config };
 }
 
 export interface PatchFlags extends SamplingFlags {
@@ -97,7 +100,10 @@ export async function patchCommand(flags: PatchFlags): Promise<number> {
   const setup = await builderFromFlags(flags, readFrom(locations));
   try {
     const filePath = paths[0]!;
-    const patch = await setup.builder.generatePatch({ filePath, editTargets: flags.targets, intent: flags.prompt, language: flags.language });
+    const patch = await setup.builder.generatePatch(
+      { filePath, editTargets: flags.targets, intent: flags.prompt, language: flags.language },
+      { onProgress: passEstimate(setup.config, 1, setup.runsOn) },
+    );
     if (flags.out) writeFileSync(flags.out, patch.unifiedDiff);
     else process.stdout.write(patch.unifiedDiff);
     if (flags.json) writeFileSync(flags.json, `${JSON.stringify(patch, null, 2)}\n`);

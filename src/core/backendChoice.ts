@@ -1,8 +1,14 @@
 import type { BackendChoice } from './diffusionConfig';
-import type { ModelPrecision, PrecisionChoice } from './modelPrecision';
+import { type ModelPrecision, PRECISION_PREFERENCE, type PrecisionChoice } from './modelPrecision';
 
-/** Where onnxruntime-web runs a model: the GPU through WebGPU, or the CPU through WASM. */
-export type Backend = 'webgpu' | 'wasm';
+/**
+ * Where a model runs: onnxruntime-web on the GPU through WebGPU or on the CPU through WASM (the
+ * app, and Node); onnxruntime-node on the CPU natively or on the GPU through CUDA (Node only).
+ */
+export type Backend = WebBackend | 'native' | 'cuda';
+
+/** The backends of onnxruntime-web: the app's. */
+export type WebBackend = 'webgpu' | 'wasm';
 
 /** What the runtime offers for WebGPU, probed once per worker. */
 export interface GpuCapabilities {
@@ -23,14 +29,9 @@ export interface Runtime {
   notices: string[];
 }
 
-/**
- * The precision `auto` means on a backend: q4 on WebGPU, whose MatMulNBits is a real 4-bit kernel;
- * q8 on WASM, where onnxruntime's build has no 4-bit kernel (MatMulNBits unpacks its weights to
- * float on every call) but an int8 GEMM behind MatMulInteger. q4 rather than q4f16 even with
- * shader-f16: both compute in float32, and q4's embedding table is 4-bit where q4f16's is float16.
- */
+/** The precision `auto` means on a backend, before a model folder is known: the backend's best (PRECISION_PREFERENCE says why). */
 export function backendPrecision(backend: Backend): ModelPrecision {
-  return backend === 'webgpu' ? 'q4' : 'q8';
+  return PRECISION_PREFERENCE[backend][0]!;
 }
 
 /**

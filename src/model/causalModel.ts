@@ -1,7 +1,7 @@
 import type { Backend } from '../core/backendChoice';
 import type { ModelManifest } from '../core/modelManifest';
 import type { CodeTokenizer } from './codeTokenizer';
-import { int64Tensor as int64, ort } from './ortSession';
+import { int64Tensor, type ModelSession, type ort } from './ortSession';
 
 /** How many final positions get logits; 0 for all (transformers.js feeds 1 while generating). */
 const KEEP_LOGITS = 'num_logits_to_keep';
@@ -34,7 +34,7 @@ export class CausalModel {
   constructor(
     readonly tokenizer: CodeTokenizer,
     readonly backend: Backend,
-    private readonly session: ort.InferenceSession,
+    private readonly session: ModelSession,
     config: Record<string, unknown>,
     /** Its own manifest: the fallback reads its prompt template and stop tokens from it. */
     readonly manifest: ModelManifest,
@@ -49,7 +49,7 @@ export class CausalModel {
   emptyCache(): KeyValueCache {
     const cache: KeyValueCache = {};
     for (let layer = 0; layer < this.layers; layer++) {
-      for (const part of ['key', 'value']) cache[`past_key_values.${layer}.${part}`] = new ort.Tensor('float32', new Float32Array(0), [1, this.keyValueHeads, 0, this.headDim]);
+      for (const part of ['key', 'value']) cache[`past_key_values.${layer}.${part}`] = new this.session.Tensor('float32', new Float32Array(0), [1, this.keyValueHeads, 0, this.headDim]);
     }
     return cache;
   }
@@ -63,15 +63,15 @@ export class CausalModel {
   async step(tokens: readonly number[], cache: KeyValueCache, pastLength: number, logits: 'last' | 'all' = 'last'): Promise<CausalStep> {
     const total = pastLength + tokens.length;
     const feeds: Record<string, ort.Tensor> = {
-      input_ids: int64(tokens, [1, tokens.length]),
-      attention_mask: int64(new Array<number>(total).fill(1), [1, total]),
-      position_ids: int64(
+      input_ids: this.int64(tokens, [1, tokens.length]),
+      attention_mask: this.int64(new Array<number>(total).fill(1), [1, total]),
+      position_ids: this.int64(
         Array.from(tokens, (_, i) => pastLength + i),
         [1, tokens.length],
       ),
       ...cache,
     };
-    if (this.keepsLastLogits) feeds[KEEP_LOGITS] = new ort.Tensor('int64', BigInt64Array.of(logits === 'last' ? 1n : 0n), []);
+    if (this.keepsLastLogits) feeds[KEEP_LOGITS] = new this.session.Tensor('int64', BigInt64Array.of(logits === 'last' ? 1n : 0n), []);
     const outputs = await this.session.run(feeds);
     this.releaseCache(cache);
     const next: KeyValueCache = {};
@@ -87,6 +87,10 @@ export class CausalModel {
   /** Frees a cache's tensors that live on the GPU (those in JS memory are left to the garbage collector). */
   releaseCache(cache: KeyValueCache): void {
     for (const tensor of Object.values(cache)) if (tensor.location === 'gpu-buffer') tensor.dispose();
+  }
+
+  private int64(values: readonly number[], dims: number[]): ort.Tensor {
+    return int64Tensor(this.session.Tensor, values, dims);
   }
 
   release(): Promise<void> {

@@ -5,7 +5,7 @@ import type { ModelPrecision } from '../core/modelPrecision';
 import { CausalModel } from './causalModel';
 import { DiffusionModel } from './diffusionModel';
 import { checkUnhashed, type ModelFileReader, readVerifiedModel } from './modelFiles';
-import { createOrtSession, ort } from './ortSession';
+import { createOrtSession, type ModelSession, type OrtRuntime, ort, webRuntime } from './ortSession';
 
 export type LoadedModel = ({ kind: 'diffusion'; model: DiffusionModel } | { kind: 'autoregressive'; model: CausalModel }) & {
   /**
@@ -22,15 +22,19 @@ export function presentNames(layers: number): string[] {
   return Array.from({ length: layers }, (_, layer) => [`present.${layer}.key`, `present.${layer}.value`]).flat();
 }
 
-/** A model folder, verified file by file against its manifest, with its session on the backend. */
-export async function loadModel(reader: ModelFileReader, precision: ModelPrecision, backend: Backend): Promise<LoadedModel> {
+/**
+ * A model folder, verified file by file against its manifest, with its session on the backend:
+ * onnxruntime-web's by default, onnxruntime-node's where the CLI passes nativeRuntime's.
+ */
+export async function loadModel(reader: ModelFileReader, precision: ModelPrecision, backend: Backend, runtime: OrtRuntime = webRuntime): Promise<LoadedModel> {
   const files = await readVerifiedModel(reader, precision);
   const integrity = checkUnhashed(reader, files);
   integrity.catch(() => undefined);
-  let session: Awaited<ReturnType<typeof createOrtSession>>;
+  let session: ModelSession;
   try {
-    session = await createOrtSession(files.graph, files.externalData, backend, presentNames(Number(files.config.num_hidden_layers)));
+    session = await createOrtSession(files.graph, files.externalData, backend, presentNames(Number(files.config.num_hidden_layers)), runtime);
   } catch (error) {
+    if (error instanceof InputError) throw error;
     await integrity;
     throw new InputError(`onnxruntime could not load ${reader.location} (${precision}, ${backend}): ${(error as Error).message}`);
   }

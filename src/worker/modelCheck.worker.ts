@@ -1,6 +1,6 @@
 /// <reference lib="webworker" />
 
-import type { Backend } from '../core/backendChoice';
+import type { WebBackend } from '../core/backendChoice';
 import { httpModelReader } from '../model/httpModelReader';
 import { type LoadedModel, loadModel } from '../model/loadModel';
 import { useSelfHostedWasm } from '../model/ortSession';
@@ -55,7 +55,7 @@ async function predict(loaded: LoadedModel, text: string): Promise<{ indices: nu
   return { ...first, throughCache };
 }
 
-async function runOn(backend: Backend, request: ModelCheckRequest): Promise<BackendResult> {
+async function runOn(backend: WebBackend, request: ModelCheckRequest): Promise<BackendResult> {
   const gpu = backend === 'webgpu' ? await probeGpu() : null;
   const detail = gpu ? (gpu.adapter ?? gpu.unavailableBecause ?? 'no WebGPU') : 'WebAssembly';
   const started = performance.now();

@@ -1,0 +1,36 @@
+import type { DiffusionConfig } from '../core/diffusionConfig';
+import type { BuildProgress } from '../sampler/builder';
+
+function duration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 120_000) return `${(ms / 1000).toFixed(1)} s`;
+  return `${(ms / 60_000).toFixed(1)} min`;
+}
+
+/**
+ * The forward passes a run of `plans` plans will take at least (each plan denoises for
+ * `config.steps` passes), and their time from the run's first pass on this machine and backend:
+ * printed once, as soon as that pass is done, so that a long run (a 2,000-token file at the
+ * authors' settings on WASM takes minutes) says so before it has gone far. The first pass is the
+ * dearest: it is a whole pass (with the context cache, the one that fills it) and the session's
+ * first, so the estimate leans long; remasking rounds and the fallback add passes of their own.
+ */
+export function passEstimate(
+  config: Pick<DiffusionConfig, 'steps' | 'cacheInterval'>,
+  plans: number,
+  where: string,
+  write: (line: string) => void = (line) => process.stderr.write(line),
+): (progress: BuildProgress) => void {
+  const started = performance.now();
+  let said = false;
+  return (progress) => {
+    if (said || progress.phase !== 'diffusion') return;
+    said = true;
+    const firstMs = performance.now() - started;
+    const passes = plans * config.steps;
+    const cached = config.cacheInterval > 0 ? `, the ${passes - plans * Math.ceil(config.steps / config.cacheInterval)} span passes among them cheaper` : '';
+    write(
+      `estimate: ${plans} plan(s) x ${config.steps} steps = ${passes} forward passes; the first took ${duration(firstMs)} (${where}): about ${duration(firstMs * passes)} in all${cached}; remasking and the fallback add passes\n`,
+    );
+  };
+}
