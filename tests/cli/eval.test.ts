@@ -127,6 +127,7 @@ describe('builder eval: bad input', () => {
     expectUsageError(await builder('eval', '--data', data, '--out', join(dir, 'x.json'), '--length', 'long'), /--length must be one of oracle, builder/);
     expectUsageError(await builder('eval', '--data', data, '--out', join(dir, 'x.json'), '--oracle', '--empty-middle'), /give one/);
     expectUsageError(await builder('eval', '--data', data, '--out', join(dir, 'x.json'), '--limit', '0'), /--limit must be a positive integer/);
+    expectUsageError(await builder('eval', '--data', data, '--out', join(dir, 'x.json'), '--strength', '0.5'), /regenerates the whole middle; --strength does not apply/);
     writeFileSync(join(dir, 'bad.jsonl'), 'not json\n');
     expectUsageError(await builder('eval', '--data', join(dir, 'bad.jsonl'), '--out', join(dir, 'x.json'), '--oracle'), /line 1 is not JSON/);
   }, 60_000);
