@@ -1,7 +1,7 @@
 import { Template } from '@huggingface/jinja';
 import type { FileFolder } from '../core/byteSource';
 import { InputError } from '../core/inputErrors';
-import type { ChatPrompt } from '../core/modelFamilies';
+import { type ChatPrompt, tokenText } from '../core/modelFamilies';
 import { PROMPT_SLOTS, userTurnWithFileAfter } from '../core/promptFormats';
 
 /** A checkpoint's chat template and the file it was read from. */
@@ -20,9 +20,6 @@ export interface RenderedPrompt {
 // template writes them itself, and none trims or escapes them, so each marks where its slot goes.
 const INSTRUCTION_MARK = '\u2983builder-instruction\u2984';
 const FILE_AFTER_MARK = '\u2983builder-file-after\u2984';
-
-const tokenText = (value: unknown): string | undefined =>
-  typeof value === 'string' ? value : typeof value === 'object' && value !== null && typeof (value as { content?: unknown }).content === 'string' ? (value as { content: string }).content : undefined;
 
 /**
  * The checkpoint's chat template: chat_template.jinja where there is one (newer transformers saves

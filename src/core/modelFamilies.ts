@@ -385,7 +385,8 @@ export interface ResolvedFamily {
   stopTokenIds: number[];
 }
 
-const tokenText = (value: unknown): string | undefined =>
+/** A special token's text as tokenizer_config.json writes it: a string, or an AddedToken object's `content`. */
+export const tokenText = (value: unknown): string | undefined =>
   typeof value === 'string' ? value : typeof value === 'object' && value !== null && typeof (value as { content?: unknown }).content === 'string' ? (value as { content: string }).content : undefined;
 
 /** The id of a token's text from the tokenizer files. */

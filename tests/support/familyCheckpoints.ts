@@ -42,8 +42,8 @@ const DLLM_A2D_CHAT = { enableThinking: false } as const;
 const QWEN25_SYSTEM = '<|im_start|>system\nYou are Qwen, created by Alibaba Cloud. You are a helpful assistant.<|im_end|>\n';
 const FILE_AFTER = '\n\nThe file continues after the code to write with:\n{suffix}';
 const THINK_OFF = '<think>\n\n</think>\n\n';
-const A2D_SOURCE = "tokenizer_config.json's chat_template, add_generation_prompt=True, enable_thinking=False";
-const A2D_BD3LM_SOURCE = `${A2D_SOURCE}, the file after the last target in the user's turn (Builder's)`;
+const THINK_OFF_SOURCE = "tokenizer_config.json's chat_template, add_generation_prompt=True, enable_thinking=False";
+const THINK_OFF_FILE_AFTER_SOURCE = `${THINK_OFF_SOURCE}, the file after the last target in the user's turn (Builder's)`;
 
 // Qwen2.5-Coder-0.5B's config.json fields that are not sizes (the sizes are the tiny model's).
 const QWEN25_CODER = {
@@ -142,7 +142,7 @@ export const FAMILY_CHECKPOINTS: readonly FamilyCheckpoint[] = [
       stopTokenIds: [IM_END, ENDOFTEXT],
       promptFormat: 'chat',
       promptTemplate: `${QWEN25_SYSTEM}<|im_start|>user\n{instruction}<|im_end|>\n<|im_start|>assistant\n{code}`,
-      promptSource: A2D_SOURCE,
+      promptSource: THINK_OFF_SOURCE,
       tied: true,
     },
   },
@@ -168,7 +168,7 @@ export const FAMILY_CHECKPOINTS: readonly FamilyCheckpoint[] = [
       stopTokenIds: [IM_END, ENDOFTEXT],
       promptFormat: 'chat',
       promptTemplate: `<|im_start|>user\n{instruction}<|im_end|>\n<|im_start|>assistant\n${THINK_OFF}{code}`,
-      promptSource: A2D_SOURCE,
+      promptSource: THINK_OFF_SOURCE,
       tied: true,
     },
   },
@@ -195,7 +195,7 @@ export const FAMILY_CHECKPOINTS: readonly FamilyCheckpoint[] = [
       stopTokenIds: [IM_END, ENDOFTEXT],
       promptFormat: 'chat',
       promptTemplate: `${QWEN25_SYSTEM}<|im_start|>user\n{instruction}${FILE_AFTER}<|im_end|>\n<|im_start|>assistant\n{code}`,
-      promptSource: A2D_BD3LM_SOURCE,
+      promptSource: THINK_OFF_FILE_AFTER_SOURCE,
       tied: true,
     },
   },
@@ -222,7 +222,7 @@ export const FAMILY_CHECKPOINTS: readonly FamilyCheckpoint[] = [
       stopTokenIds: [IM_END, ENDOFTEXT],
       promptFormat: 'chat',
       promptTemplate: `<|im_start|>user\n{instruction}${FILE_AFTER}<|im_end|>\n<|im_start|>assistant\n${THINK_OFF}{code}`,
-      promptSource: A2D_BD3LM_SOURCE,
+      promptSource: THINK_OFF_FILE_AFTER_SOURCE,
       tied: true,
     },
   },
@@ -279,7 +279,7 @@ export const FAMILY_CHECKPOINTS: readonly FamilyCheckpoint[] = [
       stopTokenIds: [IM_END, ENDOFTEXT],
       promptFormat: 'chat',
       promptTemplate: `<|im_start|>user\n{instruction}<|im_end|>\n<|im_start|>assistant\n${THINK_OFF}{code}`,
-      promptSource: A2D_SOURCE,
+      promptSource: THINK_OFF_SOURCE,
       tied: false,
     },
   },
