@@ -82,22 +82,11 @@ async function run(argv: string[]): Promise<number> {
     return (await import('./patchCommand')).patchCommand({ ...values, targets: splitList(values.target) });
   }
   if (command === 'batch') {
-    const { values, positionals } = parseArgs({
+    const { values } = parseArgs({
       args: rest,
-      allowPositionals: true,
-      options: {
-        ...SAMPLING_OPTIONS,
-        plans: { type: 'string' },
-        'out-dir': { type: 'string' },
-        root: { type: 'string' },
-        out: { type: 'string' },
-        apply: { type: 'boolean', default: false },
-        shard: { type: 'string' },
-        json: { type: 'string' },
-        merge: { type: 'boolean', default: false },
-      },
+      options: { ...SAMPLING_OPTIONS, plans: { type: 'string' }, 'out-dir': { type: 'string' }, root: { type: 'string' }, out: { type: 'string' }, apply: { type: 'boolean', default: false } },
     });
-    return (await import('./batchCommand')).batchCommand({ ...values, patches: positionals });
+    return (await import('./batchCommand')).batchCommand(values);
   }
   if (command === 'pull') {
     const { values, positionals } = parseArgs({
@@ -131,6 +120,10 @@ async function run(argv: string[]): Promise<number> {
       },
     });
     return (await import('./evalCommand')).evalCommand(values);
+  }
+  if (command === 'sample') {
+    const { values } = parseArgs({ args: rest, options: { model: { type: 'string' }, input: { type: 'string' }, json: { type: 'string' }, quant: { type: 'string' } } });
+    return (await import('./sampleCommand')).sampleCommand(values);
   }
   if (command === 'bench') {
     const { values } = parseArgs({

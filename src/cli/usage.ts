@@ -18,6 +18,7 @@ Commands:
                [--out PLANS.json] [--budget CHARS]
   builder pull REPO[@REVISION] --out DIR [--quant auto|q4|q8|fp16|fp32] [--family NAME]
   builder bench [--json FILE] [--docs FILE] [--quick] [--browser]
+  builder sample --model DIR --input FILE.json [--json OUT.json] [--quant q4|q4f16|q8|fp16|fp32]
   builder eval --data FILE.jsonl.gz --out RESULTS.json [--model DIR] [--fallback-model DIR]
                [--length oracle|builder] [--limit N] [--timeout S] [--oracle | --empty-middle]
                [--markdown] [sampling options as for patch]
@@ -63,6 +64,11 @@ written to RESULTS.json. --length oracle (default) gives the middle as many mask
 benchmark's middle has tokens; builder sizes it as patch does. --oracle and --empty-middle score
 the benchmark's own middle and an empty one, without a model. Results are appended per task to
 RESULTS.tasks.jsonl; a stopped run with the same settings continues where it stopped.
+
+sample fills the input's "fill" positions of "tokens" with the model's authors' sampler (or the
+"settings" it gives: sampler mdlm|bd3lm|dream|p2|builder, steps, blockLength, temperature, ...) and
+writes the final ids and the reveal trace, every forward pass's revealed positions and tokens, as
+JSON (docs/cli.md); --quant defaults to the most precise graph the folder holds.
 
 Exit codes: 0 done; 2 bad input or usage; 3 a patch was produced but cannot apply; 1 internal fault.
 `;

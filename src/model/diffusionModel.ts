@@ -2,7 +2,7 @@ import type { Backend } from '../core/backendChoice';
 import type { ModelMemory } from '../core/contextBudget';
 import type { ModelManifest } from '../core/modelManifest';
 import type { CodeTokenizer } from './codeTokenizer';
-import type { ModelSession, ort } from './ortSession';
+import { ort } from './ortSession';
 
 export interface DenoiseRequest {
   /**
@@ -17,6 +17,8 @@ export interface DenoiseRequest {
   rowWeights: readonly number[];
   temperature: number;
   topK: number;
+  /** Leading positions that are padding: no position attends to them (dLLM's BD3LM sampler left-pads the prompt to a block boundary). */
+  padding?: number;
 }
 
 /** The top-k of the guided, tempered logits at each asked position, and their log-normaliser. */
@@ -27,6 +29,8 @@ export interface DenoisePrediction {
   indices: Int32Array;
   /** [positions]: log of the sum of exp over the whole vocabulary, so exp(value - it) is a probability. */
   logNormalizer: Float32Array;
+  /** [positions]: sum of p log(p + 1e-10) over the whole vocabulary; null from a graph made before it (manifest graphVersion < 2). */
+  negEntropy: Float32Array | null;
   /** Numbers read back from the model for this step. */
   readbackCount: number;
   /** Bytes of those numbers, as the graph returns them. */
@@ -57,13 +61,14 @@ interface SpanFeeds extends ContextCache {
 }
 
 const HEAD_OUTPUTS = ['top_values', 'top_indices', 'log_normalizer'];
+const ENTROPY_OUTPUT = 'neg_entropy';
 const PAST_PREFIX = 'past_key_values.';
 
 /** Row-major int64 tensor of `batch` rows, row r holding `pick(r, i)` for i < width. */
-function int64Rows(Tensor: typeof ort.Tensor, batch: number, width: number, pick: (row: number, i: number) => number): ort.Tensor {
+function int64Rows(batch: number, width: number, pick: (row: number, i: number) => number): ort.Tensor {
   const data = new BigInt64Array(batch * width);
   for (let r = 0; r < batch; r++) for (let i = 0; i < width; i++) data[r * width + i] = BigInt(pick(r, i));
-  return new Tensor('int64', data, [batch, width]);
+  return new ort.Tensor('int64', data, [batch, width]);
 }
 
 /**
@@ -75,12 +80,14 @@ export class DiffusionModel {
   private readonly pastShape: [number, number] | null;
   private readonly pastNames: string[];
   private readonly presentNames: string[];
+  /** The head's outputs this graph has: graphs converted before graph version 2 have no negative entropy. */
+  private readonly headOutputs: string[];
 
   constructor(
     readonly manifest: ModelManifest,
     readonly tokenizer: CodeTokenizer,
     readonly backend: Backend,
-    private readonly session: ModelSession,
+    private readonly session: ort.InferenceSession,
     /** What its passes need memory for: the context budget is computed from it. */
     readonly memory: ModelMemory,
   ) {
@@ -89,6 +96,12 @@ export class DiffusionModel {
     const first = session.inputMetadata.find((meta) => meta.name === this.pastNames[0]);
     const dims = first?.isTensor ? first.shape : [];
     this.pastShape = typeof dims[1] === 'number' && typeof dims[3] === 'number' ? [dims[1], dims[3]] : null;
+    this.headOutputs = session.outputNames.includes(ENTROPY_OUTPUT) ? [...HEAD_OUTPUTS, ENTROPY_OUTPUT] : HEAD_OUTPUTS;
+  }
+
+  /** Whether the graph computes the negative entropy over the vocabulary (the Dream family's confidence). */
+  get hasEntropy(): boolean {
+    return this.headOutputs.includes(ENTROPY_OUTPUT);
   }
 
   /** Whether the graph takes a context cache (graphs converted before context caching do not). */
@@ -99,7 +112,7 @@ export class DiffusionModel {
   /** One pass over the whole sequence. */
   async predict(request: DenoiseRequest): Promise<DenoisePrediction> {
     const { feeds, k } = this.fullPassFeeds(request);
-    return this.head(await this.session.run(feeds, HEAD_OUTPUTS), k);
+    return this.head(await this.session.run(feeds, this.headOutputs), k);
   }
 
   /** One pass over the whole sequence that also keeps its keys and values for span passes over `span`. */
@@ -111,11 +124,11 @@ export class DiffusionModel {
       if (!Number.isInteger(position) || position < 0 || position >= length) throw new Error(`span position ${position} is outside the sequence of ${length}`);
       indexInSpan[position] = i;
     });
-    const outputs = await this.session.run(feeds, [...HEAD_OUTPUTS, ...this.presentNames]);
+    const outputs = await this.session.run(feeds, [...this.headOutputs, ...this.presentNames]);
     const fixed: Record<string, ort.Tensor> = {
       // Keys of the cache first, then the span's own: the cached entries of span positions are stale.
-      attention_mask: int64Rows(this.session.Tensor, batch, length + span.length, (_, i) => (i >= length || indexInSpan[i] === -1 ? 1 : 0)),
-      position_ids: int64Rows(this.session.Tensor, batch, span.length, (_, i) => span[i]!),
+      attention_mask: int64Rows(batch, length + span.length, (_, i) => (i >= length || (indexInSpan[i] === -1 && i >= (request.padding ?? 0)) ? 1 : 0)),
+      position_ids: int64Rows(batch, span.length, (_, i) => span[i]!),
     };
     let bytes = 0;
     this.pastNames.forEach((name, i) => {
@@ -152,10 +165,10 @@ export class DiffusionModel {
       {
         ...fixed,
         ...this.guidanceFeeds(request, k),
-        input_ids: int64Rows(this.session.Tensor, batch, span.length, (r, i) => request.rows[r]![span[i]!]!),
-        logit_positions: new this.session.Tensor('int64', logitPositions, [logitPositions.length]),
+        input_ids: int64Rows(batch, span.length, (r, i) => request.rows[r]![span[i]!]!),
+        logit_positions: new ort.Tensor('int64', logitPositions, [logitPositions.length]),
       },
-      HEAD_OUTPUTS,
+      this.headOutputs,
     );
     return this.head(outputs, k);
   }
@@ -176,9 +189,9 @@ export class DiffusionModel {
 
   private guidanceFeeds(request: DenoiseRequest, k: number): Record<string, ort.Tensor> {
     return {
-      row_weights: new this.session.Tensor('float32', Float32Array.from(request.rowWeights), [request.rows.length]),
-      temperature: new this.session.Tensor('float32', Float32Array.of(request.temperature), [1]),
-      top_k: new this.session.Tensor('int64', BigInt64Array.of(BigInt(k)), [1]),
+      row_weights: new ort.Tensor('float32', Float32Array.from(request.rowWeights), [request.rows.length]),
+      temperature: new ort.Tensor('float32', Float32Array.of(request.temperature), [1]),
+      top_k: new ort.Tensor('int64', BigInt64Array.of(BigInt(k)), [1]),
     };
   }
 
@@ -188,13 +201,13 @@ export class DiffusionModel {
     const length = request.rows[0]!.length;
     const feeds: Record<string, ort.Tensor> = {
       ...this.guidanceFeeds(request, k),
-      input_ids: int64Rows(this.session.Tensor, batch, length, (r, i) => request.rows[r]![i]!),
-      attention_mask: new this.session.Tensor('int64', new BigInt64Array(batch * length).fill(1n), [batch, length]),
-      position_ids: int64Rows(this.session.Tensor, batch, length, (_, i) => i),
-      logit_positions: new this.session.Tensor('int64', BigInt64Array.from(request.positions, BigInt), [request.positions.length]),
+      input_ids: int64Rows(batch, length, (r, i) => request.rows[r]![i]!),
+      attention_mask: int64Rows(batch, length, (_, i) => (i < (request.padding ?? 0) ? 0 : 1)),
+      position_ids: int64Rows(batch, length, (_, i) => i),
+      logit_positions: new ort.Tensor('int64', BigInt64Array.from(request.positions, BigInt), [request.positions.length]),
     };
     if (this.pastShape) {
-      const empty = new this.session.Tensor('float32', new Float32Array(0), [batch, this.pastShape[0], 0, this.pastShape[1]]);
+      const empty = new ort.Tensor('float32', new Float32Array(0), [batch, this.pastShape[0], 0, this.pastShape[1]]);
       for (const name of this.pastNames) feeds[name] = empty;
     }
     return { feeds, k, batch, length };
@@ -205,13 +218,15 @@ export class DiffusionModel {
     const rawIndices = outputs.top_indices!.data as BigInt64Array;
     const indices = Int32Array.from(rawIndices, Number);
     const logNormalizer = outputs.log_normalizer!.data as Float32Array;
+    const negEntropy = outputs[ENTROPY_OUTPUT] ? (outputs[ENTROPY_OUTPUT].data as Float32Array) : null;
     return {
       k,
       values,
       indices,
       logNormalizer,
-      readbackCount: values.length + indices.length + logNormalizer.length,
-      readbackBytes: values.byteLength + rawIndices.byteLength + logNormalizer.byteLength,
+      negEntropy,
+      readbackCount: values.length + indices.length + logNormalizer.length + (negEntropy?.length ?? 0),
+      readbackBytes: values.byteLength + rawIndices.byteLength + logNormalizer.byteLength + (negEntropy?.byteLength ?? 0),
     };
   }
 }
