@@ -75,3 +75,40 @@ describe('the converted demo models in Chromium', () => {
     180_000,
   );
 });
+
+describe('Auto where the only WebGPU adapter is emulated', () => {
+  const SOURCE = 'def area(radius):\n    return 3.14159 * radius ** 2\n';
+
+  it('runs on WASM where WebGPU is only SwiftShader, and the backend line says why; WebGPU chosen by hand still runs on it', async () => {
+    const context = await browser().newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    await page.goto(inject('baseUrl'));
+    await page.getByTestId('source-editor').locator('.view-lines').waitFor();
+    // This Chromium's one adapter is SwiftShader, which WebGPU reports as its fallback adapter.
+    const fallback = await page.evaluate(async () => {
+      const gpu = (navigator as Navigator & { gpu?: { requestAdapter(): Promise<{ info: { isFallbackAdapter?: boolean } } | null> } }).gpu;
+      return (await gpu?.requestAdapter())?.info.isFallbackAdapter;
+    });
+    expect(fallback).toBe(true);
+    await page.getByLabel('Open file').setInputFiles({ name: 'shapes.py', mimeType: 'text/x-python', buffer: Buffer.from(SOURCE) });
+    await page.getByRole('checkbox', { name: 'area', exact: true }).check();
+    await page.getByLabel('Prompt').fill('use math.pi');
+    await page.getByLabel('Autoregressive fallback').uncheck();
+    await page.getByLabel('Steps').fill('2');
+    expect(await page.getByLabel('Backend').inputValue()).toBe('auto');
+    const generate = async (backend: RegExp) => {
+      await page.getByRole('button', { name: 'Generate' }).click();
+      await page.getByRole('button', { name: 'Download patch' }).waitFor({ timeout: 150_000 });
+      await expect.poll(() => page.getByLabel('Runtime').innerText(), { timeout: 10_000 }).toMatch(backend);
+      return page.locator('.result-bar .provenance').innerText();
+    };
+    const auto = await generate(/^Runs on WASM: WebGPU is only emulated here \(google swiftshader\), q8\b/);
+    expect(auto).toContain('on WASM: WebGPU is only emulated here (google swiftshader)');
+    await page.getByText('WebGPU is only emulated here (google swiftshader, on the CPU): using WASM, which is faster. Choose WebGPU in the settings to run on it anyway.').first().waitFor();
+
+    await page.getByLabel('Backend').selectOption('webgpu');
+    const chosen = await generate(/^Runs on WebGPU: google swiftshader, q4\b/);
+    expect(chosen).toContain('on WebGPU: google swiftshader');
+    await context.close();
+  }, 300_000);
+});

@@ -7,10 +7,10 @@ import { applyDownloadedPatch } from './downloadedPatch';
 export const JOURNEY_FILE = 'fixtures/real/go/errors.go';
 
 /**
- * The whole journey on errors.go: open it, tick two targets, Generate (backend "auto": WebGPU
- * where the browser gives an adapter, WASM where not), watch the progress, see the diff, download
- * a patch that git apply --check takes, and find the file, ticks and settings again after a
- * reload. Returns what it measured, for test-results.
+ * The whole journey on errors.go: open it, tick two targets, Generate (WebGPU chosen by hand, as
+ * Auto takes WASM where WebGPU is only emulated; Auto in a browser without WebGPU), watch the
+ * progress, see the diff, download a patch that git apply --check takes, and find the file, ticks
+ * and settings again after a reload. Returns what it measured, for test-results.
  *
  * On WebGPU this machine has SwiftShader, a GPU emulated on the CPU, where a shader with workgroup
  * barriers (softmax, top-k) runs thousands of times slower than on a GPU: a whole pass over
@@ -32,7 +32,8 @@ export async function runJourney(chromium: Browser, backend: 'webgpu' | 'wasm'):
   await page.getByRole('checkbox', { name: 'Error.IsType', exact: true }).check();
   await page.getByRole('checkbox', { name: 'errorMsgs.Last', exact: true }).check();
   await page.getByLabel('Prompt').fill('use early returns');
-  // The backend stays "auto": the page picks WebGPU where it has an adapter, WASM where not.
+  // Auto takes WASM on SwiftShader, the emulated GPU this machine has: the WebGPU journey chooses it; the WASM one keeps Auto.
+  if (backend === 'webgpu') await page.getByLabel('Backend').selectOption('webgpu');
   await page.getByLabel('Autoregressive fallback').uncheck();
   await page.getByLabel('Steps').fill('3');
   if (backend === 'webgpu') {

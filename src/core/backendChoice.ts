@@ -16,6 +16,8 @@ export interface GpuCapabilities {
   adapter: string | null;
   /** Why there is no adapter (no WebGPU in this browser, none granted). */
   unavailableBecause?: string;
+  /** The adapter is WebGPU's fallback adapter (`isFallbackAdapter`): a GPU emulated on the CPU, such as SwiftShader. */
+  emulated: boolean;
   shaderF16: boolean;
 }
 
@@ -50,7 +52,9 @@ export function resolvePrecision(choice: PrecisionChoice, backend: Backend): Mod
 
 /**
  * Picks the backend and precision from the settings and what the runtime has: WASM where WebGPU is
- * missing, q4 where the GPU cannot run q4f16's float16 table, and WASM again after a GPU fault.
+ * missing, and for auto where it is only emulated on the CPU (SwiftShader runs shaders with
+ * workgroup barriers thousands of times slower than a GPU, so a generation there is far slower
+ * than on WASM), q4 where the GPU cannot run q4f16's float16 table, and WASM again after a GPU fault.
  */
 export function chooseRuntime(settings: { backend: BackendChoice; precision: PrecisionChoice; gpuFault?: string }, gpu: GpuCapabilities): Runtime {
   if (settings.gpuFault !== undefined) {
@@ -69,6 +73,14 @@ export function chooseRuntime(settings: { backend: BackendChoice; precision: Pre
       precision: resolvePrecision(settings.precision, 'wasm'),
       label: `WASM: ${why}`,
       notices: [`${why}, so the model runs on WASM (CPU), which is slower.`],
+    };
+  }
+  if (gpu.emulated && settings.backend === 'auto') {
+    return {
+      backend: 'wasm',
+      precision: resolvePrecision(settings.precision, 'wasm'),
+      label: `WASM: WebGPU is only emulated here (${gpu.adapter})`,
+      notices: [`WebGPU is only emulated here (${gpu.adapter}, on the CPU): using WASM, which is faster. Choose WebGPU in the settings to run on it anyway.`],
     };
   }
   const notices: string[] = [];

@@ -3,7 +3,9 @@ import { ort } from '../model/ortSession';
 
 /** The parts of WebGPU this file reads; the DOM typings do not carry WebGPU yet. */
 interface GpuAdapterLike {
-  info?: { vendor?: string; architecture?: string; device?: string; description?: string };
+  info?: { vendor?: string; architecture?: string; device?: string; description?: string; isFallbackAdapter?: boolean };
+  /** Where Chrome before GPUAdapterInfo.isFallbackAdapter said it. */
+  isFallbackAdapter?: boolean;
   features: { has(name: string): boolean };
 }
 interface GpuDeviceLike {
@@ -11,15 +13,17 @@ interface GpuDeviceLike {
 }
 type GpuLike = { requestAdapter(): Promise<GpuAdapterLike | null> };
 
-/** Whether this worker can use WebGPU, on which adapter, and whether it has shader-f16. */
+/** Whether this worker can use WebGPU, on which adapter, whether that is only emulated on the CPU, and whether it has shader-f16. */
 export async function probeGpu(): Promise<GpuCapabilities> {
   const gpu = (navigator as Navigator & { gpu?: GpuLike }).gpu;
-  if (!gpu) return { adapter: null, unavailableBecause: 'This browser has no WebGPU', shaderF16: false };
+  if (!gpu) return { adapter: null, unavailableBecause: 'This browser has no WebGPU', emulated: false, shaderF16: false };
   const adapter = await gpu.requestAdapter().catch(() => null);
-  if (!adapter) return { adapter: null, unavailableBecause: 'WebGPU gave no adapter', shaderF16: false };
+  if (!adapter) return { adapter: null, unavailableBecause: 'WebGPU gave no adapter', emulated: false, shaderF16: false };
   const info = adapter.info ?? {};
   const name = [info.vendor, info.architecture, info.description || info.device].filter(Boolean).join(' ');
-  return { adapter: name || 'an unnamed adapter', shaderF16: adapter.features.has('shader-f16') };
+  // Chromium's SwiftShader adapter says so in GPUAdapterInfo.isFallbackAdapter (Chromium 156 here; the adapter's own field is gone).
+  const emulated = info.isFallbackAdapter === true || adapter.isFallbackAdapter === true;
+  return { adapter: name || 'an unnamed adapter', emulated, shaderF16: adapter.features.has('shader-f16') };
 }
 
 /**

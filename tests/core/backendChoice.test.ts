@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { chooseRuntime, expectedBackend, type GpuCapabilities, resolvePrecision } from '../../src/core/backendChoice';
 
-const swiftShader: GpuCapabilities = { adapter: 'google swiftshader', shaderF16: false };
-const f16Gpu: GpuCapabilities = { adapter: 'nvidia ampere', shaderF16: true };
-const noGpu: GpuCapabilities = { adapter: null, unavailableBecause: 'This browser has no WebGPU', shaderF16: false };
+const swiftShader: GpuCapabilities = { adapter: 'google swiftshader', emulated: true, shaderF16: false };
+const f16Gpu: GpuCapabilities = { adapter: 'nvidia ampere', emulated: false, shaderF16: true };
+const noF16Gpu: GpuCapabilities = { adapter: 'intel gen-12lp', emulated: false, shaderF16: false };
+const noGpu: GpuCapabilities = { adapter: null, unavailableBecause: 'This browser has no WebGPU', emulated: false, shaderF16: false };
 
 describe('chooseRuntime', () => {
   it('runs on WebGPU when asked for auto and an adapter is there, naming the adapter', () => {
@@ -17,6 +18,18 @@ describe('chooseRuntime', () => {
       expect(runtime.label).toBe('WASM: This browser has no WebGPU');
       expect(runtime.notices).toEqual(['This browser has no WebGPU, so the model runs on WASM (CPU), which is slower.']);
     }
+  });
+
+  it('runs auto on WASM where the only adapter is emulated on the CPU, and says why; WebGPU chosen by hand still runs on it', () => {
+    for (const precision of ['auto', 'q4'] as const) {
+      expect(chooseRuntime({ backend: 'auto', precision }, swiftShader)).toEqual({
+        backend: 'wasm',
+        precision: precision === 'auto' ? 'q8' : 'q4',
+        label: 'WASM: WebGPU is only emulated here (google swiftshader)',
+        notices: ['WebGPU is only emulated here (google swiftshader, on the CPU): using WASM, which is faster. Choose WebGPU in the settings to run on it anyway.'],
+      });
+    }
+    expect(chooseRuntime({ backend: 'webgpu', precision: 'auto' }, swiftShader)).toEqual({ backend: 'webgpu', precision: 'q4', label: 'WebGPU: google swiftshader', notices: [] });
   });
 
   it('takes q4 instead of q4f16 on a GPU without shader-f16, and says so', () => {
@@ -38,7 +51,7 @@ describe('chooseRuntime', () => {
 
   it('resolves auto to q4 on WebGPU (even with shader-f16) and to q8 on WASM, a fallback included', () => {
     expect(chooseRuntime({ backend: 'auto', precision: 'auto' }, f16Gpu)).toMatchObject({ backend: 'webgpu', precision: 'q4', notices: [] });
-    expect(chooseRuntime({ backend: 'auto', precision: 'auto' }, swiftShader)).toMatchObject({ backend: 'webgpu', precision: 'q4', notices: [] });
+    expect(chooseRuntime({ backend: 'auto', precision: 'auto' }, noF16Gpu)).toMatchObject({ backend: 'webgpu', precision: 'q4', notices: [] });
     expect(chooseRuntime({ backend: 'auto', precision: 'auto' }, noGpu)).toMatchObject({ backend: 'wasm', precision: 'q8' });
     expect(chooseRuntime({ backend: 'wasm', precision: 'auto' }, f16Gpu)).toMatchObject({ backend: 'wasm', precision: 'q8' });
     expect(chooseRuntime({ backend: 'webgpu', precision: 'auto', gpuFault: 'device lost' }, f16Gpu)).toMatchObject({ backend: 'wasm', precision: 'q8' });
