@@ -2,12 +2,17 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { Backend } from '../core/backendChoice';
+import type { ModelPrecision } from '../core/modelPrecision';
+import { loadModel } from '../model/loadModel';
+import { loadNativeRuntime } from '../model/nativeRuntime';
 import { nodeModelReader } from '../model/nodeModelReader';
-import { ort } from '../model/ortSession';
-import { benchModels } from './benchModels';
+import { ort, webRuntime } from '../model/ortSession';
+import { type BenchModelPair, benchModels } from './benchModels';
 import { benchSetup, QWEN_05B_PLAN, SOURCE, TINY_PLAN, TINY_QUICK_PLAN } from './benchPlans';
 import { type BenchReport, type ModelResult, summarize } from './benchReport';
 import { machineInfo } from './machineInfo';
+import { type BackendComparison, compareBackends } from './measureBackends';
 import { measureModel, timedLoad } from './measureModel';
 import { peakMemory } from './peakMemory';
 import { loadPeer } from './transformersPeer';
@@ -33,8 +38,10 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   const memory = peakMemory();
   const source = readFileSync(sourcePath, 'utf8');
   const models: ModelResult[] = [];
+  let largest: BenchModelPair | undefined;
   for (const plan of options.quick ? [TINY_QUICK_PLAN] : [TINY_PLAN, QWEN_05B_PLAN]) {
     const pair = await benchModels(options.cacheDir, plan.spec, options.log);
+    largest = pair;
     models.push(
       await measureModel(plan, {
         load: (kind, precision) => timedLoad(nodeModelReader(kind === 'diffusion' ? pair.diffusionDir : pair.autoregressiveDir), 'wasm', precision),
@@ -45,6 +52,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       }),
     );
   }
+  const backends = await nativeOverWasm(largest!, source, options);
   return {
     ...summarize(models.at(-1)!),
     date: new Date().toISOString(),
@@ -52,6 +60,19 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     machine: machineInfo(ort.env.wasm.numThreads ?? WASM_THREADS, null),
     setup: benchSetup('wasm'),
     models,
+    backends,
     peakRssMb: process.resourceUsage().maxRSS / 1024,
   };
+}
+
+/** Sequence lengths of the native-over-WASM comparison: the 216- and 2,016-token sequences issue 26 names. */
+export const BACKEND_LENGTHS = [216, 2016] as const;
+
+/** The largest shape's folders on native onnxruntime and on WASM: q8 and q4 (q8 only with --quick). */
+export async function nativeOverWasm(pair: BenchModelPair, source: string, options: Pick<BenchOptions, 'quick' | 'log'>): Promise<BackendComparison[]> {
+  const native = await loadNativeRuntime();
+  const load = (kind: 'diffusion' | 'autoregressive', backend: Backend, precision: ModelPrecision) =>
+    loadModel(nodeModelReader(kind === 'diffusion' ? pair.diffusionDir : pair.autoregressiveDir), precision, backend, backend === 'native' ? native : webRuntime);
+  const precisions: ModelPrecision[] = options.quick ? ['q8'] : ['q8', 'q4'];
+  return compareBackends(precisions, { load, source, lengths: BACKEND_LENGTHS, spanTokens: 128, promptTokens: 200, newTokens: 16, runs: 2, log: options.log });
 }

@@ -11,9 +11,12 @@ Commands:
                 [--fallback-model DIR] [--preset demo|fast|balanced|quality] [--steps N]
                 [--schedule linear|cosine|sqrt] [--cfg S] [--temperature T] [--seed N]
                 [--strength X] [--cache-interval N] [--parallel-threshold X] [--context-tokens N]
+                [--backend native|wasm|cuda] [--precision auto|q4|q8|fp16|fp32]
                 [--out FILE.patch] [--json FILE.json]
   builder batch --plans PLANS.json --model DIR [--out-dir DIR]
   builder batch --plans PLANS.json --root DIR [--out FILE.patch] [--apply] [--model DIR]
+                [--json FILE.json] [--shard I/N]
+  builder batch --merge A.patch B.patch ... [--out FILE.patch]
   builder plan --root DIR --target FILE:NAME [--target FILE:NAME ...] --prompt TEXT
                [--out PLANS.json] [--budget CHARS]
   builder pull REPO[@REVISION] --out DIR [--quant auto|q4|q8|fp16|fp32] [--family NAME]
@@ -23,9 +26,16 @@ Commands:
                [--length oracle|builder] [--limit N] [--timeout S] [--oracle | --empty-middle]
                [--markdown] [sampling options as for patch]
 
-patch and batch also take --quant auto|q4|q4f16|q8|fp16|fp32 (default auto: q8, the precision
-for WASM, which the CLI runs on) and --no-fallback. Without --model,
-the preset's model is looked up in public/models.
+patch and batch also take --no-fallback. Without --model, the preset's model is looked up in
+public/models.
+
+--backend native (the default where onnxruntime-node loads; else WASM, and stderr says why) runs
+onnxruntime-node's CPU kernels; wasm runs onnxruntime-web's WASM build; cuda runs onnxruntime-node's
+CUDA provider where it is installed (docs/cli.md says how) and is refused in one line where not.
+--precision (or --quant) auto, the default, runs each model folder at the best precision it has
+for the backend (native and WASM: q8, then q4, fp32); a precision the folder lacks is refused
+with the builder convert line that makes it. stderr names the backend and precision first, then,
+after the first forward pass, the passes the run will take and their estimated time.
 
 --cache-interval N: every Nth denoising step runs over the whole file and caches its keys and
 values; the steps between run over the targets only (default 8; 0 runs every step over the whole
@@ -37,7 +47,10 @@ with the demo preset).
 batch --root runs plans whose paths are relative to the folder DIR and writes one patch for it
 (to --out, else stdout) that git apply takes at DIR; files that do not apply are left out and
 named on stderr. --apply also writes the files that apply, each only if it is unchanged on disk
-since it was read (its SHA-256), and names those left alone. plan writes that plans file (to --out,
+since it was read (its SHA-256), and names those left alone. --shard I/N (I from 0, as
+JOB_COMPLETION_INDEX) runs only the plans of the files that hash to shard I, a file's plans always
+together; --json writes the run's provenance. batch --merge joins the shards' patches into exactly
+the unsharded run's patch. plan writes that plans file (to --out,
 else stdout): one plan per file, with the code of other files its targets use or are called from
 as context (imports followed for Python and TypeScript/JavaScript, names matched elsewhere; at most
 --budget characters, default 8000), honouring .gitignore and skipping vendored folders.
@@ -51,7 +64,8 @@ checkpoint, or stores a transformers.js-layout ONNX export as it is; a stopped p
 DIR.download. HF_ENDPOINT points it at a mirror; HF_TOKEN is sent for gated and private repositories.
 
 bench measures the sampler on WASM in Node (2 threads): the tiny models and the 0.5B shape (random
-weights, generated into .bench/models on first use), the autoregressive fallback and transformers.js;
+weights, generated into .bench/models on first use), the autoregressive fallback and transformers.js,
+and native onnxruntime against WASM on the largest shape (whole and span passes, decoding);
 --browser measures the tiny shape in the system Chromium instead, on WebGPU (SwiftShader where there
 is no GPU) and on WASM; --quick measures the tiny models only, in fewer steps; --docs FILE rewrites
 the run's own section of the generated benchmarks page (npm run bench writes docs/benchmarks.md).
