@@ -19,7 +19,7 @@ Commands:
   builder batch --merge A.patch B.patch ... [--out FILE.patch]
   builder plan --root DIR --target FILE:NAME [--target FILE:NAME ...] --prompt TEXT
                [--out PLANS.json] [--budget CHARS]
-  builder pull REPO[@REVISION] --out DIR [--quant auto|q4|q8|fp16|fp32] [--family NAME]
+  builder pull REPO[@REVISION] --out DIR [--quant auto|q4|q8|fp16|fp32] [--kind diffusion|autoregressive] [--family NAME]
   builder bench [--json FILE] [--docs FILE] [--quick] [--browser]
   builder sample --model DIR --input FILE.json [--json OUT.json] [--quant q4|q4f16|q8|fp16|fp32]
   builder eval --data FILE.jsonl.gz --out RESULTS.json [--model DIR] [--fallback-model DIR]
@@ -61,7 +61,9 @@ definition around a cursor position.
 
 pull downloads a Hugging Face repository at the commit REVISION names (default main) and converts its
 checkpoint, or stores a transformers.js-layout ONNX export as it is; a stopped pull resumes from
-DIR.download. HF_ENDPOINT points it at a mirror; HF_TOKEN is sent for gated and private repositories.
+DIR.download. A checkpoint's kind and family are the family table's (as for convert; dLLM's MDLM and
+BD3LM by "mdlm"/"bd3lm" in the repository's name); --kind and --family override them. HF_ENDPOINT
+points it at a mirror; HF_TOKEN is sent for gated and private repositories.
 
 bench measures the sampler on WASM in Node (2 threads): the tiny models and the 0.5B shape (random
 weights, generated into .bench/models on first use), the autoregressive fallback and transformers.js,
