@@ -21,7 +21,7 @@ export interface TinyModelScale {
   numHeads?: number;
   numKeyValueHeads?: number;
   /**
-   * Multiplies the spread of every weight that is not a norm's (biases included). At 20 attention is sharp and the
+   * Multiplies the spread of every weight that is not a norm's (biases included). At 10 attention is sharp and the
    * layers outweigh the embedding, so masked positions differ: reference tests that compare argmaxes and
    * confidences across float32 and float64 need choices far from a tie.
    */

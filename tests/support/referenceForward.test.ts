@@ -483,7 +483,7 @@ interface CrossCheckCase {
   config: QwenConfig;
   weights: Weights;
   inputIds: number[][];
-  options: Required<Omit<ReferenceOptions, 'blockSize'>> & { blockSize?: number };
+  options: Required<Omit<ReferenceOptions, 'blockSize' | 'blockIds'>> & { blockSize?: number };
 }
 
 /** Why the numpy cross-check cannot run on this machine, or null where python3 has numpy. */

@@ -1,0 +1,225 @@
+import { execFile } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { openCheckpoint } from '../../../src/convert/checkpoint';
+import { convertCheckpoint } from '../../../src/convert/convertCheckpoint';
+import { openFolder } from '../../../src/convert/nodeFiles';
+import { createNodeOutputFolder } from '../../../src/convert/nodeOutputFolder';
+import { writeTinyCheckpoint } from '../../../src/convert/tinyModel';
+import { createRng } from '../../../src/core/rng';
+import { FAMILY_CHECKPOINTS, type FamilyCheckpoint } from '../familyCheckpoints';
+import { dllmBd3lmSample } from './dllmBd3lm';
+import { dllmMdlmInfill, dllmMdlmSample } from './dllmMdlm';
+import { entropySample } from './entropySampler';
+import { type LogitsFunction, referenceLogits } from './logitsFunction';
+import { openDllmP2Sample } from './openDllmP2';
+import type { RevealPass, SamplerRun } from './samplerRun';
+
+/**
+ * The reference cases of issue 24: each family's tiny checkpoint (its published layout, weights spread 10 times
+ * wider so that choices are far from a tie), an input, the authors' settings at temperature 0, the authors' sampler
+ * ported (this folder) on the float64 reference forward pass, and Builder's `builder sample` on the fp32 export.
+ */
+
+/** Builder's sampler names (`builder sample` settings.sampler). */
+export type SamplerName = 'mdlm' | 'bd3lm' | 'dream' | 'p2';
+
+export interface ReferenceCase {
+  name: string;
+  sampler: SamplerName;
+  /** Tokens before the masks, masks, and (infill) tokens after them. */
+  prompt: number;
+  masks: number;
+  suffix?: number;
+  steps: number;
+  blockLength?: number;
+  /** Draws the prompt's and suffix's token ids. */
+  seed: number;
+}
+
+export interface ReferenceFamily {
+  title: string;
+  folder: string;
+  cases: ReferenceCase[];
+}
+
+// Qwen's tokenizer: <|endoftext|> (pad_token in tokenizer_config.json) and <|im_end|> (the A2D models' eos_token).
+const ENDOFTEXT = 151643;
+const IM_END = 151645;
+/** Prompt and suffix ids are drawn below the first special token, so none is a pad, eos or mask token. */
+const ORDINARY_TOKENS = ENDOFTEXT;
+
+const mdlmCases = (seeds: number[]): ReferenceCase[] => [
+  { name: 'steps equal to the masks', sampler: 'mdlm', prompt: 20, masks: 16, steps: 16, blockLength: 32, seed: seeds[0]! },
+  { name: 'fewer steps than masks (16 in 6)', sampler: 'mdlm', prompt: 20, masks: 16, steps: 6, blockLength: 32, seed: seeds[1]! },
+  { name: 'blocks of 8', sampler: 'mdlm', prompt: 20, masks: 16, steps: 16, blockLength: 8, seed: seeds[2]! },
+  // Blocks of 16 from position 0: the masks at 8..19 straddle two of them.
+  { name: 'infill: prefix + masks + suffix', sampler: 'mdlm', prompt: 8, masks: 12, suffix: 8, steps: 12, blockLength: 16, seed: seeds[3]! },
+];
+
+const entropyCases = (seeds: number[]): ReferenceCase[] => [
+  { name: 'steps equal to the masks', sampler: 'dream', prompt: 20, masks: 16, steps: 16, seed: seeds[0]! },
+  { name: 'fewer steps than masks (16 in 6)', sampler: 'dream', prompt: 20, masks: 16, steps: 6, seed: seeds[1]! },
+  { name: 'infill: prefix + masks + suffix', sampler: 'dream', prompt: 8, masks: 12, suffix: 8, steps: 12, seed: seeds[2]! },
+];
+
+export const REFERENCE_FAMILIES: ReferenceFamily[] = [
+  { title: 'dLLM MDLM, Qwen2 body', folder: 'Qwen2.5-Coder-0.5B-Instruct-diffusion-mdlm-v0.1', cases: mdlmCases([100, 101, 102, 103]) },
+  { title: 'dLLM MDLM, Qwen3 body', folder: 'Qwen3-0.6B-diffusion-mdlm-v0.1', cases: mdlmCases([200, 201, 202, 203]) },
+  {
+    title: 'dLLM BD3LM, Qwen2 body',
+    folder: 'Qwen2.5-Coder-0.5B-Instruct-diffusion-bd3lm-v0.1',
+    cases: [
+      // The published block size, 32: the 20-token prompt is padded to 32, the masks fill a block of 32 and one of 8.
+      { name: 'a 20-token prompt, 40 steps over 40 masks (20 a block)', sampler: 'bd3lm', prompt: 20, masks: 40, steps: 40, blockLength: 32, seed: 300 },
+      { name: 'a 20-token prompt, fewer steps than masks (40 in 10)', sampler: 'bd3lm', prompt: 20, masks: 40, steps: 10, blockLength: 32, seed: 301 },
+    ],
+  },
+  {
+    title: 'dLLM BD3LM, Qwen3 body',
+    folder: 'Qwen3-0.6B-diffusion-bd3lm-v0.1',
+    cases: [{ name: 'a 20-token prompt, fewer steps than masks (40 in 10)', sampler: 'bd3lm', prompt: 20, masks: 40, steps: 10, blockLength: 32, seed: 400 }],
+  },
+  { title: 'CoDA', folder: 'CoDA-v0-Instruct', cases: entropyCases([500, 501, 502]) },
+  { title: 'Dream (DiffuCoder)', folder: 'DiffuCoder-7B-Instruct', cases: entropyCases([600, 601, 602]) },
+  {
+    title: 'Open-dCoder',
+    folder: 'open-dcoder-0.5B',
+    cases: [
+      ...entropyCases([700, 701, 702]),
+      { name: 'p2, infill at the infill evaluation’s 64 steps', sampler: 'p2', prompt: 8, masks: 12, suffix: 8, steps: 64, seed: 710 },
+      { name: 'p2, fewer steps than masks (16 in 6)', sampler: 'p2', prompt: 20, masks: 16, steps: 6, seed: 711 },
+    ],
+  },
+];
+
+/**
+ * The least lead a reference choice must have for a comparison with Builder's float32 run to mean anything. On these
+ * checkpoints the fp32 export's logits and log-normalisers are within 2e-5 of the float64 reference (measured at
+ * weightScale 10); an entropy summed over 151,936 probabilities in float32 may be off by more, hence the wider
+ * selection margin. A case whose reference run is closer to a tie than this fails as such, not as a difference.
+ */
+export const TOKEN_MARGIN = 2e-4;
+export const SELECTION_MARGIN = 1e-3;
+
+/** A family's tiny checkpoint, written and converted to fp32 under `root`, with its float64 reference. */
+export interface PreparedFamily {
+  checkpoint: FamilyCheckpoint;
+  modelDir: string;
+  maskId: number;
+  logits: LogitsFunction;
+}
+
+export async function prepareFamily(root: string, folder: string): Promise<PreparedFamily> {
+  const checkpoint = FAMILY_CHECKPOINTS.find((c) => c.folder === folder);
+  if (checkpoint === undefined) throw new Error(`no family checkpoint ${folder}`);
+  const from = join(root, 'checkpoints', folder);
+  const modelDir = join(root, 'models', folder);
+  await writeTinyCheckpoint(from, { kind: 'diffusion', seed: 24, scale: { hiddenSize: 32, numLayers: 2, weightScale: 10 }, shape: checkpoint.shape });
+  const source = await openFolder(from);
+  const opened = await openCheckpoint(source);
+  try {
+    await convertCheckpoint({ source, checkpoint: opened, output: await createNodeOutputFolder(modelDir), id: folder, name: folder, kind: 'diffusion', precisions: ['fp32'] });
+    const weights = new Map<string, Float32Array>();
+    for (const name of opened.tensorNames()) weights.set(name, await opened.readTensor(name));
+    return { checkpoint, modelDir, maskId: checkpoint.expected.maskTokenId, logits: referenceLogits(opened.config, (name) => weights.get(name)!) };
+  } finally {
+    await opened.close();
+  }
+}
+
+/** `builder sample`'s input (the contract in docs/cli.md). */
+export interface SampleInput {
+  tokens: number[];
+  fill: number[];
+  settings: Record<string, unknown>;
+}
+
+/** `builder sample`'s output, the parts compared. */
+export interface SampleOutput {
+  tokens: number[];
+  trace: { promptTokens: number[]; passes: RevealPass[] };
+  sampler: string;
+  settings: Record<string, unknown>;
+}
+
+/** The case's input at the authors' settings and temperature 0 (no cache interval nor parallel threshold: the authors' defaults). */
+export function caseInput(c: ReferenceCase, maskId: number): SampleInput {
+  const rng = createRng(c.seed);
+  const ordinary = (count: number) => Array.from({ length: count }, () => rng.nextUint32() % ORDINARY_TOKENS);
+  const tokens = [...ordinary(c.prompt), ...new Array<number>(c.masks).fill(maskId), ...ordinary(c.suffix ?? 0)];
+  const fill = Array.from({ length: c.masks }, (_, i) => c.prompt + i);
+  const settings: Record<string, unknown> = { sampler: c.sampler, steps: c.steps, temperature: 0 };
+  if (c.blockLength !== undefined) settings.blockLength = c.blockLength;
+  return { tokens, fill, settings };
+}
+
+/** The authors' sampler, ported, on the case's input. */
+export function referenceRun(c: ReferenceCase, family: PreparedFamily, input: SampleInput): SamplerRun {
+  const { logits, maskId } = family;
+  const blockSize = c.blockLength ?? input.tokens.length;
+  switch (c.sampler) {
+    case 'mdlm':
+      // dllm's sample() generates after a prompt; its infill() fills masks with text after them.
+      return c.suffix === undefined
+        ? dllmMdlmSample(logits, input.tokens.slice(0, c.prompt), c.masks, { maskId, steps: c.steps, blockSize })
+        : dllmMdlmInfill(logits, input.tokens, { maskId, steps: c.steps, blockSize });
+    case 'bd3lm':
+      return dllmBd3lmSample(logits, input.tokens.slice(0, c.prompt), c.masks, { maskId, padId: ENDOFTEXT, eosId: IM_END, steps: c.steps, blockSize });
+    case 'dream':
+      return entropySample(logits, input.tokens, { maskId, steps: c.steps, log: family.checkpoint.family === 'open-dcoder' ? 'clamp' : 'plus-epsilon' });
+    case 'p2':
+      return openDllmP2Sample(logits, input.tokens, { maskId, steps: c.steps });
+  }
+}
+
+const BUILDER_BIN = fileURLToPath(new URL('../../../bin/builder.js', import.meta.url));
+
+/** `builder sample` ended with an error: its stderr. */
+export class BuilderRefusal extends Error {}
+
+/** `builder sample --model DIR --input FILE --json OUT`, through the CLI as a user runs it. */
+export async function builderRun(modelDir: string, input: SampleInput, scratch: string, name: string): Promise<SampleOutput> {
+  mkdirSync(scratch, { recursive: true });
+  const inputFile = join(scratch, `${name}.input.json`);
+  const outputFile = join(scratch, `${name}.output.json`);
+  writeFileSync(inputFile, JSON.stringify(input));
+  // bin/builder.js itself, not tests/support/cli.ts, which imports Vitest: bench/faithfulness.ts runs this outside it.
+  await new Promise<void>((resolve, reject) => {
+    execFile(process.execPath, [BUILDER_BIN, 'sample', '--model', modelDir, '--input', inputFile, '--json', outputFile], { maxBuffer: 16 * 1024 * 1024 }, (error, _stdout, stderr) =>
+      error ? reject(new BuilderRefusal(`builder sample exited ${error.code}: ${stderr.trim()}`)) : resolve(),
+    );
+  });
+  return JSON.parse(readFileSync(outputFile, 'utf8')) as SampleOutput;
+}
+
+/**
+ * Where Builder's run first departs from the reference: the final tokens, then the reveal order pass by pass; null
+ * when they agree. dLLM's samplers never run a step that reveals nothing (get_num_transfer_tokens drops such steps),
+ * so for them a pass of Builder's that reveals nothing (a cache fill) is not a step; the entropy family's and p2's
+ * schedules do have steps that reveal nothing, and those passes count.
+ */
+export function firstDifference(c: ReferenceCase, reference: SamplerRun, sample: SampleOutput): string | null {
+  const differing = reference.tokens.flatMap((token, position) => (sample.tokens[position] === token ? [] : [position]));
+  const countsOnlyReveals = c.sampler === 'mdlm' || c.sampler === 'bd3lm';
+  const builderPasses = countsOnlyReveals ? sample.trace.passes.filter((pass) => pass.positions.length > 0) : sample.trace.passes;
+  const passes = Math.max(reference.passes.length, builderPasses.length);
+  for (let i = 0; i < passes; i++) {
+    const ours = builderPasses[i];
+    const theirs = reference.passes[i];
+    if (JSON.stringify(ours) !== JSON.stringify(theirs)) {
+      const show = (pass: RevealPass | undefined) => (pass === undefined ? 'no pass' : `positions [${pass.positions.join(', ')}] tokens [${pass.tokens.join(', ')}]`);
+      const tokens =
+        differing.length === 0 && sample.tokens.length === reference.tokens.length ? 'final tokens equal' : `${differing.length} of ${c.masks} filled tokens differ (first at ${differing[0]})`;
+      return `${tokens}; first differing pass ${i + 1} of ${reference.passes.length} (Builder ${builderPasses.length}): Builder ${show(ours)}, reference ${show(theirs)}`;
+    }
+  }
+  if (differing.length > 0 || sample.tokens.length !== reference.tokens.length) return `reveal order equal, yet ${differing.length} final tokens differ (first at ${differing[0]})`;
+  return null;
+}
+
+/** How many of the filled positions hold the same token in both runs. */
+export function equalFilled(input: SampleInput, a: readonly number[], b: readonly number[]): number {
+  return input.fill.filter((position) => a[position] === b[position]).length;
+}

@@ -1,0 +1,69 @@
+import { argmaxWithMargin, logSumExp } from './logitsMath';
+
+/**
+ * `sample_tokens` of the entropy family at temperature 0: HKUNLP's Dream (Dream-org/Dream-v0-Instruct-7B
+ * generation_utils.py, vendored as ZHZisZZ/dllm dllm/pipelines/dream/models/generation_utils.py),
+ * SalesforceAIResearch/CoDA CoDALanguageModel/generation_utils.py and pengzhangzhi/Open-dLLM
+ * veomni/models/transformers/qwen2/generation_utils.py, with their `top_p_logits` and `top_k_logits`.
+ * At temperature 0 x0 is the argmax of the filtered probabilities; the confidence is that probability or, for
+ * alg "entropy", the negative entropy over the whole (filtered) vocabulary.
+ */
+
+export interface TokenFilter {
+  topP?: number;
+  topK?: number;
+}
+
+/** How a port takes log(p) for the entropy: Dream and CoDA `log(probs + 1e-10)`, Open-dLLM `log(probs.clamp(min=1e-10))`. */
+export type EntropyLog = 'plus-epsilon' | 'clamp';
+
+export type Confidence = { kind: 'probability' } | { kind: 'negative-entropy'; log: EntropyLog };
+
+export interface SampledToken {
+  token: number;
+  margin: number;
+  /** In nats: log of the probability, or the negative entropy. */
+  confidence: number;
+}
+
+/** torch.finfo(float32).min, what the filters write over a removed logit; exp of it less the peak underflows to 0. */
+const REMOVED = -3.4028234663852886e38;
+const EPSILON = 1e-10;
+
+/** top_p_logits: keep the most probable tokens until their cumulative probability passes topP, the first always. */
+function topPLogits(logits: Float64Array, topP: number): Float64Array {
+  const order = Array.from(logits.keys()).sort((a, b) => logits[b]! - logits[a]! || a - b);
+  const normaliser = logSumExp(logits);
+  const filtered = Float64Array.from(logits);
+  let cumulative = 0;
+  let removing = false;
+  for (const index of order) {
+    // sorted_indices_to_remove shifted right by one: a token goes when the cumulative sum before it already passed topP.
+    if (removing) filtered[index] = REMOVED;
+    cumulative += Math.exp(logits[index]! - normaliser);
+    if (cumulative > topP) removing = true;
+  }
+  return filtered;
+}
+
+/** top_k_logits: remove every logit below the k-th largest. */
+function topKLogits(logits: Float64Array, topK: number): Float64Array {
+  const k = Math.min(topK, logits.length);
+  const kth = Float64Array.from(logits).sort().reverse()[k - 1]!;
+  return logits.map((value) => (value < kth ? REMOVED : value));
+}
+
+export function sampleToken(raw: Float64Array, filter: TokenFilter, confidence: Confidence): SampledToken {
+  let logits = raw;
+  if (filter.topP !== undefined && filter.topP < 1) logits = topPLogits(logits, filter.topP);
+  if (filter.topK !== undefined) logits = topKLogits(logits, filter.topK);
+  const { token, margin } = argmaxWithMargin(logits);
+  const normaliser = logSumExp(logits);
+  if (confidence.kind === 'probability') return { token, margin, confidence: logits[token]! - normaliser };
+  let negativeEntropy = 0;
+  for (let i = 0; i < logits.length; i++) {
+    const probability = Math.exp(logits[i]! - normaliser);
+    negativeEntropy += probability * Math.log(confidence.log === 'clamp' ? Math.max(probability, EPSILON) : probability + EPSILON);
+  }
+  return { token, margin, confidence: negativeEntropy };
+}
