@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { beforeEach, describe, expect, inject, it } from 'vitest';
+import { openAdvancedSettings } from './support/advancedSettings';
 import { useChromium } from './support/browser';
 import { applyDownloadedPatch } from './support/downloadedPatch';
 
@@ -59,6 +60,8 @@ describe('generating in the app', () => {
     await page.getByRole('button', { name: 'Generate' }).click();
     await page.getByRole('button', { name: 'Apply to editor' }).waitFor({ timeout: 120_000 });
     await page.getByRole('button', { name: 'Apply to editor' }).click();
+    // The demo model's noise is not safe to apply: the app asks first.
+    await page.getByRole('dialog', { name: 'Not safe to apply' }).getByRole('button', { name: 'Apply anyway' }).click();
     await expect.poll(() => page.getByText(/Applied to the editor/).count()).toBe(1);
     expect(await page.getByRole('button', { name: 'Download patch' }).count()).toBe(0);
     // Monaco draws spaces as no-break spaces.
@@ -77,8 +80,14 @@ describe('generating in the app', () => {
   });
 
   it('shows a field-level message for invalid settings and keeps Generate disabled', async () => {
-    await page.getByLabel('Steps').fill('0');
-    await expect.poll(() => page.getByText(/steps must be an integer/).count()).toBe(1);
+    await page.getByLabel('Steps').fill('-1');
+    await expect.poll(() => page.getByText(/steps must be/i).count()).toBe(1);
+    expect(await page.getByRole('button', { name: 'Generate' }).isDisabled()).toBe(true);
+    await page.getByLabel('Steps').fill('2');
+    // A number the engine would take but no one means is refused with the range.
+    await openAdvancedSettings(page);
+    await page.getByLabel('Guidance (cfg)').fill('1e9');
+    await expect.poll(() => page.getByText('Guidance (cfg) must be from 0 to 20.').count()).toBe(1);
     expect(await page.getByRole('button', { name: 'Generate' }).isDisabled()).toBe(true);
   });
 });

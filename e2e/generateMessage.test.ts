@@ -1,5 +1,6 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, inject, it } from 'vitest';
+import { openAdvancedSettings } from './support/advancedSettings';
 import { useChromium } from './support/browser';
 
 const SOURCE = 'def area(radius):\n    return 3.14159 * radius ** 2\n\n\ndef double(x):\n    return 2 * x\n';
@@ -45,6 +46,7 @@ describe('the message after Generate', () => {
         expect(overflowing).toEqual([]);
         await page.getByLabel('Autoregressive fallback').uncheck();
         // A context budget the target cannot fit in: the engine refuses the request.
+        await openAdvancedSettings(page);
         await page.getByLabel('Context tokens').fill('64');
         await page.getByRole('button', { name: 'Generate' }).click();
         const message = page.getByTestId('generation-message');

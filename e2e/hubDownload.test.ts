@@ -113,6 +113,7 @@ describe('Get from Hugging Face', () => {
     await page.getByRole('checkbox', { name: 'URL.join', exact: true }).check();
     await page.getByLabel('Prompt').fill('make it iterative');
     await page.getByLabel('Steps').fill('2');
+    await page.getByText('Advanced settings', { exact: true }).click();
     await page.getByLabel('Remask rounds').fill('0');
     await page.getByRole('button', { name: 'Generate' }).click();
     await page.getByRole('button', { name: 'Download patch' }).waitFor({ timeout: 150_000 });

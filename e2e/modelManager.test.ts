@@ -40,7 +40,7 @@ afterEach(async () => {
 
 describe('the model manager', () => {
   it('downloads a demo model with one progress bar, keeps it across a reload, generates from the cache, and deletes it', async () => {
-    expect(await statusOf('tiny-diffusion')).toBe('Not downloaded');
+    expect(await statusOf('tiny-diffusion')).toMatch(/^Built in: served with this page/);
     await page.getByRole('button', { name: 'Download tiny-diffusion' }).click();
     const progress = page.getByRole('progressbar', { name: 'Downloading tiny-diffusion' });
     await progress.waitFor();
@@ -72,7 +72,7 @@ describe('the model manager', () => {
     expect(siteReads).toEqual([]);
 
     await page.getByRole('button', { name: 'Delete tiny-diffusion' }).click();
-    await expect.poll(() => statusOf('tiny-diffusion')).toBe('Not downloaded');
+    await expect.poll(() => statusOf('tiny-diffusion')).toMatch(/^Built in: served with this page/);
     await expect.poll(() => row('tiny-diffusion').getByRole('status').innerText()).toMatch(/deleted from the cache/);
     expect(await hasCompletionMarker('tiny-diffusion')).toBe(false);
   }, 300_000);
@@ -150,12 +150,12 @@ describe('the model manager', () => {
   }, 300_000);
 
   it('offers a real model from Hugging Face, with the terminal and on-disk ways a click away', async () => {
-    expect(await row('open-dcoder-0.5b').innerText()).toMatch(/about 320\.0 MB at q4 \(approximate\)/);
+    expect(await row('open-dcoder-0.5b').innerText()).toMatch(/about 320\.0 MB at q4, 500\.0 MB at q8/);
     expect(await page.getByRole('button', { name: 'Get open-dcoder-0.5b from Hugging Face' }).count()).toBe(1);
     expect(await page.getByRole('button', { name: 'Download open-dcoder-0.5b' }).count()).toBe(0);
     await row('open-dcoder-0.5b').getByText('Other ways to get it').click();
     expect(await row('open-dcoder-0.5b').innerText()).toContain(
-      '`builder pull fredzzp/open-dcoder-0.5B --out open-dcoder-0.5b --family open-dcoder` downloads https://huggingface.co/fredzzp/open-dcoder-0.5B',
+      'builder pull fredzzp/open-dcoder-0.5B --out open-dcoder-0.5b --family open-dcoder downloads https://huggingface.co/fredzzp/open-dcoder-0.5B',
     );
   });
 });

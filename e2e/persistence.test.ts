@@ -26,8 +26,9 @@ afterEach(async () => {
   await context.close();
 });
 
+/** The editor is drawn; with a result on screen it waits, hidden, under the review. */
 async function editorReady(): Promise<void> {
-  await page.getByTestId('source-editor').locator('.view-lines').waitFor();
+  await page.getByTestId('source-editor').locator('.view-lines').waitFor({ state: 'attached' });
 }
 
 /** Reads or writes the app's IndexedDB entries (idb-keyval's default database) from the page. */
@@ -106,7 +107,7 @@ describe('persistence', () => {
     });
 
     // Generate still works after the crash and the reload.
-    await page.getByRole('button', { name: 'Close result' }).click();
+    await page.getByRole('button', { name: 'Discard' }).click();
     await page.getByRole('button', { name: 'Generate' }).click();
     await page.getByRole('button', { name: 'Download patch' }).waitFor({ timeout: 150_000 });
   }, 400_000);

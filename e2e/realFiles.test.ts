@@ -3,6 +3,7 @@ import { basename, join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import { analyze, fixturePath } from '../tests/support/parser';
 import { chooseTargets, differsOnlyInside, FIXTURES } from '../tests/support/realFixtures';
+import { openAdvancedSettings } from './support/advancedSettings';
 import { useChromium } from './support/browser';
 import { applyDownloadedPatch } from './support/downloadedPatch';
 
@@ -37,6 +38,7 @@ describe('the app patches real files on their first, a middle and their last def
         // As the CLI test: random weights at a low strength keep most of each target, two steps, no guidance.
         await page.getByLabel('Autoregressive fallback').uncheck();
         await page.getByLabel('Steps').fill('2');
+        await openAdvancedSettings(page);
         await page.getByLabel('Guidance (cfg)').fill('1');
         await page.getByLabel('Strength').fill('0.02');
         await page.getByLabel('Remask rounds').fill('0');

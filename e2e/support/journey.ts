@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { expect, inject } from 'vitest';
+import { openAdvancedSettings } from './advancedSettings';
 import { applyDownloadedPatch } from './downloadedPatch';
 
 /** The real file the journeys open: gin's errors.go. */
@@ -37,6 +38,7 @@ export async function runJourney(chromium: Browser, backend: 'webgpu' | 'wasm'):
   await page.getByLabel('Autoregressive fallback').uncheck();
   await page.getByLabel('Steps').fill('3');
   if (backend === 'webgpu') {
+    await openAdvancedSettings(page);
     await page.getByLabel('Context tokens').fill('512');
     await page.getByLabel('Remask rounds').fill('0');
   }

@@ -1,4 +1,4 @@
-import { type DragEvent, lazy, Suspense, useEffect, useMemo, useState } from 'react';
+import { type DragEvent, lazy, Suspense, useEffect, useMemo, useRef, useState } from 'react';
 import { languageFromFileName } from '../core/detectLanguage';
 import type { DiffusionConfig } from '../core/diffusionConfig';
 import { InputError } from '../core/inputErrors';
@@ -8,6 +8,7 @@ import type { OutlineEntry } from '../core/outline';
 import type { RefactorPlan } from '../core/refactorPlan';
 import { resolveTargets, targetKeys } from '../core/targets';
 import { BatchResults } from './BatchResults';
+import { FirstVisitStrip } from './FirstVisitStrip';
 import { FolderResults } from './FolderResults';
 import { FolderTargets } from './FolderTargets';
 import { FolderTree } from './FolderTree';
@@ -76,9 +77,20 @@ export function App() {
       return;
     }
     const editTargets = keys.filter((key) => checked.has(key));
-    void generation.generate([{ filePath: state.fileName, editTargets, intent: state.prompt, language: analysis.language ?? undefined }], state.text, config, state.mode);
+    void generation.generate([{ filePath: state.fileName, editTargets, intent: state.prompt, language: analysis.language ?? undefined }], state.text, config, state.mode, state.fileName);
   };
-  const generateBatch = (plans: RefactorPlan[], config: DiffusionConfig) => void generation.generate(plans, state.text, config, state.mode);
+  const generateBatch = (plans: RefactorPlan[], config: DiffusionConfig) => void generation.generate(plans, state.text, config, state.mode, state.fileName);
+
+  // A result belongs to the file it was made from (a folder's run, to the folder): opening
+  // another file sets it aside in that file's history, so it can never be applied elsewhere.
+  const resultFile = generation.patch ? (generation.resultFile ?? generation.patch.filePath) : null;
+  const resultHere = generation.patch !== null && (folder.run !== null || resultFile === state.fileName);
+  const setAside = generation.setAside;
+  useEffect(() => {
+    if (resultFile !== null && !resultHere) setAside();
+  }, [resultFile, resultHere, setAside]);
+  const earlier = generation.history.filter((entry) => entry.file === state.fileName);
+  const reviewing = resultHere && generation.status !== 'running';
 
   const warmUp = useWarmUp((s) => s.warmUp);
   const hasPlan = mask.plan !== null;
@@ -88,15 +100,25 @@ export function App() {
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
-      if (event.key === 'Escape' && generation.status === 'running') generation.cancel();
+      // Ctrl/Cmd+Enter generates from anywhere: caught before Monaco would insert a line.
       if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
         event.preventDefault();
+        event.stopPropagation();
         document.querySelector<HTMLButtonElement>('.generate-panel button.primary:not(:disabled)')?.click();
       }
     };
-    addEventListener('keydown', onKey);
-    return () => removeEventListener('keydown', onKey);
-  }, [generation]);
+    const onEscape = (event: KeyboardEvent) => {
+      if (event.key !== 'Escape' || event.defaultPrevented || document.querySelector('dialog[open]')) return;
+      if (generation.status === 'running') generation.cancel();
+      else if (reviewing) generation.setAside();
+    };
+    addEventListener('keydown', onKey, true);
+    addEventListener('keydown', onEscape);
+    return () => {
+      removeEventListener('keydown', onKey, true);
+      removeEventListener('keydown', onEscape);
+    };
+  }, [generation, reviewing]);
 
   const openFile = async (file: File | undefined) => {
     if (!file) return;
@@ -123,6 +145,12 @@ export function App() {
   const reveal = (entry: OutlineEntry) => {
     state.setCursor({ line: entry.startLine, column: 1 });
     setRevealRequest((n) => n + 1);
+  };
+
+  const modelsArea = useRef<HTMLDivElement>(null);
+  const showModels = () => {
+    modelsArea.current?.scrollIntoView({ block: 'start' });
+    modelsArea.current?.querySelector<HTMLElement>('button, [href]')?.focus();
   };
 
   const language = analysis.language ?? state.languageOverride;
@@ -152,8 +180,13 @@ export function App() {
             ))}
           </select>
         </label>
-        <span className="privacy">Runs in your browser: your code never leaves this page.</span>
+        <button type="button" onClick={showModels}>
+          Models
+        </button>
+        <span className="privacy">Runs in your browser: your code stays on this page.</span>
       </header>
+
+      <FirstVisitStrip onShowModels={showModels} />
 
       <div className="notices" role="status" aria-live="polite">
         {state.notice && (
@@ -178,54 +211,7 @@ export function App() {
       </div>
 
       <main className="workspace">
-        <aside className="panel outline-panel">
-          <FolderTree />
-          <div className="panel-title">
-            <h2>Outline</h2>
-            <button type="button" disabled={!atCursor} onClick={() => atCursor && state.setChecked(keys[analysis.outline.indexOf(atCursor)]!, true)}>
-              Tick at cursor
-            </button>
-          </div>
-          <OutlinePanel outline={analysis.outline} keys={keys} checked={checked} atCursor={atCursor} onCheck={state.setChecked} onReveal={reveal} />
-          <ModelManager />
-        </aside>
-        <section className="editor-pane" aria-label="Editor">
-          <GenerationMessage announce />
-          <Suspense fallback={<p className="loading">Loading the editor…</p>}>
-            <SourceEditor
-              text={state.text}
-              monacoLanguage={language ? LANGUAGES[language].monacoId : 'plaintext'}
-              maskedRanges={maskedRanges}
-              cursor={state.cursor}
-              revealRequest={revealRequest}
-              onTextChange={state.setText}
-              onCursorChange={state.setCursor}
-            />
-          </Suspense>
-          <GenerationProgress />
-          {folder.repository && <FolderResults />}
-          {generation.batch.length > 0 && !folder.run && <BatchResults patches={generation.batch} shown={generation.patch} onShow={generation.show} />}
-          {generation.patch && (
-            <ResultPanel
-              patch={generation.patch}
-              runtimeLabel={generation.runtime?.label ?? ''}
-              monacoLanguage={(() => {
-                // A result for another file of the folder is shown in that file's language.
-                const shown = folderActive && generation.patch.filePath !== state.fileName ? languageFromFileName(generation.patch.filePath) : language;
-                return shown ? LANGUAGES[shown].monacoId : 'plaintext';
-              })()}
-              repositoryDiff={folder.run ? { name: folder.name ?? 'folder', diff: folder.run.combined.diff } : undefined}
-              onClose={generation.dismiss}
-              onApply={async () => {
-                const { filePath, generatedCode } = generation.patch!;
-                if (folderActive && filePath !== state.fileName) await folder.openFile(filePath);
-                useAppState.getState().setText(generatedCode);
-                state.setNotice({ kind: 'info', message: 'Applied to the editor; undo (Ctrl+Z in the editor) brings the original back.' });
-                generation.dismiss();
-              }}
-            />
-          )}
-        </section>
+        {/* First in the tab order (the grid puts it on the right): the prompt and Generate come before the outline and the editor. */}
         <RequestPanel
           targets={folder.repository ? <FolderTargets /> : undefined}
           onGenerateBatch={generateBatch}
@@ -240,6 +226,69 @@ export function App() {
           blockedBecause={blockedBecause}
           onGenerate={generate}
         />
+        <aside className="panel outline-panel">
+          <FolderTree />
+          <div className="panel-title">
+            <h2>Outline</h2>
+            <button type="button" disabled={!atCursor} onClick={() => atCursor && state.setChecked(keys[analysis.outline.indexOf(atCursor)]!, true)}>
+              Tick at cursor
+            </button>
+          </div>
+          <OutlinePanel outline={analysis.outline} keys={keys} checked={checked} atCursor={atCursor} onCheck={state.setChecked} onReveal={reveal} />
+          <div className="models-area" ref={modelsArea}>
+            <ModelManager />
+          </div>
+        </aside>
+        <section className="editor-pane" aria-label="Editor">
+          <GenerationMessage announce />
+          {!reviewing && earlier.length > 0 && (
+            <section className="earlier-results small" aria-label="Earlier results">
+              Earlier results for this file:
+              {earlier.map(({ file, patch }) => (
+                <button key={patch.generationTimestamp + patch.sample.seed} type="button" className="link" onClick={() => generation.reopen(file, patch)}>
+                  {new Date(patch.generationTimestamp).toLocaleTimeString()}, seed {patch.sample.seed}, {patch.canApply ? 'can apply' : 'not safe'}
+                </button>
+              ))}
+            </section>
+          )}
+          <div className={reviewing ? 'editor-stage hidden' : 'editor-stage'}>
+            <Suspense fallback={<p className="loading">Loading the editor…</p>}>
+              <SourceEditor
+                text={state.text}
+                monacoLanguage={language ? LANGUAGES[language].monacoId : 'plaintext'}
+                maskedRanges={maskedRanges}
+                cursor={state.cursor}
+                revealRequest={revealRequest}
+                onTextChange={state.setText}
+                onCursorChange={state.setCursor}
+              />
+            </Suspense>
+          </div>
+          <GenerationProgress />
+          {folder.repository && <FolderResults />}
+          {generation.batch.length > 0 && !folder.run && reviewing && <BatchResults patches={generation.batch} shown={generation.patch} onShow={generation.show} />}
+          {reviewing && generation.patch && (
+            <ResultPanel
+              key={`${generation.patch.generationTimestamp} ${generation.patch.filePath} ${generation.patch.sample.seed}`}
+              patch={generation.patch}
+              runtimeLabel={generation.runtime?.label ?? ''}
+              monacoLanguage={(() => {
+                // A result for another file of the folder is shown in that file's language.
+                const shown = folderActive && generation.patch.filePath !== state.fileName ? languageFromFileName(generation.patch.filePath) : language;
+                return shown ? LANGUAGES[shown].monacoId : 'plaintext';
+              })()}
+              repositoryDiff={folder.run ? { name: folder.name ?? 'folder', diff: folder.run.combined.diff } : undefined}
+              onClose={generation.setAside}
+              onApply={async (text) => {
+                const { filePath } = generation.patch!;
+                if (folderActive && filePath !== state.fileName) await folder.openFile(filePath);
+                useAppState.getState().setText(text);
+                state.setNotice({ kind: 'info', message: 'Applied to the editor; undo (Ctrl+Z in the editor) brings the original back.' });
+                generation.dismiss();
+              }}
+            />
+          )}
+        </section>
       </main>
     </div>
   );

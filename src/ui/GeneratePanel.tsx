@@ -3,6 +3,7 @@ import { ConfigError, configToQuery, createDiffusionConfig, type DiffusionConfig
 import { PRECISION_CHOICES } from '../core/modelPrecision';
 import { SCHEDULES } from '../core/noiseSchedule';
 import { parsePlans, type RefactorPlan } from '../core/refactorPlan';
+import { MAX_SEED } from '../core/rng';
 import { GenerationMessage } from './GenerationMessage';
 import { useGeneration } from './generationStore';
 import { useWarmUp } from './warmUpStore';
@@ -17,34 +18,66 @@ export interface GeneratePanelProps {
   onGenerateBatch(plans: RefactorPlan[], config: DiffusionConfig): void;
 }
 
-/** The settings as validated, or the message of each bad field. */
+type NumberKey = 'steps' | 'seed' | 'cfgScale' | 'temperature' | 'topP' | 'strength' | 'maxRemaskRounds' | 'cacheInterval' | 'parallelThreshold' | 'contextTokens';
+
+interface NumberField {
+  key: NumberKey;
+  label: string;
+  help: string;
+  /** The range the app takes; the engine's own rules (createDiffusionConfig) apply within it. */
+  min: number;
+  max: number;
+}
+
+/** The settings everyone uses. */
+const BASIC_FIELDS: NumberField[] = [
+  { key: 'steps', label: 'Steps', help: 'Denoising steps: more is slower and usually better; 0 takes the model authors’ own.', min: 0, max: 1024 },
+  { key: 'seed', label: 'Seed', help: 'The same seed and inputs give the same result; Another candidate picks a new one.', min: 0, max: MAX_SEED },
+];
+
+/** The rest, one line of help each. */
+const ADVANCED_FIELDS: NumberField[] = [
+  { key: 'cfgScale', label: 'Guidance (cfg)', help: 'How strongly the prompt steers the model; 1 turns guidance off and halves the work.', min: 0, max: 20 },
+  { key: 'temperature', label: 'Temperature', help: '0 always takes the likeliest token; higher is more varied.', min: 0, max: 5 },
+  { key: 'topP', label: 'Top-p', help: 'Sample only from the likeliest tokens that make up this share of the chance.', min: 0.01, max: 1 },
+  { key: 'strength', label: 'Strength', help: 'Share of the original code masked: below 1 keeps part of it as a hint.', min: 0.01, max: 1 },
+  { key: 'maxRemaskRounds', label: 'Remask rounds', help: 'Rounds that mask and redo tokens the parser finds broken.', min: 0, max: 10 },
+  { key: 'cacheInterval', label: 'Cache refresh interval', help: 'Steps between full passes that refresh the cached context; 0 never caches.', min: 0, max: 1024 },
+  { key: 'parallelThreshold', label: 'Parallel threshold', help: 'Reveal every token at least this likely in one step; 0 is off.', min: 0, max: 1 },
+  { key: 'contextTokens', label: 'Context tokens', help: 'Most tokens of the file the model sees around the targets.', min: 64, max: 1_048_576 },
+];
+
+const RANGES = Object.fromEntries([...BASIC_FIELDS, ...ADVANCED_FIELDS].map((field) => [field.key, field]));
+
+/** The settings as validated, or the message of each bad field: out of the app's range first, then the engine's rules. */
 function validatedSettings(settings: DiffusionConfigInput): { config: DiffusionConfig | null; fields: Record<string, string> } {
+  const outOfRange: Record<string, string> = {};
+  for (const [key, { label, min, max }] of Object.entries(RANGES)) {
+    const value = settings[key as NumberKey];
+    if (typeof value === 'number' && (!Number.isFinite(value) || value < min || value > max)) outOfRange[key] = `${label} must be from ${min} to ${max}.`;
+  }
   try {
-    return { config: createDiffusionConfig(settings), fields: {} };
+    const config = createDiffusionConfig(settings);
+    return Object.keys(outOfRange).length > 0 ? { config: null, fields: outOfRange } : { config, fields: {} };
   } catch (error) {
-    if (error instanceof ConfigError) return { config: null, fields: error.fields };
+    if (error instanceof ConfigError) return { config: null, fields: { ...outOfRange, ...error.fields } };
     throw error;
   }
 }
-
-const NUMBER_FIELDS = [
-  ['steps', 'Steps'],
-  ['cfgScale', 'Guidance (cfg)'],
-  ['temperature', 'Temperature'],
-  ['topP', 'Top-p'],
-  ['seed', 'Seed'],
-  ['strength', 'Strength'],
-  ['maxRemaskRounds', 'Remask rounds'],
-  ['cacheInterval', 'Cache refresh interval'],
-  ['parallelThreshold', 'Parallel threshold'],
-  ['contextTokens', 'Context tokens'],
-] as const;
 
 /** Settings, Generate and Cancel. */
 export function GeneratePanel({ settings, onSettingsChange, blockedBecause, onGenerate, onGenerateBatch }: GeneratePanelProps) {
   const generation = useGeneration();
   const warmUp = useWarmUp();
   const [plansError, setPlansError] = useState<string | null>(null);
+  const [shared, setShared] = useState<string | null>(null);
+  const [advancedOpen, setAdvancedOpen] = useState(false);
+  // Another candidate: the same request with a seed not used yet; the result it replaces waits under Earlier results.
+  const generateAnother = (config: DiffusionConfig) => {
+    const seed = (config.seed + 1 + Math.floor(Math.random() * 1_000_000)) % (MAX_SEED + 1);
+    onSettingsChange({ ...settings, seed });
+    onGenerate({ ...config, seed });
+  };
   const runtime = generation.runtime ?? warmUp.runtime;
   const importPlans = async (file: File | undefined) => {
     if (!file || !config) return;
@@ -57,37 +90,54 @@ export function GeneratePanel({ settings, onSettingsChange, blockedBecause, onGe
   };
   const { config, fields } = validatedSettings(settings);
   const running = generation.status === 'running';
+  const numberField = ({ key, label, help, min, max }: NumberField) => (
+    <div key={key} className="setting">
+      <label>
+        <span>{label}</span>
+        <input
+          type="number"
+          aria-label={label}
+          aria-invalid={fields[key] ? true : undefined}
+          aria-describedby={`help-${key}`}
+          min={min}
+          max={max}
+          value={String(settings[key] ?? createDiffusionConfig({ preset: settings.preset })[key])}
+          onChange={(e) => onSettingsChange({ ...settings, [key]: e.target.value === '' ? undefined : Number(e.target.value) })}
+        />
+      </label>
+      <span id={`help-${key}`} className="setting-help">
+        {help}
+      </span>
+      {fields[key] && (
+        <span className="field-error" role="alert">
+          {fields[key]}
+        </span>
+      )}
+    </div>
+  );
   return (
     <div className="generate-panel">
+      <div className="buttons">
+        <button type="button" className="primary" disabled={running || !config || blockedBecause !== null} title={blockedBecause ?? undefined} onClick={() => config && onGenerate(config)}>
+          Generate
+        </button>
+        <button
+          type="button"
+          disabled={running || !config || blockedBecause !== null}
+          title="Run again with a new seed; the result shown now waits under Earlier results, to pick from"
+          onClick={() => config && generateAnother(config)}
+        >
+          Another candidate
+        </button>
+        <button type="button" disabled={!running} onClick={generation.cancel}>
+          Cancel
+        </button>
+      </div>
+      {blockedBecause && !running && <p className="muted small blocked">{blockedBecause}</p>}
+      {!config && !running && <p className="field-error small">Fix the settings marked below to generate.</p>}
+      <GenerationMessage announce={false} />
       <fieldset>
         <legend>Settings</legend>
-        {NUMBER_FIELDS.map(([key, label]) => (
-          <label key={key} className="setting">
-            {label}
-            <input
-              type="number"
-              aria-label={label}
-              aria-invalid={fields[key] ? true : undefined}
-              value={String(settings[key] ?? createDiffusionConfig({ preset: settings.preset })[key])}
-              onChange={(e) => onSettingsChange({ ...settings, [key]: e.target.value === '' ? undefined : Number(e.target.value) })}
-            />
-            {fields[key] && <span className="field-error">{fields[key]}</span>}
-          </label>
-        ))}
-        <label className="setting">
-          Schedule
-          <select
-            aria-label="Schedule"
-            value={settings.schedule ?? createDiffusionConfig({ preset: settings.preset }).schedule}
-            onChange={(e) => onSettingsChange({ ...settings, schedule: e.target.value as DiffusionConfig['schedule'] })}
-          >
-            {SCHEDULES.map((schedule) => (
-              <option key={schedule} value={schedule}>
-                {schedule}
-              </option>
-            ))}
-          </select>
-        </label>
         <label className="setting">
           Preset
           <select aria-label="Preset" value={settings.preset ?? 'demo'} onChange={(e) => onSettingsChange({ preset: e.target.value as PresetName })}>
@@ -98,6 +148,7 @@ export function GeneratePanel({ settings, onSettingsChange, blockedBecause, onGe
             ))}
           </select>
         </label>
+        {BASIC_FIELDS.map(numberField)}
         <label className="setting">
           Backend
           <select aria-label="Backend" value={settings.backend ?? 'auto'} onChange={(e) => onSettingsChange({ ...settings, backend: e.target.value as DiffusionConfig['backend'] })}>
@@ -111,22 +162,42 @@ export function GeneratePanel({ settings, onSettingsChange, blockedBecause, onGe
           <select aria-label="Precision" value={settings.precision ?? 'auto'} onChange={(e) => onSettingsChange({ ...settings, precision: e.target.value as DiffusionConfig['precision'] })}>
             {PRECISION_CHOICES.map((choice) => (
               <option key={choice} value={choice}>
-                {choice === 'auto' ? 'Auto (q4 on WebGPU, q8 on WASM)' : choice}
+                {choice === 'auto' ? 'Auto (q4 WebGPU, q8 WASM)' : choice}
               </option>
             ))}
           </select>
         </label>
         <label className="setting">
-          <input type="checkbox" checked={settings.fallback ?? true} onChange={(e) => onSettingsChange({ ...settings, fallback: e.target.checked })} /> Autoregressive fallback
+          <span>
+            <input type="checkbox" checked={settings.fallback ?? true} onChange={(e) => onSettingsChange({ ...settings, fallback: e.target.checked })} /> Autoregressive fallback
+          </span>
         </label>
+        <details className="advanced" open={advancedOpen || ADVANCED_FIELDS.some(({ key }) => fields[key])} onToggle={(e) => setAdvancedOpen(e.currentTarget.open)}>
+          <summary>Advanced settings</summary>
+          {ADVANCED_FIELDS.map(numberField)}
+          <div className="setting">
+            <label>
+              <span>Schedule</span>
+              <select
+                aria-label="Schedule"
+                aria-describedby="help-schedule"
+                value={settings.schedule ?? createDiffusionConfig({ preset: settings.preset }).schedule}
+                onChange={(e) => onSettingsChange({ ...settings, schedule: e.target.value as DiffusionConfig['schedule'] })}
+              >
+                {SCHEDULES.map((schedule) => (
+                  <option key={schedule} value={schedule}>
+                    {schedule}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <span id="help-schedule" className="setting-help">
+              How fast the masks clear over the steps.
+            </span>
+          </div>
+        </details>
       </fieldset>
       <div className="buttons">
-        <button type="button" className="primary" disabled={running || !config || blockedBecause !== null} title={blockedBecause ?? undefined} onClick={() => config && onGenerate(config)}>
-          Generate
-        </button>
-        <button type="button" disabled={!running} onClick={generation.cancel}>
-          Cancel
-        </button>
         <label className={`button${running || !config ? ' disabled' : ''}`} title="Run a plans file (RefactorPlan[] JSON, as builder batch takes) against the open file, one patch per plan">
           Import plans
           <input
@@ -141,13 +212,22 @@ export function GeneratePanel({ settings, onSettingsChange, blockedBecause, onGe
           type="button"
           disabled={!config}
           title="Copy a link that opens Builder with these settings"
-          onClick={() => config && void navigator.clipboard.writeText(`${location.origin}${location.pathname}?${configToQuery(config)}`)}
+          onClick={() =>
+            config &&
+            void navigator.clipboard.writeText(`${location.origin}${location.pathname}?${configToQuery(config)}`).then(
+              () => setShared('Link copied.'),
+              () => setShared('The browser did not let the page write to the clipboard.'),
+            )
+          }
         >
           Share settings
         </button>
+        {shared && (
+          <span className="small" role="status">
+            {shared}
+          </span>
+        )}
       </div>
-      <GenerationMessage announce={false} />
-      {blockedBecause && !running && <p className="muted small">{blockedBecause}</p>}
       {plansError && (
         <p className="notice notice-error" role="alert">
           {plansError}

@@ -1,7 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import type { CachedModel } from '../core/cachedModel';
 import { type DownloadProgress, formatBytes, formatDuration } from '../core/downloadProgress';
-import type { ModelPrecision } from '../core/modelPrecision';
 import { MODEL_REGISTRY, type RegistryModel } from '../core/modelRegistry';
 import { HUB_HOSTS, hubSourceOf } from './hubSource';
 import { directoryPicker, filesOfDirectory, filesOfDrop, filesOfInput } from './modelFolderFiles';
@@ -52,12 +51,22 @@ function HubOffer({ model, asked, onAgree, onDismiss }: { model: RegistryModel; 
   );
 }
 
-function cacheStatus(cached: CachedModel | undefined, model: RegistryModel | undefined, precision: ModelPrecision): string {
+function cacheStatus(cached: CachedModel | undefined, model: RegistryModel | undefined): string {
   if (cached && !cached.partial) return `Cached and verified: ${cached.completePrecisions.join(', ')}, ${formatBytes(cached.storedBytes)}`;
   if (cached) return `Partly downloaded (${formatBytes(cached.storedBytes)} stored); Download resumes it`;
-  const estimate = precision === 'q4' || precision === 'q8' ? model?.approximateBytes?.[precision] : undefined;
-  if (estimate) return `Not downloaded; about ${formatBytes(estimate)} at ${precision} (approximate)`;
+  if (model?.origin.kind === 'generated') return BUILT_IN_STATUS;
+  // Both sizes, always: one that changed with the backend chosen at the first run read as the model growing.
+  const sizes = model?.approximateBytes;
+  if (sizes) return `Not downloaded; about ${formatBytes(sizes.q4)} at q4, ${formatBytes(sizes.q8)} at q8`;
   return 'Not downloaded';
+}
+
+/** A built-in model is always there: the site serves it; a download only keeps a copy in this browser. */
+const BUILT_IN_STATUS = 'Built in: served with this page (a test model, random weights); Download keeps a copy for offline use';
+
+/** A registry note with its `command` spans as code, not raw backticks. */
+function noteWithCode(note: string) {
+  return note.split('`').map((part, i) => (i % 2 === 1 ? <code key={part}>{part}</code> : part));
 }
 
 /**
@@ -176,14 +185,14 @@ export function ModelManager() {
               </div>
               {(model?.licence ?? cached?.manifest?.licence) && <p className="small muted">Licence: {model?.licence ?? cached?.manifest?.licence}</p>}
               {inUse && <p className="small model-in-use">{kind === 'diffusion' ? 'Generate uses this model' : 'Generate falls back to this model'}</p>}
-              {install ? <ProgressLine label={`Downloading ${id}`} progress={install.progress} /> : <p className="small model-status">{cacheStatus(cached, model, precision)}</p>}
+              {install ? <ProgressLine label={`Downloading ${id}`} progress={install.progress} /> : <p className="small model-status">{cacheStatus(cached, model)}</p>}
               {model && models.hubPlans[id] && !install && (
                 <HubOffer model={model} asked={models.hubPlans[id]} onAgree={() => void models.pullFromHub(model)} onDismiss={() => models.dismissHub(id)} />
               )}
               {!install && !cached && model && !model.folderUrl && (
                 <details className="small muted">
                   <summary>Other ways to get it</summary>
-                  {model.note}
+                  {noteWithCode(model.note)}
                 </details>
               )}
               <div className="buttons">

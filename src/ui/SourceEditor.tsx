@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { TextRange } from '../core/outline';
 import type { LineColumn } from '../core/sourceText';
 import { monaco } from './monaco';
@@ -26,6 +26,8 @@ export function SourceEditor({ text, monacoLanguage, maskedRanges, cursor, revea
   /** True while a new file's text goes in: the editor's copy is not written back over it. */
   const openingFile = useRef(false);
   callbacks.current = { onTextChange, onCursorChange };
+  // Tab leaves the editor by default, so the keyboard is never trapped in it; Ctrl+M makes Tab indent.
+  const [tabMovesFocus, setTabMovesFocus] = useState(true);
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: the editor is created once; later text, language and cursor changes reach it through the effects below.
   useEffect(() => {
@@ -39,6 +41,12 @@ export function SourceEditor({ text, monacoLanguage, maskedRanges, cursor, revea
       fontSize: 13,
       scrollBeyondLastLine: false,
       theme: scheme.matches ? 'vs-dark' : 'vs',
+      tabFocusMode: true,
+    });
+    created.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.KeyM, () => {
+      const next = !created.getOption(monaco.editor.EditorOption.tabFocusMode);
+      created.updateOptions({ tabFocusMode: next });
+      setTabMovesFocus(next);
     });
     created.setPosition(toPosition(cursor));
     created.revealPositionInCenterIfOutsideViewport(toPosition(cursor));
@@ -113,5 +121,12 @@ export function SourceEditor({ text, monacoLanguage, maskedRanges, cursor, revea
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [revealRequest]);
 
-  return <div className="source-editor" ref={container} data-testid="source-editor" />;
+  return (
+    <>
+      <div className="source-editor" ref={container} data-testid="source-editor" />
+      <p className="editor-hint small muted" aria-live="polite">
+        {tabMovesFocus ? 'Tab moves to the next control; Ctrl+M makes Tab indent.' : 'Tab indents; Ctrl+M makes Tab move to the next control.'} Ctrl+Enter generates.
+      </p>
+    </>
+  );
 }

@@ -1,25 +1,48 @@
 import { BUDGET_SOURCES } from '../core/contextBudget';
 import type { GeneratedPatch } from '../core/refactorPlan';
+import { BUILT_IN_MODEL_NOTE, isBuiltInModel } from './builtInModels';
 
 const STOPPED_BY = { 'stop-token': 'its stop token', budget: 'its token budget (cut off)' } as const;
 /** Garbage code can give hundreds of syntax errors; the first few say enough, and the provenance has them all. */
 const PROBLEMS_SHOWN = 8;
 
+export interface VerdictDetailsProps {
+  patch: GeneratedPatch;
+  /** The line of the generated file a problem is at, if it names one. */
+  problemLine(problem: string): number | null;
+  /** Scrolls the diff to a line of the generated file. */
+  onShowLine(line: number): void;
+}
+
 /**
- * Why the verdict and the risk are what they are: every validation error, each fact that made the
- * risk, who wrote the code, and how much of the file the model saw.
+ * Why the verdict and the risk are what they are: every validation error (each with a link to
+ * where it is in the diff), each fact that made the risk, who wrote the code, and how much of the
+ * file the model saw.
  */
-export function VerdictDetails({ patch }: { patch: GeneratedPatch }) {
+export function VerdictDetails({ patch, problemLine, onShowLine }: VerdictDetailsProps) {
   const { fallback } = patch.model;
   const { context } = patch;
   return (
-    <details className="verdict-details small">
-      <summary>{patch.canApply ? 'Can be applied' : 'Not safe to apply'}: why</summary>
+    <section className="verdict-details small" aria-label="Why">
+      {isBuiltInModel(patch.model.id) && <p className="notice notice-warning">{BUILT_IN_MODEL_NOTE}</p>}
       {patch.validationErrors.length > 0 && (
         <ul aria-label="Problems">
-          {patch.validationErrors.slice(0, PROBLEMS_SHOWN).map((error) => (
-            <li key={error}>{error}</li>
-          ))}
+          {patch.validationErrors.slice(0, PROBLEMS_SHOWN).map((error) => {
+            const line = problemLine(error);
+            return (
+              <li key={error}>
+                {error}
+                {line !== null && (
+                  <>
+                    {' '}
+                    <button type="button" className="link" onClick={() => onShowLine(line)}>
+                      show line {line}
+                    </button>
+                  </>
+                )}
+              </li>
+            );
+          })}
           {patch.validationErrors.length > PROBLEMS_SHOWN && <li>and {patch.validationErrors.length - PROBLEMS_SHOWN} more (Download provenance lists them all)</li>}
         </ul>
       )}
@@ -48,6 +71,6 @@ export function VerdictDetails({ patch }: { patch: GeneratedPatch }) {
           budget set by {BUDGET_SOURCES[context.limitedBy]}.
         </p>
       )}
-    </details>
+    </section>
   );
 }

@@ -165,6 +165,7 @@ export const useFolder = create<FolderState>()((setState, getState) => ({
       app.text,
       config,
       mode,
+      app.fileName,
       sources,
     );
     const after = useGeneration.getState();

@@ -13,17 +13,40 @@ export interface GenerationState {
   /** When the first denoising step was reported, and what it had revealed: tokens/s counts from there, not from model loading. */
   firstStep: { at: number; revealed: number } | null;
   message: string | null;
+  /** When Generate was pressed (performance.now()): the time a run takes is counted from the click. */
+  startedAt: number | null;
   /** The result shown in the diff view. */
   patch: GeneratedPatch | null;
+  /** The editor's file the shown result was made from: it is reviewed and applied only there. */
+  resultFile: string | null;
+  /** Results set aside (another file opened, a new run, Discard), newest first, a few per file. */
+  history: { file: string; patch: GeneratedPatch }[];
   /** Every result of the last imported plans file, in the order they ran; empty after a single plan. */
   batch: GeneratedPatch[];
   /** Where the last generation ran, and the fallbacks it took. */
   runtime: Runtime | null;
-  /** `sources`: the files of an opened folder by path, when the plans span several (see EngineRequest). */
-  generate(plans: RefactorPlan[], source: string, config: DiffusionConfig, mode: MaskMode, sources?: Record<string, string>): Promise<void>;
+  /**
+   * `file`: the editor's file the run is made from. `sources`: the files of an opened folder by
+   * path, when the plans span several (see EngineRequest).
+   */
+  generate(plans: RefactorPlan[], source: string, config: DiffusionConfig, mode: MaskMode, file: string, sources?: Record<string, string>): Promise<void>;
   show(patch: GeneratedPatch): void;
+  /** Takes the shown result off the stage, into the history of its file. */
+  setAside(): void;
+  /** Shows a result of the history again (the one shown goes into the history). */
+  reopen(file: string, patch: GeneratedPatch): void;
+  /** Forgets the shown result (it was applied). */
   dismiss(): void;
   cancel(): void;
+}
+
+/** Results kept per file once set aside. */
+const HISTORY_PER_FILE = 5;
+
+function withSetAside(history: GenerationState['history'], file: string | null, patch: GeneratedPatch | null): GenerationState['history'] {
+  if (!patch || file === null) return history;
+  const kept = [{ file, patch }, ...history.filter((entry) => entry.patch !== patch)];
+  return kept.filter((entry, i) => entry.file !== file || kept.slice(0, i).filter((e) => e.file === file).length < HISTORY_PER_FILE);
 }
 
 /** One generation at a time, run by the engine worker; the page only shows what it reports. */
@@ -33,10 +56,13 @@ export const useGeneration = create<GenerationState>()((setState, getState) => (
   progress: null,
   firstStep: null,
   message: null,
+  startedAt: null,
   patch: null,
+  resultFile: null,
+  history: [],
   batch: [],
   runtime: null,
-  async generate(plans, source, config, mode, sources) {
+  async generate(plans, source, config, mode, file, sources) {
     if (getState().status === 'running') {
       setState({ message: 'A generation is already running; cancel it first.' });
       return;
@@ -55,10 +81,28 @@ export const useGeneration = create<GenerationState>()((setState, getState) => (
       },
       sources,
     );
-    setState({ status: 'running', requestId: id, progress: null, firstStep: null, message: null });
+    const { patch, resultFile, history } = getState();
+    // The old result is not live under the progress: it waits in its file's history.
+    setState({
+      status: 'running',
+      requestId: id,
+      progress: null,
+      firstStep: null,
+      message: null,
+      startedAt: performance.now(),
+      patch: null,
+      history: withSetAside(history, resultFile ?? patch?.filePath ?? null, patch),
+    });
     try {
       const { patches, runtime } = await result;
-      setState({ status: 'done', patch: patches.find((p) => p.sample.path !== 'error') ?? patches[0] ?? null, batch: patches.length > 1 ? patches : [], runtime, message: null });
+      setState({
+        status: 'done',
+        patch: patches.find((p) => p.sample.path !== 'error') ?? patches[0] ?? null,
+        resultFile: file,
+        batch: patches.length > 1 ? patches : [],
+        runtime,
+        message: null,
+      });
     } catch (error) {
       const cancelled = error instanceof EngineError && error.kind === 'cancelled';
       setState({ status: cancelled ? 'cancelled' : 'failed', message: cancelled ? 'Cancelled.' : (error as Error).message });
@@ -68,6 +112,15 @@ export const useGeneration = create<GenerationState>()((setState, getState) => (
   },
   show(patch) {
     setState({ patch });
+  },
+  setAside() {
+    const { patch, resultFile, history } = getState();
+    setState({ patch: null, batch: [], status: 'idle', message: null, history: withSetAside(history, resultFile ?? patch?.filePath ?? null, patch) });
+  },
+  reopen(file, patch) {
+    const { patch: shown, resultFile, history } = getState();
+    const rest = withSetAside(history, resultFile ?? shown?.filePath ?? null, shown).filter((entry) => entry.patch !== patch);
+    setState({ patch, resultFile: file, batch: [], status: 'done', message: null, history: rest });
   },
   dismiss() {
     setState({ patch: null, status: 'idle', message: null });

@@ -7,6 +7,7 @@ import type { ModelPrecision } from '../core/modelPrecision';
 import type { RegistryModel } from '../core/modelRegistry';
 import type { HubPlanSummary, StorageFigures } from '../worker/modelDownloadProtocol';
 import { hubSourceOf } from './hubSource';
+import { hubErrorMessage } from './hubUnreachable';
 import { ModelDownloadClient, ModelDownloadError } from './modelDownloadClient';
 import { useAppState } from './store';
 import { useWarmUp } from './warmUpStore';
@@ -92,7 +93,8 @@ export const useModels = create<ModelState>()((setState, getState) => {
     const persisted = navigator.storage?.persisted ? await navigator.storage.persisted().catch(() => null) : null;
     setState({ cached: models, storage: { ...storage, persisted } });
   };
-  const run = async (key: string, start: () => { id: number; model: Promise<CachedModel> }) => {
+  /** `describe`: the words for a failure, where the raw message would not say what to do. */
+  const run = async (key: string, start: () => { id: number; model: Promise<CachedModel> }, describe: (message: string) => string = (message) => message) => {
     setNotice(key, null);
     void persistStorage();
     const { id, model } = start();
@@ -103,7 +105,7 @@ export const useModels = create<ModelState>()((setState, getState) => {
       setNotice(key === FOLDER_IMPORT ? installed.id : key, { kind: 'info', message: `${installed.id} is cached and verified (${installed.completePrecisions.join(', ')}, ${size}).` });
     } catch (error) {
       const cancelled = error instanceof ModelDownloadError && error.kind === 'cancelled';
-      setNotice(key, { kind: cancelled ? 'info' : 'error', message: (error as Error).message });
+      setNotice(key, { kind: cancelled ? 'info' : 'error', message: cancelled ? (error as Error).message : describe((error as Error).message) });
     } finally {
       setState(({ installs }) => {
         const next = { ...installs };
@@ -149,7 +151,7 @@ export const useModels = create<ModelState>()((setState, getState) => {
         setPlan({ precision, plan: await worker().hubPlan(model.id, hub, precision) });
       } catch (error) {
         setPlan(null);
-        setNotice(model.id, { kind: 'error', message: (error as Error).message });
+        setNotice(model.id, { kind: 'error', message: hubErrorMessage((error as Error).message) });
       }
     },
     async pullFromHub(model) {
@@ -157,7 +159,7 @@ export const useModels = create<ModelState>()((setState, getState) => {
       const asked = getState().hubPlans[model.id];
       if (!hub || !asked?.plan || getState().installs[model.id]) return;
       getState().dismissHub(model.id);
-      await run(model.id, () => worker().install({ type: 'pull', modelId: model.id, hub, precision: asked.precision }, onProgress(model.id)));
+      await run(model.id, () => worker().install({ type: 'pull', modelId: model.id, hub, precision: asked.precision }, onProgress(model.id)), hubErrorMessage);
     },
     dismissHub(modelId) {
       setState(({ hubPlans }) => {
