@@ -92,6 +92,14 @@ export const BENCHMARK_SECTIONS = {
       'context budget, against the same span in a 200-token file; and the longest sequence each backend accepts for that shape, as the engine computes it ' +
       "(contextBudget: the model's positions, and the attention scores that must fit in memory), not found by trying.",
   },
+  faithfulness: {
+    title: "Faithfulness to the authors' samplers",
+    command: 'npm run bench:faithfulness',
+    about:
+      "Each family's tiny checkpoint (its published layout, random weights spread so that choices are far from a tie) converted to fp32, `builder sample` in Node at temperature 0: " +
+      "filled tokens equal to the authors' sampler ported independently (`tests/support/authorsSamplers/`) at the authors' settings, which must be all of them; " +
+      'and for the approximate options (the context cache, the parallel threshold) the tokens equal to the exact run and forward passes per filled token.',
+  },
   'hub-pull': {
     title: 'Getting a model from the Hub',
     command: 'npm run bench:hub-pull',
@@ -113,6 +121,13 @@ export const BENCHMARK_SECTIONS = {
     command: 'npm run bench:convert-memory',
     about:
       "`builder convert` on a generated 1 GB bf16 checkpoint under `/usr/bin/time -v`: the converter streams one tensor at a time, so its peak memory stays near the largest tensor's float32 copy.",
+  },
+  'known-answer': {
+    title: 'Quality on the known-answer checkpoints',
+    command: 'npm run bench:known-answer',
+    about:
+      'The tiny checkpoints trained on a task with one right answer per target (`training/README.md`), converted to q8 and run on WASM in Node on the 20 held-out targets: ' +
+      'the share regenerated exactly and the share that parses, at the defaults the tests use and with each approximate option changed; forward passes per token of the expected definitions.',
   },
   eval: {
     title: 'Infilling on HumanEval-Infilling',

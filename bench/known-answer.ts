@@ -1,0 +1,121 @@
+/**
+ * Quality on the known-answer checkpoints (training/README.md): on the 20 held-out targets, per
+ * checkpoint, the share regenerated exactly and the share that parses, at the CLI's defaults (the
+ * demo preset at temperature 0, as tests/knownAnswer runs them) and with each approximate option
+ * changed: the context cache's interval, the parallel threshold (with forward passes per token),
+ * few steps with and without syntax-guided remasking rounds, and the fallback after a failed diffusion run.
+ * Run: npm run bench:known-answer   (with --docs FILE it rewrites its section of the benchmarks page).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { runLine, writeBenchmarkSection } from '../src/bench/benchmarksDoc';
+import { machineInfo } from '../src/bench/machineInfo';
+import { nodeWasmLocator } from '../src/cli/wasmFiles';
+import { openCheckpoint } from '../src/convert/checkpoint';
+import { convertCheckpoint } from '../src/convert/convertCheckpoint';
+import { openFolder } from '../src/convert/nodeFiles';
+import { createNodeOutputFolder } from '../src/convert/nodeOutputFolder';
+import { createDiffusionConfig, type DiffusionConfigInput } from '../src/core/diffusionConfig';
+import type { GeneratedPatch } from '../src/core/refactorPlan';
+import { SyntaxParser } from '../src/core/syntaxParser';
+import type { CausalModel } from '../src/model/causalModel';
+import type { DiffusionModel } from '../src/model/diffusionModel';
+import { loadModel } from '../src/model/loadModel';
+import { nodeModelReader } from '../src/model/nodeModelReader';
+import { Builder } from '../src/sampler/builder';
+import { completeCheckpoint, isTrained, KNOWN_ANSWER_CHECKPOINTS, type KnownAnswerCheckpoint } from '../tests/support/knownAnswerCheckpoints';
+import { functionText, heldOutExamples } from '../tests/support/knownAnswerTask';
+
+const { values: options } = parseArgs({ options: { docs: { type: 'string' } } });
+const log = (line: string) => process.stderr.write(`bench:known-answer: ${line}\n`);
+const heldOut = heldOutExamples();
+const parser = await SyntaxParser.create(nodeWasmLocator);
+const scratch = mkdtempSync(join(tmpdir(), 'known-answer-bench-'));
+
+/** The checkpoint as `builder convert` converts it (q8, the CLI's precision on WASM), loaded on WASM. */
+async function converted(checkpoint: KnownAnswerCheckpoint) {
+  const source = await openFolder(await completeCheckpoint(checkpoint, join(scratch, 'checkpoints')));
+  const opened = await openCheckpoint(source);
+  const out = join(scratch, 'models', checkpoint.folder);
+  try {
+    await convertCheckpoint({ source, checkpoint: opened, output: await createNodeOutputFolder(out), id: checkpoint.folder, name: checkpoint.folder, kind: checkpoint.kind, precisions: ['q8'] });
+  } finally {
+    await opened.close();
+  }
+  return (await loadModel(nodeModelReader(out), 'q8', 'wasm')).model;
+}
+
+interface Row {
+  setting: string;
+  exact: number;
+  valid: number;
+  passesPerToken: number;
+  fallbacks: number;
+}
+
+/** One setting over the held-out targets: exact and parsing shares, and forward passes per token of the expected definitions. */
+async function measure(setting: string, diffusion: DiffusionModel, fallback: CausalModel | undefined, input: DiffusionConfigInput): Promise<Row> {
+  // The defaults tests/knownAnswer runs at: the demo preset at temperature 0, no fallback unless asked.
+  const config = createDiffusionConfig({ temperature: 0, fallback: false, ...input });
+  const files = new Map(heldOut.map((example) => [example.fileName, example.text]));
+  const builder = new Builder({ parser, models: { diffusion, quant: 'q8', fallback }, config, readSource: async (path) => files.get(path)! });
+  const patches: GeneratedPatch[] = [];
+  for (const example of heldOut) patches.push(await builder.generatePatch({ filePath: example.fileName, editTargets: [example.target], intent: example.instruction, language: example.language }));
+  const tokens = heldOut.reduce((sum, example) => sum + diffusion.tokenizer.encode(functionText(example.function)).length, 0);
+  const share = (test: (patch: GeneratedPatch, i: number) => boolean) => patches.filter(test).length / patches.length;
+  const row = {
+    setting,
+    exact: share((patch, i) => patch.generatedCode === heldOut[i]!.text),
+    valid: share((patch) => patch.isValidSyntax),
+    passesPerToken: patches.reduce((sum, patch) => sum + patch.sample.nfe, 0) / tokens,
+    fallbacks: patches.filter((patch) => patch.sample.path === 'fallback').length,
+  };
+  log(`${setting}: exact ${row.exact}, valid ${row.valid}, ${row.passesPerToken.toFixed(2)} passes per token`);
+  return row;
+}
+
+const SETTINGS: [string, DiffusionConfigInput][] = [
+  ['defaults (demo preset, 8 steps, guidance 2, cache interval 8, temperature 0)', {}],
+  ['no context cache', { cacheInterval: 0 }],
+  ['cache interval 2', { cacheInterval: 2 }],
+  ['cache interval 4', { cacheInterval: 4 }],
+  ['parallel threshold 0.9', { parallelThreshold: 0.9, steps: 64 }],
+  ['parallel threshold 0.7', { parallelThreshold: 0.7, steps: 64 }],
+  ['64 steps (one token a step), no threshold', { steps: 64 }],
+  ...[2, 4, 8].flatMap((steps): [string, DiffusionConfigInput][] => [
+    [`${steps} steps, no remasking`, { steps, maxRemaskRounds: 0 }],
+    [`${steps} steps, 2 remasking rounds`, { steps, maxRemaskRounds: 2 }],
+  ]),
+];
+
+const sections: string[] = [];
+try {
+  const trained = KNOWN_ANSWER_CHECKPOINTS.filter(isTrained);
+  const fallbackCheckpoint = trained.find((c) => c.kind === 'autoregressive');
+  const fallback = fallbackCheckpoint ? ((await converted(fallbackCheckpoint)) as CausalModel) : undefined;
+  for (const checkpoint of trained.filter((c) => c.kind === 'diffusion')) {
+    const diffusion = (await converted(checkpoint)) as DiffusionModel;
+    const rows: Row[] = [];
+    for (const [setting, input] of SETTINGS) rows.push(await measure(setting, diffusion, undefined, input));
+    if (fallback) rows.push(await measure('2 steps, no remasking, then the fallback', diffusion, fallback, { steps: 2, maxRemaskRounds: 0, fallback: true }));
+    await diffusion.release();
+    const percent = (x: number) => `${Math.round(100 * x)}%`;
+    sections.push(
+      [
+        `### ${checkpoint.folder} (${checkpoint.family})`,
+        '',
+        '| setting | exact | parses | forward passes per token | fell back |',
+        '| --- | ---: | ---: | ---: | ---: |',
+        ...rows.map((r) => `| ${r.setting} | ${percent(r.exact)} | ${percent(r.valid)} | ${r.passesPerToken.toFixed(2)} | ${r.fallbacks} |`),
+      ].join('\n'),
+    );
+  }
+  await fallback?.release();
+} finally {
+  rmSync(scratch, { recursive: true, force: true });
+}
+const body = [runLine(machineInfo(2, null)), '', `${heldOut.length} held-out targets per checkpoint, q8 on WASM in Node.`, '', ...sections.flatMap((s) => [s, ''])].join('\n');
+process.stdout.write(`${body}\n`);
+if (options.docs) writeBenchmarkSection(options.docs, 'known-answer', body);

@@ -1,0 +1,56 @@
+import { copyFileSync, cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type CheckpointShape, writeTinyCheckpoint } from '../../src/convert/tinyModel';
+import type { FamilyName } from '../../src/core/modelFamilies';
+import { FAMILY_CHECKPOINTS } from './familyCheckpoints';
+
+/**
+ * The trained known-answer checkpoints (fixtures/known-answer/, trained by training/train.py): one
+ * per family layout, each in the folder its repository's name gives, as FAMILY_CHECKPOINTS lays it out.
+ */
+export interface KnownAnswerCheckpoint {
+  family: FamilyName;
+  folder: string;
+  kind: 'diffusion' | 'autoregressive';
+  /** The family's published layout; absent for the fill-in-the-middle fallback, Builder's own Qwen2 layout. */
+  shape?: CheckpointShape;
+}
+
+const layoutOf = (folder: string): KnownAnswerCheckpoint => {
+  const { family, shape } = FAMILY_CHECKPOINTS.find((c) => c.folder === folder)!;
+  return { family, folder, kind: 'diffusion', shape };
+};
+
+/** In the order they were trained, Builder's default family first. */
+export const KNOWN_ANSWER_CHECKPOINTS: readonly KnownAnswerCheckpoint[] = [
+  layoutOf('Qwen2.5-Coder-0.5B-Instruct-diffusion-mdlm-v0.1'),
+  layoutOf('open-dcoder-0.5B'),
+  layoutOf('Qwen2.5-Coder-0.5B-Instruct-diffusion-bd3lm-v0.1'),
+  { family: 'qwen-autoregressive', folder: 'qwen2.5-coder-fim', kind: 'autoregressive' },
+];
+
+export const KNOWN_ANSWER_FIXTURES = new URL('../../fixtures/known-answer/', import.meta.url).pathname;
+
+/** Whether the checkpoint's trained weights are committed. */
+export function isTrained(checkpoint: KnownAnswerCheckpoint): boolean {
+  return existsSync(join(KNOWN_ANSWER_FIXTURES, checkpoint.folder, 'model.safetensors'));
+}
+
+/**
+ * The checkpoint as a download leaves it, in `parent`/<folder>: the committed files and the
+ * tokenizer.json they leave out (11 MB, the real Qwen tokenizer with the family's mask token),
+ * written again as tinyModel.ts writes it for the same layout.
+ */
+export async function completeCheckpoint(checkpoint: KnownAnswerCheckpoint, parent: string): Promise<string> {
+  const folder = join(parent, checkpoint.folder);
+  cpSync(join(KNOWN_ANSWER_FIXTURES, checkpoint.folder), folder, { recursive: true });
+  const scratch = mkdtempSync(join(tmpdir(), 'known-answer-tokenizer-'));
+  try {
+    await writeTinyCheckpoint(join(scratch, 'model'), { kind: checkpoint.kind, seed: 1, ...(checkpoint.shape ? { shape: checkpoint.shape } : {}) });
+    copyFileSync(join(scratch, 'model', 'tokenizer.json'), join(folder, 'tokenizer.json'));
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+  return folder;
+}
