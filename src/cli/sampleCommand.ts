@@ -1,11 +1,11 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../core/inputErrors';
-import { MODEL_FAMILIES, type SamplerDefaults } from '../core/modelFamilies';
 import { MANIFEST_FILE, type ModelManifest, parseManifest } from '../core/modelManifest';
 import { MODEL_PRECISIONS, type ModelPrecision, modelGraphPath } from '../core/modelPrecision';
 import { loadModel } from '../model/loadModel';
 import { nodeModelReader } from '../model/nodeModelReader';
+import { authorsSampler, samplerFacts } from '../sampler/authors/configSampling';
 import { resolveSampleSettings } from '../sampler/authors/sampleSettings';
 import { checkSampleRequest, type SampleRequest, sampleTokens } from '../sampler/sampleTokens';
 
@@ -44,12 +44,6 @@ function parseInput(raw: unknown, path: string): { request: SampleRequest; setti
   return { request: { tokens: input.tokens as number[], fill: input.fill as number[], condition: input.condition as SampleRequest['condition'] }, settings: settings as Record<string, unknown> };
 }
 
-/** The authors' settings for the folder's family: the family table's (current), else what the manifest recorded. */
-function authorsSettings(manifest: ModelManifest): SamplerDefaults | null {
-  const family = MODEL_FAMILIES.find((f) => f.name === manifest.family);
-  return family?.sampler ?? (manifest.sampler?.algorithm ? manifest.sampler : null);
-}
-
 function precisionOf(manifest: ModelManifest, quant: string | undefined): ModelPrecision {
   const held = BY_PRECISION.filter((p) => manifest.files.some((file) => file.path === modelGraphPath(p)));
   if (quant === undefined) {
@@ -78,25 +72,14 @@ export async function sampleCommand(options: SampleCommandOptions): Promise<numb
   const manifest = parseManifest(manifestText);
   if (manifest.kind !== 'diffusion') throw new InputError(`${options.model} holds an autoregressive model; builder sample needs a diffusion model.`);
   checkSampleRequest(request, manifest.vocabSize, manifest.maxPositions);
-  const authors = authorsSettings(manifest);
+  const authors = authorsSampler(manifest);
   const settings = resolveSampleSettings(asked, authors, request.fill.length);
   const precision = precisionOf(manifest, options.quant);
   const loaded = await loadModel(nodeModelReader(options.model), precision, 'wasm');
   if (loaded.kind !== 'diffusion') throw new InputError(`${options.model} holds an autoregressive model; builder sample needs a diffusion model.`);
   const model = loaded.model;
   try {
-    const result = await sampleTokens(
-      model,
-      {
-        maskTokenId: manifest.maskTokenId!,
-        logitsShift: manifest.logitsShift ?? 0,
-        eosTokenIds: manifest.eosTokenIds,
-        padTokenId: manifest.padTokenId,
-        graphBlockSize: manifest.attention === 'block-causal' ? (manifest.blockSize ?? null) : null,
-      },
-      request,
-      settings,
-    );
+    const result = await sampleTokens(model, samplerFacts(manifest), request, settings);
     await loaded.integrity;
     const output = {
       tokens: result.tokens,

@@ -16,6 +16,11 @@ export type SamplerName = AuthorsSamplerName | 'builder';
 
 export const SAMPLER_NAMES: readonly SamplerName[] = ['mdlm', 'bd3lm', 'dream', 'p2', 'builder'];
 
+/** The config's choice: a sampler by name, or `authors`: the model family's authors' sampler (Builder's own where the family names none). */
+export type SamplerChoice = SamplerName | 'authors';
+
+const SAMPLER_CHOICES: readonly SamplerChoice[] = ['authors', ...SAMPLER_NAMES];
+
 /** `auto`: WebGPU where the runtime has an adapter, WASM otherwise. */
 export type BackendChoice = 'webgpu' | 'wasm' | 'auto';
 
@@ -32,9 +37,21 @@ export interface DiffusionConfig {
    * `auto`: the backend's own (q4 on WebGPU, q8 on WASM; core/backendChoice.ts).
    */
   precision: PrecisionChoice;
+  /**
+   * Which sampler denoises: `authors` runs the model family's authors' sampler (src/sampler/authors/,
+   * docs/sampler.md), where the settings below that they do not have (cache interval, parallel
+   * threshold) must stay off; `builder` runs Builder's own. The provenance lists how a run departs
+   * from the authors' settings.
+   */
+  sampler: SamplerChoice;
+  /** Denoising steps; 0: the authors' (their steps per token times the masks; one per token for Builder's own sampler). */
   steps: number;
   schedule: ScheduleName;
-  /** Classifier-free guidance scale; 1 runs no unconditional row at all, 0 only the unconditional one. */
+  /**
+   * Classifier-free guidance scale, uncond + s(cond - uncond); 1 runs no unconditional row at all, 0
+   * only the unconditional one. dLLM's samplers get it as their cfg_scale = s - 1 (their
+   * un + (cfg + 1)(cond - un)); the Dream-family samplers have no guidance and take only 1.
+   */
   cfgScale: number;
   /** 0 samples greedily. */
   temperature: number;
@@ -102,6 +119,7 @@ export const PRESET_NAMES: readonly PresetName[] = ['demo', 'fast', 'balanced', 
 /** What the presets share; they differ in model, steps, guidance, temperature and remasking rounds. */
 const COMMON = {
   precision: 'auto',
+  sampler: 'authors',
   // Dream-family models are trained with masking uniform in time, which the linear schedule follows.
   schedule: 'linear',
   topK: 0,
@@ -124,6 +142,9 @@ const COMMON = {
   contextTokens: 1024,
 } as const satisfies Partial<DiffusionConfig>;
 
+/** dLLM's A2D evaluation settings (ZHZisZZ/dllm examples/a2d/bd3lm/eval.sh): steps = max_new_tokens, cfg_scale 0, temperature 0, low-confidence. */
+const AUTHORS_DLLM = { steps: 0, cfgScale: 1, temperature: 0, topP: 1, remasking: 'low-confidence', cacheInterval: 0 } as const satisfies Partial<DiffusionConfig>;
+
 // The base coder, as Qwen shows fill-in-the-middle (core/modelRegistry.ts cites it).
 const QWEN_CODER_FALLBACK = 'qwen2.5-coder-0.5b';
 
@@ -141,24 +162,26 @@ export const PRESETS: Readonly<Record<PresetName, Preset>> = {
       note: 'The demo models are generated, not downloaded: run `npm run models` in the project, which writes public/models/tiny-diffusion and public/models/tiny-autoregressive.',
     },
   },
-  // Browser-size models of the families (core/modelFamilies.ts, docs/model-families.md); low-confidence
-  // remasking as dLLM evaluates its Tiny-A2D models, entropy and temperature 0.1 as CoDA's evaluation runs.
+  // Browser-size models of the families (core/modelFamilies.ts, docs/model-families.md). The real models run their authors' sampler and settings exactly (core/modelFamilies.ts cites
+  // them): their steps per token (steps 0), their guidance (none: dLLM's cfg_scale 0 is scale 1
+  // here), temperature and top-p, and no context cache or parallel threshold, which none of these
+  // authors' samplers has (BD3LM's block cache is exact and always on).
   fast: {
-    description: 'Qwen2.5-Coder 0.5B BD3LM (dLLM Tiny-A2D, Apache-2.0), 20 steps, guidance 2.',
-    config: { ...COMMON, model: 'qwen2.5-coder-0.5b-bd3lm', fallbackModel: QWEN_CODER_FALLBACK, steps: 20, cfgScale: 2, temperature: 0, maxRemaskRounds: 1 },
+    description: "Qwen2.5-Coder 0.5B BD3LM (dLLM Tiny-A2D, Apache-2.0), its authors' sampler and settings (one step per token, blocks of 32).",
+    config: { ...COMMON, ...AUTHORS_DLLM, model: 'qwen2.5-coder-0.5b-bd3lm', fallbackModel: QWEN_CODER_FALLBACK, maxRemaskRounds: 1 },
     modelSource: {
       repository: 'dllm-hub/Qwen2.5-Coder-0.5B-Instruct-diffusion-bd3lm-v0.1',
       note: pullNote('dllm-hub/Qwen2.5-Coder-0.5B-Instruct-diffusion-bd3lm-v0.1', 'qwen2.5-coder-0.5b-bd3lm', 'a2d-bd3lm'),
     },
   },
   balanced: {
-    description: 'Qwen3 0.6B BD3LM (dLLM Tiny-A2D, Apache-2.0), 50 steps, guidance 2.',
-    config: { ...COMMON, model: 'qwen3-0.6b-bd3lm', fallbackModel: QWEN_CODER_FALLBACK, steps: 50, cfgScale: 2, temperature: 0, maxRemaskRounds: 2 },
+    description: "Qwen3 0.6B BD3LM (dLLM Tiny-A2D, Apache-2.0), its authors' sampler and settings (one step per token, blocks of 32).",
+    config: { ...COMMON, ...AUTHORS_DLLM, model: 'qwen3-0.6b-bd3lm', fallbackModel: QWEN_CODER_FALLBACK, maxRemaskRounds: 2 },
     modelSource: { repository: 'dllm-hub/Qwen3-0.6B-diffusion-bd3lm-v0.1', note: pullNote('dllm-hub/Qwen3-0.6B-diffusion-bd3lm-v0.1', 'qwen3-0.6b-bd3lm', 'a2d-bd3lm') },
   },
   quality: {
-    description: 'CoDA 1.7B (CC-BY-NC-4.0: non-commercial use only), 100 steps, guidance 2, where memory allows.',
-    config: { ...COMMON, model: 'coda-1.7b', fallbackModel: QWEN_CODER_FALLBACK, steps: 100, cfgScale: 2, temperature: 0.1, topP: 0.9, remasking: 'entropy', maxRemaskRounds: 3 },
+    description: "CoDA 1.7B (CC-BY-NC-4.0: non-commercial use only), its authors' sampler and settings (entropy, one step per token, temperature 0.1, top-p 0.9), where memory allows.",
+    config: { ...COMMON, model: 'coda-1.7b', fallbackModel: QWEN_CODER_FALLBACK, steps: 0, cfgScale: 1, temperature: 0.1, topP: 0.9, remasking: 'entropy', cacheInterval: 0, maxRemaskRounds: 3 },
     modelSource: {
       repository: 'Salesforce/CoDA-v0-Instruct',
       note: `${pullNote('Salesforce/CoDA-v0-Instruct', 'coda-1.7b', 'coda')} Its licence is CC-BY-NC-4.0: not for commercial use.`,
@@ -205,7 +228,8 @@ const FIELDS: { readonly [K in keyof DiffusionConfig]-?: FieldRule } = {
   model: modelReference,
   fallbackModel: modelReference,
   precision: oneOf(PRECISION_CHOICES),
-  steps: integerFrom(1, 1024),
+  sampler: oneOf(SAMPLER_CHOICES),
+  steps: integerFrom(0, 1024),
   schedule: oneOf(SCHEDULES),
   cfgScale: numberAtLeast(0),
   temperature: numberAtLeast(0),

@@ -3,6 +3,7 @@ import { InputError } from './inputErrors';
 import type { MaskedSpan } from './maskSpans';
 import type { ScheduleName } from './noiseSchedule';
 import { PLAN_CONTEXT_REQUIREMENT, type PlanContext, planContextProblem } from './planContext';
+import type { RevealTrace } from './revealTrace';
 
 /** What to regenerate and why (DESIGN.md, "Plans and patches", a contract). */
 export interface RefactorPlan {
@@ -47,6 +48,12 @@ export interface PatchSample {
   generationTimeMs: number;
   path: GenerationPath;
   remaskRounds: number;
+  /** The sampler that ran (docs/sampler.md): an authors' (`mdlm`, `bd3lm`, `dream`, `p2`) or `builder`. */
+  sampler?: string;
+  /** How the run departed from the model's authors' settings, one sentence each; empty: their run exactly. */
+  departures?: string[];
+  /** The first denoising's reveals, pass by pass, from the prompt's token ids (docs/cli.md, `builder sample`). */
+  trace?: RevealTrace;
 }
 
 /** The part of the file the diffusion model saw (contextWindow), and the budget it was cut to. */

@@ -18,10 +18,13 @@ import { resolveTargets } from '../core/targets';
 import { unifiedDiff } from '../core/unifiedDiff';
 import type { CausalModel } from '../model/causalModel';
 import type { DiffusionModel } from '../model/diffusionModel';
+import { configSampling, samplerFacts } from './authors/configSampling';
+import type { RevealTrace } from './authors/samplerRun';
 import { blockDenoise } from './blockDenoise';
 import { type DenoiseStep, denoise } from './denoise';
 import { fillInTheMiddle } from './fimFallback';
 import { buildMaskedSequence, type MaskedSequence } from './maskedSequence';
+import { sampleTokens } from './sampleTokens';
 import { decodeBlocks, spliceSpans, tokensTouching } from './spanText';
 
 export interface BuildProgress extends DenoiseStep {
@@ -95,6 +98,8 @@ interface PassCounts {
   cacheRefreshes: number;
   readbackBytes: number;
   remaskRounds: number;
+  /** The first denoising's sampler, its departures from the authors' settings, and its reveals. */
+  sampling?: { sampler: string; departures: string[]; trace: RevealTrace };
 }
 
 /** The sequence the diffusion model denoises, and how much of the file it holds. */
@@ -308,13 +313,38 @@ export class Builder {
   private async denoise(sequence: MaskedSequence, phase: 'diffusion' | 'remask', steps: number, rng: Rng, counts: PassCounts, generate: GenerateOptions): Promise<void> {
     const model = this.options.models.diffusion;
     const { manifest } = model;
+    const fill = sequence.masked.flatMap((isMasked, position) => (isMasked ? [position] : []));
+    const { settings, departures } = configSampling(this.options.config, manifest, fill, steps);
+    const trace: RevealTrace = { promptTokens: [...sequence.tokens], passes: [] };
+    if (phase === 'diffusion') counts.sampling = { sampler: settings.sampler, departures, trace };
+    const onStep = generate.onProgress && ((step: DenoiseStep) => generate.onProgress!({ ...step, phase, spans: this.spanTexts(sequence) }));
+    if (settings.sampler !== 'builder') {
+      // The authors' samplers run as `builder sample` runs them, over the sequence's token ids.
+      const result = await sampleTokens(model, samplerFacts(manifest), { tokens: sequence.tokens, fill, condition: sequence.condition }, settings, {
+        signal: generate.signal,
+        onPass: (pass, passes) => {
+          trace.passes.push(pass);
+          const revealed = trace.passes.reduce((sum, p) => sum + p.positions.length - (p.remasked?.length ?? 0), 0);
+          onStep?.({ step: passes, total: Math.max(passes, settings.steps), revealed, stillMasked: fill.length - revealed });
+        },
+      });
+      result.tokens.forEach((id, position) => {
+        sequence.tokens[position] = id;
+        sequence.masked[position] = id === manifest.maskTokenId && sequence.masked[position]!;
+      });
+      counts.diffusionPasses += trace.passes.length;
+      counts.revealed += fill.length - sequence.masked.filter(Boolean).length;
+      if (phase === 'diffusion') departures.push(...result.notes);
+      return;
+    }
     const sample = manifest.attention === 'block-causal' ? blockDenoise : denoise;
-    const stats = await sample(model, sequence, { ...this.options.config, steps }, rng, {
+    const stats = await sample(model, sequence, settings, rng, {
       blockSize: manifest.blockSize ?? manifest.maxPositions,
       maskTokenId: manifest.maskTokenId!,
       logitsShift: manifest.logitsShift ?? 0,
       signal: generate.signal,
-      onStep: generate.onProgress && ((step) => generate.onProgress!({ ...step, phase, spans: this.spanTexts(sequence) })),
+      onStep,
+      onReveal: (pass) => trace.passes.push(pass),
     });
     counts.diffusionPasses += stats.forwardPasses;
     counts.revealed += stats.revealed;
@@ -434,6 +464,7 @@ export class Builder {
         generationTimeMs: Math.round(performance.now() - started),
         path,
         remaskRounds: counts.remaskRounds,
+        ...(counts.sampling ?? {}),
       },
       plan,
       isValidSyntax: verdict.isValidSyntax,

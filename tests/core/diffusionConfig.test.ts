@@ -34,9 +34,11 @@ describe('presets', () => {
   });
 
   it('pick browser-size family models: a 0.5B and a 0.6B block-diffusion model, CoDA marked non-commercial', () => {
-    expect(PRESETS.fast.config).toMatchObject({ model: 'qwen2.5-coder-0.5b-bd3lm', precision: 'auto', steps: 20 });
-    expect(PRESETS.balanced.config).toMatchObject({ model: 'qwen3-0.6b-bd3lm', precision: 'auto', steps: 50 });
-    expect(PRESETS.quality.config).toMatchObject({ model: 'coda-1.7b', precision: 'auto', steps: 100, remasking: 'entropy', temperature: 0.1 });
+    // Each runs its authors' sampler and settings: their steps per token (0), no guidance, no context cache.
+    const authors = { sampler: 'authors', steps: 0, cfgScale: 1, cacheInterval: 0, parallelThreshold: 0 };
+    expect(PRESETS.fast.config).toMatchObject({ ...authors, model: 'qwen2.5-coder-0.5b-bd3lm', precision: 'auto', temperature: 0 });
+    expect(PRESETS.balanced.config).toMatchObject({ ...authors, model: 'qwen3-0.6b-bd3lm', precision: 'auto', temperature: 0 });
+    expect(PRESETS.quality.config).toMatchObject({ ...authors, model: 'coda-1.7b', precision: 'auto', remasking: 'entropy', temperature: 0.1, topP: 0.9 });
     expect(PRESETS.quality.description).toMatch(/non-commercial/);
     for (const name of ['fast', 'balanced', 'quality'] as const) expect(PRESETS[name].config.fallbackModel).toBe('qwen2.5-coder-0.5b');
   });
@@ -78,7 +80,8 @@ describe('createDiffusionConfig', () => {
     ['model', ['', '   ', 42], ['open-dcoder-0.5b', '/models/my model']],
     ['fallbackModel', ['', 3], ['qwen2.5-coder-0.5b-instruct']],
     ['precision', ['int8', 'Q4'], ['auto', 'fp32', 'fp16', 'q8', 'q4', 'q4f16']],
-    ['steps', [0, 1025, 1.5, -1, Number.NaN, '8'], [1, 1024]],
+    ['sampler', ['dllm', 'Authors', 1], ['authors', 'mdlm', 'bd3lm', 'dream', 'p2', 'builder']],
+    ['steps', [1025, 1.5, -1, Number.NaN, '8'], [0, 1024]],
     ['schedule', ['exponential', ''], [...SCHEDULES]],
     ['cfgScale', [-0.1, Number.POSITIVE_INFINITY, Number.NaN, '2'], [0, 1, 12.5]],
     ['temperature', [-0.01, Number.POSITIVE_INFINITY], [0, 1.5]],
@@ -109,25 +112,25 @@ describe('createDiffusionConfig', () => {
   }
 
   it('reports every bad setting at once, in one line', () => {
-    const error = configError(() => createDiffusionConfig({ steps: 0, cfgScale: -1, temperature: -0.5, strength: 1.5 }));
+    const error = configError(() => createDiffusionConfig({ steps: -1, cfgScale: -1, temperature: -0.5, strength: 1.5 }));
     expect(error.fields).toEqual({
-      steps: 'steps must be an integer from 1 to 1024 (got 0)',
+      steps: 'steps must be an integer from 0 to 1024 (got -1)',
       cfgScale: 'cfgScale must be a number >= 0 (got -1)',
       temperature: 'temperature must be a number >= 0 (got -0.5)',
       strength: 'strength must be a number in (0, 1] (got 1.5)',
     });
     expect(error.message).toBe(
-      'Invalid settings: steps must be an integer from 1 to 1024 (got 0); cfgScale must be a number >= 0 (got -1); ' +
+      'Invalid settings: steps must be an integer from 0 to 1024 (got -1); cfgScale must be a number >= 0 (got -1); ' +
         'temperature must be a number >= 0 (got -0.5); strength must be a number in (0, 1] (got 1.5)',
     );
     expect(error.message).not.toContain('\n');
   });
 
   it('refuses an unknown preset together with the other errors', () => {
-    const error = configError(() => createDiffusionConfig({ preset: 'turbo' as never, steps: 0 }));
+    const error = configError(() => createDiffusionConfig({ preset: 'turbo' as never, steps: -1 }));
     expect(error.fields).toEqual({
       preset: 'preset must be one of demo, fast, balanced, quality (got "turbo")',
-      steps: 'steps must be an integer from 1 to 1024 (got 0)',
+      steps: 'steps must be an integer from 0 to 1024 (got -1)',
     });
   });
 });
@@ -157,8 +160,9 @@ describe('URL query', () => {
   it('writes the settings by name, and leaves out a fallback model that is not set', () => {
     const { fallbackModel: _, ...withoutFallback } = createDiffusionConfig({ preset: 'fast' });
     const query = configToQuery(withoutFallback);
-    expect(query.get('steps')).toBe('20');
-    expect(query.get('cfgScale')).toBe('2');
+    expect(query.get('sampler')).toBe('authors');
+    expect(query.get('steps')).toBe('0');
+    expect(query.get('cfgScale')).toBe('1');
     expect(query.get('fallback')).toBe('true');
     expect(query.has('fallbackModel')).toBe(false);
   });
@@ -182,7 +186,7 @@ describe('URL query', () => {
   });
 
   it('leaves range checks to createDiffusionConfig', () => {
-    const input = configFromQuery(new URLSearchParams('steps=0&schedule=exp'));
+    const input = configFromQuery(new URLSearchParams('steps=-1&schedule=exp'));
     expect(Object.keys(configError(() => createDiffusionConfig(input)).fields)).toEqual(['steps', 'schedule']);
   });
 });
@@ -213,7 +217,7 @@ describe('configFromJson', () => {
     const error = configError(() => createDiffusionConfig(configFromJson('{ "steps": "20", "fallback": "no", "model": null }')));
     expect(error.fields).toEqual({
       model: 'model must name a model, by id or folder (got null)',
-      steps: 'steps must be an integer from 1 to 1024 (got "20")',
+      steps: 'steps must be an integer from 0 to 1024 (got "20")',
       fallback: 'fallback must be true or false (got "no")',
     });
   });

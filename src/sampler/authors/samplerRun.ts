@@ -1,7 +1,10 @@
 import type { RemaskingStrategy, SamplerName } from '../../core/diffusionConfig';
 import type { ScheduleName } from '../../core/noiseSchedule';
+import type { RevealPass } from '../../core/revealTrace';
 import type { Rng } from '../../core/rng';
 import type { MaskPredictor } from '../denoise';
+
+export type { RevealPass, RevealTrace } from '../../core/revealTrace';
 
 /** Every setting of one run, resolved: what the sampler ran with. */
 export interface SampleSettings {
@@ -26,21 +29,6 @@ export interface SampleSettings {
   seed: number;
   /** builder only: how many tokens each step reveals. */
   schedule: ScheduleName;
-}
-
-/** One forward pass of the diffusion model: the positions it revealed, ascending, and their tokens. */
-export interface RevealPass {
-  positions: number[];
-  tokens: number[];
-  /** p2 only: revealed positions this pass masked again, ascending. */
-  remasked?: number[];
-}
-
-/** What a run revealed, pass by pass, from the prompt it started with. */
-export interface RevealTrace {
-  /** The input tokens with the positions to fill masked. */
-  promptTokens: number[];
-  passes: RevealPass[];
 }
 
 /** What the samplers read of a model folder's manifest. */
