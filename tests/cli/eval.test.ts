@@ -23,18 +23,23 @@ interface Written {
 }
 
 /** Runs `builder eval` in this process, its table and progress kept out of the test's output. */
-async function evaluate(flags: EvalFlags): Promise<{ written: Written; table: string }> {
+async function evaluate(flags: EvalFlags): Promise<{ written: Written; table: string; progress: string }> {
   let table = '';
+  let progress = '';
   const stdout = vi.spyOn(process.stdout, 'write').mockImplementation((text) => {
     table += String(text);
     return true;
   });
   try {
-    await evalCommand(flags, { write: () => true });
+    await evalCommand(flags, {
+      write: (text: string) => {
+        progress += text;
+      },
+    });
   } finally {
     stdout.mockRestore();
   }
-  return { written: JSON.parse(readFileSync(flags.out!, 'utf8')) as Written, table };
+  return { written: JSON.parse(readFileSync(flags.out!, 'utf8')) as Written, table, progress };
 }
 
 describe.skipIf(!hasData)('builder eval against HumanEval-Infilling itself (needs ../shared/eval/human-eval-infilling)', () => {
@@ -107,7 +112,10 @@ describe('builder eval: programs that misbehave', () => {
     const firstTwo = readFileSync(log, 'utf8');
     // A run killed while writing leaves half a line: it is dropped and that task scored again.
     writeFileSync(log, `${firstTwo}{"taskId":"Sandbox/t2","pas`);
-    const { written, table } = await evaluate({ data, oracle: true, out });
+    const { written, table, progress } = await evaluate({ data, oracle: true, out });
+    const bars = progress.trimEnd().split('\n');
+    expect(bars[0]).toMatch(/^eval sandbox \[#+-+\] 40% · 2\/5 tasks/);
+    expect(bars.at(-1)).toMatch(/^eval sandbox \[#+\] 100% · 5\/5 tasks/);
     const lines = readFileSync(log, 'utf8').trimEnd().split('\n');
     expect(lines).toHaveLength(6);
     expect(lines.slice(0, 3).join('\n')).toBe(firstTwo.trimEnd());
