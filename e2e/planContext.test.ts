@@ -1,0 +1,38 @@
+import { describe, expect, inject, it } from 'vitest';
+import { useChromium } from './support/browser';
+
+const SOURCE = 'def area(radius):\n    return 3.14159 * radius ** 2\n';
+const UTIL = 'def square(x):\n    return x * x\n';
+const browser = useChromium({ webgpu: false });
+
+describe("Import plans with the planner's context mapping", () => {
+  it('runs the plan, and its notes say which context reached the prompt and which relevant file was left out', async () => {
+    const page = await (await browser().newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+    await page.goto(inject('baseUrl'));
+    await page.getByTestId('source-editor').locator('.view-lines').waitFor();
+    await page.getByLabel('Open file').setInputFiles({ name: 'shapes.py', mimeType: 'text/x-python', buffer: Buffer.from(SOURCE) });
+    await page.getByLabel('Backend').selectOption('wasm');
+    await page.getByLabel('Autoregressive fallback').uncheck();
+    await page.getByLabel('Steps').fill('2');
+    const plans = [
+      {
+        filePath: 'shapes.py',
+        editTargets: ['area'],
+        intent: 'use the helper',
+        context: { relevant_files: [{ path: 'util.py', content: UTIL }, 'gone.py'], compressed_context: 'Areas are in square metres.', planner_run: { id: 7 } },
+      },
+    ];
+    await page.getByLabel('Import plans').setInputFiles({ name: 'plans.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(plans)) });
+    const notes = page.locator('.result-notes');
+    await notes.waitFor({ timeout: 180_000 });
+    const text = await notes.innerText();
+    expect(text).toContain(`The prompt's related context: compressed_context (27 characters); util.py (relevant_files, ${`# util.py\n${UTIL}`.length} characters).`);
+    expect(text).toContain("The plan's relevant file gone.py could not be read (gone.py is not the file open in the editor (shapes.py)");
+    expect(
+      await page
+        .getByRole('alert')
+        .filter({ hasText: /plans\.json/ })
+        .count(),
+    ).toBe(0);
+  }, 240_000);
+});
