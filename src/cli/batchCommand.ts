@@ -70,7 +70,7 @@ export async function batchCommand(flags: BatchFlags): Promise<number> {
   try {
     const patches = await setup.builder.generateBatch(
       plans.map((plan, i) => ({ ...plan, filePath: paths[i]! })),
-      { onProgress: passEstimate(setup.config, plans.length, setup.runsOn) },
+      { onProgress: passEstimate(setup.config, plans.length, setup) },
     );
     patches.forEach((patch, i) => {
       const stem = join(outDir, `${String(i + 1).padStart(2, '0')}-${basename(patch.filePath)}`);
@@ -133,7 +133,7 @@ async function folderBatch(flags: BatchFlags, root: string): Promise<number> {
     const toPatchPath = new Map([...inFolder].map(([patchName, inside]) => [inside, patchName]));
     patches = await setup.builder.generateBatch(
       plans.map((plan) => ({ ...plan, filePath: toPatchPath.get(plan.filePath)! })),
-      { onProgress: passEstimate(setup.config, plans.length, setup.runsOn) },
+      { onProgress: passEstimate(setup.config, plans.length, setup) },
     );
   } finally {
     await setup.release();

@@ -7,18 +7,26 @@ function duration(ms: number): string {
   return `${(ms / 60_000).toFixed(1)} min`;
 }
 
+/** Where a run's model runs: the folder, backend and precision with why (`description`), and short ("native, q8"). */
+export interface RunsOn {
+  description: string;
+  runsOn: string;
+}
+
 /**
- * The forward passes a run of `plans` plans will take at least (each plan denoises for
+ * Where the model runs, then the forward passes a run of `plans` plans will take at least (each plan denoises for
  * `config.steps` passes), and their time from the run's first pass on this machine and backend:
  * printed once, as soon as that pass is done, so that a long run (a 2,000-token file at the
  * authors' settings on WASM takes minutes) says so before it has gone far. The first pass is the
  * dearest: it is a whole pass (with the context cache, the one that fills it) and the session's
  * first, so the estimate leans long; remasking rounds and the fallback add passes of their own.
+ * Both lines wait for that pass, so that a plan refused before it (an unknown target) keeps its
+ * one line on stderr.
  */
 export function passEstimate(
   config: Pick<DiffusionConfig, 'steps' | 'cacheInterval'>,
   plans: number,
-  where: string,
+  where: RunsOn,
   write: (line: string) => void = (line) => process.stderr.write(line),
 ): (progress: BuildProgress) => void {
   const started = performance.now();
@@ -29,8 +37,9 @@ export function passEstimate(
     const firstMs = performance.now() - started;
     const passes = plans * config.steps;
     const cached = config.cacheInterval > 0 ? `, the ${passes - plans * Math.ceil(config.steps / config.cacheInterval)} span passes among them cheaper` : '';
+    write(`model: ${where.description}\n`);
     write(
-      `estimate: ${plans} plan(s) x ${config.steps} steps = ${passes} forward passes; the first took ${duration(firstMs)} (${where}): about ${duration(firstMs * passes)} in all${cached}; remasking and the fallback add passes\n`,
+      `estimate: ${plans} plan(s) x ${config.steps} steps = ${passes} forward passes; the first took ${duration(firstMs)} (${where.runsOn}): about ${duration(firstMs * passes)} in all${cached}; remasking and the fallback add passes\n`,
     );
   };
 }

@@ -73,7 +73,6 @@ export async function builderFromFlags(flags: SamplingFlags, readSource?: (path:
   const preset: PresetName = input.preset ?? 'demo';
   const backend = await chooseBackend(flags.backend);
   const setup = await loadBuilder({ config, preset, modelDir: flags.model, fallbackModelDir: flags['fallback-model'], backend, precision: config.precision, readSource });
-  process.stderr.write(`model: ${setup.description}\n`);
   return { ...setup, config };
 }
 
@@ -100,10 +99,7 @@ export async function patchCommand(flags: PatchFlags): Promise<number> {
   const setup = await builderFromFlags(flags, readFrom(locations));
   try {
     const filePath = paths[0]!;
-    const patch = await setup.builder.generatePatch(
-      { filePath, editTargets: flags.targets, intent: flags.prompt, language: flags.language },
-      { onProgress: passEstimate(setup.config, 1, setup.runsOn) },
-    );
+    const patch = await setup.builder.generatePatch({ filePath, editTargets: flags.targets, intent: flags.prompt, language: flags.language }, { onProgress: passEstimate(setup.config, 1, setup) });
     if (flags.out) writeFileSync(flags.out, patch.unifiedDiff);
     else process.stdout.write(patch.unifiedDiff);
     if (flags.json) writeFileSync(flags.json, `${JSON.stringify(patch, null, 2)}\n`);
