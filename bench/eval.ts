@@ -1,11 +1,10 @@
 /**
  * What `builder eval` measures and costs: the demo model (public/models, random weights) on
  * HumanEval-Infilling's single-line and random-span-light sets, and the time per task of the
- * Open-dCoder 0.5B / Qwen2.5-Coder-0.5B shape (random weights, generated into .bench/models) on
- * WASM, so a user knows what a full run costs. Each run is the real command in a child process,
- * started afresh (its resume log removed), bounded by a timeout.
- * Run: npm run bench:eval [-- --limit N --large-limit N]; with --docs FILE it rewrites its section of the benchmarks page.
- */
+ * Open-dCoder 0.5B / Qwen2.5-Coder-0.5B shape (random weights, generated into .bench/eval-models)
+ * on WASM and on the native backend, so a user knows what a full run costs. Each run is the real
+ * command in a child process, started afresh (its resume log removed), bounded by a timeout.
+ * Run: npm run bench:eval [-- --limit N --large-limit N]; with --docs FILE it rewrites its section of the benchmarks page. */
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
@@ -21,11 +20,14 @@ import { type EvalSummary, summaryTable } from '../src/eval/evalResults';
 const { values: options } = parseArgs({ options: { docs: { type: 'string' }, limit: { type: 'string', default: '10' }, 'large-limit': { type: 'string', default: '2' } } });
 const DATA = fileURLToPath(new URL('../../shared/eval/human-eval-infilling/', import.meta.url));
 const SETS = { 'single-line': 'HumanEval-SingleLineInfilling.jsonl.gz', 'random-span-light': 'HumanEval-RandomSpanInfillingLight.jsonl.gz' };
-const CACHE_DIR = fileURLToPath(new URL('../.bench/models/', import.meta.url));
+// A cache of its own: benchModels deletes a shape's folders of other converter versions, which would pull them from under a run of another benchmark.
+const CACHE_DIR = fileURLToPath(new URL('../.bench/eval-models/', import.meta.url));
 const OUT_DIR = fileURLToPath(new URL('../.bench/eval/', import.meta.url));
 const BUILDER_CLI = fileURLToPath(new URL('../bin/builder.js', import.meta.url));
 const RUN_TIMEOUT_MS = 15 * 60 * 1000;
 const SINGLE_LINE_TASKS = 1033;
+/** WASM, as the app runs; native, onnxruntime-node on the CPU, as the CLI can. */
+const BACKENDS = ['wasm', 'native'] as const;
 
 const log = (line: string) => process.stderr.write(`bench:eval: ${line}\n`);
 
@@ -60,21 +62,14 @@ for (const set of Object.keys(SETS) as (keyof typeof SETS)[]) demo.push(await ev
 
 const pair = await benchModels(CACHE_DIR, QWEN_CODER_05B, log);
 // The fast preset's sampling (20 steps, guidance 2) with the shape's random weights: the time is the shape's, not the weights'.
-const large = await evaluate('0.5b-wasm', 'single-line', [
-  '--limit',
-  options['large-limit']!,
-  '--preset',
-  'fast',
-  '--model',
-  pair.diffusionDir,
-  '--fallback-model',
-  pair.autoregressiveDir,
-  '--backend',
-  'wasm',
-]);
+const large = [];
+for (const backend of BACKENDS) {
+  const args = ['--limit', options['large-limit']!, '--preset', 'fast', '--model', pair.diffusionDir, '--fallback-model', pair.autoregressiveDir, '--backend', backend];
+  large.push(await evaluate(`0.5b-${backend}`, 'single-line', args));
+}
 
 const body = [
-  runLine(large.machine),
+  runLine(large[0]!.machine),
   '',
   `The demo model, the first ${options.limit} tasks of each set: ${settingsLine(demo[0]!)}; ${demo.map((m) => `${m.summary.set} took ${m.wallSeconds.toFixed(0)} s`).join(', ')} (the command's whole run, model load included).`,
   '',
@@ -83,10 +78,14 @@ const body = [
     true,
   ).trimEnd(),
   '',
-  `The ${QWEN_CODER_05B.label} (random weights), the first ${options['large-limit']} single-line tasks: ${settingsLine(large)}; ${large.wallSeconds.toFixed(0)} s in all. ` +
-    `At ${large.summary.secondsPerTask.toFixed(1)} s a task, the whole single-line set (${SINGLE_LINE_TASKS.toLocaleString('en')} tasks) would take about ${((large.summary.secondsPerTask * SINGLE_LINE_TASKS) / 3600).toFixed(1)} hours on this machine; random weights never write valid code, so every task also pays for the remask rounds and the fallback, as a weak model would.`,
+  `The ${QWEN_CODER_05B.label} (random weights), the first ${options['large-limit']} single-line tasks on each backend; random weights never write valid code, so every task also pays for the remask rounds and the fallback, as a weak model would.`,
   '',
-  summaryTable([large.summary], true).trimEnd(),
+  ...large.flatMap((m) => [
+    `${settingsLine(m)}: ${m.wallSeconds.toFixed(0)} s in all; at ${m.summary.secondsPerTask.toFixed(1)} s a task the whole single-line set (${SINGLE_LINE_TASKS.toLocaleString('en')} tasks) would take about ${((m.summary.secondsPerTask * SINGLE_LINE_TASKS) / 3600).toFixed(1)} hours on this machine.`,
+    '',
+    summaryTable([m.summary], true).trimEnd(),
+    '',
+  ]),
 ].join('\n');
 process.stdout.write(`${body}\n`);
 if (options.docs) writeBenchmarkSection(options.docs, 'eval', body);

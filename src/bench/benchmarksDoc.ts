@@ -134,7 +134,7 @@ export const BENCHMARK_SECTIONS = {
     command: 'npm run bench:eval',
     about:
       '`builder eval` as a user runs it, in a child process, on the first tasks of two HumanEval-Infilling sets (github openai/human-eval-infilling, read from `../shared/eval/`): ' +
-      'the demo model (random weights: its pass@1 is 0 by construction; the row shows what a run measures and costs), and the time per task of the 0.5B shape on WASM, ' +
+      'the demo model (random weights: its pass@1 is 0 by construction; the row shows what a run measures and costs), and the time per task of the 0.5B shape on WASM and on the native backend (onnxruntime-node), ' +
       'from which the cost of a whole set follows. pass@1 runs each program with its tests in python3 (its own process, 3 s, 1 GiB, no network).',
   },
 } as const;
