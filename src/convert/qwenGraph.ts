@@ -218,14 +218,15 @@ export function buildQwenGraph({ config, kind, precision, weights, toFloat16, at
   const top = chunkedTopK(g, guided, topK, v);
   g.output(top.values, 'top_values', DataType.FLOAT, [1, 'positions', 'k']);
   g.output(top.indices, 'top_indices', DataType.INT64, [1, 'positions', 'k']);
-  const logNormalizer = g.op1('ReduceLogSumExp', [guided], { axes: ints([-1]), keepdims: int(1) });
-  g.output(g.op1('Squeeze', [logNormalizer, g.constantInts([-1])]), 'log_normalizer', DataType.FLOAT, [1, 'positions']);
+  const logNormalizer = g.op1('ReduceLogSumExp', [guided], { axes: ints([-1]), keepdims: int(0) });
+  g.output(logNormalizer, 'log_normalizer', DataType.FLOAT, [1, 'positions']);
   // The negative entropy over the whole vocabulary, as the Dream family's samplers score a position
   // (SalesforceAIResearch/CoDA CoDALanguageModel/generation_utils.py sample_tokens, neg_entropy:
-  // sum(p * log(p + 1e-10))): computed here, one number per position, so no vocabulary-sized row is read back.
-  const probabilities = g.op1('Exp', [g.op1('Sub', [guided, logNormalizer])]);
-  const logProbabilities = g.op1('Log', [g.op1('Add', [probabilities, g.constantFloats([1e-10], [])])]);
-  g.output(g.op1('ReduceSum', [g.op1('Mul', [probabilities, logProbabilities]), g.constantInts([-1])], { keepdims: int(0) }), 'neg_entropy', DataType.FLOAT, [1, 'positions']);
+  // sum(p * log(p + 1e-10))): computed here, one number per position, so no vocabulary-sized row is
+  // read back. Written as sum(p * z) - logsumexp(z), which holds two vocabulary-sized intermediates
+  // rather than five; the 1e-10 changes the sum by at most vocabulary x 1e-10 (1.5e-5 for Qwen's).
+  const expected = g.op1('ReduceSum', [g.op1('Mul', [g.op1('Softmax', [guided], { axis: int(-1) }), guided]), g.constantInts([-1])], { keepdims: int(0) });
+  g.output(g.op1('Sub', [expected, logNormalizer]), 'neg_entropy', DataType.FLOAT, [1, 'positions']);
   outputPresents('sequence');
   return g;
 }
