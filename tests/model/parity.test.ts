@@ -164,9 +164,10 @@ describe('the diffusion export against the float64 reference', () => {
     });
   });
 
-  it('reads back positions x (2k + 1) numbers, not positions x vocabulary', async () => {
+  it('reads back positions x (2k + 2) numbers, not positions x vocabulary', async () => {
     const prediction = await q4.predict({ rows: [ids, ids], positions: [4, 5, 6], rowWeights: [2, -1], temperature: 1, topK: 8 });
-    expect(prediction.readbackCount).toBe(3 * (2 * 8 + 1));
+    // k values and k indices, the log-normaliser and the negative entropy (graph version 2) per position.
+    expect(prediction.readbackCount).toBe(3 * (2 * 8 + 2));
     expect(Array.from(prediction.values.slice(0, 8))).toEqual([...prediction.values.slice(0, 8)].sort((a, b) => b - a));
   });
 });
