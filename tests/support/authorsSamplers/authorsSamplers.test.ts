@@ -139,16 +139,15 @@ describe("Open-dLLM's p2 sampler", () => {
   it('masks the floor(n(1 - (i + 1)/steps)) least sure of the free positions each step, taking back earlier choices', () => {
     expect(p2MaskedAfter(24, 0, 64)).toBe(23);
     expect(p2MaskedAfter(24, 63, 64)).toBe(0);
-    // Position 3 (read from 2's logits) is sure at first and unsure once position 2 holds a token.
+    // Position 4 (read from 3's logits) is the surest while it is a mask, the least sure once it holds a token.
     const model = handModel(
       (position) => position % 5,
-      (position, input) => (position === 2 && input.tokens[2] !== MASK ? 0.5 : 1 + position),
-      [],
+      (position, input) => (position === 3 && input.tokens[4] !== MASK ? 0.1 : 1 + position),
     );
     const run = openDllmP2Sample(model, [1, 2, MASK, MASK, MASK, 3], { maskId: MASK, steps: 3 });
-    // Step 0 keeps one of 3: position 4 (logit 4); step 1 keeps two: 4 and 3 (3's source, 2, still a mask);
-    // step 2 keeps all: 2 revealed, and 3 (unsure now) stays as it was.
-    expect(run.passes.map((pass) => pass.positions)).toEqual([[4], [3], [2]]);
+    // Step 0 keeps one of 3 unmasked: 4. Step 1 keeps two: 4 is now the least sure, so it is masked again and 2 and 3
+    // are revealed. Step 2 keeps all: 4 is revealed a second time.
+    expect(run.passes.map((pass) => pass.positions)).toEqual([[4], [2, 3], [4]]);
     expect(run.tokens).toEqual([1, 2, 1, 2, 3, 3]);
   });
 });
