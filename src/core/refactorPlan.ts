@@ -139,7 +139,8 @@ const PLAN_FIELD_NAMES = Object.keys(PLAN_FIELDS) as (keyof RefactorPlan)[];
  * The plans of a plans file: a JSON array of RefactorPlans. Every field of every plan is checked,
  * and one InputError names the problems by plan index and field (`plans[2].intent must be a
  * string`). Keys that are not plan fields are dropped: plans written by other tools may carry
- * their own bookkeeping. `source` names the file in messages.
+ * their own bookkeeping; inside a `context` mapping the planner's own keys stay (planContext).
+ * `source` names the file in messages.
  */
 export function parsePlans(text: string, source = 'the plans'): RefactorPlan[] {
   let parsed: unknown;
