@@ -48,6 +48,18 @@ describe('builder bench', () => {
       expectPositive(measured.tokensPerSecond, 'tokensPerSecond');
     }
 
+    // Native over WASM on the same folders: every measure on both runtimes, and its row in the table.
+    const backends = report.backends as { precision: string; wasm: Record<string, Record<string, number> | number>; native: Record<string, Record<string, number> | number> }[];
+    expect(backends.map((b) => b.precision)).toEqual(['q8']);
+    for (const side of [backends[0]!.wasm, backends[0]!.native]) {
+      for (const length of ['216', '2016']) {
+        expectPositive((side.wholePassMs as Record<string, number>)[length], `whole pass ${length}`);
+        expectPositive((side.spanPassMs as Record<string, number>)[length], `span pass ${length}`);
+      }
+      expectPositive(side.decodeTokensPerSecond, 'decodeTokensPerSecond');
+    }
+    expect(run.stdout).toMatch(/\| q8 \| whole pass, 2016 tokens \| \d+ ms \| \d+ ms \| [\d.]+x \|/);
+
     expect(run.stdout).toMatch(/^Machine: .*2 threads/);
     expect(run.stdout).toMatch(/\| forwardFraction .* \| [\d.]+ \| >= 0\.90 \| (met|not met) \|/);
     expect(run.stdout).toContain('| transformers.js generate | 200 | 16 |');

@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ModelPrecision } from '../../src/core/modelPrecision';
 import type { CausalModel } from '../../src/model/causalModel';
@@ -64,7 +66,7 @@ describe('onnxruntime-node (native) against onnxruntime-web (WASM) on the same m
     expect(greedy(b)).toEqual(greedy(a));
     expect(compareRows(fromTopK(b.values, b.indices, positions.length, vocab), fromTopK(a.values, a.indices, positions.length, vocab)).maxAbs).toBeLessThan(1e-4);
     await Promise.all([wasm.release(), onNative.release()]);
-  });
+  }, 300_000);
 
   it('fp32, greedy: the autoregressive model decodes the same 12 tokens through its cache', async () => {
     const decode = async (model: CausalModel) => {
@@ -80,33 +82,48 @@ describe('onnxruntime-node (native) against onnxruntime-web (WASM) on the same m
     const [wasm, onNative] = await Promise.all([causalOn(causal, 'fp32', 'wasm'), causalOn(causal, 'fp32', 'native')]);
     expect(await decode(onNative)).toEqual(await decode(wasm));
     await Promise.all([wasm.release(), onNative.release()]);
-  });
+  }, 300_000);
 
-  it.each(['q8', 'q4'] as const)('%s: logits of every position agree within the tolerance, the context cache too', async (precision) => {
-    const [wasm, onNative] = await Promise.all([diffusionOn(diffusion, precision, 'wasm'), diffusionOn(diffusion, precision, 'native')]);
-    const vocab = diffusion.config.vocabSize;
-    const ids = wasm.tokenizer.encode(CODE);
-    const positions = ids.map((_, i) => i);
-    const request = { rows: [ids], positions, rowWeights: [1], temperature: 1, topK: vocab };
-    const logitsOf = async (model: DiffusionModel) => {
-      const prediction = await model.predict(request);
-      return fromTopK(prediction.values, prediction.indices, positions.length, vocab);
-    };
-    const full = compareRows(await logitsOf(onNative), await logitsOf(wasm));
-    const span = [2, 3, 4];
-    const spanRequest = { ...request, positions: span };
-    const spanOf = async (model: DiffusionModel) => {
-      const { cache } = await model.predictAndCache(spanRequest, span);
-      const prediction = await model.predictSpan(spanRequest, cache);
-      cache.release();
-      return fromTopK(prediction.values, prediction.indices, span.length, vocab);
-    };
-    const spanResult = compareRows(await spanOf(onNative), await spanOf(wasm));
-    console.log(
-      `${precision} native vs WASM: relative ${full.relative.toExponential(2)} (span pass ${spanResult.relative.toExponential(2)}), argmax agreement ${(100 * full.argmaxAgreement).toFixed(0)}%`,
-    );
-    expect(full.relative).toBeLessThan(TOLERANCE[precision]);
-    expect(spanResult.relative).toBeLessThan(TOLERANCE[precision]);
-    await Promise.all([wasm.release(), onNative.release()]);
+  it.each(['q8', 'q4'] as const)(
+    '%s: logits of every position agree within the tolerance, the context cache too',
+    async (precision) => {
+      const [wasm, onNative] = await Promise.all([diffusionOn(diffusion, precision, 'wasm'), diffusionOn(diffusion, precision, 'native')]);
+      const vocab = diffusion.config.vocabSize;
+      const ids = wasm.tokenizer.encode(CODE);
+      const positions = ids.map((_, i) => i);
+      const request = { rows: [ids], positions, rowWeights: [1], temperature: 1, topK: vocab };
+      const logitsOf = async (model: DiffusionModel) => {
+        const prediction = await model.predict(request);
+        return fromTopK(prediction.values, prediction.indices, positions.length, vocab);
+      };
+      const full = compareRows(await logitsOf(onNative), await logitsOf(wasm));
+      const span = [2, 3, 4];
+      const spanRequest = { ...request, positions: span };
+      const spanOf = async (model: DiffusionModel) => {
+        const { cache } = await model.predictAndCache(spanRequest, span);
+        const prediction = await model.predictSpan(spanRequest, cache);
+        cache.release();
+        return fromTopK(prediction.values, prediction.indices, span.length, vocab);
+      };
+      const spanResult = compareRows(await spanOf(onNative), await spanOf(wasm));
+      console.log(
+        `${precision} native vs WASM: relative ${full.relative.toExponential(2)} (span pass ${spanResult.relative.toExponential(2)}), argmax agreement ${(100 * full.argmaxAgreement).toFixed(0)}%`,
+      );
+      expect(full.relative).toBeLessThan(TOLERANCE[precision]);
+      expect(spanResult.relative).toBeLessThan(TOLERANCE[precision]);
+      await Promise.all([wasm.release(), onNative.release()]);
+    },
+    300_000,
+  );
+});
+
+describe('onnxruntime-node stays out of the app', () => {
+  it('only the CLI and the Node bench import nativeRuntime.ts (the one file that imports onnxruntime-node)', () => {
+    const src = join(import.meta.dirname, '..', '..', 'src');
+    const files = readdirSync(src, { recursive: true, encoding: 'utf8' }).filter((path) => /\.tsx?$/.test(path));
+    const importers = files.filter((path) => /['/]nativeRuntime['.]/.test(readFileSync(join(src, path), 'utf8')) && !path.endsWith('nativeRuntime.ts'));
+    expect(importers.length).toBeGreaterThan(0);
+    expect(importers.filter((path) => !/^(cli|bench)\//.test(relative('.', path)))).toEqual([]);
+    expect(files.filter((path) => readFileSync(join(src, path), 'utf8').includes("'onnxruntime-node'"))).toEqual(['model/nativeRuntime.ts']);
   });
 });
