@@ -77,6 +77,9 @@ export function resolveSampleSettings(input: Readonly<Record<string, unknown>>, 
     const value = settings[key as keyof SampleSettings];
     if (!valid(value)) problems.push(`settings.${key} must be ${requirement}; got ${JSON.stringify(value)}`);
   }
+  if (sampler !== 'mdlm' && sampler !== 'bd3lm' && settings.blockLength !== null) {
+    problems.push(`settings.blockLength is for the mdlm and bd3lm samplers; the ${sampler} sampler has no blocks (a block-causal graph's own block size applies)`);
+  }
   if (sampler !== 'builder') {
     if (settings.cacheInterval !== 0) problems.push(`settings.cacheInterval is Builder's context cache (the ${sampler} sampler's authors run none): use sampler "builder" for it`);
     if (settings.parallelThreshold !== 0) problems.push(`settings.parallelThreshold is Builder's (the ${sampler} sampler's authors have none): use sampler "builder" for it`);
