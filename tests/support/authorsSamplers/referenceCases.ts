@@ -83,7 +83,7 @@ export const REFERENCE_FAMILIES: ReferenceFamily[] = [
     cases: [{ name: 'a 20-token prompt, fewer steps than masks (40 in 10)', sampler: 'bd3lm', prompt: 20, masks: 40, steps: 10, blockLength: 32, seed: 400 }],
   },
   { title: 'CoDA', folder: 'CoDA-v0-Instruct', cases: entropyCases([3500, 501, 502]) },
-  { title: 'Dream (DiffuCoder)', folder: 'DiffuCoder-7B-Instruct', cases: entropyCases([600, 601, 602]) },
+  { title: 'Dream (DiffuCoder)', folder: 'DiffuCoder-7B-Instruct', cases: entropyCases([8600, 8601, 602]) },
   {
     title: 'Open-dCoder',
     folder: 'open-dcoder-0.5B',
