@@ -115,7 +115,35 @@ describe('reviewing a result', () => {
     await page.getByLabel('Earlier results').getByRole('button').first().click();
     await page.getByRole('button', { name: 'Apply to editor' }).waitFor();
     expect(await page.locator('.file-name').innerText()).toBe('shapes.py');
+    // The time is counted from the click, engine start included.
+    expect(await page.locator('.result-bar').innerText()).toMatch(/s from the click\)/);
+
+    // Another candidate: a new seed, and the first result waits beside it to pick from.
+    await page.getByRole('checkbox', { name: 'area', exact: true }).check();
+    await page.getByRole('button', { name: 'Another candidate' }).click();
+    await expect.poll(() => page.locator('.result-bar').innerText(), { timeout: 120_000 }).not.toMatch(/seed 0\b/);
+    await page.getByRole('button', { name: 'Discard' }).click();
+    const candidates = await page.getByLabel('Earlier results').getByRole('button').allInnerTexts();
+    expect(candidates).toHaveLength(2);
+    expect(candidates.some((text) => text.includes('seed 0,'))).toBe(true);
+    expect(candidates.some((text) => !text.includes('seed 0,'))).toBe(true);
   }, 240_000);
+
+  it('shows one bar for the whole run, the phase named inside it and the time since the click', async () => {
+    // A long function, so 200 steps take long enough to watch.
+    const body = Array.from({ length: 60 }, (_, i) => `    total += ${i} * value`).join('\n');
+    await openSource('long.py', `def long(value):\n    total = 0\n${body}\n    return total\n`);
+    await page.getByRole('checkbox', { name: 'long', exact: true }).check();
+    await page.getByLabel('Backend').selectOption('wasm');
+    await page.getByLabel('Autoregressive fallback').uncheck();
+    await page.getByLabel('Steps').fill('200');
+    await page.getByRole('button', { name: 'Generate', exact: true }).click();
+    await page.getByLabel('Generation progress').waitFor({ timeout: 120_000 });
+    await expect.poll(() => page.locator('.run-progress-label').innerText()).toMatch(/^Denoising: step \d+ of 200$/);
+    expect(await page.locator('.run-progress-times').innerText()).toMatch(/^\d+\.\d s since Generate/);
+    await expect.poll(() => page.locator('.run-progress-times').innerText()).toMatch(/about \d+\.\d s left/);
+    await page.getByRole('button', { name: 'Cancel', exact: true }).click();
+  }, 180_000);
 
   it('reaches the prompt and Generate by Tab before the editor, leaves the editor by Tab, and generates by Ctrl+Enter from it', async () => {
     await page.getByRole('checkbox', { name: 'area', exact: true }).check();

@@ -1,6 +1,7 @@
 import { lazy, Suspense, useMemo, useState } from 'react';
 import type { GeneratedPatch } from '../core/refactorPlan';
 import { BUILT_IN_MODEL_NOTE, isBuiltInModel } from './builtInModels';
+import { millisecondsFromClick } from './generationStore';
 import { type HunkDecision, reviewedDiff, reviewedText, reviewOf } from './reviewHunks';
 import { UnsafeConfirm } from './UnsafeConfirm';
 import { VerdictDetails } from './VerdictDetails';
@@ -60,6 +61,7 @@ export function ResultPanel({ patch, runtimeLabel, monacoLanguage, onClose, onAp
   const [acknowledged, setAcknowledged] = useState(patch.canApply);
   const [asking, setAsking] = useState<{ action: string; go(): void } | null>(null);
 
+  const fromClick = millisecondsFromClick(patch);
   const name = baseName(patch.filePath);
   // Hunks are the shown file's; a folder's patch spans its files and is reviewed file by file in its own list.
   const reviewing = !repositoryDiff && patch.sample.path !== 'error';
@@ -116,7 +118,8 @@ export function ResultPanel({ patch, runtimeLabel, monacoLanguage, onClose, onAp
           {patch.sample.remaskRounds > 0 ? `, ${patch.sample.remaskRounds} remask round(s)` : ''}
         </span>
         <span className="provenance">
-          {patch.sample.nfe} passes, {(patch.sample.generationTimeMs / 1000).toFixed(1)} s, {patch.model.id} {patch.model.quant} on {runtimeLabel || patch.model.backend}, seed {patch.sample.seed}
+          {patch.sample.nfe} passes, {(patch.sample.generationTimeMs / 1000).toFixed(1)} s{fromClick !== undefined ? ` (${(fromClick / 1000).toFixed(1)} s from the click)` : ''}, {patch.model.id}{' '}
+          {patch.model.quant} on {runtimeLabel || patch.model.backend}, seed {patch.sample.seed}
         </span>
         <button type="button" className={`why-toggle ${patch.canApply ? '' : 'verdict-bad'}`} aria-expanded={whyOpen} onClick={() => setWhyOpen(!whyOpen)}>
           {patch.canApply ? 'Can be applied' : 'Not safe to apply'}: why

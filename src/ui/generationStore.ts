@@ -15,6 +15,8 @@ export interface GenerationState {
   message: string | null;
   /** When Generate was pressed (performance.now()): the time a run takes is counted from the click. */
   startedAt: number | null;
+  /** The run's denoising so far, one entry per pass of the steps (diffusion, each remask round, the fallback): one bar for the whole run. */
+  segments: RunSegment[];
   /** The result shown in the diff view. */
   patch: GeneratedPatch | null;
   /** The editor's file the shown result was made from: it is reviewed and applied only there. */
@@ -40,6 +42,23 @@ export interface GenerationState {
   cancel(): void;
 }
 
+export interface RunSegment {
+  phase: 'diffusion' | 'remask' | 'fallback';
+  step: number;
+  total: number;
+}
+
+/** How long each result took from the click on Generate to its arrival, engine start included. */
+const fromClick = new WeakMap<GeneratedPatch, number>();
+export const millisecondsFromClick = (patch: GeneratedPatch): number | undefined => fromClick.get(patch);
+
+/** Adds a progress report to the run's segments: a new phase, or a step count that starts again (the next remask round), opens a segment. */
+function withStep(segments: RunSegment[], phase: RunSegment['phase'], step: number, total: number): RunSegment[] {
+  const last = segments.at(-1);
+  if (last && last.phase === phase && step >= last.step) return [...segments.slice(0, -1), { phase, step, total }];
+  return [...segments, { phase, step, total }];
+}
+
 /** Results kept per file once set aside. */
 const HISTORY_PER_FILE = 5;
 
@@ -57,6 +76,7 @@ export const useGeneration = create<GenerationState>()((setState, getState) => (
   firstStep: null,
   message: null,
   startedAt: null,
+  segments: [],
   patch: null,
   resultFile: null,
   history: [],
@@ -67,6 +87,7 @@ export const useGeneration = create<GenerationState>()((setState, getState) => (
       setState({ message: 'A generation is already running; cancel it first.' });
       return;
     }
+    const clickedAt = performance.now();
     // The user's own run matters more than a warm-up for it.
     useWarmUp.getState().stop();
     const { id, result } = engine().generate(
@@ -77,7 +98,8 @@ export const useGeneration = create<GenerationState>()((setState, getState) => (
       (progress) => {
         if (getState().requestId !== id) return;
         const firstStep = getState().firstStep ?? ('step' in progress ? { at: performance.now(), revealed: progress.revealed } : null);
-        setState({ progress, firstStep });
+        const segments = 'step' in progress ? withStep(getState().segments, progress.phase, progress.step, progress.total) : getState().segments;
+        setState({ progress, firstStep, segments });
       },
       sources,
     );
@@ -89,12 +111,15 @@ export const useGeneration = create<GenerationState>()((setState, getState) => (
       progress: null,
       firstStep: null,
       message: null,
-      startedAt: performance.now(),
+      startedAt: clickedAt,
+      segments: [],
       patch: null,
       history: withSetAside(history, resultFile ?? patch?.filePath ?? null, patch),
     });
     try {
       const { patches, runtime } = await result;
+      const took = performance.now() - clickedAt;
+      for (const patch of patches) fromClick.set(patch, took);
       setState({
         status: 'done',
         patch: patches.find((p) => p.sample.path !== 'error') ?? patches[0] ?? null,
