@@ -10,7 +10,11 @@ import { writeTinyCheckpoint } from '../../../src/convert/tinyModel';
 import type { DiffusionModel } from '../../../src/model/diffusionModel';
 import { loadModel } from '../../../src/model/loadModel';
 import { nodeModelReader } from '../../../src/model/nodeModelReader';
+import { samplerFacts } from '../../../src/sampler/authors/configSampling';
 import { bd3lmPadding } from '../../../src/sampler/authors/dllmBd3lm';
+import type { SamplerModel } from '../../../src/sampler/authors/samplerRun';
+import { resolveSampleSettings } from '../../../src/sampler/authors/sampleSettings';
+import { sampleTokens } from '../../../src/sampler/sampleTokens';
 import { FAMILY_CHECKPOINTS } from '../../support/familyCheckpoints';
 import { compareRows } from '../../support/logitsParity';
 import { referenceLogitsAt } from '../../support/referenceForward';
@@ -72,5 +76,24 @@ describe("BD3LM's padded prompt on the block-causal graph", () => {
     ])[0]!;
     const result = compareRows(fullRows(prediction.values, prediction.indices, positions.length, config.vocabSize), reference);
     expect(result.maxAbs).toBeLessThan(1e-3);
+  });
+
+  it('fills a padded prompt the same with the exact block cache as with a full pass every step', async () => {
+    const blockSize = model.manifest.blockSize!;
+    const promptLength = blockSize + 5;
+    const tokens = Array.from({ length: promptLength + 2 * blockSize }, (_, i) => 1000 + 37 * i);
+    const fill = Array.from({ length: 2 * blockSize }, (_, i) => promptLength + i);
+    const settings = resolveSampleSettings({ sampler: 'bd3lm', steps: blockSize }, null, fill.length);
+    const uncached: SamplerModel = {
+      canCache: false,
+      hasEntropy: true,
+      predict: (r) => model.predict(r),
+      predictAndCache: () => Promise.reject(new Error('no cache')),
+      predictSpan: () => Promise.reject(new Error('no cache')),
+    };
+    const cached = await sampleTokens(model, samplerFacts(model.manifest), { tokens, fill }, settings);
+    const full = await sampleTokens(uncached, samplerFacts(model.manifest), { tokens, fill }, settings);
+    expect(cached.trace).toEqual(full.trace);
+    expect(cached.trace.passes.length).toBeGreaterThan(0);
   });
 });
