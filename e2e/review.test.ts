@@ -110,6 +110,11 @@ describe('reviewing a result', () => {
     expect(await page.getByRole('button', { name: 'Download patch' }).count()).toBe(0);
     expect(await page.getByLabel('Earlier results').count()).toBe(0);
     expect(await editorLines()).toContain('def triple(x):');
+    // Undo never brings the last file's text back under this file's name.
+    await page.getByTestId('source-editor').locator('.view-lines').click();
+    await page.keyboard.press('Control+Z');
+    await page.waitForTimeout(300);
+    expect(await editorLines()).toContain('def triple(x):');
 
     await openSource('shapes.py', SOURCE);
     await page.getByLabel('Earlier results').getByRole('button').first().click();

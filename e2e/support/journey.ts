@@ -87,7 +87,8 @@ export async function runJourney(chromium: Browser, backend: 'webgpu' | 'wasm'):
 
   // A reload keeps the file, the ticks and the settings.
   await page.reload();
-  await page.getByTestId('source-editor').locator('.view-lines').waitFor();
+  // The result comes back too, and the review keeps the stage: the editor waits under it.
+  await page.getByTestId('source-editor').locator('.view-lines').waitFor({ state: 'attached' });
   expect(await page.locator('.file-name').innerText()).toBe('errors.go');
   expect(await page.getByRole('checkbox', { name: 'Error.IsType', exact: true }).isChecked()).toBe(true);
   expect(await page.getByLabel('Steps').inputValue()).toBe('3');

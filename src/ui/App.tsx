@@ -255,6 +255,7 @@ export function App() {
             <Suspense fallback={<p className="loading">Loading the editor…</p>}>
               <SourceEditor
                 text={state.text}
+                fileName={state.fileName}
                 monacoLanguage={language ? LANGUAGES[language].monacoId : 'plaintext'}
                 maskedRanges={maskedRanges}
                 cursor={state.cursor}

@@ -5,6 +5,8 @@ import { monaco } from './monaco';
 
 export interface SourceEditorProps {
   text: string;
+  /** The open file: another file starts a new undo history, so undo never brings one file's text back under another's name. */
+  fileName: string;
   monacoLanguage: string;
   /** Spans that will be masked, highlighted. */
   maskedRanges: readonly TextRange[];
@@ -18,13 +20,14 @@ export interface SourceEditorProps {
 const darkScheme = () => matchMedia('(prefers-color-scheme: dark)');
 const toPosition = ({ line, column }: LineColumn) => ({ lineNumber: line, column });
 
-export function SourceEditor({ text, monacoLanguage, maskedRanges, cursor, revealRequest, onTextChange, onCursorChange }: SourceEditorProps) {
+export function SourceEditor({ text, fileName, monacoLanguage, maskedRanges, cursor, revealRequest, onTextChange, onCursorChange }: SourceEditorProps) {
   const container = useRef<HTMLDivElement>(null);
   const editor = useRef<monaco.editor.IStandaloneCodeEditor | null>(null);
   const decorations = useRef<monaco.editor.IEditorDecorationsCollection | null>(null);
   const callbacks = useRef({ onTextChange, onCursorChange });
   /** True while a new file's text goes in: the editor's copy is not written back over it. */
   const openingFile = useRef(false);
+  const shownFile = useRef(fileName);
   callbacks.current = { onTextChange, onCursorChange };
   // Tab leaves the editor by default, so the keyboard is never trapped in it; Ctrl+M makes Tab indent.
   const [tabMovesFocus, setTabMovesFocus] = useState(true);
@@ -74,8 +77,9 @@ export function SourceEditor({ text, monacoLanguage, maskedRanges, cursor, revea
 
   useEffect(() => {
     const model = editor.current?.getModel();
-    // A new file replaces the text as one undoable edit, so Ctrl+Z brings the old text back.
+    // New text for the same file (a result applied) is one undoable edit, so Ctrl+Z brings the old text back.
     if (model && model.getValue() !== text) {
+      const newFile = shownFile.current !== fileName;
       // Monaco holds one line ending per model: it takes the file's most common one, so a CRLF
       // file stays CRLF. A file that mixes them is shown with that one, but the app keeps and
       // generates from the file exactly as it is until the user types in it.
@@ -83,13 +87,15 @@ export function SourceEditor({ text, monacoLanguage, maskedRanges, cursor, revea
       openingFile.current = true;
       try {
         model.pushEOL(crlf > (text.split('\n').length - 1) / 2 ? monaco.editor.EndOfLineSequence.CRLF : monaco.editor.EndOfLineSequence.LF);
-        editor.current!.executeEdits('open-file', [{ range: model.getFullModelRange(), text }]);
+        if (newFile) model.setValue(text);
+        else editor.current!.executeEdits('open-file', [{ range: model.getFullModelRange(), text }]);
       } finally {
         openingFile.current = false;
       }
       editor.current!.pushUndoStop();
     }
-  }, [text]);
+    shownFile.current = fileName;
+  }, [text, fileName]);
 
   useEffect(() => {
     const model = editor.current?.getModel();
