@@ -96,6 +96,14 @@ describe('reviewing a result', () => {
     // The rejected hunks are the original's lines, untouched.
     expect(patched.endsWith('def double(x):\n    return 2 * x\n')).toBe(true);
 
+    // With every change rejected there is nothing to download, and the panel says so instead of saving an empty patch.
+    await page.getByRole('button', { name: 'Reject change 1', exact: true }).click();
+    let downloads = 0;
+    page.on('download', () => downloads++);
+    await page.getByRole('button', { name: 'Download patch' }).click();
+    await page.getByText('Nothing to download: every change is rejected.').waitFor();
+    expect(downloads).toBe(0);
+
     // Discard (Esc) gives the editor back, with the file as it was: nothing applied.
     await page.getByTestId('diff-view').click();
     await page.keyboard.press('Escape');
