@@ -34,7 +34,11 @@ const log = (line: string) => process.stderr.write(`bench:eval: ${line}\n`);
 interface Measured {
   summary: EvalSummary;
   machine: MachineInfo;
-  run: { length: string; model: { id: string; quant: string; backend: string; fallback: string | null }; config: { steps: number; cfgScale: number; temperature: number; seed: number } };
+  run: {
+    length: string;
+    model: { id: string; quant: string; backend: string; fallback: string | null };
+    config: { sampler: string; steps: number; cfgScale: number; temperature: number; seed: number };
+  };
   wallSeconds: number;
 }
 
@@ -51,7 +55,7 @@ async function evaluate(name: string, set: keyof typeof SETS, args: string[]): P
 
 function settingsLine(m: Measured): string {
   const { model, config, length } = m.run;
-  return `\`${model.id}\` (${model.quant}, ${model.backend}; fallback \`${model.fallback ?? 'none'}\`), ${config.steps} steps, guidance ${config.cfgScale}, temperature ${config.temperature}, seed ${config.seed}, ${length} length`;
+  return `\`${model.id}\` (${model.quant}, ${model.backend}; fallback \`${model.fallback ?? 'none'}\`), sampler ${config.sampler}, ${config.steps === 0 ? "the authors' steps (0: as many as they take for the masks)" : `${config.steps} steps`}, guidance ${config.cfgScale}, temperature ${config.temperature}, seed ${config.seed}, ${length} length`;
 }
 
 if (!existsSync(DATA + SETS['single-line'])) throw new Error(`bench:eval needs HumanEval-Infilling in ${DATA} (docs/cli.md says where to get it).`);
@@ -61,7 +65,7 @@ const demo = [];
 for (const set of Object.keys(SETS) as (keyof typeof SETS)[]) demo.push(await evaluate('demo', set, [...limit, '--preset', 'demo']));
 
 const pair = await benchModels(CACHE_DIR, QWEN_CODER_05B, log);
-// The fast preset's sampling (20 steps, guidance 2) with the shape's random weights: the time is the shape's, not the weights'.
+// The fast preset's sampling with the shape's random weights: the time is the shape's, not the weights'.
 const large = [];
 for (const backend of BACKENDS) {
   const args = ['--limit', options['large-limit']!, '--preset', 'fast', '--model', pair.diffusionDir, '--fallback-model', pair.autoregressiveDir, '--backend', backend];
