@@ -72,6 +72,13 @@ describe('reviewing a result', () => {
     const accepts = page.getByRole('button', { name: /^Accept change \d+$/ });
     const hunks = await accepts.count();
     expect(hunks).toBeGreaterThanOrEqual(2);
+    // Next change by the keyboard in the diff, as in VS Code (Alt+F5), and by the button.
+    await expect.poll(() => page.getByText(/^Change 1 of \d+/).count()).toBe(1);
+    await page.getByTestId('diff-view').locator('.editor.modified .view-lines').click();
+    await page.keyboard.press('Alt+F5');
+    await expect.poll(() => page.getByText(/^Change 2 of \d+/).count()).toBe(1);
+    await page.getByRole('button', { name: 'Previous change' }).click();
+    await expect.poll(() => page.getByText(/^Change 1 of \d+/).count()).toBe(1);
 
     // The demo model's noise is not safe: applying asks, names why, and Cancel leaves the file as it was.
     await page.getByRole('button', { name: 'Apply to editor' }).click();

@@ -110,7 +110,8 @@ export function App() {
     const onEscape = (event: KeyboardEvent) => {
       if (event.key !== 'Escape' || event.defaultPrevented || document.querySelector('dialog[open]')) return;
       if (generation.status === 'running') generation.cancel();
-      else if (reviewing) generation.setAside();
+      // Esc in a text field is the field's (clearing a search, say), not a verdict on the result.
+      else if (reviewing && !(event.target as Element | null)?.closest?.('input, textarea, select')) generation.setAside();
     };
     addEventListener('keydown', onKey, true);
     addEventListener('keydown', onEscape);
