@@ -7,6 +7,8 @@ import type { Notice } from './store';
 
 interface SavedResults {
   patch: GeneratedPatch | null;
+  /** The editor's file the result was made from (absent in results saved before it was kept). */
+  resultFile?: string | null;
   batch: GeneratedPatch[];
   runtime: Runtime | null;
 }
@@ -57,12 +59,12 @@ export async function restoreSavedResults(): Promise<Notice | null> {
   try {
     const saved = (await storage.getItem(SAVED_RESULTS_KEY))?.state;
     if (!saved) return null;
-    const { patch, batch, runtime } = saved;
+    const { patch, batch, runtime, resultFile } = saved;
     if ((patch !== null && !isShowablePatch(patch)) || !Array.isArray(batch) || !batch.every(isShowablePatch)) {
       await setAside(SAVED_RESULTS_KEY, JSON.stringify({ state: saved, version: VERSION }));
       throw new Error('The saved results cannot be shown.');
     }
-    useGeneration.setState({ status: 'done', patch, batch, runtime: isRuntime(runtime) ? runtime : null });
+    useGeneration.setState({ status: 'done', patch, batch, runtime: isRuntime(runtime) ? runtime : null, resultFile: isString(resultFile) ? resultFile : null });
     return null;
   } catch {
     return { kind: 'error', message: 'The saved results could not be read, so they were set aside; your code and settings are unaffected.' };
@@ -72,8 +74,8 @@ export async function restoreSavedResults(): Promise<Notice | null> {
 /** Saves the results whenever they change; closing or applying a result forgets it. */
 export function keepResultsSaved(): void {
   useGeneration.subscribe((state, previous) => {
-    if (state.patch === previous.patch && state.batch === previous.batch && state.runtime === previous.runtime) return;
+    if (state.patch === previous.patch && state.batch === previous.batch && state.runtime === previous.runtime && state.resultFile === previous.resultFile) return;
     if (state.patch === null && state.batch.length === 0) void storage.removeItem(SAVED_RESULTS_KEY);
-    else storage.setItem(SAVED_RESULTS_KEY, { state: { patch: state.patch, batch: state.batch, runtime: state.runtime }, version: VERSION });
+    else storage.setItem(SAVED_RESULTS_KEY, { state: { patch: state.patch, batch: state.batch, runtime: state.runtime, resultFile: state.resultFile }, version: VERSION });
   });
 }
