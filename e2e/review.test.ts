@@ -207,6 +207,20 @@ describe('reviewing a result', () => {
     expect(await editorLines()).toEqual(before);
   }, 240_000);
 
+  it('explains itself on a first visit, once, and filters the outline by name', async () => {
+    const strip = page.getByRole('region', { name: 'About Builder' });
+    expect(await strip.innerText()).toMatch(/built-in demo model is a test model with random weights: its output is noise/);
+    await strip.getByRole('button', { name: 'Got it' }).click();
+    await strip.waitFor({ state: 'detached' });
+    await page.reload();
+    await page.getByTestId('source-editor').locator('.view-lines').waitFor();
+    expect(await strip.count()).toBe(0);
+
+    await page.getByLabel('Filter outline').fill('desc');
+    await expect.poll(() => page.getByRole('list', { name: 'Outline' }).getByRole('checkbox').count()).toBe(1);
+    expect(await page.getByRole('checkbox', { name: 'Shape.describe', exact: true }).isVisible()).toBe(true);
+  }, 60_000);
+
   it('says in one sentence that the Hub cannot be reached, with the offline route', async () => {
     await page.context().route('https://huggingface.co/**', (route) => route.abort('internetdisconnected'));
     await page.getByRole('button', { name: 'Models', exact: true }).click();
