@@ -5,6 +5,7 @@ import { dllmTransferCounts } from './dllmTransferCounts';
 import { entropySample, entropyTransferCount, float32Linspace } from './entropySampler';
 import type { ForwardInput, LogitsFunction } from './logitsFunction';
 import { openDllmP2Sample, p2MaskedAfter } from './openDllmP2';
+import { sampleToken } from './sampleTokens';
 
 const MASK = 9;
 const VOCAB = 10;
@@ -132,6 +133,20 @@ describe("dllm's BD3LM sampler", () => {
     expect(calls[4]!.tokens).toEqual([1, 2, 3, 1, 4, 4, 4, MASK, MASK, MASK, MASK]);
     expect(calls[4]!.positionIds).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     expect(calls[4]!.blockIds).toEqual([0, 0, 0, 0, 1, 1, 1, 2, 2, 2, 2]);
+  });
+});
+
+describe("the entropy family's sample_tokens", () => {
+  it('keeps the top-p nucleus with the token that crosses top_p, and scores over it renormalised', () => {
+    const logits = Float64Array.from([0.15, 0.5, 0.05, 0.3].map(Math.log));
+    // Cumulative .5, .8: the .3 token crosses 0.7 and stays; .15 and .05 go.
+    expect(sampleToken(logits, { topP: 0.7 }, { kind: 'probability' }).confidence).toBeCloseTo(Math.log(0.5 / 0.8), 12);
+    const entropy = 0.625 * Math.log(0.625 + 1e-10) + 0.375 * Math.log(0.375 + 1e-10);
+    expect(sampleToken(logits, { topP: 0.7 }, { kind: 'negative-entropy', log: 'plus-epsilon' }).confidence).toBeCloseTo(entropy, 12);
+    expect(sampleToken(logits, { topK: 3 }, { kind: 'probability' }).confidence).toBeCloseTo(Math.log(0.5 / 0.95), 12);
+    const plain = sampleToken(logits, {}, { kind: 'probability' });
+    expect(plain.token).toBe(1);
+    expect(plain.margin).toBeCloseTo(Math.log(0.5 / 0.3), 12);
   });
 });
 

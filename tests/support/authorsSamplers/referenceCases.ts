@@ -1,12 +1,12 @@
-import { execFile } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { sampleCommand } from '../../../src/cli/sampleCommand';
 import { openCheckpoint } from '../../../src/convert/checkpoint';
 import { convertCheckpoint } from '../../../src/convert/convertCheckpoint';
 import { openFolder } from '../../../src/convert/nodeFiles';
 import { createNodeOutputFolder } from '../../../src/convert/nodeOutputFolder';
 import { writeTinyCheckpoint } from '../../../src/convert/tinyModel';
+import { InputError } from '../../../src/core/inputErrors';
 import { createRng } from '../../../src/core/rng';
 import { FAMILY_CHECKPOINTS, type FamilyCheckpoint } from '../familyCheckpoints';
 import { dllmBd3lmSample } from './dllmBd3lm';
@@ -34,6 +34,8 @@ export interface ReferenceCase {
   suffix?: number;
   steps: number;
   blockLength?: number;
+  /** The top-p the authors' evaluation passes; their sample_tokens applies it at temperature 0 too. */
+  topP?: number;
   /** Draws the prompt's and suffix's token ids. */
   seed: number;
 }
@@ -58,11 +60,18 @@ const mdlmCases = (seeds: number[]): ReferenceCase[] => [
   { name: 'infill: prefix + masks + suffix', sampler: 'mdlm', prompt: 8, masks: 12, suffix: 8, steps: 12, blockLength: 16, seed: seeds[3]! },
 ];
 
-const entropyCases = (seeds: number[]): ReferenceCase[] => [
-  { name: 'steps equal to the masks', sampler: 'dream', prompt: 20, masks: 16, steps: 16, seed: seeds[0]! },
-  { name: 'fewer steps than masks (16 in 6)', sampler: 'dream', prompt: 20, masks: 16, steps: 6, seed: seeds[1]! },
-  { name: 'infill: prefix + masks + suffix', sampler: 'dream', prompt: 8, masks: 12, suffix: 8, steps: 12, seed: seeds[2]! },
+const entropyCases = (seeds: number[], topP: number): ReferenceCase[] => [
+  { name: 'steps equal to the masks', sampler: 'dream', prompt: 20, masks: 16, steps: 16, topP, seed: seeds[0]! },
+  { name: 'fewer steps than masks (16 in 6)', sampler: 'dream', prompt: 20, masks: 16, steps: 6, topP, seed: seeds[1]! },
+  { name: 'infill: prefix + masks + suffix', sampler: 'dream', prompt: 8, masks: 12, suffix: 8, steps: 12, topP, seed: seeds[2]! },
 ];
+
+// The top-p of the authors' evaluations: SalesforceAIResearch/CoDA evaluation/lm_eval/eval_mbpp_humaneval.sh
+// (top_p=0.9); ZHZisZZ/dllm examples/dream/eval.sh (top_p=0.9); pengzhangzhi/Open-dLLM eval/eval_infill/eval_infill.py
+// and eval/eval_completion/run_eval.sh (top_p 0.95).
+const CODA_TOP_P = 0.9;
+const DREAM_TOP_P = 0.9;
+const OPEN_DCODER_TOP_P = 0.95;
 
 // Seeds are those whose reference runs keep every choice clear of a tie (TOKEN_MARGIN, SELECTION_MARGIN), found by trying.
 export const REFERENCE_FAMILIES: ReferenceFamily[] = [
@@ -82,15 +91,15 @@ export const REFERENCE_FAMILIES: ReferenceFamily[] = [
     folder: 'Qwen3-0.6B-diffusion-bd3lm-v0.1',
     cases: [{ name: 'a 20-token prompt, fewer steps than masks (40 in 10)', sampler: 'bd3lm', prompt: 20, masks: 40, steps: 10, blockLength: 32, seed: 400 }],
   },
-  { title: 'CoDA', folder: 'CoDA-v0-Instruct', cases: entropyCases([3500, 501, 502]) },
-  { title: 'Dream (DiffuCoder)', folder: 'DiffuCoder-7B-Instruct', cases: entropyCases([8600, 8601, 602]) },
+  { title: 'CoDA', folder: 'CoDA-v0-Instruct', cases: entropyCases([3500, 501, 502], CODA_TOP_P) },
+  { title: 'Dream (DiffuCoder)', folder: 'DiffuCoder-7B-Instruct', cases: entropyCases([8600, 8601, 602], DREAM_TOP_P) },
   {
     title: 'Open-dCoder',
     folder: 'open-dcoder-0.5B',
     cases: [
-      ...entropyCases([700, 701, 3702]),
-      { name: 'p2, infill at the infill evaluation’s 64 steps', sampler: 'p2', prompt: 8, masks: 12, suffix: 8, steps: 64, seed: 2710 },
-      { name: 'p2, fewer steps than masks (16 in 6)', sampler: 'p2', prompt: 20, masks: 16, steps: 6, seed: 711 },
+      ...entropyCases([700, 701, 3702], OPEN_DCODER_TOP_P),
+      { name: 'p2, infill at the infill evaluation’s 64 steps', sampler: 'p2', prompt: 8, masks: 12, suffix: 8, steps: 64, topP: OPEN_DCODER_TOP_P, seed: 2710 },
+      { name: 'p2, fewer steps than masks (16 in 6)', sampler: 'p2', prompt: 20, masks: 16, steps: 6, topP: OPEN_DCODER_TOP_P, seed: 711 },
     ],
   },
 ];
@@ -145,14 +154,15 @@ export interface SampleOutput {
   settings: Record<string, unknown>;
 }
 
-/** The case's input at the authors' settings and temperature 0 (no cache interval nor parallel threshold: the authors' defaults). */
+/** The case's input at the authors' settings (steps, block length, top-p) and temperature 0; no cache interval nor parallel threshold: the authors' defaults. */
 export function caseInput(c: ReferenceCase, maskId: number): SampleInput {
   const rng = createRng(c.seed);
   const ordinary = (count: number) => Array.from({ length: count }, () => rng.nextUint32() % ORDINARY_TOKENS);
   const tokens = [...ordinary(c.prompt), ...new Array<number>(c.masks).fill(maskId), ...ordinary(c.suffix ?? 0)];
   const fill = Array.from({ length: c.masks }, (_, i) => c.prompt + i);
-  const settings: Record<string, unknown> = { sampler: c.sampler, steps: c.steps, temperature: 0 };
+  const settings: Record<string, unknown> = { sampler: c.sampler, steps: c.steps, temperature: 0, ...(c.sampler === 'dream' || c.sampler === 'p2' ? { topP: 1 } : {}) };
   if (c.blockLength !== undefined) settings.blockLength = c.blockLength;
+  if (c.topP !== undefined) settings.topP = c.topP;
   return { tokens, fill, settings };
 }
 
@@ -169,29 +179,30 @@ export function referenceRun(c: ReferenceCase, family: PreparedFamily, input: Sa
     case 'bd3lm':
       return dllmBd3lmSample(logits, input.tokens.slice(0, c.prompt), c.masks, { maskId, padId: ENDOFTEXT, eosId: IM_END, steps: c.steps, blockSize });
     case 'dream':
-      return entropySample(logits, input.tokens, { maskId, steps: c.steps, log: family.checkpoint.family === 'open-dcoder' ? 'clamp' : 'plus-epsilon' });
+      return entropySample(logits, input.tokens, { maskId, steps: c.steps, topP: c.topP, log: family.checkpoint.family === 'open-dcoder' ? 'clamp' : 'plus-epsilon' });
     case 'p2':
-      return openDllmP2Sample(logits, input.tokens, { maskId, steps: c.steps });
+      return openDllmP2Sample(logits, input.tokens, { maskId, steps: c.steps, topP: c.topP });
   }
 }
 
-const BUILDER_BIN = fileURLToPath(new URL('../../../bin/builder.js', import.meta.url));
-
-/** `builder sample` ended with an error: its stderr. */
+/** `builder sample` refused the input or its settings: its one-line message. */
 export class BuilderRefusal extends Error {}
 
-/** `builder sample --model DIR --input FILE --json OUT`, through the CLI as a user runs it. */
+/**
+ * `builder sample --model DIR --input FILE --json OUT`: the command's own function, in this process (a CLI process
+ * per run would load onnxruntime again every time), with the input and output files it reads and writes.
+ */
 export async function builderRun(modelDir: string, input: SampleInput, scratch: string, name: string): Promise<SampleOutput> {
   mkdirSync(scratch, { recursive: true });
   const inputFile = join(scratch, `${name}.input.json`);
   const outputFile = join(scratch, `${name}.output.json`);
   writeFileSync(inputFile, JSON.stringify(input));
-  // bin/builder.js itself, not tests/support/cli.ts, which imports Vitest: bench/faithfulness.ts runs this outside it.
-  await new Promise<void>((resolve, reject) => {
-    execFile(process.execPath, [BUILDER_BIN, 'sample', '--model', modelDir, '--input', inputFile, '--json', outputFile], { maxBuffer: 16 * 1024 * 1024 }, (error, _stdout, stderr) =>
-      error ? reject(new BuilderRefusal(`builder sample exited ${error.code}: ${stderr.trim()}`)) : resolve(),
-    );
-  });
+  try {
+    await sampleCommand({ model: modelDir, input: inputFile, json: outputFile });
+  } catch (error) {
+    if (error instanceof InputError) throw new BuilderRefusal(error.message);
+    throw error;
+  }
   return JSON.parse(readFileSync(outputFile, 'utf8')) as SampleOutput;
 }
 
@@ -206,10 +217,11 @@ export function firstDifference(c: ReferenceCase, reference: SamplerRun, sample:
   const countsOnlyReveals = c.sampler === 'mdlm' || c.sampler === 'bd3lm';
   const builderPasses = countsOnlyReveals ? sample.trace.passes.filter((pass) => pass.positions.length > 0) : sample.trace.passes;
   const passes = Math.max(reference.passes.length, builderPasses.length);
+  const revealed = (pass: RevealPass | undefined) => pass && JSON.stringify([pass.positions, pass.tokens]);
   for (let i = 0; i < passes; i++) {
     const ours = builderPasses[i];
     const theirs = reference.passes[i];
-    if (JSON.stringify(ours) !== JSON.stringify(theirs)) {
+    if (revealed(ours) !== revealed(theirs)) {
       const show = (pass: RevealPass | undefined) => (pass === undefined ? 'no pass' : `positions [${pass.positions.join(', ')}] tokens [${pass.tokens.join(', ')}]`);
       const tokens =
         differing.length === 0 && sample.tokens.length === reference.tokens.length ? 'final tokens equal' : `${differing.length} of ${c.masks} filled tokens differ (first at ${differing[0]})`;

@@ -30,20 +30,23 @@ export interface SampledToken {
 const REMOVED = -3.4028234663852886e38;
 const EPSILON = 1e-10;
 
-/** top_p_logits: keep the most probable tokens until their cumulative probability passes topP, the first always. */
+/**
+ * top_p_logits: keep the most probable tokens until their cumulative probability passes topP, the one that passes
+ * it included (sorted_indices_to_remove shifted right by one), and remove the rest. Found on a sorted copy of the
+ * values: the kept tokens are those at or above the last kept value.
+ */
 function topPLogits(logits: Float64Array, topP: number): Float64Array {
-  const order = Array.from(logits.keys()).sort((a, b) => logits[b]! - logits[a]! || a - b);
+  const descending = Float64Array.from(logits).sort().reverse();
   const normaliser = logSumExp(logits);
-  const filtered = Float64Array.from(logits);
   let cumulative = 0;
-  let removing = false;
-  for (const index of order) {
-    // sorted_indices_to_remove shifted right by one: a token goes when the cumulative sum before it already passed topP.
-    if (removing) filtered[index] = REMOVED;
-    cumulative += Math.exp(logits[index]! - normaliser);
-    if (cumulative > topP) removing = true;
+  let last = 0;
+  while (last < descending.length - 1) {
+    cumulative += Math.exp(descending[last]! - normaliser);
+    if (cumulative > topP) break;
+    last++;
   }
-  return filtered;
+  const threshold = descending[last]!;
+  return logits.map((value) => (value < threshold ? REMOVED : value));
 }
 
 /** top_k_logits: remove every logit below the k-th largest. */
