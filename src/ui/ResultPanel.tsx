@@ -1,8 +1,9 @@
 import { lazy, Suspense, useMemo, useState } from 'react';
 import type { GeneratedPatch } from '../core/refactorPlan';
+import { unifiedDiff } from '../core/unifiedDiff';
 import { BUILT_IN_MODEL_NOTE, isBuiltInModel } from './builtInModels';
 import { millisecondsFromClick } from './generationStore';
-import { type HunkDecision, reviewedDiff, reviewedText, reviewOf } from './reviewHunks';
+import { type HunkDecision, reviewedText, reviewOf } from './reviewHunks';
 import { UnsafeConfirm } from './UnsafeConfirm';
 import { VerdictDetails } from './VerdictDetails';
 
@@ -65,9 +66,13 @@ export function ResultPanel({ patch, runtimeLabel, monacoLanguage, onClose, onAp
   const name = baseName(patch.filePath);
   // Hunks are the shown file's; a folder's patch spans its files and is reviewed file by file in its own list.
   const reviewing = !repositoryDiff && patch.sample.path !== 'error';
-  const keptText = reviewing ? reviewedText(review, decisions) : patch.generatedCode;
+  // Diffing a large file takes a while: once per decision, not once per render.
+  const keptText = useMemo(() => (reviewing ? reviewedText(review, decisions) : patch.generatedCode), [reviewing, review, decisions, patch]);
   const patchName = repositoryDiff ? `${repositoryDiff.name}.patch` : `${name}.patch`;
-  const patchText = repositoryDiff ? repositoryDiff.diff : reviewing ? reviewedDiff(patch.filePath, patch.originalCode, review, decisions) : patch.unifiedDiff;
+  const patchText = useMemo(
+    () => (repositoryDiff ? repositoryDiff.diff : reviewing ? unifiedDiff(patch.filePath, patch.originalCode, keptText) : patch.unifiedDiff),
+    [repositoryDiff, reviewing, patch, keptText],
+  );
   const nothingToWrite = repositoryDiff
     ? 'Nothing to download: no file of this run can apply.'
     : review.hunks.length > 0

@@ -1,5 +1,4 @@
 import { type ChangeObject, diffLines } from 'diff';
-import { unifiedDiff } from '../core/unifiedDiff';
 
 /** Lines of unchanged text that still join two changes into one hunk: git's 3 lines of context on each side. */
 const JOINING_LINES = 6;
@@ -71,9 +70,4 @@ export function reviewedText(review: Review, decisions: readonly HunkDecision[])
       return part.value;
     })
     .join('');
-}
-
-/** The patch of the hunks the user kept, as the project writes every patch (`git apply`-clean). */
-export function reviewedDiff(filePath: string, original: string, review: Review, decisions: readonly HunkDecision[]): string {
-  return unifiedDiff(filePath, original, reviewedText(review, decisions));
 }

@@ -5,8 +5,11 @@ import { join } from 'node:path';
 import { structuredPatch } from 'diff';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { applyUnifiedDiff } from '../../src/core/unifiedDiff';
-import { type HunkDecision, reviewedDiff, reviewedText, reviewOf } from '../../src/ui/reviewHunks';
+import { applyUnifiedDiff, unifiedDiff } from '../../src/core/unifiedDiff';
+import { type HunkDecision, type Review, reviewedText, reviewOf } from '../../src/ui/reviewHunks';
+
+/** The patch of the kept hunks, as the result panel writes it. */
+const reviewedDiff = (filePath: string, original: string, review: Review, decisions: readonly HunkDecision[]) => unifiedDiff(filePath, original, reviewedText(review, decisions));
 
 const lines = fc.array(fc.constantFrom('', 'a', 'b', 'c', 'x = 1', 'return x', 'naïve\r', '😀'), { maxLength: 40 });
 const text = fc.tuple(lines, fc.boolean()).map(([ls, finalNewline]) => ls.join('\n') + (finalNewline && ls.length > 0 ? '\n' : ''));
