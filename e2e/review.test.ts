@@ -72,6 +72,19 @@ describe('reviewing a result', () => {
     const accepts = page.getByRole('button', { name: /^Accept change \d+$/ });
     const hunks = await accepts.count();
     expect(hunks).toBeGreaterThanOrEqual(2);
+    // "Why" opens over the diff without moving it, its problems link to their lines in the diff.
+    const diffBox = await page.getByTestId('diff-view').boundingBox();
+    await page.getByRole('button', { name: 'Not safe to apply: why' }).click();
+    const why = page.getByRole('region', { name: 'Why' });
+    await why.waitFor();
+    expect(await page.getByTestId('diff-view').boundingBox()).toEqual(diffBox);
+    expect(await why.getByRole('button', { name: /^show line \d+$/ }).count()).toBeGreaterThan(0);
+    await why
+      .getByRole('button', { name: /^show line \d+$/ })
+      .first()
+      .click();
+    await page.getByRole('button', { name: 'Close why' }).click();
+
     // Next change by the keyboard in the diff, as in VS Code (Alt+F5), and by the button.
     await expect.poll(() => page.getByText(/^Change 1 of \d+/).count()).toBe(1);
     await page.getByTestId('diff-view').locator('.editor.modified .view-lines').click();
