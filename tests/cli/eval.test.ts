@@ -42,7 +42,7 @@ async function evaluate(flags: EvalFlags): Promise<{ written: Written; table: st
   return { written: JSON.parse(readFileSync(flags.out!, 'utf8')) as Written, table, progress };
 }
 
-describe.skipIf(!hasData)('builder eval against HumanEval-Infilling itself (needs ../shared/eval/human-eval-infilling)', () => {
+describe.skipIf(!hasData)('builder eval against HumanEval-Infilling itself (skipped where ../shared/eval/human-eval-infilling is absent; docs/cli.md says where to get it)', () => {
   for (const set of SETS) {
     it(`${set}: the canonical middles pass every test of 20 tasks, empty middles far fewer`, async () => {
       const data = join(DATA, `HumanEval-${set}.jsonl.gz`);
@@ -55,7 +55,6 @@ describe.skipIf(!hasData)('builder eval against HumanEval-Infilling itself (need
     }, 120_000);
   }
 });
-it.skipIf(hasData)('skipped: the HumanEval-Infilling runs need ../shared/eval/human-eval-infilling (see docs/cli.md)', () => {});
 
 /** A task whose canonical middle is `middle`: with --oracle, the program that runs is the one given. */
 function task(id: string, middle: string) {
