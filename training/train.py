@@ -270,21 +270,29 @@ def full_rows(task, rows):
     return full
 
 
-def checkpoint_tensors(model, task):
-    """The checkpoint's tensors by Hugging Face name, in expectedTensors' order (src/convert/qwenConfig.ts)."""
-    tensors = [('model.embed_tokens.weight', full_rows(task, model.embed))]
+def checkpoint_parameters(model):
+    """The model's parameters by Hugging Face name, in expectedTensors' order (src/convert/qwenConfig.ts)."""
+    named = [('model.embed_tokens.weight', model.embed)]
     for i, layer in enumerate(model.layers):
         p = f'model.layers.{i}.'
-        tensors += [(p + 'input_layernorm.weight', layer.input_norm), (p + 'self_attn.q_proj.weight', layer.q), (p + 'self_attn.k_proj.weight', layer.k), (p + 'self_attn.v_proj.weight', layer.v)]
+        named += [(p + 'input_layernorm.weight', layer.input_norm), (p + 'self_attn.q_proj.weight', layer.q), (p + 'self_attn.k_proj.weight', layer.k), (p + 'self_attn.v_proj.weight', layer.v)]
         if model.qwen3:
-            tensors += [(p + 'self_attn.q_norm.weight', layer.q_norm), (p + 'self_attn.k_norm.weight', layer.k_norm)]
+            named += [(p + 'self_attn.q_norm.weight', layer.q_norm), (p + 'self_attn.k_norm.weight', layer.k_norm)]
         else:
-            tensors += [(p + 'self_attn.q_proj.bias', layer.q_bias), (p + 'self_attn.k_proj.bias', layer.k_bias), (p + 'self_attn.v_proj.bias', layer.v_bias)]
-        tensors += [(p + 'self_attn.o_proj.weight', layer.o), (p + 'post_attention_layernorm.weight', layer.post_norm), (p + 'mlp.gate_proj.weight', layer.gate), (p + 'mlp.up_proj.weight', layer.up), (p + 'mlp.down_proj.weight', layer.down)]
-    tensors.append(('model.norm.weight', model.final_norm))
+            named += [(p + 'self_attn.q_proj.bias', layer.q_bias), (p + 'self_attn.k_proj.bias', layer.k_bias), (p + 'self_attn.v_proj.bias', layer.v_bias)]
+        named += [(p + 'self_attn.o_proj.weight', layer.o), (p + 'post_attention_layernorm.weight', layer.post_norm), (p + 'mlp.gate_proj.weight', layer.gate), (p + 'mlp.up_proj.weight', layer.up), (p + 'mlp.down_proj.weight', layer.down)]
+    named.append(('model.norm.weight', model.final_norm))
     if model.head is not None:
-        tensors.append(('lm_head.weight', full_rows(task, model.head)))
-    return [(name, tensor.detach()) for name, tensor in tensors]
+        named.append(('lm_head.weight', model.head))
+    return named
+
+
+VOCABULARY_ROWS = ('model.embed_tokens.weight', 'lm_head.weight')
+
+
+def checkpoint_tensors(model, task):
+    """The checkpoint's tensors, the vocabulary rows spread over the full vocabulary."""
+    return [(name, full_rows(task, p) if name in VOCABULARY_ROWS else p.detach()) for name, p in checkpoint_parameters(model)]
 
 
 def save(model, task, folder, dtype, shards):
@@ -310,6 +318,36 @@ def save(model, task, folder, dtype, shards):
         out.write('\n')
 
 
+def read_safetensors(path):
+    with open(path, 'rb') as f:
+        raw = f.read()
+    size = struct.unpack('<Q', raw[:8])[0]
+    header = json.loads(raw[8:8 + size])
+    tensors = {}
+    for name, entry in header.items():
+        if name == '__metadata__':
+            continue
+        start, end = entry['data_offsets']
+        data = bytearray(raw[8 + size + start:8 + size + end])
+        tensor = torch.frombuffer(data, dtype=torch.int16).view(torch.bfloat16).float() if entry['dtype'] == 'BF16' else torch.frombuffer(data, dtype=torch.float32)
+        tensors[name] = tensor.view(entry['shape'])
+    return tensors
+
+
+def load(model, task, folder):
+    """The saved checkpoint's weights back into the compact model, to train on from them (--resume)."""
+    tensors = {}
+    for name in sorted(os.listdir(folder)):
+        if name.endswith('.safetensors'):
+            tensors.update(read_safetensors(os.path.join(folder, name)))
+    # The compact vocabulary's rows, then the shared row, which every unused token holds.
+    unused = next(i for i in range(task.vocab) if i not in task.index)
+    rows = torch.tensor(task.ids + [unused])
+    with torch.no_grad():
+        for name, parameter in checkpoint_parameters(model):
+            parameter.copy_(tensors[name][rows] if name in VOCABULARY_ROWS else tensors[name])
+
+
 def write_forward_check(model, task, folder, path):
     """One held-out sequence and the model's logits at a few positions, for training/checkForward.ts."""
     example = task.data['heldOut'][0]
@@ -332,6 +370,7 @@ def main():
     parser.add_argument('--lr', type=float, default=3e-3)
     parser.add_argument('--seed', type=int, default=1)
     parser.add_argument('--forward-check', help='write the logits check file here and stop before training')
+    parser.add_argument('--resume', action='store_true', help="start from the checkpoint's saved weights")
     args = parser.parse_args()
     torch.set_num_threads(1)
     torch.manual_seed(args.seed)
@@ -343,6 +382,8 @@ def main():
     untied = not config.get('tie_word_embeddings', False)
     model = Body(config, len(task.ids) + 1, untied)
     folder = os.path.join(FIXTURES, args.folder)
+    if args.resume:
+        load(model, task, folder)
     if args.forward_check:
         with torch.no_grad():
             for p in model.parameters():

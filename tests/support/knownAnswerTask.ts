@@ -128,12 +128,15 @@ const HELPERS: Readonly<Record<TaskLanguage, readonly string[]>> = {
   ],
 };
 
-/** A file of two functions, the target and a helper, in either order. */
+/**
+ * A file of two functions, the target first and a helper after it: the instruction then always sits
+ * the same number of tokens before the target, which a model of two layers learns to copy from in
+ * minutes where a varying distance took it far longer.
+ */
 function exampleFile(rng: Rng, target: TaskFunction, index: number): TaskExample {
   const helper = pick(rng, HELPERS[target.language]);
-  const ordered = rng.nextFloat() < 0.5 ? [functionText(target), helper] : [helper, functionText(target)];
   const separator = target.language === 'python' ? '\n\n\n' : '\n\n';
-  const text = `${ordered.join(separator)}\n`;
+  const text = `${functionText(target)}${separator}${helper}\n`;
   const extension = target.language === 'python' ? 'py' : 'ts';
   return { language: target.language, fileName: `values_${index}.${extension}`, text, target: functionName(target), instruction: instructionFor(target), function: target };
 }
