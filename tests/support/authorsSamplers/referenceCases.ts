@@ -160,7 +160,7 @@ export function caseInput(c: ReferenceCase, maskId: number): SampleInput {
   const ordinary = (count: number) => Array.from({ length: count }, () => rng.nextUint32() % ORDINARY_TOKENS);
   const tokens = [...ordinary(c.prompt), ...new Array<number>(c.masks).fill(maskId), ...ordinary(c.suffix ?? 0)];
   const fill = Array.from({ length: c.masks }, (_, i) => c.prompt + i);
-  const settings: Record<string, unknown> = { sampler: c.sampler, steps: c.steps, temperature: 0, ...(c.sampler === 'dream' || c.sampler === 'p2' ? { topP: 1 } : {}) };
+  const settings: Record<string, unknown> = { sampler: c.sampler, steps: c.steps, temperature: 0 };
   if (c.blockLength !== undefined) settings.blockLength = c.blockLength;
   if (c.topP !== undefined) settings.topP = c.topP;
   return { tokens, fill, settings };
