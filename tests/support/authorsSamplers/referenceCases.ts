@@ -64,6 +64,8 @@ const entropyCases = (seeds: number[], topP: number): ReferenceCase[] => [
   { name: 'steps equal to the masks', sampler: 'dream', prompt: 20, masks: 16, steps: 16, topP, seed: seeds[0]! },
   { name: 'fewer steps than masks (16 in 6)', sampler: 'dream', prompt: 20, masks: 16, steps: 6, topP, seed: seeds[1]! },
   { name: 'infill: prefix + masks + suffix', sampler: 'dream', prompt: 8, masks: 12, suffix: 8, steps: 12, topP, seed: seeds[2]! },
+  // The generation config's default, top_p None: the same as 1, no filter (Builder's input says 1 to override its default).
+  { name: 'steps equal to the masks, top-p off', sampler: 'dream', prompt: 20, masks: 16, steps: 16, topP: 1, seed: seeds[0]! },
 ];
 
 // The top-p of the authors' evaluations: SalesforceAIResearch/CoDA evaluation/lm_eval/eval_mbpp_humaneval.sh
