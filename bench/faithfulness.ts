@@ -112,6 +112,7 @@ const body = [
   runLine(machineInfo(2, null)),
   '',
   "Temperature 0. The approximate options run on each family's first case, added to the authors' settings; `refused` quotes `builder sample` where it does not take an option with that sampler.",
+  ...(options.family === undefined ? [] : ['', `Only the families whose name holds "${options.family}" (\`--family\`).`]),
   '',
   ...sections.flatMap((s) => [s, '']),
 ].join('\n');
