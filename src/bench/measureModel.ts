@@ -8,7 +8,7 @@ import { DiffusionModel } from '../model/diffusionModel';
 import { type LoadedModel, loadModel } from '../model/loadModel';
 import type { ModelFileReader } from '../model/modelFiles';
 import { type RunTime, timeSessionRuns } from '../model/sessionRunTiming';
-import { FILE_TOKENS, INSTRUCTION, type ModelPlan, PRESET, SEED, SPAN_TOKENS } from './benchPlans';
+import { CACHE_INTERVAL, FILE_TOKENS, INSTRUCTION, type ModelPlan, PRESET, SEED, SPAN_TOKENS } from './benchPlans';
 import type { FallbackAndPeer, ModelResult } from './benchReport';
 import { type ContextFile, contextFiles } from './contextFiles';
 import { fimPrompt } from './fimPrompt';
@@ -61,7 +61,7 @@ export async function measureModel(plan: ModelPlan, env: BenchEnvironment): Prom
   const cached: DiffusionMeasurement[] = [];
   try {
     for (const file of files) {
-      for (const cacheInterval of [0, config.cacheInterval]) {
+      for (const cacheInterval of [0, CACHE_INTERVAL]) {
         env.log(`${plan.spec.id}: diffusion, ${file.tokens}-token file, ${cacheInterval === 0 ? 'uncached' : `cache every ${cacheInterval}`}`);
         const run = await measureDiffusion(diffusion, diffusionLoad.runTimes, env.memory, { file, instruction: INSTRUCTION, settings: { ...config, cacheInterval }, seed: SEED });
         (cacheInterval === 0 ? uncached : cached).push(run);
