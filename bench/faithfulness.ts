@@ -2,9 +2,9 @@
  * Faithfulness to the authors' samplers (issue 24), per family, on the reference cases of
  * tests/sampler/authorsReference.test.ts (each family's tiny checkpoint converted to fp32, `builder sample`
  * through the CLI): the share of filled tokens equal to the authors' sampler ported (tests/support/authorsSamplers/)
- * at the authors' settings and temperature 0, which must be all; then, on each family's first case, the approximate
- * options (the context cache at intervals 2, 4 and 8; the parallel threshold at 0.9 and 0.7): the share of tokens
- * equal to the exact run, and forward passes per filled token.
+ * at the authors' settings and temperature 0, which must be all; then, on each family's first case, Builder's own
+ * sampler exact and with the approximate options (the context cache at intervals 2, 4 and 8; the parallel threshold
+ * at 0.9 and 0.7): the share of tokens equal to the authors' exact run, and forward passes per filled token.
  * Run: npm run bench:faithfulness   (with --docs FILE it rewrites its section of the benchmarks page).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -29,12 +29,14 @@ const { values: options } = parseArgs({ options: { docs: { type: 'string' }, fam
 const log = (line: string) => process.stderr.write(`bench:faithfulness: ${line}\n`);
 const scratch = mkdtempSync(join(tmpdir(), 'faithfulness-bench-'));
 
+// Builder's own sampler (the seed's schedule), which alone takes the approximate options, first exact.
 const APPROXIMATE: [string, Record<string, unknown>][] = [
-  ['context cache, interval 2', { cacheInterval: 2 }],
-  ['context cache, interval 4', { cacheInterval: 4 }],
-  ['context cache, interval 8', { cacheInterval: 8 }],
-  ['parallel threshold 0.9', { parallelThreshold: 0.9 }],
-  ['parallel threshold 0.7', { parallelThreshold: 0.7 }],
+  ["Builder's sampler, exact (no cache, no threshold)", { cacheInterval: 0, parallelThreshold: 0 }],
+  ["Builder's sampler, context cache interval 2", { cacheInterval: 2 }],
+  ["Builder's sampler, context cache interval 4", { cacheInterval: 4 }],
+  ["Builder's sampler, context cache interval 8", { cacheInterval: 8 }],
+  ["Builder's sampler, parallel threshold 0.9", { cacheInterval: 0, parallelThreshold: 0.9 }],
+  ["Builder's sampler, parallel threshold 0.7", { cacheInterval: 0, parallelThreshold: 0.7 }],
 ];
 
 interface Row {
@@ -85,12 +87,13 @@ try {
     const first = exact[0];
     if (first !== undefined) {
       for (const [setting, extra] of APPROXIMATE) {
-        const input = { ...first.input, settings: { ...first.input.settings, ...extra } };
+        const { steps, temperature, topP } = first.input.settings;
+        const input = { ...first.input, settings: { sampler: 'builder', steps, temperature, ...(topP === undefined ? {} : { topP }), ...extra } };
         const sample = await attempt(() => builderRun(prepared.modelDir, input, join(scratch, 'runs'), `${family.folder}-${setting.replace(/\W+/g, '-')}`));
         rows.push(
           typeof sample === 'string'
-            ? { setting, against: 'the exact run', equal: `refused: ${sample}`, passesPerToken: '' }
-            : { setting, against: 'the exact run', equal: `${equalFilled(input, sample.tokens, first.sample.tokens)}/${input.fill.length}`, passesPerToken: passesPerToken(input, sample) },
+            ? { setting, against: "the authors' exact run", equal: `refused: ${sample}`, passesPerToken: '' }
+            : { setting, against: "the authors' exact run", equal: `${equalFilled(input, sample.tokens, first.sample.tokens)}/${input.fill.length}`, passesPerToken: passesPerToken(input, sample) },
         );
         log(`${family.title}, ${setting}: ${rows.at(-1)!.equal}`);
       }
@@ -111,7 +114,7 @@ try {
 const body = [
   runLine(machineInfo(2, null)),
   '',
-  "Temperature 0. The approximate options run on each family's first case, added to the authors' settings; `refused` quotes `builder sample` where it does not take an option with that sampler.",
+  "Temperature 0. The approximate options run with Builder's own sampler (settings.sampler \"builder\", the only one that takes them) on each family's first case, at its steps and top-p, against Builder's run of the authors' sampler; `refused` quotes `builder sample` where it does not take a setting.",
   ...(options.family === undefined ? [] : ['', `Only the families whose name holds "${options.family}" (\`--family\`).`]),
   '',
   ...sections.flatMap((s) => [s, '']),
