@@ -1,5 +1,5 @@
 import { InputError } from '../../core/inputErrors';
-import { candidatesFor, choosePosition, type PositionChoice } from './positionChoice';
+import { candidatesFor, choosePositions, type PositionChoice } from './positionChoice';
 import { surest } from './rankedReveal';
 import { ENTROPY_EPS, entropyRevealCount, entropyTimesteps } from './revealCounts';
 import { checkCancelled, logitPosition, revealPass, type SamplerRun } from './samplerRun';
@@ -40,18 +40,15 @@ export async function dreamEntropy(run: SamplerRun): Promise<void> {
     const positions = fill.filter((p) => masked[p]);
     if (positions.length === 0) break;
     checkCancelled(run.signal);
-    const prediction = await model.predict({
+    const request = {
       rows: [tokens],
       rowWeights: [1],
       positions: positions.map((p) => logitPosition(p, facts.logitsShift)),
       temperature: settings.temperature > 0 ? settings.temperature : 1,
       topK: candidatesFor(filter),
-    });
-    const scored = positions.map((position, j) => {
-      const choice = choosePosition(prediction, j, filter, rng, facts.maskTokenId);
-      if (!choice.exact) run.notes.add(`top-p ${settings.topP}'s nucleus ran past the ${prediction.k} candidates read back at some positions: their scores are over those candidates.`);
-      return { position, token: choice.token, score: score(choice) };
-    });
+    };
+    const choices = await choosePositions(model, request, filter, rng, facts.maskTokenId);
+    const scored = positions.map((position, j) => ({ position, token: choices[j]!.token, score: score(choices[j]!) }));
     const revealed = surest(scored, entropyRevealCount(positions.length, i, timesteps));
     for (const { position, token } of revealed) {
       tokens[position] = token;

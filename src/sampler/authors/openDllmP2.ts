@@ -1,5 +1,5 @@
 import { InputError } from '../../core/inputErrors';
-import { candidatesFor, choosePosition } from './positionChoice';
+import { candidatesFor, choosePositions } from './positionChoice';
 import { checkCancelled, logitPosition, type SamplerRun } from './samplerRun';
 
 const f32 = Math.fround;
@@ -23,18 +23,19 @@ export async function openDllmP2(run: SamplerRun): Promise<void> {
   for (let i = 0; i < settings.steps; i++) {
     if (!fill.some((p) => masked[p])) break;
     checkCancelled(run.signal);
-    const prediction = await model.predict({
+    const request = {
       rows: [tokens],
       rowWeights: [1],
       positions: fill.map((p) => logitPosition(p, facts.logitsShift)),
       temperature: settings.temperature > 0 ? settings.temperature : 1,
       topK: candidatesFor(filter),
-    });
-    const choices = fill.map((position, j) => {
-      const choice = choosePosition(prediction, j, filter, rng, facts.maskTokenId);
+    };
+    const choices = (await choosePositions(model, request, filter, rng, facts.maskTokenId)).map((choice, j) => ({
+      position: fill[j]!,
+      token: choice.token,
       // `torch.where(torch.isfinite(full_conf), full_conf, inf)`: a confidence that is not finite is never masked.
-      return { position, token: choice.token, confidence: Number.isFinite(choice.probability) ? choice.probability : Number.POSITIVE_INFINITY };
-    });
+      confidence: Number.isFinite(choice.probability) ? choice.probability : Number.POSITIVE_INFINITY,
+    }));
     const kappa = (i + 1) / settings.steps;
     const toMask = Math.min(Math.floor(f32(f32(fill.length) * f32(1 - kappa))), fill.length);
     const lowest = new Set(

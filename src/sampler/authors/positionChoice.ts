@@ -1,5 +1,6 @@
 import type { Rng } from '../../core/rng';
-import type { DenoisePrediction } from '../../model/diffusionModel';
+import type { DenoisePrediction, DenoiseRequest } from '../../model/diffusionModel';
+import type { MaskPredictor } from '../denoise';
 
 /** What the authors' `sample_tokens` gives for one position, from the model's top-k there. */
 export interface PositionChoice {
@@ -74,4 +75,26 @@ export function choosePosition(prediction: DenoisePrediction, i: number, filter:
   const whole = prediction.negEntropy?.[i];
   const negEntropy = !filtered && whole !== undefined ? whole : q.reduce((sum, p) => sum + p * Math.log(p + 1e-10), 0);
   return { token: tokens[chosen]!, probability: q[chosen]!, margin: q[0]! - (q[1] ?? 0), negEntropy, exact };
+}
+
+/** Candidates that hold any nucleus: the whole vocabulary (the model clamps k to its size). */
+const WHOLE_VOCABULARY = Number.MAX_SAFE_INTEGER;
+
+/**
+ * `choosePosition` for every asked position of one pass. Where top-p's nucleus runs past the
+ * candidates read back (a flat distribution: the authors' temperatures keep it within 64), the
+ * same rows are read again for those positions with the whole vocabulary as candidates, so the
+ * nucleus, its renormalised probabilities and its entropy are exact; the reveal trace counts the
+ * step once.
+ */
+export async function choosePositions(model: MaskPredictor, request: DenoiseRequest, filter: ChoiceFilter, rng: Rng, forbidden: number): Promise<PositionChoice[]> {
+  const prediction = await model.predict(request);
+  const choices = request.positions.map((_, i) => choosePosition(prediction, i, filter, rng, forbidden));
+  const overflowing = choices.flatMap((choice, i) => (choice.exact ? [] : [i]));
+  if (overflowing.length === 0) return choices;
+  const again = await model.predict({ ...request, positions: overflowing.map((i) => request.positions[i]!), topK: WHOLE_VOCABULARY });
+  overflowing.forEach((i, j) => {
+    choices[i] = choosePosition(again, j, filter, rng, forbidden);
+  });
+  return choices;
 }
