@@ -87,7 +87,6 @@ export async function sampleCommand(options: SampleCommandOptions): Promise<numb
       sampler: settings.sampler,
       settings,
       model: { id: manifest.id, family: manifest.family ?? null, graphVersion: manifest.graphVersion ?? 1, precision, maskTokenId: manifest.maskTokenId, logitsShift: manifest.logitsShift ?? 0 },
-      notes: result.notes,
     };
     const text = `${JSON.stringify(output)}\n`;
     if (options.json) writeFileSync(options.json, text);

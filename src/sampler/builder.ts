@@ -334,7 +334,6 @@ export class Builder {
       });
       counts.diffusionPasses += trace.passes.length;
       counts.revealed += fill.length - sequence.masked.filter(Boolean).length;
-      if (phase === 'diffusion') departures.push(...result.notes);
       return;
     }
     const sample = manifest.attention === 'block-causal' ? blockDenoise : denoise;

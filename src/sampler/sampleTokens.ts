@@ -22,8 +22,6 @@ export interface SampleResult {
   /** The final sequence; positions never filled keep the mask id. */
   tokens: number[];
   trace: RevealTrace;
-  /** Where the run could not follow the authors exactly. */
-  notes: string[];
 }
 
 export interface SampleOptions {
@@ -81,7 +79,6 @@ export async function sampleTokens(model: SamplerModel, facts: SamplerFacts, req
   const tokens = [...request.tokens];
   for (const position of request.fill) tokens[position] = facts.maskTokenId;
   const trace: RevealTrace = { promptTokens: [...tokens], passes: [] };
-  const notes = new Set<string>();
   const run: SamplerRun = {
     model,
     facts,
@@ -89,7 +86,6 @@ export async function sampleTokens(model: SamplerModel, facts: SamplerFacts, req
     fill: request.fill,
     settings,
     rng: createRng(settings.seed),
-    notes,
     signal: options.signal,
     onPass: (pass) => {
       trace.passes.push(pass);
@@ -98,5 +94,5 @@ export async function sampleTokens(model: SamplerModel, facts: SamplerFacts, req
   };
   if (settings.sampler === 'builder') await builderSampler(run, request.condition ?? { start: 0, end: 0 });
   else await AUTHORS_SAMPLERS[settings.sampler](run);
-  return { tokens, trace, notes: [...notes] };
+  return { tokens, trace };
 }

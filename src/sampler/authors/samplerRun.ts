@@ -50,8 +50,6 @@ export interface SamplerModel extends MaskPredictor {
 
 /** One run of an authors' sampler: `tokens` is the canvas, its `fill` positions masked, changed in place. */
 export interface SamplerRun {
-  /** Where the run could not follow its authors exactly (e.g. a nucleus wider than the candidates read back), each said once. */
-  notes: Set<string>;
   model: SamplerModel;
   facts: SamplerFacts;
   tokens: number[];

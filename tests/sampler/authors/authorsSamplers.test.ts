@@ -31,7 +31,7 @@ const GREEDY: SampleSettings = {
 async function runOf(sampler: (run: SamplerRun) => Promise<void>, model: SamplerModel, length: number, fill: number[], settings: Partial<SampleSettings> = {}, facts: Partial<SamplerFacts> = {}) {
   const tokens = Array.from({ length }, (_, p) => (fill.includes(p) ? MASK : 100 + p));
   const passes: RevealPass[] = [];
-  await sampler({ model, facts: { ...FACTS, ...facts }, tokens, fill, settings: { ...GREEDY, ...settings }, rng: createRng(1), notes: new Set(), onPass: (pass) => passes.push(pass) });
+  await sampler({ model, facts: { ...FACTS, ...facts }, tokens, fill, settings: { ...GREEDY, ...settings }, rng: createRng(1), onPass: (pass) => passes.push(pass) });
   return { tokens, passes };
 }
 
