@@ -82,11 +82,22 @@ async function run(argv: string[]): Promise<number> {
     return (await import('./patchCommand')).patchCommand({ ...values, targets: splitList(values.target) });
   }
   if (command === 'batch') {
-    const { values } = parseArgs({
+    const { values, positionals } = parseArgs({
       args: rest,
-      options: { ...SAMPLING_OPTIONS, plans: { type: 'string' }, 'out-dir': { type: 'string' }, root: { type: 'string' }, out: { type: 'string' }, apply: { type: 'boolean', default: false } },
+      allowPositionals: true,
+      options: {
+        ...SAMPLING_OPTIONS,
+        plans: { type: 'string' },
+        'out-dir': { type: 'string' },
+        root: { type: 'string' },
+        out: { type: 'string' },
+        apply: { type: 'boolean', default: false },
+        shard: { type: 'string' },
+        json: { type: 'string' },
+        merge: { type: 'boolean', default: false },
+      },
     });
-    return (await import('./batchCommand')).batchCommand(values);
+    return (await import('./batchCommand')).batchCommand({ ...values, patches: positionals });
   }
   if (command === 'pull') {
     const { values, positionals } = parseArgs({

@@ -2,7 +2,7 @@ import type { Backend } from '../core/backendChoice';
 import type { ModelMemory } from '../core/contextBudget';
 import type { ModelManifest } from '../core/modelManifest';
 import type { CodeTokenizer } from './codeTokenizer';
-import { ort } from './ortSession';
+import type { ModelSession, ort } from './ortSession';
 
 export interface DenoiseRequest {
   /**
@@ -65,10 +65,10 @@ const ENTROPY_OUTPUT = 'neg_entropy';
 const PAST_PREFIX = 'past_key_values.';
 
 /** Row-major int64 tensor of `batch` rows, row r holding `pick(r, i)` for i < width. */
-function int64Rows(batch: number, width: number, pick: (row: number, i: number) => number): ort.Tensor {
+function int64Rows(Tensor: typeof ort.Tensor, batch: number, width: number, pick: (row: number, i: number) => number): ort.Tensor {
   const data = new BigInt64Array(batch * width);
   for (let r = 0; r < batch; r++) for (let i = 0; i < width; i++) data[r * width + i] = BigInt(pick(r, i));
-  return new ort.Tensor('int64', data, [batch, width]);
+  return new Tensor('int64', data, [batch, width]);
 }
 
 /**
@@ -87,7 +87,7 @@ export class DiffusionModel {
     readonly manifest: ModelManifest,
     readonly tokenizer: CodeTokenizer,
     readonly backend: Backend,
-    private readonly session: ort.InferenceSession,
+    private readonly session: ModelSession,
     /** What its passes need memory for: the context budget is computed from it. */
     readonly memory: ModelMemory,
   ) {
@@ -127,8 +127,8 @@ export class DiffusionModel {
     const outputs = await this.session.run(feeds, [...this.headOutputs, ...this.presentNames]);
     const fixed: Record<string, ort.Tensor> = {
       // Keys of the cache first, then the span's own: the cached entries of span positions are stale.
-      attention_mask: int64Rows(batch, length + span.length, (_, i) => (i >= length || (indexInSpan[i] === -1 && i >= (request.padding ?? 0)) ? 1 : 0)),
-      position_ids: int64Rows(batch, span.length, (_, i) => span[i]!),
+      attention_mask: int64Rows(this.session.Tensor, batch, length + span.length, (_, i) => (i >= length || (indexInSpan[i] === -1 && i >= (request.padding ?? 0)) ? 1 : 0)),
+      position_ids: int64Rows(this.session.Tensor, batch, span.length, (_, i) => span[i]!),
     };
     let bytes = 0;
     this.pastNames.forEach((name, i) => {
@@ -165,8 +165,8 @@ export class DiffusionModel {
       {
         ...fixed,
         ...this.guidanceFeeds(request, k),
-        input_ids: int64Rows(batch, span.length, (r, i) => request.rows[r]![span[i]!]!),
-        logit_positions: new ort.Tensor('int64', logitPositions, [logitPositions.length]),
+        input_ids: int64Rows(this.session.Tensor, batch, span.length, (r, i) => request.rows[r]![span[i]!]!),
+        logit_positions: new this.session.Tensor('int64', logitPositions, [logitPositions.length]),
       },
       this.headOutputs,
     );
@@ -189,9 +189,9 @@ export class DiffusionModel {
 
   private guidanceFeeds(request: DenoiseRequest, k: number): Record<string, ort.Tensor> {
     return {
-      row_weights: new ort.Tensor('float32', Float32Array.from(request.rowWeights), [request.rows.length]),
-      temperature: new ort.Tensor('float32', Float32Array.of(request.temperature), [1]),
-      top_k: new ort.Tensor('int64', BigInt64Array.of(BigInt(k)), [1]),
+      row_weights: new this.session.Tensor('float32', Float32Array.from(request.rowWeights), [request.rows.length]),
+      temperature: new this.session.Tensor('float32', Float32Array.of(request.temperature), [1]),
+      top_k: new this.session.Tensor('int64', BigInt64Array.of(BigInt(k)), [1]),
     };
   }
 
@@ -201,13 +201,13 @@ export class DiffusionModel {
     const length = request.rows[0]!.length;
     const feeds: Record<string, ort.Tensor> = {
       ...this.guidanceFeeds(request, k),
-      input_ids: int64Rows(batch, length, (r, i) => request.rows[r]![i]!),
-      attention_mask: int64Rows(batch, length, (_, i) => (i < (request.padding ?? 0) ? 0 : 1)),
-      position_ids: int64Rows(batch, length, (_, i) => i),
-      logit_positions: new ort.Tensor('int64', BigInt64Array.from(request.positions, BigInt), [request.positions.length]),
+      input_ids: int64Rows(this.session.Tensor, batch, length, (r, i) => request.rows[r]![i]!),
+      attention_mask: int64Rows(this.session.Tensor, batch, length, (_, i) => (i < (request.padding ?? 0) ? 0 : 1)),
+      position_ids: int64Rows(this.session.Tensor, batch, length, (_, i) => i),
+      logit_positions: new this.session.Tensor('int64', BigInt64Array.from(request.positions, BigInt), [request.positions.length]),
     };
     if (this.pastShape) {
-      const empty = new ort.Tensor('float32', new Float32Array(0), [batch, this.pastShape[0], 0, this.pastShape[1]]);
+      const empty = new this.session.Tensor('float32', new Float32Array(0), [batch, this.pastShape[0], 0, this.pastShape[1]]);
       for (const name of this.pastNames) feeds[name] = empty;
     }
     return { feeds, k, batch, length };
