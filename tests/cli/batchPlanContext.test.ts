@@ -49,16 +49,19 @@ describe("builder batch --plans with the planner's context mapping", () => {
     expect(kept!.notes).toContain("The prompt's related context: compressed_context (27 characters).");
   }, 180_000);
 
-  it('reads relevant files from --root, and names the ones it does not find there before any model loads', async () => {
+  it('reads relevant files from --root, shows them in the provenance, and names the ones it does not find there before any model loads', async () => {
     const work = mkdtempSync(join(tmpdir(), 'builder-plan-context-root-'));
     writeFileSync(join(work, 'plans.json'), JSON.stringify([{ ...plan, context: { relevant_files: ['util.py', { path: '../outside.py' }, 'gone.py'] } }]));
-    const run = await builder('batch', '--plans', join(work, 'plans.json'), '--root', root, '--model', model, '--no-fallback', '--steps', '2', '--out', join(work, 'all.patch'));
+    const json = join(work, 'provenance.json');
+    const run = await builder('batch', '--plans', join(work, 'plans.json'), '--root', root, '--model', model, '--no-fallback', '--steps', '2', '--out', join(work, 'all.patch'), '--json', json);
     expect([0, 3], run.stderr).toContain(run.code);
     const warnings = run.stderr.split('\n').filter((line) => line.includes('names the relevant file'));
     expect(warnings).toEqual([
       `${join(work, 'plans.json')}: the plan for shapes.py names the relevant file ../outside.py, which is not a file in ${root}; that plan runs without it.`,
       `${join(work, 'plans.json')}: the plan for shapes.py names the relevant file gone.py, which is not a file in ${root}; that plan runs without it.`,
     ]);
+    const [file] = (JSON.parse(readFileSync(json, 'utf8')) as { files: { patch: GeneratedPatch }[] }).files;
+    expect(file!.patch.notes).toContain(`The prompt's related context: util.py (relevant_files, ${`# util.py\n${UTIL}`.length} characters).`);
   }, 180_000);
 
   it('refuses a context that is neither shape, in one line naming the plan', async () => {
