@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { contentHash } from '../core/contentHash';
 import { decodeSource } from '../core/decodeSource';
 import { folderPath } from '../core/folderSource';
@@ -116,7 +116,8 @@ async function folderBatch(flags: BatchFlags, root: string): Promise<number> {
   if (flags.json && existsSync(flags.json) && statSync(flags.json).isDirectory()) throw new InputError(`--json ${flags.json} is a folder; give a file name for the provenance.`);
   // The patch names each file as git does, relative to the work tree the folder is in (the folder
   // itself outside a repository), so git apply at the folder's root takes it either way.
-  const inFolder = new Map(plans.map((plan) => [patchPath(join(root, plan.filePath), root), plan.filePath]));
+  // Both absolute: patchPath resolves the file against its second argument, so a relative root would count twice.
+  const inFolder = new Map(plans.map((plan) => [patchPath(resolve(root, plan.filePath), resolve(root)), plan.filePath]));
   const read = new Map<string, { text: string; hash: string }>();
   const setup = await builderFromFlags(flags, async (path) => {
     const inside = inFolder.get(path) ?? folderPath(path);

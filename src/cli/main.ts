@@ -133,7 +133,10 @@ async function run(argv: string[]): Promise<number> {
     return (await import('./evalCommand')).evalCommand(values);
   }
   if (command === 'sample') {
-    const { values } = parseArgs({ args: rest, options: { model: { type: 'string' }, input: { type: 'string' }, json: { type: 'string' }, quant: { type: 'string' } } });
+    const { values } = parseArgs({
+      args: rest,
+      options: { model: { type: 'string' }, input: { type: 'string' }, json: { type: 'string' }, quant: { type: 'string' }, precision: { type: 'string' }, backend: { type: 'string' } },
+    });
     return (await import('./sampleCommand')).sampleCommand(values);
   }
   if (command === 'bench') {

@@ -34,14 +34,27 @@ const LABELS: Record<CliBackend, string> = {
   cuda: 'CUDA (onnxruntime-node)',
 };
 
+/** Bytes of this process's arguments, the way the kernel lays them out (each ends in a NUL). */
+function commandLineLength(): number {
+  return process.argv.reduce((sum, arg) => sum + Buffer.byteLength(arg) + 1, 0);
+}
+
+/** Measured here: 20,000-character prompts loaded a model on onnxruntime-node, 30,000 segfaulted it (25,000 did once); half of the first, for other machines' stacks. */
+const NATIVE_COMMAND_LINE_BYTES = 10_000;
+
 /**
  * `--backend`: native where onnxruntime-node loads (its CPU kernels are several times faster than
  * the WASM build's, docs/benchmarks.md), WASM where it does not, said in the label; `cuda` only
  * where onnxruntime-node's CUDA provider is installed, else refused in one line before anything runs.
  */
-export async function chooseBackend(flag: string | undefined): Promise<ChosenBackend> {
+export async function chooseBackend(flag: string | undefined, commandLineBytes = commandLineLength()): Promise<ChosenBackend> {
   if (flag !== undefined && !(CLI_BACKENDS as readonly string[]).includes(flag)) throw new InputError(`--backend must be ${CLI_BACKENDS.join(', ')}; got "${flag}".`);
   if (flag === 'wasm') return { backend: 'wasm', runtime: webRuntime, label: LABELS.wasm };
+  if (commandLineBytes > NATIVE_COMMAND_LINE_BYTES) {
+    const why = `the command line is ${commandLineBytes} bytes long, and onnxruntime-node 1.30 overflows its stack while loading a model under a command line past about 25 KB (a 100 KB --prompt crashed it)`;
+    if (flag !== undefined) throw new InputError(`--backend ${flag}: ${why}; shorten the prompt or use --backend wasm.`);
+    return { backend: 'wasm', runtime: webRuntime, label: `${LABELS.wasm}: ${why}` };
+  }
   const { loadNativeRuntime, cudaMissingMessage } = await import('../model/nativeRuntime');
   let native: Awaited<ReturnType<typeof loadNativeRuntime>>;
   try {

@@ -8,12 +8,16 @@ import { nodeModelReader } from '../model/nodeModelReader';
 import { authorsSampler, samplerFacts } from '../sampler/authors/configSampling';
 import { resolveSampleSettings } from '../sampler/authors/sampleSettings';
 import { checkSampleRequest, type SampleRequest, sampleTokens } from '../sampler/sampleTokens';
+import { chooseBackend, precisionChoice } from './modelRuntime';
 
 export interface SampleCommandOptions {
   model?: string;
   input?: string;
   json?: string;
   quant?: string;
+  /** The same setting as quant, under patch's name for it. */
+  precision?: string;
+  backend?: string;
 }
 
 /** Most precise first: a token-level reproduction wants the graph closest to the checkpoint. */
@@ -74,8 +78,10 @@ export async function sampleCommand(options: SampleCommandOptions): Promise<numb
   checkSampleRequest(request, manifest.vocabSize, manifest.maxPositions);
   const authors = authorsSampler(manifest);
   const settings = resolveSampleSettings(asked, authors, request.fill.length);
-  const precision = precisionOf(manifest, options.quant);
-  const loaded = await loadModel(nodeModelReader(options.model), precision, 'wasm');
+  const precisionAsked = precisionChoice(options);
+  const precision = precisionOf(manifest, precisionAsked === 'auto' ? undefined : precisionAsked);
+  const backend = await chooseBackend(options.backend);
+  const loaded = await loadModel(nodeModelReader(options.model), precision, backend.backend, backend.runtime);
   if (loaded.kind !== 'diffusion') throw new InputError(`${options.model} holds an autoregressive model; builder sample needs a diffusion model.`);
   const model = loaded.model;
   try {
@@ -86,7 +92,15 @@ export async function sampleCommand(options: SampleCommandOptions): Promise<numb
       trace: result.trace,
       sampler: settings.sampler,
       settings,
-      model: { id: manifest.id, family: manifest.family ?? null, graphVersion: manifest.graphVersion ?? 1, precision, maskTokenId: manifest.maskTokenId, logitsShift: manifest.logitsShift ?? 0 },
+      model: {
+        id: manifest.id,
+        family: manifest.family ?? null,
+        graphVersion: manifest.graphVersion ?? 1,
+        precision,
+        backend: backend.backend,
+        maskTokenId: manifest.maskTokenId,
+        logitsShift: manifest.logitsShift ?? 0,
+      },
     };
     const text = `${JSON.stringify(output)}\n`;
     if (options.json) writeFileSync(options.json, text);

@@ -19,11 +19,12 @@ Commands:
   builder batch --merge A.patch B.patch ... [--out FILE.patch]
   builder plan --root DIR --target FILE:NAME [--target FILE:NAME ...] --prompt TEXT
                [--out PLANS.json] [--budget CHARS]
-  builder pull REPO[@REVISION] --out DIR [--quant auto|q4|q8|fp16|fp32] [--kind diffusion|autoregressive] [--family NAME]
+  builder pull REPO[@REVISION] --out DIR [--quant auto|q4|q8|fp16|fp32] [--family NAME] [--kind diffusion|autoregressive]
   builder bench [--json FILE] [--docs FILE] [--quick] [--browser]
-  builder sample --model DIR --input FILE.json [--json OUT.json] [--quant q4|q4f16|q8|fp16|fp32]
-  builder eval --data FILE.jsonl.gz --out RESULTS.json [--model DIR] [--fallback-model DIR]
-               [--length oracle|builder] [--limit N] [--timeout S] [--oracle | --empty-middle]
+  builder sample --model DIR --input FILE.json [--json OUT.json] [--backend native|wasm|cuda]
+                 [--precision q4|q4f16|q8|fp16|fp32]
+  builder eval --model DIR --data FILE.jsonl[.gz] [--limit N] [--oracle | --empty-middle] --out RESULTS.json
+               [--fallback-model DIR] [--length oracle|builder] [--timeout S]
                [--markdown] [sampling options as for patch]
 
 patch and batch also take --no-fallback. Without --model, the preset's model is looked up in

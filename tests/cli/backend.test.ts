@@ -2,6 +2,8 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { chooseBackend } from '../../src/cli/modelRuntime';
+import { InputError } from '../../src/core/inputErrors';
 import type { ModelManifest } from '../../src/core/modelManifest';
 import { builder, expectUsageError } from '../support/cli';
 import { tinyModel } from '../support/tinyModels';
@@ -50,6 +52,14 @@ describe('builder --backend and the precision a model folder has', () => {
     expectUsageError(run, /--backend cuda: onnxruntime-node's CUDA execution provider is not installed here .*--onnxruntime-node-install=cuda12/);
     expect(existsSync(out)).toBe(false);
   }, 60_000);
+
+  it('keeps a command line too long for onnxruntime-node off the native backend: WASM under auto, saying why; refused when native is asked for', async () => {
+    const auto = await chooseBackend(undefined, 50_000);
+    expect(auto.backend).toBe('wasm');
+    expect(auto.label).toMatch(/the command line is 50000 bytes long/);
+    await expect(chooseBackend('native', 50_000)).rejects.toThrow(InputError);
+    expect((await chooseBackend(undefined, 2_000)).backend).toBe('native');
+  });
 
   it('refuses a backend it does not know', async () => {
     expectUsageError(await builder(...patchArgs('--model', model, '--backend', 'webgpu')), /--backend must be native, wasm, cuda; got "webgpu"/);

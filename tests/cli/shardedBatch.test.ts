@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { builder, expectUsageError } from '../support/cli';
+import { builder, builderIn, expectUsageError } from '../support/cli';
 import { tinyModel } from '../support/tinyModels';
 
 const NAMES = ['alpha', 'beta', 'gamma', 'delta', 'epsilon', 'zeta'];
@@ -70,6 +70,36 @@ describe('builder batch --shard and --merge', () => {
     const merge = await builder('batch', '--merge', join(work, 'shard2.patch'), join(work, 'shard0.patch'), join(work, 'shard1.patch'), '--out', merged);
     expect(merge.code, merge.stderr).toBe(0);
     expect(readFileSync(merged, 'utf8')).toBe(patch);
+  }, 300_000);
+
+  it('names the files the same way when --root is relative to the current folder', async () => {
+    const shardArgs = (rootArg: string, out: string) => [
+      'batch',
+      '--plans',
+      plansFile,
+      '--root',
+      rootArg,
+      '--model',
+      model,
+      '--no-fallback',
+      '--steps',
+      '2',
+      '--cfg',
+      '1',
+      '--strength',
+      '0.1',
+      '--shard',
+      '1/3',
+      '--out',
+      out,
+    ];
+    const absolute = await builder(...shardArgs(root, join(work, 'absolute.patch')));
+    const relative = await builderIn(work, ...shardArgs('root', join(work, 'relative.patch')));
+    expect([0, 3], relative.stderr).toContain(relative.code);
+    expect([0, 3], absolute.stderr).toContain(absolute.code);
+    const patch = readFileSync(join(work, 'relative.patch'), 'utf8');
+    expect(patch).toMatch(/^diff --git a\/\w+\.py b\/\w+\.py$/m);
+    expect(patch).toBe(readFileSync(join(work, 'absolute.patch'), 'utf8'));
   }, 300_000);
 
   it('refuses to merge two patches that change the same file, and a shard without --root', async () => {

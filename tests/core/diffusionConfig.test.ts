@@ -30,7 +30,7 @@ describe('presets', () => {
   it('start from demo: the tiny models, few steps', () => {
     const config = createDiffusionConfig();
     expect(config).toEqual(PRESETS.demo.config);
-    expect(config).toMatchObject({ model: 'tiny-diffusion', fallbackModel: 'tiny-autoregressive', steps: 8, cfgScale: 2, temperature: 0.7 });
+    expect(config).toMatchObject({ sampler: 'builder', model: 'tiny-diffusion', fallbackModel: 'tiny-autoregressive', steps: 8, cfgScale: 2, temperature: 0.7 });
   });
 
   it('pick browser-size family models: a 0.5B and a 0.6B block-diffusion model, CoDA marked non-commercial', () => {

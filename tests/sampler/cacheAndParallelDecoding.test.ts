@@ -98,8 +98,9 @@ async function predictionsOf(config: Partial<DiffusionConfig>, diffusion: Diffus
 }
 
 describe('context caching', () => {
-  it('is on by default in every preset, refreshing every 8 steps', () => {
-    for (const preset of ['demo', 'fast', 'balanced', 'quality'] as const) expect(createDiffusionConfig({ preset }).cacheInterval).toBe(8);
+  it("is on in the demo preset (Builder's sampler), refreshing every 8 steps, and off where a preset runs a real model's authors' sampler", () => {
+    expect(createDiffusionConfig({ preset: 'demo' })).toMatchObject({ sampler: 'builder', cacheInterval: 8 });
+    for (const preset of ['fast', 'balanced', 'quality'] as const) expect(createDiffusionConfig({ preset })).toMatchObject({ sampler: 'authors', cacheInterval: 0 });
   });
 
   for (const cfgScale of [1, 3]) {

@@ -120,7 +120,7 @@ const CASES: Case[] = [
   },
   {
     input: 'invalid settings',
-    args: patch('--file', 'shapes.py', '--target', 'area', '--prompt', 'x', '--steps', '0', '--cfg=-1', '--temperature=-0.5', '--strength', '1.5', '--out', 'out.patch'),
+    args: patch('--file', 'shapes.py', '--target', 'area', '--prompt', 'x', '--steps=-1', '--cfg=-1', '--temperature=-0.5', '--strength', '1.5', '--out', 'out.patch'),
     refused: /steps.*cfgScale.*temperature.*strength/,
     outputs: ['out.patch'],
   },
