@@ -19,7 +19,7 @@ export const SAMPLER_NAMES: readonly SamplerName[] = ['mdlm', 'bd3lm', 'dream', 
 /** The config's choice: a sampler by name, or `authors`: the model family's authors' sampler (Builder's own where the family names none). */
 export type SamplerChoice = SamplerName | 'authors';
 
-const SAMPLER_CHOICES: readonly SamplerChoice[] = ['authors', ...SAMPLER_NAMES];
+export const SAMPLER_CHOICES: readonly SamplerChoice[] = ['authors', ...SAMPLER_NAMES];
 
 /** `auto`: WebGPU where the runtime has an adapter, WASM otherwise. */
 export type BackendChoice = 'webgpu' | 'wasm' | 'auto';

@@ -1,5 +1,15 @@
 import { useState } from 'react';
-import { ConfigError, configToQuery, createDiffusionConfig, type DiffusionConfig, type DiffusionConfigInput, PRESET_NAMES, type PresetName } from '../core/diffusionConfig';
+import {
+  ConfigError,
+  configToQuery,
+  createDiffusionConfig,
+  type DiffusionConfig,
+  type DiffusionConfigInput,
+  PRESET_NAMES,
+  type PresetName,
+  SAMPLER_CHOICES,
+  type SamplerChoice,
+} from '../core/diffusionConfig';
 import { PRECISION_CHOICES } from '../core/modelPrecision';
 import { SCHEDULES } from '../core/noiseSchedule';
 import { parsePlans, type RefactorPlan } from '../core/refactorPlan';
@@ -7,6 +17,16 @@ import { MAX_SEED } from '../core/rng';
 import { GenerationMessage } from './GenerationMessage';
 import { useGeneration } from './generationStore';
 import { useWarmUp } from './warmUpStore';
+
+/** The sampler choices in words: which authors' algorithm each one is. */
+const SAMPLER_LABELS: Record<SamplerChoice, string> = {
+  authors: "The model's authors'",
+  mdlm: 'dLLM MDLM',
+  bd3lm: 'dLLM BD3LM',
+  dream: 'Dream / CoDA entropy',
+  p2: 'Open-dLLM p2',
+  builder: "Builder's own",
+};
 
 export interface GeneratePanelProps {
   settings: DiffusionConfigInput;
@@ -175,6 +195,26 @@ export function GeneratePanel({ settings, onSettingsChange, blockedBecause, onGe
         <details className="advanced" open={advancedOpen || ADVANCED_FIELDS.some(({ key }) => fields[key])} onToggle={(e) => setAdvancedOpen(e.currentTarget.open)}>
           <summary>Advanced settings</summary>
           {ADVANCED_FIELDS.map(numberField)}
+          <div className="setting">
+            <label>
+              <span>Sampler</span>
+              <select
+                aria-label="Sampler"
+                aria-describedby="help-sampler"
+                value={settings.sampler ?? createDiffusionConfig({ preset: settings.preset }).sampler}
+                onChange={(e) => onSettingsChange({ ...settings, sampler: e.target.value as DiffusionConfig['sampler'] })}
+              >
+                {SAMPLER_CHOICES.map((sampler) => (
+                  <option key={sampler} value={sampler}>
+                    {SAMPLER_LABELS[sampler]}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <span id="help-sampler" className="setting-help">
+              The model's authors' sampler runs it as they measured it; Builder's own adds schedules, guidance, the context cache and parallel decoding.
+            </span>
+          </div>
           <div className="setting">
             <label>
               <span>Schedule</span>

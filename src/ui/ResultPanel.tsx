@@ -122,6 +122,12 @@ export function ResultPanel({ patch, runtimeLabel, monacoLanguage, onClose, onAp
           {patch.sample.path}
           {patch.sample.remaskRounds > 0 ? `, ${patch.sample.remaskRounds} remask round(s)` : ''}
         </span>
+        {patch.sample.sampler && (
+          <span className="sampler" title={patch.sample.departures?.join('\n') || "The model's authors' sampler and settings"}>
+            {patch.sample.sampler} sampler
+            {patch.sample.departures && patch.sample.departures.length > 0 ? `, ${patch.sample.departures.length} departure(s) from the authors' settings` : ''}
+          </span>
+        )}
         <span className="provenance">
           {patch.sample.nfe} passes, {(patch.sample.generationTimeMs / 1000).toFixed(1)} s{fromClick !== undefined ? ` (${(fromClick / 1000).toFixed(1)} s from the click)` : ''}, {patch.model.id}{' '}
           {patch.model.quant} on {runtimeLabel || patch.model.backend}, seed {patch.sample.seed}
