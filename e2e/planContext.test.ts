@@ -35,4 +35,33 @@ describe("Import plans with the planner's context mapping", () => {
         .count(),
     ).toBe(0);
   }, 240_000);
+
+  it('with a folder open, reads a relevant file the plan names by path from the folder', async () => {
+    const page = await (await browser().newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+    await page.goto(inject('baseUrl'));
+    await page.getByTestId('source-editor').locator('.view-lines').waitFor();
+    // A real directory picker cannot be driven from a test: it answers with an OPFS folder, a handle like the picker's.
+    await page.evaluate(
+      async ({ files }) => {
+        const folder = await (await navigator.storage.getDirectory()).getDirectoryHandle('planner-project', { create: true });
+        for (const [name, text] of Object.entries(files)) {
+          const writable = await (await folder.getFileHandle(name, { create: true })).createWritable();
+          await writable.write(text);
+          await writable.close();
+        }
+        (window as unknown as { showDirectoryPicker: () => Promise<FileSystemDirectoryHandle> }).showDirectoryPicker = async () => folder;
+      },
+      { files: { 'shapes.py': SOURCE, 'util.py': UTIL } },
+    );
+    await page.getByLabel('Backend').selectOption('wasm');
+    await page.getByLabel('Autoregressive fallback').uncheck();
+    await page.getByLabel('Steps').fill('2');
+    await page.getByRole('button', { name: 'Open folder' }).click();
+    await page.getByRole('navigation', { name: 'Files' }).getByRole('button', { name: 'shapes.py' }).click();
+    const plans = [{ filePath: 'shapes.py', editTargets: ['area'], intent: 'use the helper', context: { relevant_files: ['util.py'] } }];
+    await page.getByLabel('Import plans').setInputFiles({ name: 'plans.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(plans)) });
+    const notes = page.locator('.result-notes');
+    await notes.waitFor({ timeout: 180_000 });
+    expect(await notes.innerText()).toContain(`The prompt's related context: util.py (relevant_files, ${`# util.py\n${UTIL}`.length} characters).`);
+  }, 240_000);
 });

@@ -5,6 +5,7 @@ import { InputError } from '../core/inputErrors';
 import { isLanguageId, LANGUAGE_IDS, LANGUAGES } from '../core/languages';
 import { type MaskPlan, maskSpans } from '../core/maskSpans';
 import type { OutlineEntry } from '../core/outline';
+import { relevantFilePaths } from '../core/planContext';
 import type { RefactorPlan } from '../core/refactorPlan';
 import { resolveTargets, targetKeys } from '../core/targets';
 import { BatchResults } from './BatchResults';
@@ -79,7 +80,17 @@ export function App() {
     const editTargets = keys.filter((key) => checked.has(key));
     void generation.generate([{ filePath: state.fileName, editTargets, intent: state.prompt, language: analysis.language ?? undefined }], state.text, config, state.mode, state.fileName);
   };
-  const generateBatch = (plans: RefactorPlan[], config: DiffusionConfig) => void generation.generate(plans, state.text, config, state.mode, state.fileName);
+  // With a folder open, the plans' files and the relevant files their context names by path are read from it (the open file as edited).
+  const generateBatch = async (plans: RefactorPlan[], config: DiffusionConfig) => {
+    const index = folderActive ? folder.index : null;
+    if (!index) return generation.generate(plans, state.text, config, state.mode, state.fileName);
+    const sources: Record<string, string> = {};
+    for (const path of new Set(plans.flatMap((plan) => [plan.filePath, ...relevantFilePaths(plan.context)]))) {
+      const text = path === state.fileName ? state.text : (await index.file(path))?.text;
+      if (text !== undefined) sources[path] = text;
+    }
+    return generation.generate(plans, state.text, config, state.mode, state.fileName, sources);
+  };
 
   // A result belongs to the file it was made from (a folder's run, to the folder): opening
   // another file sets it aside in that file's history, so it can never be applied elsewhere.
