@@ -217,7 +217,8 @@ describe('reviewing a result', () => {
     await page.getByRole('button', { name: 'Download patch' }).waitFor({ timeout: 120_000 });
     await page.keyboard.press('Escape');
     await page.getByTestId('source-editor').waitFor({ state: 'visible' });
-    expect(await editorLines()).toEqual(before);
+    // Monaco lays the lines out again once its pane is shown: wait for what the user would see.
+    await expect.poll(editorLines).toEqual(before);
   }, 240_000);
 
   it('explains itself on a first visit, once, and filters the outline by name', async () => {

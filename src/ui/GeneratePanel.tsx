@@ -110,6 +110,29 @@ export function GeneratePanel({ settings, onSettingsChange, blockedBecause, onGe
   };
   const { config, fields } = validatedSettings(settings);
   const running = generation.status === 'running';
+  // A setting chosen from a list, with its one line of help.
+  const choiceField = <K extends 'sampler' | 'schedule'>(key: K, label: string, choices: readonly DiffusionConfig[K][], labelOf: (choice: DiffusionConfig[K]) => string, help: string) => (
+    <div className="setting">
+      <label>
+        <span>{label}</span>
+        <select
+          aria-label={label}
+          aria-describedby={`help-${key}`}
+          value={settings[key] ?? createDiffusionConfig({ preset: settings.preset })[key]}
+          onChange={(e) => onSettingsChange({ ...settings, [key]: e.target.value })}
+        >
+          {choices.map((choice) => (
+            <option key={choice} value={choice}>
+              {labelOf(choice)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <span id={`help-${key}`} className="setting-help">
+        {help}
+      </span>
+    </div>
+  );
   const numberField = ({ key, label, help, min, max }: NumberField) => (
     <div key={key} className="setting">
       <label>
@@ -195,46 +218,14 @@ export function GeneratePanel({ settings, onSettingsChange, blockedBecause, onGe
         <details className="advanced" open={advancedOpen || ADVANCED_FIELDS.some(({ key }) => fields[key])} onToggle={(e) => setAdvancedOpen(e.currentTarget.open)}>
           <summary>Advanced settings</summary>
           {ADVANCED_FIELDS.map(numberField)}
-          <div className="setting">
-            <label>
-              <span>Sampler</span>
-              <select
-                aria-label="Sampler"
-                aria-describedby="help-sampler"
-                value={settings.sampler ?? createDiffusionConfig({ preset: settings.preset }).sampler}
-                onChange={(e) => onSettingsChange({ ...settings, sampler: e.target.value as DiffusionConfig['sampler'] })}
-              >
-                {SAMPLER_CHOICES.map((sampler) => (
-                  <option key={sampler} value={sampler}>
-                    {SAMPLER_LABELS[sampler]}
-                  </option>
-                ))}
-              </select>
-            </label>
-            <span id="help-sampler" className="setting-help">
-              The model's authors' sampler runs it as they measured it; Builder's own adds schedules, guidance, the context cache and parallel decoding.
-            </span>
-          </div>
-          <div className="setting">
-            <label>
-              <span>Schedule</span>
-              <select
-                aria-label="Schedule"
-                aria-describedby="help-schedule"
-                value={settings.schedule ?? createDiffusionConfig({ preset: settings.preset }).schedule}
-                onChange={(e) => onSettingsChange({ ...settings, schedule: e.target.value as DiffusionConfig['schedule'] })}
-              >
-                {SCHEDULES.map((schedule) => (
-                  <option key={schedule} value={schedule}>
-                    {schedule}
-                  </option>
-                ))}
-              </select>
-            </label>
-            <span id="help-schedule" className="setting-help">
-              How fast the masks clear over the steps.
-            </span>
-          </div>
+          {choiceField(
+            'sampler',
+            'Sampler',
+            SAMPLER_CHOICES,
+            (sampler) => SAMPLER_LABELS[sampler],
+            "The model's authors' sampler runs it as they measured it; Builder's own adds schedules, guidance, the context cache and parallel decoding.",
+          )}
+          {choiceField('schedule', 'Schedule', SCHEDULES, (schedule) => schedule, 'How fast the masks clear over the steps.')}
         </details>
       </fieldset>
       <div className="buttons">
