@@ -124,7 +124,7 @@ for (const checkpoint of wanted) {
   await writeTinyCheckpoint(folder, { kind: checkpoint.kind, seed: 1, ...(checkpoint.shape ? { shape: checkpoint.shape } : {}) });
   const manifest = await convertedManifest(folder, checkpoint);
   // train.py writes the weights; until it has, the folder has none (isTrained).
-  for (const name of readdirSync(folder)) if (name.endsWith('.safetensors') || name === 'model.safetensors.index.json') rmSync(join(folder, name));
+  for (const name of readdirSync(folder)) if (name.endsWith('.safetensors') || name.endsWith('.safetensors.gz') || name === 'model.safetensors.index.json') rmSync(join(folder, name));
   const tokenizer = new CodeTokenizer(readFileSync(join(folder, 'tokenizer.json'), 'utf8'), readFileSync(join(folder, 'tokenizer_config.json'), 'utf8'));
   const build = checkpoint.kind === 'diffusion' ? diffusionExample : fillExample;
   const train = [];

@@ -1,6 +1,7 @@
-import { copyFileSync, cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { type CheckpointShape, writeTinyCheckpoint } from '../../src/convert/tinyModel';
 import type { FamilyName } from '../../src/core/modelFamilies';
 import { FAMILY_CHECKPOINTS } from './familyCheckpoints';
@@ -32,19 +33,22 @@ export const KNOWN_ANSWER_CHECKPOINTS: readonly KnownAnswerCheckpoint[] = [
 
 export const KNOWN_ANSWER_FIXTURES = new URL('../../fixtures/known-answer/', import.meta.url).pathname;
 
-/** Whether the checkpoint's trained weights are committed. */
+/** Whether the checkpoint's trained weights are committed (gzipped, as training/train.py saves them). */
 export function isTrained(checkpoint: KnownAnswerCheckpoint): boolean {
-  return existsSync(join(KNOWN_ANSWER_FIXTURES, checkpoint.folder, 'model.safetensors'));
+  return existsSync(join(KNOWN_ANSWER_FIXTURES, checkpoint.folder, 'model.safetensors.gz'));
 }
 
 /**
- * The checkpoint as a download leaves it, in `parent`/<folder>: the committed files and the
- * tokenizer.json they leave out (11 MB, the real Qwen tokenizer with the family's mask token),
+ * The checkpoint as a download leaves it, in `parent`/<folder>: the committed files with the
+ * weights unpacked, and the tokenizer.json they leave out (11 MB, the real Qwen tokenizer with the family's mask token),
  * written again as tinyModel.ts writes it for the same layout.
  */
 export async function completeCheckpoint(checkpoint: KnownAnswerCheckpoint, parent: string): Promise<string> {
   const folder = join(parent, checkpoint.folder);
-  cpSync(join(KNOWN_ANSWER_FIXTURES, checkpoint.folder), folder, { recursive: true });
+  cpSync(join(KNOWN_ANSWER_FIXTURES, checkpoint.folder), folder, { recursive: true, filter: (source) => !source.endsWith('.gz') });
+  for (const packed of readdirSync(join(KNOWN_ANSWER_FIXTURES, checkpoint.folder)).filter((name) => name.endsWith('.safetensors.gz'))) {
+    writeFileSync(join(folder, packed.slice(0, -'.gz'.length)), gunzipSync(readFileSync(join(KNOWN_ANSWER_FIXTURES, checkpoint.folder, packed))));
+  }
   const scratch = mkdtempSync(join(tmpdir(), 'known-answer-tokenizer-'));
   try {
     await writeTinyCheckpoint(join(scratch, 'model'), { kind: checkpoint.kind, seed: 1, ...(checkpoint.shape ? { shape: checkpoint.shape } : {}) });
