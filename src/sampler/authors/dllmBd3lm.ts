@@ -1,6 +1,6 @@
 import { InputError } from '../../core/inputErrors';
 import type { ContextCache, DenoisePrediction, DenoiseRequest } from '../../model/diffusionModel';
-import { candidatesFor, choosePosition } from './positionChoice';
+import { candidatesFor, dllmScores } from './positionChoice';
 import { surest } from './rankedReveal';
 import { dllmTransferCounts } from './revealCounts';
 import { checkCancelled, logitPosition, revealPass, type SamplerRun } from './samplerRun';
@@ -74,11 +74,7 @@ export async function dllmBd3lm(run: SamplerRun): Promise<void> {
         if (!model.canCache) prediction = await model.predict(request);
         else if (cache) prediction = await model.predictSpan(request, cache);
         else ({ prediction, cache } = await model.predictAndCache(request, span));
-        const scored = positions.map((position, i) => {
-          const choice = choosePosition(prediction, i, filter, rng, facts.maskTokenId);
-          return { position, token: choice.token, score: settings.remasking === 'random' ? rng.nextFloat() : choice.probability };
-        });
-        const revealed = surest(scored, count);
+        const revealed = surest(dllmScores(prediction, positions, filter, settings.remasking, rng, facts.maskTokenId), count);
         for (const { position, token } of revealed) {
           tokens[position] = token;
           for (const row of rows) row[position + padding] = token;

@@ -1,5 +1,5 @@
 import { InputError } from '../../core/inputErrors';
-import { candidatesFor, choosePosition } from './positionChoice';
+import { candidatesFor, dllmScores } from './positionChoice';
 import { surest } from './rankedReveal';
 import { dllmTransferCounts } from './revealCounts';
 import { checkCancelled, logitPosition, revealPass, type SamplerRun } from './samplerRun';
@@ -61,11 +61,7 @@ export async function dllmMdlm(run: SamplerRun): Promise<void> {
         temperature: settings.temperature > 0 ? settings.temperature : 1,
         topK: candidatesFor(filter),
       });
-      const scored = positions.map((position, i) => {
-        const choice = choosePosition(prediction, i, filter, rng, facts.maskTokenId);
-        return { position, token: choice.token, score: settings.remasking === 'random' ? rng.nextFloat() : choice.probability };
-      });
-      const revealed = surest(scored, count);
+      const revealed = surest(dllmScores(prediction, positions, filter, settings.remasking, rng, facts.maskTokenId), count);
       for (const { position, token } of revealed) {
         tokens[position] = token;
         if (unconditional) unconditional[position] = token;

@@ -1,6 +1,8 @@
+import type { RemaskingStrategy } from '../../core/diffusionConfig';
 import type { Rng } from '../../core/rng';
 import type { DenoisePrediction, DenoiseRequest } from '../../model/diffusionModel';
 import type { MaskPredictor } from '../denoise';
+import type { ScoredPosition } from './rankedReveal';
 
 /** What the authors' `sample_tokens` gives for one position, from the model's top-k there. */
 export interface PositionChoice {
@@ -97,4 +99,16 @@ export async function choosePositions(model: MaskPredictor, request: DenoiseRequ
     choices[i] = choosePosition(again, j, filter, rng, forbidden);
   });
   return choices;
+}
+
+/**
+ * dLLM's confidence for each asked position (ZHZisZZ/dllm mdlm.py and bd3lm.py, remasking
+ * "low_confidence": the chosen token's probability; "random": a uniform draw), the token chosen
+ * first and the draw after it, as they draw.
+ */
+export function dllmScores(prediction: DenoisePrediction, positions: readonly number[], filter: ChoiceFilter, remasking: RemaskingStrategy, rng: Rng, forbidden: number): ScoredPosition[] {
+  return positions.map((position, i) => {
+    const choice = choosePosition(prediction, i, filter, rng, forbidden);
+    return { position, token: choice.token, score: remasking === 'random' ? rng.nextFloat() : choice.probability };
+  });
 }
