@@ -35,11 +35,13 @@ export function passEstimate(
     if (said || progress.phase !== 'diffusion') return;
     said = true;
     const firstMs = performance.now() - started;
-    const passes = plans * config.steps;
-    const cached = config.cacheInterval > 0 ? `, the ${passes - plans * Math.ceil(config.steps / config.cacheInterval)} span passes among them cheaper` : '';
+    // The run's own step count, as its sampler resolved it: steps 0 (the authors') says nothing by itself.
+    const steps = progress.total;
+    const passes = plans * steps;
+    const cached = config.cacheInterval > 0 ? `, the ${passes - plans * Math.ceil(steps / config.cacheInterval)} span passes among them cheaper` : '';
     write(`model: ${where.description}\n`);
     write(
-      `estimate: ${plans} plan(s) x ${config.steps} steps = ${passes} forward passes; the first took ${duration(firstMs)} (${where.runsOn}): about ${duration(firstMs * passes)} in all${cached}; remasking and the fallback add passes\n`,
+      `estimate: ${plans} plan(s) x ${steps} steps = ${passes} forward passes; the first took ${duration(firstMs)} (${where.runsOn}): about ${duration(firstMs * passes)} in all${cached}; remasking and the fallback add passes\n`,
     );
   };
 }
