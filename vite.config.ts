@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defaultClientConditions, defineConfig, type Plugin } from 'vite';
-import { connectHosts, contentSecurityPolicy } from './src/core/contentSecurityPolicy.ts';
+import { connectHosts, contentSecurityPolicy } from './src/ui/app/contentSecurityPolicy.ts';
 
 /**
  * Whether `npm start` can open the app in a browser: on a Linux without a display (a server, a

@@ -10,13 +10,13 @@
  */
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { runLine, writeBenchmarkSection } from '../src/bench/benchmarksDoc';
-import { machineInfo } from '../src/bench/machineInfo';
-import type { ModelPrecision } from '../src/core/modelPrecision';
-import { loadModel } from '../src/model/loadModel';
-import { checkUnhashed, type ModelFileReader, readVerifiedModel } from '../src/model/modelFiles';
-import { nodeModelReader } from '../src/model/nodeModelReader';
-import { ort } from '../src/model/ortSession';
+import { runLine, writeBenchmarkSection } from '../src/measure/benchmarksDoc';
+import { machineInfo } from '../src/measure/machineInfo';
+import type { ModelPrecision } from '../src/models/modelPrecision';
+import { loadModel } from '../src/runtime/loadModel';
+import { checkUnhashed, type ModelFileReader, readVerifiedModel } from '../src/runtime/modelFiles';
+import { nodeModelReader } from '../src/runtime/nodeModelReader';
+import { ort } from '../src/runtime/ortSession';
 
 const { values } = parseArgs({ options: { layers: { type: 'string', default: '4' }, docs: { type: 'string' } } });
 const dir = join(`.bench/precision-speed/${values.layers}-layers`, 'diffusion');

@@ -10,9 +10,9 @@ import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { runLine, writeBenchmarkSection } from '../src/bench/benchmarksDoc';
-import { machineInfo } from '../src/bench/machineInfo';
 import { writeTinyCheckpoint } from '../src/convert/tinyModel';
+import { runLine, writeBenchmarkSection } from '../src/measure/benchmarksDoc';
+import { machineInfo } from '../src/measure/machineInfo';
 
 const { values: options } = parseArgs({ options: { docs: { type: 'string' } } });
 const checkpoint = '.bench/checkpoint-1gb';

@@ -10,12 +10,12 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
-import { benchModels } from '../src/bench/benchModels';
-import { runLine, writeBenchmarkSection } from '../src/bench/benchmarksDoc';
-import { QWEN_CODER_05B } from '../src/bench/benchPlans';
-import type { MachineInfo } from '../src/bench/machineInfo';
 import { taskLogPath } from '../src/cli/evalCommand';
 import { type EvalSummary, summaryTable } from '../src/eval/evalResults';
+import { benchModels } from '../src/measure/benchModels';
+import { runLine, writeBenchmarkSection } from '../src/measure/benchmarksDoc';
+import { QWEN_CODER_05B } from '../src/measure/benchPlans';
+import type { MachineInfo } from '../src/measure/machineInfo';
 
 const { values: options } = parseArgs({ options: { docs: { type: 'string' }, limit: { type: 'string', default: '10' }, 'large-limit': { type: 'string', default: '2' } } });
 const DATA = fileURLToPath(new URL('../../shared/eval/human-eval-infilling/', import.meta.url));

@@ -14,9 +14,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { build, preview } from 'vite';
-import { runLine, writeBenchmarkSection } from '../src/bench/benchmarksDoc';
-import { launchChromium } from '../src/bench/chromium';
-import { chromiumVersion, machineInfo } from '../src/bench/machineInfo';
+import { runLine, writeBenchmarkSection } from '../src/measure/benchmarksDoc';
+import { launchChromium } from '../src/measure/chromium';
+import { chromiumVersion, machineInfo } from '../src/measure/machineInfo';
 import { startHubDouble } from '../tests/support/hubDouble';
 
 const { values: options } = parseArgs({ options: { docs: { type: 'string' } } });

@@ -16,8 +16,6 @@ import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
-import { runLine, writeBenchmarkSection } from '../src/bench/benchmarksDoc';
-import { machineInfo } from '../src/bench/machineInfo';
 import { openCheckpoint } from '../src/convert/checkpoint';
 import { convertCheckpoint } from '../src/convert/convertCheckpoint';
 import { createNodeOutputFolder } from '../src/convert/nodeOutputFolder';
@@ -25,6 +23,8 @@ import { type TinyModelScale, writeTinyCheckpoint } from '../src/convert/tinyMod
 import { hubFolder } from '../src/hub/hubByteSource';
 import { listRepository } from '../src/hub/listRepository';
 import { pinRevision } from '../src/hub/pinRevision';
+import { runLine, writeBenchmarkSection } from '../src/measure/benchmarksDoc';
+import { machineInfo } from '../src/measure/machineInfo';
 import { startHubDouble } from '../tests/support/hubDouble';
 
 const SHAPES: Record<string, TinyModelScale> = {

@@ -10,9 +10,9 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { Page } from 'playwright-core';
 import { preview } from 'vite';
-import { runLine, writeBenchmarkSection } from '../src/bench/benchmarksDoc';
-import { launchChromium } from '../src/bench/chromium';
-import { chromiumVersion, machineInfo } from '../src/bench/machineInfo';
+import { runLine, writeBenchmarkSection } from '../src/measure/benchmarksDoc';
+import { launchChromium } from '../src/measure/chromium';
+import { chromiumVersion, machineInfo } from '../src/measure/machineInfo';
 
 const RUNS = 3;
 const { values: options } = parseArgs({ options: { docs: { type: 'string' } } });

@@ -8,12 +8,12 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { runLine, writeBenchmarkSection } from '../src/bench/benchmarksDoc';
-import { machineInfo } from '../src/bench/machineInfo';
 import { nodeWasmLocator } from '../src/cli/wasmFiles';
-import { analyzeSource } from '../src/core/analyzeSource';
-import { outline } from '../src/core/outline';
-import { SyntaxParser } from '../src/core/syntaxParser';
+import { runLine, writeBenchmarkSection } from '../src/measure/benchmarksDoc';
+import { machineInfo } from '../src/measure/machineInfo';
+import { analyzeSource } from '../src/syntax/analyzeSource';
+import { outline } from '../src/syntax/outline';
+import { SyntaxParser } from '../src/syntax/syntaxParser';
 
 const DEFAULT_FILE = 'node_modules/react-dom/cjs/react-dom-server-legacy.browser.development.js';
 const RUNS = 30;

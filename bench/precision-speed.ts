@@ -12,18 +12,18 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { runLine, writeBenchmarkSection } from '../src/bench/benchmarksDoc';
-import { machineInfo } from '../src/bench/machineInfo';
 import { openCheckpoint } from '../src/convert/checkpoint';
 import { convertCheckpoint } from '../src/convert/convertCheckpoint';
 import { openFolder } from '../src/convert/nodeFiles';
 import { createNodeOutputFolder } from '../src/convert/nodeOutputFolder';
 import { buildQwenGraph } from '../src/convert/qwenGraph';
 import { writeTinyCheckpoint } from '../src/convert/tinyModel';
-import type { ModelPrecision } from '../src/core/modelPrecision';
-import { loadModel } from '../src/model/loadModel';
-import { nodeModelReader } from '../src/model/nodeModelReader';
-import { ort } from '../src/model/ortSession';
+import { runLine, writeBenchmarkSection } from '../src/measure/benchmarksDoc';
+import { machineInfo } from '../src/measure/machineInfo';
+import type { ModelPrecision } from '../src/models/modelPrecision';
+import { loadModel } from '../src/runtime/loadModel';
+import { nodeModelReader } from '../src/runtime/nodeModelReader';
+import { ort } from '../src/runtime/ortSession';
 
 const { values } = parseArgs({ options: { layers: { type: 'string', default: '4' }, tokens: { type: 'string', default: '8' }, docs: { type: 'string' } } });
 const layers = Number(values.layers);

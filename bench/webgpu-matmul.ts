@@ -9,9 +9,9 @@
  * Run: npm run bench:webgpu-matmul (npx tsx bench/webgpu-matmul.ts [--docs FILE])
  */
 import { parseArgs } from 'node:util';
-import { runLine, writeBenchmarkSection } from '../src/bench/benchmarksDoc';
-import { openBenchPage } from '../src/bench/benchPage';
-import { chromiumVersion, machineInfo } from '../src/bench/machineInfo';
+import { runLine, writeBenchmarkSection } from '../src/measure/benchmarksDoc';
+import { openBenchPage } from '../src/measure/benchPage';
+import { chromiumVersion, machineInfo } from '../src/measure/machineInfo';
 import type { MatmulBenchRequest, MatmulBenchResult } from './webgpuMatmulPage';
 
 const { values: options } = parseArgs({ options: { docs: { type: 'string' } } });

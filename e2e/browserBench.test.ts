@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { BrowserBenchReport } from '../src/bench/benchReport';
+import type { BrowserBenchReport } from '../src/measure/benchReport';
 import { builder } from '../tests/support/cli';
 
 const temp = mkdtempSync(join(tmpdir(), 'builder-browser-bench-'));

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
-import { contentSecurityPolicy } from '../src/core/contentSecurityPolicy';
+import { contentSecurityPolicy } from '../src/ui/app/contentSecurityPolicy';
 import { useChromium } from './support/browser';
 import { expectNoMarker, expectOnlyOwnOrigin, type RecordedSession, startRecordedSession } from './support/recordedSession';
 

@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { preview } from 'vite';
-import { launchChromium } from '../src/bench/chromium';
+import { launchChromium } from '../src/measure/chromium';
 
 const OUT = 'docs/img';
 const VIEWPORT = { width: 1280, height: 800 };

@@ -3,28 +3,36 @@ import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 /**
- * The layers of src/ (DESIGN.md, "Architecture") and the ones each may import from. Data flows one
- * way: a layer imports only from the layers below it, so core never learns about ORT, the DOM or
- * the UI, and the UI reaches the engine only through the worker protocols.
+ * The layers of src/, each a folder named by what it holds, and the layers each may import from.
+ * This table is the one place the rule is written; docs/architecture.md draws it. Data flows one
+ * way: a layer imports only from layers below it, so reading code never learns about ORT, the DOM
+ * or the UI, and the UI reaches the engine only through the worker entry points and protocols.
  */
 const ALLOWED: Record<string, readonly string[]> = {
-  core: [],
-  model: ['core'],
-  hub: ['core'],
-  convert: ['core', 'model'],
-  sampler: ['core', 'model'],
-  worker: ['core', 'model', 'hub', 'convert', 'sampler'],
-  eval: ['core', 'model', 'sampler'],
-  cli: ['core', 'model', 'hub', 'convert', 'sampler', 'bench', 'eval'],
-  bench: ['core', 'model', 'hub', 'convert', 'sampler', 'worker'],
-  ui: ['core', 'worker'],
+  errors: [],
+  random: ['errors'],
+  syntax: ['errors'],
+  prompt: ['errors', 'syntax'],
+  models: ['errors', 'random', 'syntax', 'prompt'],
+  repository: ['errors', 'syntax'],
+  plan: ['errors', 'syntax', 'models', 'repository'],
+  runtime: ['errors', 'prompt', 'models'],
+  hub: ['errors', 'prompt', 'models'],
+  convert: ['errors', 'random', 'prompt', 'models', 'runtime'],
+  generate: ['errors', 'random', 'syntax', 'prompt', 'models', 'repository', 'plan', 'runtime'],
+  install: ['errors', 'models', 'runtime', 'hub', 'convert'],
+  eval: ['errors', 'syntax', 'models', 'plan', 'generate'],
+  measure: ['errors', 'random', 'syntax', 'prompt', 'models', 'runtime', 'hub', 'convert', 'generate'],
+  worker: ['errors', 'syntax', 'prompt', 'models', 'repository', 'plan', 'runtime', 'generate', 'install'],
+  cli: ['errors', 'random', 'syntax', 'prompt', 'models', 'repository', 'plan', 'runtime', 'hub', 'convert', 'generate', 'install', 'eval', 'measure'],
+  ui: ['errors', 'random', 'syntax', 'prompt', 'models', 'repository', 'plan', 'worker'],
 };
 
 /** Packages that only the layers named may import: onnxruntime-web stays below the UI. */
 const PACKAGES_ONLY_IN: Record<string, readonly string[]> = {
-  'onnxruntime-web': ['model', 'convert', 'bench'],
-  // Native code: only model/nativeRuntime.ts, which only the CLI imports, so Vite's bundle never reaches it.
-  'onnxruntime-node': ['model'],
+  'onnxruntime-web': ['runtime', 'convert', 'measure'],
+  // Native code: only runtime/nativeRuntime.ts, which only the CLI imports, so Vite's bundle never reaches it.
+  'onnxruntime-node': ['runtime'],
   react: ['ui'],
   'monaco-editor': ['ui'],
 };
@@ -71,11 +79,25 @@ describe('layers', () => {
   });
 
   it('names an upward import, a worker internal reached from the UI and ORT in the UI', () => {
-    expect(forbiddenImports('core/x.ts', "import type { Backend } from '../model/ortSession';")).toEqual(['../model/ortSession']);
+    expect(forbiddenImports('syntax/x.ts', "import type { Backend } from '../runtime/ortSession';")).toEqual(['../runtime/ortSession']);
     expect(
-      forbiddenImports('ui/x.ts', "import { a } from '../worker/gpuProbe';\nimport type { R } from '../worker/engineProtocol';\nnew Worker(new URL('../worker/engine.worker.ts', import.meta.url));"),
-    ).toEqual(['../worker/gpuProbe']);
+      forbiddenImports('ui/x.ts', "import { a } from '../runtime/gpuProbe';\nimport type { R } from '../worker/engineProtocol';\nnew Worker(new URL('../worker/engine.worker.ts', import.meta.url));"),
+    ).toEqual(['../runtime/gpuProbe']);
     expect(forbiddenImports('ui/x.ts', "import * as ort from 'onnxruntime-web/webgpu';")).toEqual(['onnxruntime-web/webgpu']);
-    expect(forbiddenImports('sampler/x.ts', "import { denoise } from './denoise';\nimport { x } from '../core/rng';")).toEqual([]);
+    expect(forbiddenImports('generate/x.ts', "import { denoise } from './denoise';\nimport { x } from '../random/rng';")).toEqual([]);
+  });
+
+  it('the worker folder holds only worker entry points and their protocols', () => {
+    const others = readdirSync(join(SRC, 'worker')).filter((name) => !/(\.worker|Protocol)\.ts$/.test(name));
+    expect(others).toEqual([]);
+  });
+
+  it('docs/architecture.md draws every layer, and every folder of src/ is a layer', () => {
+    const folders = readdirSync(SRC, { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => entry.name);
+    expect(folders.sort()).toEqual(Object.keys(ALLOWED).sort());
+    const doc = readFileSync(join(SRC, '..', 'docs', 'architecture.md'), 'utf8');
+    expect(Object.keys(ALLOWED).filter((layer) => !doc.includes(`src/${layer}/`))).toEqual([]);
   });
 });

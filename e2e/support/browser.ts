@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
-import { launchChromium } from '../../src/bench/chromium';
+import { launchChromium } from '../../src/measure/chromium';
 
 /** One Chromium for the spec file that calls this, launched before its tests and closed after (`webgpu: false`: one without WebGPU). */
 export function useChromium(options: { webgpu?: boolean } = {}): () => Browser {

@@ -1,11 +1,11 @@
 import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { writeBenchmarkSection } from '../bench/benchmarksDoc';
-import { markdownBrowserReport, markdownReport } from '../bench/benchReport';
-import { runBench } from '../bench/runBench';
-import { runBrowserBench } from '../bench/runBrowserBench';
-import { InputError } from '../core/inputErrors';
+import { InputError } from '../errors/inputErrors';
+import { writeBenchmarkSection } from '../measure/benchmarksDoc';
+import { markdownBrowserReport, markdownReport } from '../measure/benchReport';
+import { runBench } from '../measure/runBench';
+import { runBrowserBench } from '../measure/runBrowserBench';
 
 export interface BenchCommandOptions {
   json?: string;

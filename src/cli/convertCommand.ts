@@ -3,9 +3,9 @@ import { openCheckpoint } from '../convert/checkpoint';
 import { convertCheckpoint } from '../convert/convertCheckpoint';
 import { openFolder } from '../convert/nodeFiles';
 import { createNodeOutputFolder } from '../convert/nodeOutputFolder';
-import { InputError } from '../core/inputErrors';
-import { familyByName } from '../core/modelFamilies';
-import { MODEL_PRECISIONS, type ModelPrecision } from '../core/modelPrecision';
+import { InputError } from '../errors/inputErrors';
+import { familyByName } from '../models/modelFamilies';
+import { MODEL_PRECISIONS, type ModelPrecision } from '../models/modelPrecision';
 import { countTensorReads, ProgressBar } from './progressBar';
 
 export interface ConvertCommandOptions {

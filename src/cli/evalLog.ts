@@ -1,5 +1,5 @@
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { InputError } from '../core/inputErrors';
+import { InputError } from '../errors/inputErrors';
 import type { TaskResult } from '../eval/evalResults';
 
 /** A run's results so far, one JSON line per task after a line saying what run it is. */

@@ -1,13 +1,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { decodeSource } from '../core/decodeSource';
-import { type DiffusionConfig, missingModelMessage, type PresetName } from '../core/diffusionConfig';
-import { InputError } from '../core/inputErrors';
-import type { PrecisionChoice } from '../core/modelPrecision';
-import { SyntaxParser } from '../core/syntaxParser';
-import type { CausalModel } from '../model/causalModel';
-import type { DiffusionModel } from '../model/diffusionModel';
-import { Builder } from '../sampler/builder';
+import { InputError } from '../errors/inputErrors';
+import { Builder } from '../generate/builder';
+import { type DiffusionConfig, missingModelMessage, type PresetName } from '../models/diffusionConfig';
+import type { PrecisionChoice } from '../models/modelPrecision';
+import type { CausalModel } from '../runtime/causalModel';
+import type { DiffusionModel } from '../runtime/diffusionModel';
+import { decodeSource } from '../syntax/decodeSource';
+import { SyntaxParser } from '../syntax/syntaxParser';
 import { type ChosenBackend, openModel } from './modelRuntime';
 import { nodeWasmLocator } from './wasmFiles';
 

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { InputError } from '../core/inputErrors';
+import { InputError } from '../errors/inputErrors';
 import { SAMPLING_OPTIONS } from './samplingOptions';
 import { USAGE } from './usage';
 

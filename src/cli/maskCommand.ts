@@ -1,6 +1,6 @@
-import { InputError } from '../core/inputErrors';
-import { MASK_MODES, type MaskMode, maskSpans } from '../core/maskSpans';
-import { resolveTargets, type TargetSpec } from '../core/targets';
+import { InputError } from '../errors/inputErrors';
+import { MASK_MODES, type MaskMode, maskSpans } from '../syntax/maskSpans';
+import { resolveTargets, type TargetSpec } from '../syntax/targets';
 import { analyzeFile } from './sourceFile';
 
 export interface MaskOptions {

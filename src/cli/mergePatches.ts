@@ -1,5 +1,5 @@
 import { parsePatch } from 'diff';
-import { InputError } from '../core/inputErrors';
+import { InputError } from '../errors/inputErrors';
 
 /** A patch file as read: its name for messages, and its text. */
 export interface PatchText {

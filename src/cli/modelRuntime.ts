@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Backend } from '../core/backendChoice';
-import { InputError } from '../core/inputErrors';
-import { MANIFEST_FILE, parseManifest } from '../core/modelManifest';
-import { MODEL_PRECISIONS, type ModelPrecision, modelGraphPath, PRECISION_PREFERENCE, type PrecisionChoice, precisionsIn } from '../core/modelPrecision';
-import { type LoadedModel, loadModel } from '../model/loadModel';
-import { nodeModelReader } from '../model/nodeModelReader';
-import { type OrtRuntime, webRuntime } from '../model/ortSession';
+import { InputError } from '../errors/inputErrors';
+import type { Backend } from '../models/backendChoice';
+import { MANIFEST_FILE, parseManifest } from '../models/modelManifest';
+import { MODEL_PRECISIONS, type ModelPrecision, modelGraphPath, PRECISION_PREFERENCE, type PrecisionChoice, precisionsIn } from '../models/modelPrecision';
+import { type LoadedModel, loadModel } from '../runtime/loadModel';
+import { nodeModelReader } from '../runtime/nodeModelReader';
+import { type OrtRuntime, webRuntime } from '../runtime/ortSession';
 
 /** What `--backend` takes in the CLI. */
 export const CLI_BACKENDS = ['native', 'wasm', 'cuda'] as const;
@@ -55,7 +55,7 @@ export async function chooseBackend(flag: string | undefined, commandLineBytes =
     if (flag !== undefined) throw new InputError(`--backend ${flag}: ${why}; shorten the prompt or use --backend wasm.`);
     return { backend: 'wasm', runtime: webRuntime, label: `${LABELS.wasm}: ${why}` };
   }
-  const { loadNativeRuntime, cudaMissingMessage } = await import('../model/nativeRuntime');
+  const { loadNativeRuntime, cudaMissingMessage } = await import('../runtime/nativeRuntime');
   let native: Awaited<ReturnType<typeof loadNativeRuntime>>;
   try {
     native = await loadNativeRuntime();

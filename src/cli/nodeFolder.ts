@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, realpathSync, type Stats, statSync, writeFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import { type FolderEntry, folderPath, type WritableFolder } from '../core/folderSource';
-import { InputError } from '../core/inputErrors';
+import { InputError } from '../errors/inputErrors';
+import { type FolderEntry, folderPath, type WritableFolder } from '../repository/folderSource';
 
 /**
  * A directory on disk as a FolderSource. Every path is checked to stay inside it, links included:

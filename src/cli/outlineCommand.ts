@@ -1,4 +1,4 @@
-import { toDefinition } from '../core/outline';
+import { toDefinition } from '../syntax/outline';
 import { analyzeFile } from './sourceFile';
 
 export interface OutlineOptions {

@@ -1,5 +1,5 @@
-import type { DiffusionConfig } from '../core/diffusionConfig';
-import type { BuildProgress } from '../sampler/builder';
+import type { BuildProgress } from '../generate/builder';
+import type { DiffusionConfig } from '../models/diffusionConfig';
 
 function duration(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)} ms`;

@@ -1,8 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { configFromQuery, createDiffusionConfig, type DiffusionConfigInput, type PresetName } from '../core/diffusionConfig';
-import { InputError } from '../core/inputErrors';
-import type { GeneratedPatch } from '../core/refactorPlan';
+import { InputError } from '../errors/inputErrors';
+import { configFromQuery, createDiffusionConfig, type DiffusionConfigInput, type PresetName } from '../models/diffusionConfig';
+import type { GeneratedPatch } from '../plan/refactorPlan';
 import { loadBuilder, readSourceFile } from './loadBuilder';
 import { chooseBackend, precisionChoice, type RuntimeFlags } from './modelRuntime';
 import { passEstimate } from './passEstimate';

@@ -1,11 +1,11 @@
 import { writeFileSync } from 'node:fs';
-import { folderPath } from '../core/folderSource';
-import { InputError } from '../core/inputErrors';
-import { describeRelated } from '../core/relatedCode';
-import { scanRepository } from '../core/repository';
-import { RepositoryIndex } from '../core/repositoryIndex';
-import { type FileTargets, repositoryPlans } from '../core/repositoryPlans';
-import { SyntaxParser } from '../core/syntaxParser';
+import { InputError } from '../errors/inputErrors';
+import { type FileTargets, repositoryPlans } from '../plan/repositoryPlans';
+import { folderPath } from '../repository/folderSource';
+import { describeRelated } from '../repository/relatedCode';
+import { scanRepository } from '../repository/repository';
+import { RepositoryIndex } from '../repository/repositoryIndex';
+import { SyntaxParser } from '../syntax/syntaxParser';
 import { nodeFolder } from './nodeFolder';
 import { nodeWasmLocator } from './wasmFiles';
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { InputError } from '../core/inputErrors';
-import type { RefactorPlan } from '../core/refactorPlan';
+import { InputError } from '../errors/inputErrors';
+import type { RefactorPlan } from '../plan/refactorPlan';
 
 /** One of `count` shards of a plans file, `index` from 0 (as Kubernetes' JOB_COMPLETION_INDEX counts). */
 export interface Shard {

@@ -1,4 +1,4 @@
-import { DownloadMeter, formatBytes, formatDuration } from '../core/downloadProgress';
+import { DownloadMeter, formatBytes, formatDuration } from '../models/downloadProgress';
 
 /** Where the bar is drawn: process.stderr, or a test's recorder. */
 export interface ProgressStream {

@@ -2,7 +2,7 @@ import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { InputError } from '../core/inputErrors';
+import { InputError } from '../errors/inputErrors';
 
 /**
  * Runs a judged program as openai/human-eval-infilling's human_eval_infilling/execution.py does

@@ -1,13 +1,13 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { InputError } from '../core/inputErrors';
-import { MANIFEST_FILE, type ModelManifest, parseManifest } from '../core/modelManifest';
-import { MODEL_PRECISIONS, type ModelPrecision, modelGraphPath } from '../core/modelPrecision';
-import { loadModel } from '../model/loadModel';
-import { nodeModelReader } from '../model/nodeModelReader';
-import { authorsSampler, samplerFacts } from '../sampler/authors/configSampling';
-import { resolveSampleSettings } from '../sampler/authors/sampleSettings';
-import { checkSampleRequest, type SampleRequest, sampleTokens } from '../sampler/sampleTokens';
+import { InputError } from '../errors/inputErrors';
+import { authorsSampler, samplerFacts } from '../generate/authors/configSampling';
+import { resolveSampleSettings } from '../generate/authors/sampleSettings';
+import { checkSampleRequest, type SampleRequest, sampleTokens } from '../generate/sampleTokens';
+import { MANIFEST_FILE, type ModelManifest, parseManifest } from '../models/modelManifest';
+import { MODEL_PRECISIONS, type ModelPrecision, modelGraphPath } from '../models/modelPrecision';
+import { loadModel } from '../runtime/loadModel';
+import { nodeModelReader } from '../runtime/nodeModelReader';
 import { chooseBackend, precisionChoice } from './modelRuntime';
 
 export interface SampleCommandOptions {

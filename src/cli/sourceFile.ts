@@ -1,9 +1,9 @@
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path';
-import { type AnalyzedSource, analyzeSource } from '../core/analyzeSource';
-import { decodeSource } from '../core/decodeSource';
-import { InputError } from '../core/inputErrors';
-import { SyntaxParser } from '../core/syntaxParser';
+import { InputError } from '../errors/inputErrors';
+import { type AnalyzedSource, analyzeSource } from '../syntax/analyzeSource';
+import { decodeSource } from '../syntax/decodeSource';
+import { SyntaxParser } from '../syntax/syntaxParser';
 import { nodeWasmLocator } from './wasmFiles';
 
 function readBytes(path: string): Uint8Array {

@@ -1,5 +1,5 @@
 import { writeTinyCheckpoint } from '../convert/tinyModel';
-import { InputError } from '../core/inputErrors';
+import { InputError } from '../errors/inputErrors';
 
 export interface TinyModelOptions {
   kind?: string;

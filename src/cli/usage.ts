@@ -1,4 +1,4 @@
-/** `builder --help`: the command's contract, as DESIGN.md gives it. */
+/** `builder --help`: the command's contract, as docs/cli.md gives it. */
 export const USAGE = `Usage: builder <command> [options]
 
 Commands:

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { WasmLocator } from '../core/syntaxParser';
+import type { WasmLocator } from '../syntax/syntaxParser';
 
 const wasmDirectory = fileURLToPath(new URL('../../public/wasm/', import.meta.url));
 

@@ -1,8 +1,8 @@
 import { Template } from '@huggingface/jinja';
-import type { FileFolder } from '../core/byteSource';
-import { InputError } from '../core/inputErrors';
-import { type ChatPrompt, tokenText } from '../core/modelFamilies';
-import { PROMPT_SLOTS, userTurnWithFileAfter } from '../core/promptFormats';
+import { InputError } from '../errors/inputErrors';
+import { type ChatPrompt, tokenText } from '../models/modelFamilies';
+import { PROMPT_SLOTS, userTurnWithFileAfter } from '../prompt/promptFormats';
+import type { FileFolder } from '../runtime/byteSource';
 
 /** A checkpoint's chat template and the file it was read from. */
 export interface CheckpointChatTemplate {

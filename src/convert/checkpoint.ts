@@ -1,5 +1,5 @@
-import type { FileFolder, OpenedByteSource } from '../core/byteSource';
-import { InputError } from '../core/inputErrors';
+import { InputError } from '../errors/inputErrors';
+import type { FileFolder, OpenedByteSource } from '../runtime/byteSource';
 import type { TensorDtype } from './dtypes';
 import { expectedTensors, parseQwenConfig, type QwenConfig } from './qwenConfig';
 import { readSafetensorsHeader, readTensor, type SafetensorsEntry } from './safetensors';

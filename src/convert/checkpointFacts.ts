@@ -1,6 +1,6 @@
-import type { FileFolder } from '../core/byteSource';
-import { InputError } from '../core/inputErrors';
-import type { CheckpointFacts } from '../core/modelFamilies';
+import { InputError } from '../errors/inputErrors';
+import type { CheckpointFacts } from '../models/modelFamilies';
+import type { FileFolder } from '../runtime/byteSource';
 
 async function readJsonObject(folder: FileFolder, path: string): Promise<Record<string, unknown>> {
   if (!(await folder.exists(path))) return {};

@@ -1,7 +1,7 @@
-import type { FileFolder } from '../core/byteSource';
-import { InputError } from '../core/inputErrors';
-import { type CheckpointFacts, familyByName, MODEL_FAMILIES, resolveFamily } from '../core/modelFamilies';
-import type { ModelKindName } from '../core/modelManifest';
+import { InputError } from '../errors/inputErrors';
+import { type CheckpointFacts, familyByName, MODEL_FAMILIES, resolveFamily } from '../models/modelFamilies';
+import type { ModelKindName } from '../models/modelManifest';
+import type { FileFolder } from '../runtime/byteSource';
 import { readCheckpointFacts } from './checkpointFacts';
 
 /** Whether the converter (resolveFamily, the one decision `builder convert` makes) takes the checkpoint as a model of `kind`. */

@@ -1,10 +1,10 @@
-import type { FileFolder } from '../core/byteSource';
-import { InputError } from '../core/inputErrors';
-import { type FamilyOverrides, type ModelFamily, resolveFamily } from '../core/modelFamilies';
-import { MANIFEST_FILE, type ModelKindName, type ModelManifest } from '../core/modelManifest';
-import { type ModelPrecision, modelGraphPath } from '../core/modelPrecision';
-import { INFILL_PROMPT_TEMPLATE } from '../core/promptFormats';
-import { CodeTokenizer } from '../model/codeTokenizer';
+import { InputError } from '../errors/inputErrors';
+import { type FamilyOverrides, type ModelFamily, resolveFamily } from '../models/modelFamilies';
+import { MANIFEST_FILE, type ModelKindName, type ModelManifest } from '../models/modelManifest';
+import { type ModelPrecision, modelGraphPath } from '../models/modelPrecision';
+import { INFILL_PROMPT_TEMPLATE } from '../prompt/promptFormats';
+import type { FileFolder } from '../runtime/byteSource';
+import { CodeTokenizer } from '../runtime/codeTokenizer';
 import { readChatTemplate, renderChatPrompt } from './chatTemplate';
 import { readCheckpointFacts } from './checkpointFacts';
 import { float32ToBytes } from './dtypes';

@@ -1,7 +1,7 @@
 import { type FileHandle, open, readFile, stat } from 'node:fs/promises';
 import { isAbsolute, join, normalize, sep } from 'node:path';
-import type { ByteSink, FileFolder, OpenedByteSource } from '../core/byteSource';
-import { InputError } from '../core/inputErrors';
+import { InputError } from '../errors/inputErrors';
+import type { ByteSink, FileFolder, OpenedByteSource } from '../runtime/byteSource';
 
 /** A file-system failure the user can fix as an InputError; anything else unchanged. */
 function asInputError(error: unknown, path: string): unknown {

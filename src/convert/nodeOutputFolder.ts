@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { InputError } from '../core/inputErrors';
+import { InputError } from '../errors/inputErrors';
 import { createFileSink } from './nodeFiles';
 import type { OutputFolder } from './outputFolder';
 

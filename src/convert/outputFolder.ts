@@ -1,5 +1,5 @@
-import type { ByteSink } from '../core/byteSource';
-import type { ManifestFile } from '../core/modelManifest';
+import type { ManifestFile } from '../models/modelManifest';
+import type { ByteSink } from '../runtime/byteSource';
 
 /** A file being written into an output folder. */
 export interface OutputFile extends ByteSink {

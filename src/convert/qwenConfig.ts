@@ -1,5 +1,5 @@
-import { InputError } from '../core/inputErrors';
-import { MODEL_FAMILIES } from '../core/modelFamilies';
+import { InputError } from '../errors/inputErrors';
+import { MODEL_FAMILIES } from '../models/modelFamilies';
 
 export type QwenArchitecture = 'qwen2' | 'qwen3';
 

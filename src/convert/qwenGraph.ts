@@ -1,5 +1,5 @@
-import type { ModelKindName } from '../core/modelManifest';
-import type { ModelPrecision } from '../core/modelPrecision';
+import type { ModelKindName } from '../models/modelManifest';
+import type { ModelPrecision } from '../models/modelPrecision';
 import { chunkedTopK } from './chunkedTopK';
 import { groupedAttention } from './groupedAttention';
 import { DataType, GraphBuilder } from './onnxGraph';

@@ -1,5 +1,5 @@
-import type { ByteSink, ByteSource } from '../core/byteSource';
-import { InputError } from '../core/inputErrors';
+import { InputError } from '../errors/inputErrors';
+import type { ByteSink, ByteSource } from '../runtime/byteSource';
 import { bytesToFloat32, DTYPE_BYTES, type TensorDtype } from './dtypes';
 
 /**

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { createRng, type Rng } from '../core/rng';
+import { createRng, type Rng } from '../random/rng';
 import { float32ToBytes } from './dtypes';
 import { createNodeOutputFolder } from './nodeOutputFolder';
 import { expectedTensors, parseQwenConfig } from './qwenConfig';

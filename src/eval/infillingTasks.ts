@@ -1,4 +1,4 @@
-import { InputError } from '../core/inputErrors';
+import { InputError } from '../errors/inputErrors';
 
 /**
  * One HumanEval-Infilling task, as openai/human-eval-infilling's data files hold it

@@ -1,4 +1,4 @@
-import type { DiffusionConfigInput } from '../core/diffusionConfig';
+import type { DiffusionConfigInput } from '../models/diffusionConfig';
 
 /**
  * How many masks the middle gets. `oracle`: exactly the canonical middle's token count, the

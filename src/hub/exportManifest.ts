@@ -1,11 +1,11 @@
-import { InputError } from '../core/inputErrors';
-import type { ManifestFile, ModelManifest } from '../core/modelManifest';
-import { FIM_PROMPT_TEMPLATE } from '../core/promptFormats';
+import { InputError } from '../errors/inputErrors';
+import type { ManifestFile, ModelManifest } from '../models/modelManifest';
+import { FIM_PROMPT_TEMPLATE } from '../prompt/promptFormats';
 
 const ids = (value: unknown): number[] => (Array.isArray(value) ? value : value === undefined || value === null ? [] : [value]).filter((v): v is number => Number.isInteger(v));
 
 /**
- * Our manifest for a transformers.js-layout export stored as it is (DESIGN.md: the fallback loads
+ * Our manifest for a transformers.js-layout export stored as it is (docs/models.md: the fallback loads
  * public exports unchanged): the fields from its config.json and generation_config.json, the
  * files from the tree listing with their sha256 (an LFS file's lfs.oid; a git file's hashed on
  * arrival). It runs as the autoregressive fill-in-the-middle fallback.

@@ -1,4 +1,4 @@
-import { InputError } from '../core/inputErrors';
+import { InputError } from '../errors/inputErrors';
 import type { HubEndpoint } from './hubEndpoint';
 import type { RepoFile } from './listRepository';
 import { type PinnedFile, readRepoFile, streamRange } from './readRepoFile';

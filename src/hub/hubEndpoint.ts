@@ -1,4 +1,4 @@
-import { InputError } from '../core/inputErrors';
+import { InputError } from '../errors/inputErrors';
 
 /**
  * Where the Hub is and how to talk to it. `url` stands in for huggingface.co the way HF_ENDPOINT

@@ -1,4 +1,4 @@
-import { InputError } from '../core/inputErrors';
+import { InputError } from '../errors/inputErrors';
 
 /**
  * The Hub's failures by name, so the app and the CLI can say what to do about each. The Hub names

@@ -1,5 +1,5 @@
-import { InputError } from '../core/inputErrors';
-import { type ModelPrecision, modelGraphPath } from '../core/modelPrecision';
+import { InputError } from '../errors/inputErrors';
+import { type ModelPrecision, modelGraphPath } from '../models/modelPrecision';
 import type { RepoFile } from './listRepository';
 
 /** The files of a checkpoint the converter reads besides its weights (newer transformers saves the chat template in chat_template.jinja). */

@@ -1,18 +1,19 @@
 /// <reference lib="webworker" />
-import { chooseRuntime, type GpuCapabilities, type Runtime } from '../core/backendChoice';
-import { InputError } from '../core/inputErrors';
-import { MANIFEST_FILE } from '../core/modelManifest';
-import type { GeneratedPatch } from '../core/refactorPlan';
-import { SyntaxParser } from '../core/syntaxParser';
-import type { CausalModel } from '../model/causalModel';
-import type { DiffusionModel } from '../model/diffusionModel';
-import { loadModel } from '../model/loadModel';
-import { MissingModelFileError } from '../model/modelFiles';
-import { openModelReader } from '../model/modelSource';
-import { useSelfHostedWasm } from '../model/ortSession';
-import { Builder, type BuildProgress } from '../sampler/builder';
+
+import { InputError } from '../errors/inputErrors';
+import { Builder, type BuildProgress } from '../generate/builder';
+import { chooseRuntime, type GpuCapabilities, type Runtime } from '../models/backendChoice';
+import { MANIFEST_FILE } from '../models/modelManifest';
+import type { GeneratedPatch } from '../plan/refactorPlan';
+import type { CausalModel } from '../runtime/causalModel';
+import type { DiffusionModel } from '../runtime/diffusionModel';
+import { gpuDeviceLost, probeGpu } from '../runtime/gpuProbe.ts';
+import { loadModel } from '../runtime/loadModel';
+import { MissingModelFileError } from '../runtime/modelFiles';
+import { openModelReader } from '../runtime/modelSource';
+import { useSelfHostedWasm } from '../runtime/ortSession';
+import { SyntaxParser } from '../syntax/syntaxParser';
 import type { EngineErrorKind, EngineReply, EngineRequest } from './engineProtocol';
-import { gpuDeviceLost, probeGpu } from './gpuProbe';
 
 declare const self: DedicatedWorkerGlobalScope;
 const reply = (message: EngineReply) => self.postMessage(message);

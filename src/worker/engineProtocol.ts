@@ -1,8 +1,8 @@
-import type { Runtime } from '../core/backendChoice';
-import type { DiffusionConfig } from '../core/diffusionConfig';
-import type { MaskMode } from '../core/maskSpans';
-import type { GeneratedPatch, RefactorPlan } from '../core/refactorPlan';
-import type { BuildProgress } from '../sampler/builder';
+import type { BuildProgress } from '../generate/builder';
+import type { Runtime } from '../models/backendChoice';
+import type { DiffusionConfig } from '../models/diffusionConfig';
+import type { GeneratedPatch, RefactorPlan } from '../plan/refactorPlan';
+import type { MaskMode } from '../syntax/maskSpans';
 
 /** What every request that loads models carries. */
 interface ModelRequest {

@@ -1,10 +1,10 @@
 /// <reference lib="webworker" />
 
-import type { WebBackend } from '../core/backendChoice';
-import { httpModelReader } from '../model/httpModelReader';
-import { type LoadedModel, loadModel } from '../model/loadModel';
-import { useSelfHostedWasm } from '../model/ortSession';
-import { probeGpu } from './gpuProbe';
+import type { WebBackend } from '../models/backendChoice';
+import { probeGpu } from '../runtime/gpuProbe.ts';
+import { httpModelReader } from '../runtime/httpModelReader';
+import { type LoadedModel, loadModel } from '../runtime/loadModel';
+import { useSelfHostedWasm } from '../runtime/ortSession';
 import type { BackendResult, ModelCheckReply, ModelCheckRequest } from './modelCheckProtocol';
 
 declare const self: DedicatedWorkerGlobalScope;

@@ -1,11 +1,11 @@
 /// <reference lib="webworker" />
-import { InputError } from '../core/inputErrors';
-import type { ModelPrecision } from '../core/modelPrecision';
-import { listCachedModels } from '../model/modelCache';
-import { downloadModel } from '../model/modelDownload';
-import { importModelFolder } from '../model/modelFolderImport';
-import { type InstallOptions, StorageQuotaError } from '../model/modelInstall';
-import { opfsModelStore } from '../model/opfsModelStore';
+import { InputError } from '../errors/inputErrors';
+import type { ModelPrecision } from '../models/modelPrecision';
+import { listCachedModels } from '../runtime/modelCache';
+import { downloadModel } from '../runtime/modelDownload';
+import { importModelFolder } from '../runtime/modelFolderImport';
+import { type InstallOptions, StorageQuotaError } from '../runtime/modelInstall';
+import { opfsModelStore } from '../runtime/opfsModelStore';
 import type { ModelDownloadReply, ModelDownloadRequest } from './modelDownloadProtocol';
 
 declare const self: DedicatedWorkerGlobalScope;
@@ -27,7 +27,7 @@ async function models(id: number): Promise<void> {
 /** A converted model folder is installed as it is; a raw checkpoint folder is converted first. */
 const importFolder = async (files: Map<string, Blob>, precision: ModelPrecision, options: InstallOptions) => {
   if (!isCheckpointFolder(files)) return importModelFolder(files, options);
-  const { importCheckpointFolder } = await import('./checkpointImport');
+  const { importCheckpointFolder } = await import('../install/checkpointImport');
   return importCheckpointFolder(files, { ...options, precision });
 };
 
@@ -51,7 +51,7 @@ async function install(request: Extract<ModelDownloadRequest, { type: 'download'
     request.type === 'download'
       ? downloadModel({ ...options, id: request.modelId, folderUrl: request.folderUrl, precision: request.precision })
       : request.type === 'pull'
-        ? import('./hubPull').then(({ pullIntoCache }) =>
+        ? import('../install/hubPull').then(({ pullIntoCache }) =>
             pullIntoCache({
               ...options,
               id: request.modelId,
@@ -96,7 +96,7 @@ self.onmessage = ({ data }: MessageEvent<ModelDownloadRequest>) => {
   else if (data.type === 'delete') remove(data.id, data.modelId).catch(failed);
   else if (data.type === 'hub-plan') {
     // The Hub client and the converter load only when the user asks for a Hub model: the list the page shows at start stays quick.
-    import('./hubPull')
+    import('../install/hubPull')
       .then(({ planFromHub }) => planFromHub({ url: data.hub.endpoint }, data.hub.repo, data.hub.revision, data.precision))
       .then(
         (plan) => reply({ id: data.id, type: 'hub-plan', plan }),

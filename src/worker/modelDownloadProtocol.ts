@@ -1,6 +1,7 @@
-import type { CachedModel } from '../core/cachedModel';
-import type { DownloadProgress } from '../core/downloadProgress';
-import type { ModelPrecision } from '../core/modelPrecision';
+import type { HubPlanSummary } from '../install/hubPull';
+import type { CachedModel } from '../models/cachedModel';
+import type { DownloadProgress } from '../models/downloadProgress';
+import type { ModelPrecision } from '../models/modelPrecision';
 
 /**
  * Messages between the page and the model download worker, which fetches, stores and hashes model
@@ -28,15 +29,7 @@ export interface HubSource {
   revision: string;
 }
 
-/** Shown before the user agrees to a Hub download. */
-export interface HubPlanSummary {
-  commit: string;
-  license: string | null;
-  layout: 'checkpoint' | 'onnx-export';
-  downloadBytes: number;
-  /** About how big the model folder will be. */
-  convertedBytes: number;
-}
+export type { HubPlanSummary };
 
 export interface StorageFigures {
   usage: number | null;

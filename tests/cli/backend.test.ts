@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { chooseBackend } from '../../src/cli/modelRuntime';
-import { InputError } from '../../src/core/inputErrors';
-import type { ModelManifest } from '../../src/core/modelManifest';
+import { InputError } from '../../src/errors/inputErrors';
+import type { ModelManifest } from '../../src/models/modelManifest';
 import { builder, expectUsageError } from '../support/cli';
 import { tinyModel } from '../support/tinyModels';
 

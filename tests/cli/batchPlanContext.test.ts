@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { GeneratedPatch } from '../../src/core/refactorPlan';
+import type { GeneratedPatch } from '../../src/plan/refactorPlan';
 import { builder, builderIn } from '../support/cli';
 import { tinyModel } from '../support/tinyModels';
 

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readSections } from '../../src/bench/benchmarksDoc';
+import { readSections } from '../../src/measure/benchmarksDoc';
 import { builder, expectUsageError } from '../support/cli';
 
 const temp = mkdtempSync(join(tmpdir(), 'builder-bench-'));

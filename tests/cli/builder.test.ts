@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { toDefinition } from '../../src/core/outline';
+import { toDefinition } from '../../src/syntax/outline';
 import { builder, expectUsageError } from '../support/cli';
 import { analyze, fixturePath } from '../support/parser';
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type EvalFlags, evalCommand, taskLogPath } from '../../src/cli/evalCommand';
-import { InputError } from '../../src/core/inputErrors';
+import { InputError } from '../../src/errors/inputErrors';
 import type { EvalSummary, TaskResult } from '../../src/eval/evalResults';
 import { builder, expectUsageError, REPO } from '../support/cli';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseShard, plansOfShard, shardOf } from '../../src/cli/planShards';
-import { createRng } from '../../src/core/rng';
+import { createRng } from '../../src/random/rng';
 
 const plans = Array.from({ length: 40 }, (_, i) => ({ filePath: `src/file${i % 13}.py`, editTargets: [`f${i}`] }));
 

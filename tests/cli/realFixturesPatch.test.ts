@@ -3,7 +3,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RefactorPlan } from '../../src/core/refactorPlan';
+import type { RefactorPlan } from '../../src/plan/refactorPlan';
 import { builderIn, REPO, type Run } from '../support/cli';
 import { analyze, fixturePath } from '../support/parser';
 import { type Chosen, chooseTargets, differsOnlyInside, FIXTURES, fileDiffs, inSpan, touchedLines } from '../support/realFixtures';

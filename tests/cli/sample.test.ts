@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { dllmTransferCounts } from '../../src/sampler/authors/revealCounts';
+import { dllmTransferCounts } from '../../src/generate/authors/revealCounts';
 import { builder, expectUsageError } from '../support/cli';
 import { tinyModel } from '../support/tinyModels';
 

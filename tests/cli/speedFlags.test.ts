@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { builderFromFlags } from '../../src/cli/patchCommand';
 import { USAGE } from '../../src/cli/usage';
-import { ConfigError } from '../../src/core/diffusionConfig';
+import { ConfigError } from '../../src/models/diffusionConfig';
 
 describe('--cache-interval and --parallel-threshold', () => {
   it('are listed in the usage', () => {

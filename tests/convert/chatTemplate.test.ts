@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readChatTemplate, renderChatPrompt } from '../../src/convert/chatTemplate';
-import type { FileFolder } from '../../src/core/byteSource';
-import { InputError } from '../../src/core/inputErrors';
+import { InputError } from '../../src/errors/inputErrors';
+import type { FileFolder } from '../../src/runtime/byteSource';
 
 /** A folder of text files held in memory. */
 function textFolder(files: Record<string, string>): FileFolder {

@@ -7,7 +7,7 @@ import { float32ToBytes, type TensorDtype } from '../../src/convert/dtypes';
 import { createFileSink, openFolder } from '../../src/convert/nodeFiles';
 import { expectedTensors, parseQwenConfig } from '../../src/convert/qwenConfig';
 import { writeSafetensors } from '../../src/convert/safetensors';
-import { InputError } from '../../src/core/inputErrors';
+import { InputError } from '../../src/errors/inputErrors';
 
 const root = mkdtempSync(join(tmpdir(), 'builder-checkpoint-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

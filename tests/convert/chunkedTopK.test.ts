@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { chunkedTopK, TOP_K_CHUNK } from '../../src/convert/chunkedTopK';
 import { DataType, GraphBuilder } from '../../src/convert/onnxGraph';
-import { createRng } from '../../src/core/rng';
-import { ort } from '../../src/model/ortSession';
+import { createRng } from '../../src/random/rng';
+import { ort } from '../../src/runtime/ortSession';
 
 /** A session computing chunkedTopK over [1, positions, size] scores. */
 async function chunkedTopKSession(size: number): Promise<ort.InferenceSession> {

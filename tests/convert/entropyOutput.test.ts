@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { DiffusionModel } from '../../src/model/diffusionModel';
-import { loadModel } from '../../src/model/loadModel';
-import { nodeModelReader } from '../../src/model/nodeModelReader';
+import type { DiffusionModel } from '../../src/runtime/diffusionModel';
+import { loadModel } from '../../src/runtime/loadModel';
+import { nodeModelReader } from '../../src/runtime/nodeModelReader';
 import { referenceLogitsAt } from '../support/referenceForward';
 import { type TinyModelFixture, tinyModel } from '../support/tinyModels';
 

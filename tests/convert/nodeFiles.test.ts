@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createFileSink, openFileSource, openFolder } from '../../src/convert/nodeFiles';
-import { InputError } from '../../src/core/inputErrors';
+import { InputError } from '../../src/errors/inputErrors';
 
 const dir = mkdtempSync(join(tmpdir(), 'builder-nodefiles-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Q4_BLOCK_SIZE, quantizeQ4 } from '../../src/convert/quantizeQ4';
-import { createRng } from '../../src/core/rng';
+import { createRng } from '../../src/random/rng';
 import { dequantizeQ4 } from '../support/dequantizeQ4';
 
 function randomMatrix(rows: number, cols: number, seed: number): Float32Array {

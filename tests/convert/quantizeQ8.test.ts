@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { quantizeQ8, transposedCodes } from '../../src/convert/quantizeQ8';
-import { createRng } from '../../src/core/rng';
+import { createRng } from '../../src/random/rng';
 
 describe('quantizeQ8', () => {
   it('is within half a step of every weight, one scale per row, the row largest at ±127', () => {

@@ -7,7 +7,7 @@ import { quantizeQ4 } from '../../src/convert/quantizeQ4';
 import { quantizeQ8 } from '../../src/convert/quantizeQ8';
 import { parseQwenConfig } from '../../src/convert/qwenConfig';
 import { buildQwenGraph } from '../../src/convert/qwenGraph';
-import { createRng } from '../../src/core/rng';
+import { createRng } from '../../src/random/rng';
 import { dequantizeQ4 } from '../support/dequantizeQ4';
 
 // A table of 11 rows of 72 columns: three 4-bit blocks a row (an odd count, the last one short).

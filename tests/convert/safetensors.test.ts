@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { float32ToBytes } from '../../src/convert/dtypes';
 import { readSafetensorsHeader, readTensor, type TensorSpec, writeSafetensors } from '../../src/convert/safetensors';
-import type { ByteSink, ByteSource } from '../../src/core/byteSource';
-import { InputError } from '../../src/core/inputErrors';
+import { InputError } from '../../src/errors/inputErrors';
+import type { ByteSink, ByteSource } from '../../src/runtime/byteSource';
 import { memorySource } from '../support/memorySource';
 
 /**

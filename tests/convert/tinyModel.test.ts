@@ -9,7 +9,7 @@ import { openCheckpoint } from '../../src/convert/checkpoint';
 import { openFolder } from '../../src/convert/nodeFiles';
 import { expectedTensors, parseQwenConfig } from '../../src/convert/qwenConfig';
 import { writeTinyCheckpoint } from '../../src/convert/tinyModel';
-import { InputError } from '../../src/core/inputErrors';
+import { InputError } from '../../src/errors/inputErrors';
 
 const root = mkdtempSync(join(tmpdir(), 'builder-tiny-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../../src/core/inputErrors';
+import { InputError } from '../../src/errors/inputErrors';
 import { infillingSetOf, parseInfillingTasks } from '../../src/eval/infillingTasks';
 
 const line = (id: string) => JSON.stringify({ task_id: id, prompt: 'def f():\n', suffix: '', canonical_solution: '    return 1\n', test: 'def check(c):\n    assert c() == 1', entry_point: 'f' });

@@ -33,29 +33,41 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 const diffusion = KNOWN_ANSWER_CHECKPOINTS.filter((c) => c.kind === 'diffusion' && isTrained(c));
 const fallback = KNOWN_ANSWER_CHECKPOINTS.find((c) => c.kind === 'autoregressive' && isTrained(c));
 
+// The issue's bars: a family run as it was trained writes the held-out targets; one run with its logit shift
+// read the wrong way round does not.
+const EXACT_AT_LEAST = 0.95;
+const FLIPPED_UNDER = 0.2;
+
+/** The held-out run with the converted model's logit shift flipped in its manifest, put back afterwards. */
+async function withShiftFlipped<T>(model: string, run: () => Promise<T>): Promise<T> {
+  const shift = editManifest(model, 'logitsShift', undefined) as 0 | 1;
+  editManifest(model, 'logitsShift', 1 - shift);
+  try {
+    return await run();
+  } finally {
+    editManifest(model, 'logitsShift', shift);
+  }
+}
+
+const misses = (run: Awaited<ReturnType<typeof runKnownAnswer>>) =>
+  run.results
+    .filter((r) => !r.exact)
+    .map((r) => `${r.example.instruction}\n${r.written}`)
+    .join('\n---\n');
+
 describe.each(diffusion)('$folder ($family)', (checkpoint) => {
-  // The issue asks for 95%; the committed checkpoint's training stopped at 50% through this pipeline
-  // (training/README.md), so this guards what it reaches: well above the flipped run, which writes nothing right.
-  it('regenerates at least 40% of the held-out targets exactly, and under 5% with its logit shift flipped', async () => {
-    const model = models.get(checkpoint.folder)!;
-    const run = await runKnownAnswer(heldOut, ['--model', model, '--no-fallback', ...DEFAULTS]);
-    const shift = editManifest(model, 'logitsShift', undefined) as 0 | 1;
-    editManifest(model, 'logitsShift', 1 - shift);
-    let flipped: Awaited<ReturnType<typeof runKnownAnswer>>;
-    try {
-      flipped = await runKnownAnswer(heldOut, ['--model', model, '--no-fallback', ...DEFAULTS]);
-    } finally {
-      editManifest(model, 'logitsShift', shift);
-    }
-    console.log(`${checkpoint.folder}: exact ${run.exact}, syntax-valid ${run.validSyntax}; logit shift flipped: exact ${flipped.exact}`);
-    expect(
-      run.exact,
-      run.results
-        .filter((r) => !r.exact)
-        .map((r) => r.written)
-        .join('\n---\n'),
-    ).toBeGreaterThanOrEqual(0.4);
-    expect(flipped.exact).toBeLessThan(0.05);
+  const flags = () => ['--model', models.get(checkpoint.folder)!, '--no-fallback', ...DEFAULTS];
+
+  it(`regenerates at least ${EXACT_AT_LEAST * 100}% of the held-out targets exactly`, async () => {
+    const run = await runKnownAnswer(heldOut, flags());
+    console.log(`${checkpoint.folder}: exact ${run.exact}, syntax-valid ${run.validSyntax}`);
+    expect(run.exact, misses(run)).toBeGreaterThanOrEqual(EXACT_AT_LEAST);
+  }, 120_000);
+
+  it(`regenerates under ${FLIPPED_UNDER * 100}% with its logit shift flipped`, async () => {
+    const flipped = await withShiftFlipped(models.get(checkpoint.folder)!, () => runKnownAnswer(heldOut, flags()));
+    console.log(`${checkpoint.folder}: logit shift flipped: exact ${flipped.exact}`);
+    expect(flipped.exact).toBeLessThan(FLIPPED_UNDER);
   }, 120_000);
 });
 
@@ -74,14 +86,7 @@ describe.runIf(fallback !== undefined && diffusion.length > 0)('the fill-in-the-
   it('writes the expected definition when diffusion fails', async () => {
     // The diffusion model run with its logit shift flipped writes code that does not parse, so the fallback takes over.
     const model = models.get(diffusion[0]!.folder)!;
-    const shift = editManifest(model, 'logitsShift', undefined) as 0 | 1;
-    editManifest(model, 'logitsShift', 1 - shift);
-    let run: Awaited<ReturnType<typeof runKnownAnswer>>;
-    try {
-      run = await runKnownAnswer(heldOut, ['--model', model, '--fallback-model', models.get(fallback!.folder)!, ...DEFAULTS]);
-    } finally {
-      editManifest(model, 'logitsShift', shift);
-    }
+    const run = await withShiftFlipped(model, () => runKnownAnswer(heldOut, ['--model', model, '--fallback-model', models.get(fallback!.folder)!, ...DEFAULTS]));
     const filled = run.results.filter((r) => r.path === 'fallback');
     console.log(`fallback: ${filled.length} of ${run.results.length} targets fell back, ${filled.filter((r) => r.exact).length} of them exact`);
     expect(filled.length).toBeGreaterThanOrEqual(heldOut.length / 2);

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { CheckpointShape } from '../../src/convert/tinyModel';
-import type { FamilyName } from '../../src/core/modelFamilies';
+import type { FamilyName } from '../../src/models/modelFamilies';
 
 /** A published checkpoint's layout, shrunk to a tiny model, with what its conversion must give. */
 export interface FamilyCheckpoint {

@@ -1,4 +1,4 @@
-import type { ContextCache, DenoisePrediction, DenoiseRequest, DiffusionModel } from '../../src/model/diffusionModel';
+import type { ContextCache, DenoisePrediction, DenoiseRequest, DiffusionModel } from '../../src/runtime/diffusionModel';
 
 /**
  * The model with every forward pass (whole sequence, cache refresh, span) asked with

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { type CheckpointShape, writeTinyCheckpoint } from '../../src/convert/tinyModel';
-import type { FamilyName } from '../../src/core/modelFamilies';
+import type { FamilyName } from '../../src/models/modelFamilies';
 import { FAMILY_CHECKPOINTS } from './familyCheckpoints';
 
 /**

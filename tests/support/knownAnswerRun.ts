@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { GeneratedPatch } from '../../src/core/refactorPlan';
+import type { GeneratedPatch } from '../../src/plan/refactorPlan';
 import { builder, builderIn } from './cli';
 import { completeCheckpoint, type KnownAnswerCheckpoint } from './knownAnswerCheckpoints';
 import { functionText, type TaskExample, type TaskVariant, variantOf } from './knownAnswerTask';

@@ -1,4 +1,4 @@
-import { createRng, type Rng } from '../../src/core/rng';
+import { createRng, type Rng } from '../../src/random/rng';
 
 /**
  * The synthetic code task the known-answer checkpoints are trained on (training/README.md): small
@@ -22,10 +22,16 @@ interface Operation {
   operator: string;
 }
 
+// Six operations, so that every constant is trained with five or six of them: with three, a model of
+// two layers learnt the training pairs one by one and wrote a held-out pair's constant or operator
+// wrong half of the time; with six, copying them from the instruction is what pays.
 const OPERATIONS: readonly Operation[] = [
   { verb: 'scale', words: 'times', operator: '*' },
   { verb: 'shift', words: 'plus', operator: '+' },
   { verb: 'lower', words: 'minus', operator: '-' },
+  { verb: 'divide', words: 'divided by', operator: '/' },
+  { verb: 'wrap', words: 'modulo', operator: '%' },
+  { verb: 'raise', words: 'to the power', operator: '**' },
 ];
 const CONSTANTS = [2, 3, 4, 5, 6, 7, 8, 9] as const;
 

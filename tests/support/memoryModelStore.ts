@@ -1,4 +1,4 @@
-import type { ModelFolderStore } from '../../src/model/modelCache';
+import type { ModelFolderStore } from '../../src/runtime/modelCache';
 
 /** A stored file as the chunks it was written in: appending never copies what is there. */
 class MemoryFile {

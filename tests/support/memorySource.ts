@@ -1,4 +1,4 @@
-import type { ByteSource } from '../../src/core/byteSource';
+import type { ByteSource } from '../../src/runtime/byteSource';
 
 /** Bytes already in memory (a dropped file, a test fixture) as a ByteSource; reads are views, not copies. */
 export function memorySource(bytes: Uint8Array): ByteSource {

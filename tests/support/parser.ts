@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { nodeWasmLocator } from '../../src/cli/wasmFiles';
-import { type AnalyzedSource, analyzeSource } from '../../src/core/analyzeSource';
-import { SyntaxParser } from '../../src/core/syntaxParser';
+import { type AnalyzedSource, analyzeSource } from '../../src/syntax/analyzeSource';
+import { SyntaxParser } from '../../src/syntax/syntaxParser';
 
 let shared: Promise<SyntaxParser> | undefined;
 

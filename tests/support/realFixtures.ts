@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs';
-import type { OutlineEntry } from '../../src/core/outline';
-import { targetKeys } from '../../src/core/targets';
+import type { OutlineEntry } from '../../src/syntax/outline';
+import { targetKeys } from '../../src/syntax/targets';
 import { fixturePath } from './parser';
 
 /**

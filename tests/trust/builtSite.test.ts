@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectHosts } from '../../src/core/contentSecurityPolicy';
+import { connectHosts } from '../../src/ui/app/contentSecurityPolicy';
 
 /**
  * Absolute URLs the shipped code holds that are never fetched, each exactly, with why. Any other

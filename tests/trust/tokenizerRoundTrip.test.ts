@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CodeTokenizer } from '../../src/model/codeTokenizer';
+import { CodeTokenizer } from '../../src/runtime/codeTokenizer';
 import { fixturePath, readFixture } from '../support/parser';
 import { runProperty } from './runProperty';
 import { type PropertyRun, recordTrustReport } from './trustReport';
