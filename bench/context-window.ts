@@ -16,7 +16,7 @@ import { benchModels } from '../src/measure/benchModels';
 import { runLine, writeBenchmarkSection } from '../src/measure/benchmarksDoc';
 import { QWEN_CODER_05B, TINY } from '../src/measure/benchPlans';
 import { machineInfo } from '../src/measure/machineInfo';
-import { memoryTokens, WEBGPU_DEFAULT_BUFFER_BYTES } from '../src/models/contextBudget.ts';
+import { memoryTokens, WEBGPU_DEFAULT_BUFFER_BYTES } from '../src/models/contextBudget';
 import { createDiffusionConfig } from '../src/models/diffusionConfig';
 import { loadModel } from '../src/runtime/loadModel';
 import { nodeModelReader } from '../src/runtime/nodeModelReader';

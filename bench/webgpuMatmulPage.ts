@@ -9,7 +9,7 @@ import { DataType, GraphBuilder } from '../src/convert/onnxGraph';
 import { Q4_BLOCK_SIZE, type Q4Matrix, quantizeQ4 } from '../src/convert/quantizeQ4';
 import type { Backend } from '../src/models/backendChoice';
 import { createRng } from '../src/random/rng';
-import { probeGpu } from '../src/runtime/gpuProbe.ts';
+import { probeGpu } from '../src/runtime/gpuProbe';
 import { ort, useSelfHostedWasm } from '../src/runtime/ortSession';
 import { dequantizeQ4 } from '../tests/support/dequantizeQ4';
 import { compareRows } from '../tests/support/logitsParity';

@@ -1,5 +1,5 @@
 import { InputError } from '../errors/inputErrors';
-import { BUDGET_SOURCES, contextBudget } from '../models/contextBudget.ts';
+import { BUDGET_SOURCES, contextBudget } from '../models/contextBudget';
 import type { DiffusionConfig } from '../models/diffusionConfig';
 import { patchVerdict, type Verdict } from '../plan/patchVerdict';
 import { type ContextPart, resolvePlanContext } from '../plan/planContext';

@@ -1,5 +1,5 @@
 import type { Backend } from '../models/backendChoice';
-import { probeGpu } from '../runtime/gpuProbe.ts';
+import { probeGpu } from '../runtime/gpuProbe';
 import { httpModelReader } from '../runtime/httpModelReader';
 import { ort, useSelfHostedWasm } from '../runtime/ortSession';
 import { BROWSER_PLAN, BROWSER_QUICK_PLAN } from './benchPlans';

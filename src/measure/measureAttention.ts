@@ -1,7 +1,7 @@
 import { groupedAttention } from '../convert/groupedAttention';
 import { DataType, GraphBuilder } from '../convert/onnxGraph';
 import type { Backend } from '../models/backendChoice';
-import type { AttentionShape } from '../models/contextBudget.ts';
+import type { AttentionShape } from '../models/contextBudget';
 import { createRng } from '../random/rng';
 import { ort } from '../runtime/ortSession';
 import type { DiffusionMeasurement } from './measureDiffusion';

@@ -1,5 +1,5 @@
 import type { Backend } from '../models/backendChoice';
-import type { ModelMemory } from '../models/contextBudget.ts';
+import type { ModelMemory } from '../models/contextBudget';
 import type { ModelManifest } from '../models/modelManifest';
 import type { CodeTokenizer } from './codeTokenizer';
 import type { ModelSession, ort } from './ortSession';

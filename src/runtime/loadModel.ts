@@ -1,6 +1,6 @@
 import { InputError } from '../errors/inputErrors';
 import type { Backend } from '../models/backendChoice';
-import type { ModelMemory } from '../models/contextBudget.ts';
+import type { ModelMemory } from '../models/contextBudget';
 import type { ModelPrecision } from '../models/modelPrecision';
 import { CausalModel } from './causalModel';
 import { DiffusionModel } from './diffusionModel';

@@ -7,7 +7,7 @@ import { MANIFEST_FILE } from '../models/modelManifest';
 import type { GeneratedPatch } from '../plan/refactorPlan';
 import type { CausalModel } from '../runtime/causalModel';
 import type { DiffusionModel } from '../runtime/diffusionModel';
-import { gpuDeviceLost, probeGpu } from '../runtime/gpuProbe.ts';
+import { gpuDeviceLost, probeGpu } from '../runtime/gpuProbe';
 import { loadModel } from '../runtime/loadModel';
 import { MissingModelFileError } from '../runtime/modelFiles';
 import { openModelReader } from '../runtime/modelSource';

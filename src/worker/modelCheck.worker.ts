@@ -1,7 +1,7 @@
 /// <reference lib="webworker" />
 
 import type { WebBackend } from '../models/backendChoice';
-import { probeGpu } from '../runtime/gpuProbe.ts';
+import { probeGpu } from '../runtime/gpuProbe';
 import { httpModelReader } from '../runtime/httpModelReader';
 import { type LoadedModel, loadModel } from '../runtime/loadModel';
 import { useSelfHostedWasm } from '../runtime/ortSession';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { contextBudget, memoryTokens, WASM_MEMORY_BYTES } from '../../src/models/contextBudget.ts';
+import { contextBudget, memoryTokens, WASM_MEMORY_BYTES } from '../../src/models/contextBudget';
 
 // Qwen2.5-Coder-0.5B's config.json (the Open-dCoder 0.5B body): 24 layers, 14 heads, 2 key-value heads, head size 64.
 const HALF_B = { layers: 24, heads: 14, keyValueHeads: 2, headDim: 64 };

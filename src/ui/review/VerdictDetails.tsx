@@ -1,4 +1,4 @@
-import { BUDGET_SOURCES } from '../../models/contextBudget.ts';
+import { BUDGET_SOURCES } from '../../models/contextBudget';
 import type { GeneratedPatch } from '../../plan/refactorPlan';
 import { BUILT_IN_MODEL_NOTE, isBuiltInModel } from '../models/builtInModels';
 
