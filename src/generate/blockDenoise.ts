@@ -1,6 +1,7 @@
 import type { Rng } from '../random/rng';
-import { type DenoiseOptions, type DenoiseSettings, type DenoiseStats, denoise, type MaskPredictor } from './denoise';
+import { type DenoiseOptions, type DenoiseSettings, type DenoiseStats, denoise } from './denoise';
 import type { MaskedSequence } from './maskedSequence';
+import type { MaskPredictor } from './maskPredictor';
 
 /**
  * The block sampler of block-causal models, as dLLM's BD3LM sampler runs them (ZHZisZZ/dllm

@@ -1,5 +1,6 @@
-import { type DenoiseSettings, denoise, type MaskPredictor } from '../generate/denoise';
+import { type DenoiseSettings, denoise } from '../generate/denoise';
 import { buildMaskedSequence } from '../generate/maskedSequence';
+import type { MaskPredictor } from '../generate/maskPredictor';
 import { decodeBlocks } from '../generate/spanText';
 import { createRng } from '../random/rng';
 import type { DiffusionModel } from '../runtime/diffusionModel';

@@ -1,7 +1,7 @@
 import type { RemaskingStrategy } from '../../models/diffusionConfig';
 import type { Rng } from '../../random/rng';
 import type { DenoisePrediction, DenoiseRequest } from '../../runtime/diffusionModel';
-import type { MaskPredictor } from '../denoise';
+import type { MaskPredictor } from '../maskPredictor';
 import type { ScoredPosition } from './rankedReveal';
 
 /** What the authors' `sample_tokens` gives for one position, from the model's top-k there. */

@@ -2,7 +2,7 @@ import type { RemaskingStrategy, SamplerName } from '../../models/diffusionConfi
 import type { ScheduleName } from '../../models/noiseSchedule';
 import type { RevealPass } from '../../plan/revealTrace';
 import type { Rng } from '../../random/rng';
-import type { MaskPredictor } from '../denoise';
+import type { MaskPredictor } from '../maskPredictor';
 
 export type { RevealPass, RevealTrace } from '../../plan/revealTrace';
 
