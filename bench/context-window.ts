@@ -11,7 +11,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { nodeWasmLocator } from '../src/cli/wasmFiles';
-import { Builder } from '../src/generate/builder';
+import { PatchPipeline } from '../src/generate/patchPipeline';
 import { benchModels } from '../src/measure/benchModels';
 import { runLine, writeBenchmarkSection } from '../src/measure/benchmarksDoc';
 import { QWEN_CODER_05B, TINY } from '../src/measure/benchPlans';
@@ -52,7 +52,7 @@ const small = `${long.slice(start, target.range.end)}\n`;
 
 const config = createDiffusionConfig({ preset: 'fast', steps: STEPS, cfgScale: 1, fallback: false, maxRemaskRounds: 0, seed: 7 });
 async function stepTime(text: string): Promise<{ perStepMs: number; tokens: number; keptLines: number; totalLines: number }> {
-  const builder = new Builder({ parser, models: { diffusion: model, quant: 'q8' }, config, readSource: async () => text });
+  const builder = new PatchPipeline({ parser, models: { diffusion: model, quant: 'q8' }, config, readSource: async () => text });
   const stepsAt: number[] = [];
   const plan = { filePath: 'xcode_emulation.py', editTargets: [`${target.name}`], intent: 'Make this iterative and validate its inputs.' };
   let started = performance.now();

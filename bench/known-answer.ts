@@ -14,7 +14,7 @@ import { openCheckpoint } from '../src/convert/checkpoint';
 import { convertCheckpoint } from '../src/convert/convertCheckpoint';
 import { openFolder } from '../src/convert/nodeFiles';
 import { createNodeOutputFolder } from '../src/convert/nodeOutputFolder';
-import { Builder } from '../src/generate/builder';
+import { PatchPipeline } from '../src/generate/patchPipeline';
 import { runLine, writeBenchmarkSection } from '../src/measure/benchmarksDoc';
 import { machineInfo } from '../src/measure/machineInfo';
 import { createDiffusionConfig, type DiffusionConfigInput } from '../src/models/diffusionConfig';
@@ -58,7 +58,7 @@ interface Row {
 async function measure(setting: string, diffusion: DiffusionModel, fallback: CausalModel | undefined, input: DiffusionConfigInput): Promise<Row> {
   const config = createDiffusionConfig({ preset: 'fast', fallback: false, ...input });
   const files = new Map(heldOut.map((example) => [example.fileName, example.text]));
-  const builder = new Builder({ parser, models: { diffusion, quant: 'q8', fallback }, config, readSource: async (path) => files.get(path)! });
+  const builder = new PatchPipeline({ parser, models: { diffusion, quant: 'q8', fallback }, config, readSource: async (path) => files.get(path)! });
   const patches: GeneratedPatch[] = [];
   for (const example of heldOut) patches.push(await builder.generatePatch({ filePath: example.fileName, editTargets: [example.target], intent: example.instruction, language: example.language }));
   const tokens = heldOut.reduce((sum, example) => sum + diffusion.tokenizer.encode(functionText(example.function)).length, 0);

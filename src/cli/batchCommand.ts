@@ -11,7 +11,7 @@ import { decodeSource } from '../syntax/decodeSource';
 import { mergePatches } from './mergePatches';
 import { nodeFolder } from './nodeFolder';
 import { passEstimate } from './passEstimate';
-import { builderFromFlags, exitCodeFor, patchLocations, readFrom, type SamplingFlags } from './patchCommand';
+import { pipelineFromFlags, exitCodeFor, patchLocations, readFrom, type SamplingFlags } from './patchCommand';
 import { parseShard, plansOfShard } from './planShards';
 import { patchPath } from './sourceFile';
 
@@ -66,9 +66,9 @@ export async function batchCommand(flags: BatchFlags): Promise<number> {
   mkdirSync(outDir, { recursive: true });
   // Each patch names its file relative to the file's repository, so it applies there; the plan is read from where it is.
   const { paths, locations } = patchLocations(plans.map((plan) => plan.filePath));
-  const setup = await builderFromFlags(flags, readFrom(locations));
+  const setup = await pipelineFromFlags(flags, readFrom(locations));
   try {
-    const patches = await setup.builder.generateBatch(
+    const patches = await setup.pipeline.generateBatch(
       plans.map((plan, i) => ({ ...plan, filePath: paths[i]! })),
       { onProgress: passEstimate(setup.config, plans.length, setup) },
     );
@@ -119,7 +119,7 @@ async function folderBatch(flags: BatchFlags, root: string): Promise<number> {
   // Both absolute: patchPath resolves the file against its second argument, so a relative root would count twice.
   const inFolder = new Map(plans.map((plan) => [patchPath(resolve(root, plan.filePath), resolve(root)), plan.filePath]));
   const read = new Map<string, { text: string; hash: string }>();
-  const setup = await builderFromFlags(flags, async (path) => {
+  const setup = await pipelineFromFlags(flags, async (path) => {
     const inside = inFolder.get(path) ?? folderPath(path);
     let file = read.get(inside);
     if (!file) {
@@ -132,7 +132,7 @@ async function folderBatch(flags: BatchFlags, root: string): Promise<number> {
   let patches: GeneratedPatch[];
   try {
     const toPatchPath = new Map([...inFolder].map(([patchName, inside]) => [inside, patchName]));
-    patches = await setup.builder.generateBatch(
+    patches = await setup.pipeline.generateBatch(
       plans.map((plan) => ({ ...plan, filePath: toPatchPath.get(plan.filePath)! })),
       { onProgress: passEstimate(setup.config, plans.length, setup) },
     );

@@ -10,7 +10,7 @@ import { MIDDLE_LENGTHS, type MiddleLength, middleSettings } from '../eval/middl
 import { machineInfo } from '../measure/machineInfo';
 import { ort } from '../runtime/ortSession';
 import { openEvalLog } from './evalLog';
-import { builderFromFlags, type SamplingFlags } from './patchCommand';
+import { pipelineFromFlags, type SamplingFlags } from './patchCommand';
 import { ProgressBar, type ProgressStream } from './progressBar';
 import { DEFAULT_MEMORY_BYTES, DEFAULT_TIMEOUT_SECONDS, networkIsolation, pythonExecutable, runProgram, type SandboxLimits } from './pythonSandbox';
 
@@ -25,7 +25,7 @@ export interface EvalFlags extends SamplingFlags {
   markdown?: boolean;
 }
 
-/** What writes each task's middle: the model through the Builder, or no model at all (the benchmark's own middle, or none). */
+/** What writes each task's middle: the model through the PatchPipeline, or no model at all (the benchmark's own middle, or none). */
 interface MiddleWriter {
   /** What the results must say to be reproduced: the mode, and the model's settings where there is one. */
   settings: Record<string, unknown>;
@@ -63,15 +63,15 @@ function fixedWriter(mode: 'oracle' | 'empty'): MiddleWriter {
 
 /**
  * The model's middle, as a patch is made: the task's text with its middle as the one span to
- * regenerate (Builder.generateSpans: the family's prompt format, the sampler, remasking, the
+ * regenerate (PatchPipeline.generateSpans: the family's prompt format, the sampler, remasking, the
  * fallback and the verdict), no instruction, as the infilling evaluations give none
  * (pengzhangzhi/Open-dLLM eval/eval_infill/eval_infill.py: prefix + masks + suffix).
  */
 async function modelWriter(flags: EvalFlags, length: MiddleLength): Promise<MiddleWriter> {
   if (flags.strength !== undefined) throw new InputError('builder eval regenerates the whole middle; --strength does not apply.');
-  const setup = await builderFromFlags(flags, undefined, middleSettings(length));
-  const { builder } = setup;
-  const { config, models } = builder.settings;
+  const setup = await pipelineFromFlags(flags, undefined, middleSettings(length));
+  const { pipeline } = setup;
+  const { config, models } = pipeline.settings;
   const tokenizer = models.diffusion.tokenizer;
   return {
     settings: {
@@ -84,7 +84,7 @@ async function modelWriter(flags: EvalFlags, length: MiddleLength): Promise<Midd
       const start = task.prompt.length;
       const began = performance.now();
       try {
-        const patch = await builder.generateSpans({
+        const patch = await pipeline.generateSpans({
           filePath: `${task.entryPoint}.py`,
           text: task.prompt + task.canonicalSolution + task.suffix,
           spans: [{ start, end: start + task.canonicalSolution.length }],

@@ -1,4 +1,4 @@
-import type { BuildProgress } from '../generate/builder';
+import type { GenerationProgress } from '../generate/patchPipeline';
 import type { DiffusionConfig } from '../models/diffusionConfig';
 
 function duration(ms: number): string {
@@ -28,7 +28,7 @@ export function passEstimate(
   plans: number,
   where: RunsOn,
   write: (line: string) => void = (line) => process.stderr.write(line),
-): (progress: BuildProgress) => void {
+): (progress: GenerationProgress) => void {
   const started = performance.now();
   let said = false;
   return (progress) => {

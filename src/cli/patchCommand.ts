@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { InputError } from '../errors/inputErrors';
 import { configFromQuery, createDiffusionConfig, type DiffusionConfigInput, type PresetName } from '../models/diffusionConfig';
 import type { GeneratedPatch } from '../plan/refactorPlan';
-import { loadBuilder, readSourceFile } from './loadBuilder';
+import { loadPipeline, readSourceFile } from './loadPipeline';
 import { chooseBackend, precisionChoice, type RuntimeFlags } from './modelRuntime';
 import { passEstimate } from './passEstimate';
 import { patchPath } from './sourceFile';
@@ -59,8 +59,8 @@ export function readFrom(locations: ReadonlyMap<string, string>): (path: string)
   return async (path) => readSourceFile(locations.get(path) ?? path);
 }
 
-/** The Builder for the flags: settings validated field by field, models loaded from their folders; `readSource` as in LoadBuilderOptions; `fixed`: settings the command sets over the flags. */
-export async function builderFromFlags(flags: SamplingFlags, readSource?: (path: string) => Promise<string>, fixed: DiffusionConfigInput = {}) {
+/** The PatchPipeline for the flags: settings validated field by field, models loaded from their folders; `readSource` as in LoadPipelineOptions; `fixed`: settings the command sets over the flags. */
+export async function pipelineFromFlags(flags: SamplingFlags, readSource?: (path: string) => Promise<string>, fixed: DiffusionConfigInput = {}) {
   const query = new URLSearchParams(flags.preset ? { preset: flags.preset } : {});
   for (const [flag, setting] of Object.entries(FLAG_TO_SETTING)) {
     const value = flags[flag as keyof SamplingFlags];
@@ -72,7 +72,7 @@ export async function builderFromFlags(flags: SamplingFlags, readSource?: (path:
   const config = createDiffusionConfig({ ...input, ...fixed });
   const preset: PresetName = input.preset ?? 'demo';
   const backend = await chooseBackend(flags.backend);
-  const setup = await loadBuilder({ config, preset, modelDir: flags.model, fallbackModelDir: flags['fallback-model'], backend, precision: config.precision, readSource });
+  const setup = await loadPipeline({ config, preset, modelDir: flags.model, fallbackModelDir: flags['fallback-model'], backend, precision: config.precision, readSource });
   return { ...setup, config };
 }
 
@@ -96,10 +96,10 @@ export async function patchCommand(flags: PatchFlags): Promise<number> {
   if (flags.targets.length === 0) throw new InputError('--target NAME is required (several as --target a,b).');
   if (flags.prompt === undefined) throw new InputError('--prompt TEXT is required (it may be empty: --prompt "").');
   const { paths, locations } = patchLocations([flags.file]);
-  const setup = await builderFromFlags(flags, readFrom(locations));
+  const setup = await pipelineFromFlags(flags, readFrom(locations));
   try {
     const filePath = paths[0]!;
-    const patch = await setup.builder.generatePatch({ filePath, editTargets: flags.targets, intent: flags.prompt, language: flags.language }, { onProgress: passEstimate(setup.config, 1, setup) });
+    const patch = await setup.pipeline.generatePatch({ filePath, editTargets: flags.targets, intent: flags.prompt, language: flags.language }, { onProgress: passEstimate(setup.config, 1, setup) });
     if (flags.out) writeFileSync(flags.out, patch.unifiedDiff);
     else process.stdout.write(patch.unifiedDiff);
     if (flags.json) writeFileSync(flags.json, `${JSON.stringify(patch, null, 2)}\n`);

@@ -1,7 +1,7 @@
 /// <reference lib="webworker" />
 
 import { InputError } from '../errors/inputErrors';
-import { Builder, type BuildProgress } from '../generate/builder';
+import { PatchPipeline, type GenerationProgress } from '../generate/patchPipeline';
 import { chooseRuntime, type GpuCapabilities, type Runtime } from '../models/backendChoice';
 import { MANIFEST_FILE } from '../models/modelManifest';
 import type { GeneratedPatch } from '../plan/refactorPlan';
@@ -91,10 +91,10 @@ async function models(request: ModelRequest): Promise<Loaded> {
   return loaded;
 }
 
-async function builderFor(request: ModelRequest, loadedModels: Loaded, readSource: (path: string) => Promise<string>): Promise<Builder> {
+async function pipelineFor(request: ModelRequest, loadedModels: Loaded, readSource: (path: string) => Promise<string>): Promise<PatchPipeline> {
   parser ??= SyntaxParser.create((file) => new URL(`wasm/${file}`, request.siteUrl).href);
   const { diffusion, fallback, runtime } = loadedModels;
-  return new Builder({
+  return new PatchPipeline({
     parser: await parser,
     models: { diffusion, quant: runtime.precision, fallback },
     config: request.type === 'prepare' ? { ...request.config, steps: WARM_UP.steps, maxRemaskRounds: 0, fallback: false } : request.config,
@@ -122,14 +122,14 @@ async function run(request: ModelRequest, signal: AbortSignal): Promise<EngineRe
   const { runtime } = loadedModels;
   if (request.type === 'prepare') {
     const started = performance.now();
-    const builder = await builderFor(request, loadedModels, async () => WARM_UP.source);
-    await builder.generatePatch({ filePath: WARM_UP.fileName, editTargets: [WARM_UP.target], intent: 'add one' }, { signal });
+    const pipeline = await pipelineFor(request, loadedModels, async () => WARM_UP.source);
+    await pipeline.generatePatch({ filePath: WARM_UP.fileName, editTargets: [WARM_UP.target], intent: 'add one' }, { signal });
     await loadedModels.integrity;
     return { id: request.id, type: 'ready', runtime, warmUpMs: performance.now() - started };
   }
   const openFile = request.plans[0]?.filePath ?? '';
   const { sources } = request;
-  const builder = await builderFor(request, loadedModels, async (path) => {
+  const pipeline = await pipelineFor(request, loadedModels, async (path) => {
     if (sources) {
       if (!Object.hasOwn(sources, path)) throw new InputError(`${path} was not sent with the request; open it in the folder's tree and try again.`);
       return sources[path]!;
@@ -137,9 +137,9 @@ async function run(request: ModelRequest, signal: AbortSignal): Promise<EngineRe
     if (!isOpenFile(path, openFile)) throw new InputError(`${path} is not the file open in the editor (${openFile}); the app changes one file at a time; builder batch changes several.`);
     return request.source;
   });
-  const onProgress = (progress: BuildProgress) => reply({ id: request.id, type: 'progress', progress });
+  const onProgress = (progress: GenerationProgress) => reply({ id: request.id, type: 'progress', progress });
   const patches: GeneratedPatch[] =
-    request.plans.length === 1 ? [await builder.generatePatch(request.plans[0]!, { signal, onProgress })] : await builder.generateBatch(request.plans, { signal, onProgress });
+    request.plans.length === 1 ? [await pipeline.generatePatch(request.plans[0]!, { signal, onProgress })] : await pipeline.generateBatch(request.plans, { signal, onProgress });
   // A batch turns a cancel into error patches, one per plan left; the page wants to hear "cancelled".
   if (signal.aborted) throw signal.reason;
   if (request.type === 'generate' && request.gpuFault) for (const patch of patches) patch.notes.push(...runtime.notices);

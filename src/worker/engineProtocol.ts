@@ -1,4 +1,4 @@
-import type { BuildProgress } from '../generate/builder';
+import type { GenerationProgress } from '../generate/patchPipeline';
 import type { Runtime } from '../models/backendChoice';
 import type { DiffusionConfig } from '../models/diffusionConfig';
 import type { GeneratedPatch, RefactorPlan } from '../plan/refactorPlan';
@@ -14,7 +14,7 @@ interface ModelRequest {
 
 /**
  * The one message protocol between the page and the engine worker, which owns the tokenizer, the
- * ONNX sessions and the Builder. Requests carry an id; the worker answers each with `result`,
+ * ONNX sessions and the PatchPipeline. Requests carry an id; the worker answers each with `result`,
  * `ready` or `error` under the same id, and streams `progress` for it meanwhile.
  */
 export type EngineRequest =
@@ -41,7 +41,7 @@ export type EngineRequest =
 export type EngineErrorKind = 'input' | 'cancelled' | 'gpu' | 'internal';
 
 export type EngineReply =
-  | { id: number; type: 'progress'; progress: BuildProgress | { phase: 'loading'; message: string } }
+  | { id: number; type: 'progress'; progress: GenerationProgress | { phase: 'loading'; message: string } }
   | { id: number; type: 'result'; patches: GeneratedPatch[]; runtime: Runtime }
   | { id: number; type: 'ready'; runtime: Runtime; warmUpMs: number }
   | { id: number; type: 'error'; kind: EngineErrorKind; message: string };

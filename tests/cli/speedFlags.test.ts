@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { builderFromFlags } from '../../src/cli/patchCommand';
+import { pipelineFromFlags } from '../../src/cli/patchCommand';
 import { USAGE } from '../../src/cli/usage';
 import { ConfigError } from '../../src/models/diffusionConfig';
 
@@ -9,7 +9,7 @@ describe('--cache-interval and --parallel-threshold', () => {
   });
 
   it('reach the settings, each checked with its own message before any model loads', async () => {
-    const refused = builderFromFlags({ 'cache-interval': '-2', 'parallel-threshold': '1.5' });
+    const refused = pipelineFromFlags({ 'cache-interval': '-2', 'parallel-threshold': '1.5' });
     await expect(refused).rejects.toBeInstanceOf(ConfigError);
     await expect(refused).rejects.toMatchObject({
       fields: {
@@ -17,6 +17,6 @@ describe('--cache-interval and --parallel-threshold', () => {
         parallelThreshold: 'parallelThreshold must be 0 (off) or a number in (0, 1] (got 1.5)',
       },
     });
-    await expect(builderFromFlags({ 'cache-interval': 'often' })).rejects.toMatchObject({ fields: { cacheInterval: 'cacheInterval must be a number (got "often")' } });
+    await expect(pipelineFromFlags({ 'cache-interval': 'often' })).rejects.toMatchObject({ fields: { cacheInterval: 'cacheInterval must be a number (got "often")' } });
   });
 });

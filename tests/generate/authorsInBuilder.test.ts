@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors/inputErrors';
-import { Builder } from '../../src/generate/builder';
+import { PatchPipeline } from '../../src/generate/patchPipeline';
 import { createDiffusionConfig, type DiffusionConfig } from '../../src/models/diffusionConfig';
 import type { DiffusionModel } from '../../src/runtime/diffusionModel';
 import { loadModel } from '../../src/runtime/loadModel';
@@ -22,7 +22,7 @@ beforeAll(async () => {
 });
 
 function patchWith(config: Partial<DiffusionConfig>) {
-  const builder = new Builder({
+  const builder = new PatchPipeline({
     parser,
     models: { diffusion, quant: 'q8' },
     config: createDiffusionConfig({ preset: 'demo', steps: 4, maxRemaskRounds: 0, fallback: false, cacheInterval: 0, ...config }),

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Builder } from '../../src/generate/builder';
+import { PatchPipeline } from '../../src/generate/patchPipeline';
 import { denoise } from '../../src/generate/denoise';
 import { buildMaskedSequence } from '../../src/generate/maskedSequence';
 import { createDiffusionConfig, type DiffusionConfig } from '../../src/models/diffusionConfig';
@@ -49,7 +49,7 @@ beforeAll(async () => {
 });
 
 function generate(config: Partial<DiffusionConfig>, diffusion: DiffusionModel = models.q4!): Promise<GeneratedPatch> {
-  return new Builder({
+  return new PatchPipeline({
     parser,
     models: { diffusion, quant: 'q4' },
     config: createDiffusionConfig({ preset: 'demo', steps: 8, maxRemaskRounds: 0, fallback: false, ...config }),

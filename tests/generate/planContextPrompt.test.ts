@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors/inputErrors';
-import { Builder } from '../../src/generate/builder';
+import { PatchPipeline } from '../../src/generate/patchPipeline';
 import { createDiffusionConfig } from '../../src/models/diffusionConfig';
 import type { RefactorPlan } from '../../src/plan/refactorPlan';
 import type { DiffusionModel } from '../../src/runtime/diffusionModel';
@@ -29,7 +29,7 @@ async function generate(plan: RefactorPlan) {
       seen ??= diffusion.tokenizer.decode(request.rows[0]!);
     },
   );
-  const builder = new Builder({
+  const builder = new PatchPipeline({
     parser,
     models: { diffusion: model, quant: 'q8' },
     config: createDiffusionConfig({ preset: 'demo', steps: 2, maxRemaskRounds: 0, fallback: false }),

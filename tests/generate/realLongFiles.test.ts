@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Builder } from '../../src/generate/builder';
+import { PatchPipeline } from '../../src/generate/patchPipeline';
 import { createDiffusionConfig, PRESETS } from '../../src/models/diffusionConfig';
 import type { DiffusionModel } from '../../src/runtime/diffusionModel';
 import { loadModel } from '../../src/runtime/loadModel';
@@ -39,7 +39,7 @@ describe('real long files with the tiny models', () => {
       const original = readFileSync(fixturePath(fixture), 'utf8');
       expect(original.split('\n').length).toBeGreaterThan(1500);
       const fileName = basename(fixture);
-      const builder = new Builder({
+      const builder = new PatchPipeline({
         parser,
         models: { diffusion, quant: 'q8' },
         config: createDiffusionConfig({ preset: 'demo', steps: 2, maxRemaskRounds: 0, fallback: false, seed: 5 }),

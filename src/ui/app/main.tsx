@@ -4,7 +4,7 @@ import { configFromQuery } from '../../models/diffusionConfig';
 import { keepResultsSaved, restoreSavedResults, SAVED_RESULTS_KEY } from '../review/savedResults';
 import { App } from './App';
 import { AppErrorBoundary } from './AppErrorBoundary';
-import { SAVED_SESSION_KEY, useAppState } from './store';
+import { SAVED_SESSION_KEY, useAppState } from './appStateStore';
 
 /** Settings in the page's URL (a shared link) override the saved ones, once, after they load. */
 function applySharedSettings(): void {

@@ -6,7 +6,7 @@ import type { SourceText } from '../../syntax/sourceText';
 import type { SyntaxIssue } from '../../syntax/syntaxIssues';
 import { browserParser } from './browserParser';
 
-export interface Analysis {
+export interface SourceAnalysis {
   language: LanguageId | null;
   outline: OutlineEntry[];
   issues: SyntaxIssue[];
@@ -16,12 +16,12 @@ export interface Analysis {
   pending: boolean;
 }
 
-const EMPTY: Analysis = { language: null, outline: [], issues: [], source: null, error: null, pending: true };
+const EMPTY: SourceAnalysis = { language: null, outline: [], issues: [], source: null, error: null, pending: true };
 const TYPING_PAUSE_MS = 120;
 
 /** The outline and syntax errors of the editor's text, recomputed when the user pauses typing. */
-export function useSourceAnalysis(text: string, fileName: string, languageOverride: LanguageId | null): Analysis {
-  const [analysis, setAnalysis] = useState<Analysis>(EMPTY);
+export function useSourceAnalysis(text: string, fileName: string, languageOverride: LanguageId | null): SourceAnalysis {
+  const [analysis, setAnalysis] = useState<SourceAnalysis>(EMPTY);
   useEffect(() => {
     let current = true;
     setAnalysis((previous) => ({ ...previous, pending: true }));

@@ -1,4 +1,4 @@
-import { useAppState } from '../app/store';
+import { useAppState } from '../app/appStateStore';
 import { useFolder } from './folderStore';
 
 /** The batch across the folder: every ticked target, grouped by file. */

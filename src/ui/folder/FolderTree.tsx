@@ -1,5 +1,5 @@
 import type { RepositoryFile } from '../../repository/repository';
-import { useAppState } from '../app/store';
+import { useAppState } from '../app/appStateStore';
 import { useFolder } from './folderStore';
 
 interface TreeFolder {

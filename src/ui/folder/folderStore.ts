@@ -9,7 +9,7 @@ import { type Repository, scanRepository, skippedNote } from '../../repository/r
 import { RepositoryIndex } from '../../repository/repositoryIndex';
 import { type RefusedFile, undoWriteBack, type WrittenFile, writeBack } from '../../repository/writeBack';
 import type { MaskMode } from '../../syntax/maskSpans';
-import { useAppState } from '../app/store';
+import { useAppState } from '../app/appStateStore';
 import { browserParser } from '../editor/browserParser';
 import { useGeneration } from '../generate/generationStore';
 

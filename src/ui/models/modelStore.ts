@@ -6,7 +6,7 @@ import { type DownloadProgress, formatBytes } from '../../models/downloadProgres
 import type { ModelPrecision } from '../../models/modelPrecision';
 import type { RegistryModel } from '../../models/modelRegistry';
 import type { HubPlanSummary, StorageFigures } from '../../worker/modelDownloadProtocol';
-import { useAppState } from '../app/store';
+import { useAppState } from '../app/appStateStore';
 import { useWarmUp } from '../generate/warmUpStore';
 import { hubSourceOf } from './hubSource';
 import { hubErrorMessage } from './hubUnreachable';

@@ -2,7 +2,7 @@ import type { Runtime } from '../../models/backendChoice';
 import type { GeneratedPatch } from '../../plan/refactorPlan';
 import { applyUnifiedDiff } from '../../plan/unifiedDiff';
 import { savedStateStorage, setAside } from '../app/savedState';
-import type { Notice } from '../app/store';
+import type { Notice } from '../app/appStateStore';
 import { useGeneration } from '../generate/generationStore';
 
 interface SavedResults {

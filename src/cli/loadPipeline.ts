@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { InputError } from '../errors/inputErrors';
-import { Builder } from '../generate/builder';
+import { PatchPipeline } from '../generate/patchPipeline';
 import { type DiffusionConfig, missingModelMessage, type PresetName } from '../models/diffusionConfig';
 import type { PrecisionChoice } from '../models/modelPrecision';
 import type { CausalModel } from '../runtime/causalModel';
@@ -13,8 +13,8 @@ import { nodeWasmLocator } from './wasmFiles';
 
 const MODELS_DIR = fileURLToPath(new URL('../../public/models/', import.meta.url));
 
-export interface BuilderSetup {
-  builder: Builder;
+export interface PipelineSetup {
+  pipeline: PatchPipeline;
   /** The diffusion model's backend and precision, each with why, for the command's output. */
   description: string;
   /** The backend and precision, short ("native, q4"), for the time estimate. */
@@ -22,7 +22,7 @@ export interface BuilderSetup {
   release(): Promise<void>;
 }
 
-export interface LoadBuilderOptions {
+export interface LoadPipelineOptions {
   config: DiffusionConfig;
   preset: PresetName;
   modelDir?: string;
@@ -52,8 +52,8 @@ export function readSourceFile(path: string): string {
   return decodeSource(bytes, path);
 }
 
-/** The diffusion model (and the fallback where there is one) on the chosen backend, and a Builder over them. */
-export async function loadBuilder(options: LoadBuilderOptions): Promise<BuilderSetup> {
+/** The diffusion model (and the fallback where there is one) on the chosen backend, and a PatchPipeline over them. */
+export async function loadPipeline(options: LoadPipelineOptions): Promise<PipelineSetup> {
   const { config, preset } = options;
   const diffusionDir = modelFolder(options.modelDir, config.model);
   if (!diffusionDir) throw new InputError(missingModelMessage(preset, MODELS_DIR));
@@ -69,9 +69,9 @@ export async function loadBuilder(options: LoadBuilderOptions): Promise<BuilderS
     fallback = loadedFallback.model;
   }
   const parser = await SyntaxParser.create(nodeWasmLocator);
-  const builder = new Builder({ parser, models: { diffusion, quant: opened.precision, fallback }, config, readSource: options.readSource ?? (async (path) => readSourceFile(path)) });
+  const pipeline = new PatchPipeline({ parser, models: { diffusion, quant: opened.precision, fallback }, config, readSource: options.readSource ?? (async (path) => readSourceFile(path)) });
   return {
-    builder,
+    pipeline,
     description: opened.description,
     runsOn: opened.runsOn,
     release: async () => {

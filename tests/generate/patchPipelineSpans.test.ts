@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors/inputErrors';
 import { middleSettings } from '../../src/eval/middleLength';
-import { Builder, type BuilderModels } from '../../src/generate/builder';
+import { PatchPipeline, type PipelineModels } from '../../src/generate/patchPipeline';
 import { createDiffusionConfig, type DiffusionConfig } from '../../src/models/diffusionConfig';
 import type { CausalModel } from '../../src/runtime/causalModel';
 import type { DenoiseRequest, DiffusionModel } from '../../src/runtime/diffusionModel';
@@ -23,8 +23,8 @@ let parser: SyntaxParser;
 let diffusion: DiffusionModel;
 let fallback: CausalModel;
 
-function builderWith(config: Partial<DiffusionConfig>, models: Partial<BuilderModels> = {}): Builder {
-  return new Builder({
+function pipelineWith(config: Partial<DiffusionConfig>, models: Partial<PipelineModels> = {}): PatchPipeline {
+  return new PatchPipeline({
     parser,
     models: { diffusion, quant: 'q8', fallback, ...models },
     config: createDiffusionConfig({ preset: 'demo', steps: 4, maxRemaskRounds: 0, fallback: false, ...config }),
@@ -46,9 +46,9 @@ beforeAll(async () => {
   fallback = loadedFallback.model;
 });
 
-describe('Builder.generateSpans', () => {
+describe('PatchPipeline.generateSpans', () => {
   it('regenerates exactly the range given, checked against the definition it lies in', async () => {
-    const patch = await builderWith({ seed: 3 }).generateSpans(request());
+    const patch = await pipelineWith({ seed: 3 }).generateSpans(request());
     expect(patch.generatedCode.startsWith(PREFIX)).toBe(true);
     expect(patch.generatedCode.endsWith(SUFFIX)).toBe(true);
     expect(patch.maskedSpans).toEqual([expect.objectContaining({ target: 'add_one', kind: 'function', mode: 'body', startLine: 3, range: SPAN })]);
@@ -66,7 +66,7 @@ describe('Builder.generateSpans', () => {
         (r) => r,
         (r) => calls.push({ ...r, rows: r.rows.map((row) => [...row]) }),
       );
-      await builderWith({ seed: 3, ...config }, { diffusion: model }).generateSpans(request());
+      await pipelineWith({ seed: 3, ...config }, { diffusion: model }).generateSpans(request());
       return calls[0]!.rows[0]!.filter((id) => id === diffusion.manifest.maskTokenId).length;
     };
     expect(await masksAt(middleSettings('oracle'))).toBe(middleTokens);
@@ -78,14 +78,14 @@ describe('Builder.generateSpans', () => {
     const failing = intercepting(diffusion, () => {
       throw new Error('no memory left');
     });
-    const patch = await builderWith({ seed: 3, fallback: true }, { diffusion: failing }).generateSpans(request());
+    const patch = await pipelineWith({ seed: 3, fallback: true }, { diffusion: failing }).generateSpans(request());
     expect(patch.sample.path).toBe('fallback');
     expect(patch.generatedCode.startsWith(PREFIX) && patch.generatedCode.endsWith(SUFFIX)).toBe(true);
     expect(patch.notes.some((note) => note.includes('the fallback model wrote the code'))).toBe(true);
   });
 
   it('refuses spans out of order, past the text, or in no definition', async () => {
-    const builder = builderWith({});
+    const builder = pipelineWith({});
     await expect(builder.generateSpans(request([SPAN, { start: SPAN.start + 1, end: SPAN.end }]))).rejects.toThrow(/Span 2 .* after the span before it/);
     await expect(builder.generateSpans(request([{ start: 0, end: TEXT.length + 1 }]))).rejects.toThrow(InputError);
     const outside = TEXT.indexOf('total = 0');

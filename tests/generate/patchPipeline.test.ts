@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Builder, type BuilderModels } from '../../src/generate/builder';
+import { PatchPipeline, type PipelineModels } from '../../src/generate/patchPipeline';
 import { createDiffusionConfig, type DiffusionConfig } from '../../src/models/diffusionConfig';
 import type { GeneratedPatch, RefactorPlan } from '../../src/plan/refactorPlan';
 import type { CausalModel } from '../../src/runtime/causalModel';
@@ -38,8 +38,8 @@ let fallback: CausalModel;
 
 const plan = (overrides: Partial<RefactorPlan> = {}): RefactorPlan => ({ filePath: 'shapes.py', editTargets: ['area'], intent: 'make it faster', ...overrides });
 
-function builderWith(config: Partial<DiffusionConfig>, models: Partial<BuilderModels> = {}): Builder {
-  return new Builder({
+function pipelineWith(config: Partial<DiffusionConfig>, models: Partial<PipelineModels> = {}): PatchPipeline {
+  return new PatchPipeline({
     parser,
     models: { diffusion, quant: 'q8', fallback, ...models },
     config: createDiffusionConfig({ preset: 'demo', steps: 4, maxRemaskRounds: 0, fallback: false, ...config }),
@@ -86,9 +86,9 @@ beforeAll(async () => {
 
 describe('the diffusion sampler on the tiny model', () => {
   it('gives a byte-identical patch for the same seed, and a different one for another seed', async () => {
-    const first = await builderWith({ seed: 5 }).generatePatch(plan());
-    const again = await builderWith({ seed: 5 }).generatePatch(plan());
-    const other = await builderWith({ seed: 6 }).generatePatch(plan());
+    const first = await pipelineWith({ seed: 5 }).generatePatch(plan());
+    const again = await pipelineWith({ seed: 5 }).generatePatch(plan());
+    const other = await pipelineWith({ seed: 6 }).generatePatch(plan());
     expect(again.generatedCode).toBe(first.generatedCode);
     expect(again.unifiedDiff).toBe(first.unifiedDiff);
     expect(other.generatedCode).not.toBe(first.generatedCode);
@@ -98,20 +98,20 @@ describe('the diffusion sampler on the tiny model', () => {
   it('runs no unconditional row at guidance scale 1, and equals a two-row pass weighted [1, 0] exactly', async () => {
     const calls: DenoiseRequest[] = [];
     const model = unquantisedDiffusion;
-    const single = await builderWith({ seed: 9, cfgScale: 1 }, { diffusion: recording(model, calls, []), quant: 'fp32' }).generatePatch(plan());
+    const single = await pipelineWith({ seed: 9, cfgScale: 1 }, { diffusion: recording(model, calls, []), quant: 'fp32' }).generatePatch(plan());
     expect(calls.every((c) => c.rows.length === 1)).toBe(true);
     let allMasks: number[] | undefined;
     const twoRows = intercepting(model, (request) => {
       allMasks ??= request.rows[0]!.map(() => model.manifest.maskTokenId!);
       return { ...request, rows: [request.rows[0]!, allMasks], rowWeights: [1, 0] };
     });
-    const weighted = await builderWith({ seed: 9, cfgScale: 1 }, { diffusion: twoRows, quant: 'fp32' }).generatePatch(plan());
+    const weighted = await pipelineWith({ seed: 9, cfgScale: 1 }, { diffusion: twoRows, quant: 'fp32' }).generatePatch(plan());
     expect(weighted.generatedCode).toBe(single.generatedCode);
   });
 
   it('batches the conditional and unconditional rows in one pass under guidance, masking only the instruction', async () => {
     const calls: DenoiseRequest[] = [];
-    await builderWith({ seed: 1, cfgScale: 3 }, { diffusion: recording(diffusion, calls, []) }).generatePatch(plan());
+    await pipelineWith({ seed: 1, cfgScale: 3 }, { diffusion: recording(diffusion, calls, []) }).generatePatch(plan());
     expect(calls).toHaveLength(4);
     for (const call of calls) {
       expect(call.rows).toHaveLength(2);
@@ -124,7 +124,7 @@ describe('the diffusion sampler on the tiny model', () => {
 
   it('reads back O(masked positions x k) numbers per step', async () => {
     const readbacks: { numbers: number; positions: number; k: number }[] = [];
-    await builderWith({ seed: 2, topK: 16 }, { diffusion: recording(diffusion, [], readbacks) }).generatePatch(plan());
+    await pipelineWith({ seed: 2, topK: 16 }, { diffusion: recording(diffusion, [], readbacks) }).generatePatch(plan());
     // Per position: k values, k indices, the log-normaliser and the negative entropy (graph version 2).
     for (const r of readbacks) expect(r.numbers).toBe(r.positions * (2 * r.k + 2));
     expect(readbacks[0]!.k).toBe(16);
@@ -132,18 +132,18 @@ describe('the diffusion sampler on the tiny model', () => {
 
   it('masks only a share of the span at strength < 1 and keeps its length', async () => {
     const calls: DenoiseRequest[] = [];
-    await builderWith({ seed: 3, strength: 0.5 }, { diffusion: recording(diffusion, calls, []) }).generatePatch(plan());
+    await pipelineWith({ seed: 3, strength: 0.5 }, { diffusion: recording(diffusion, calls, []) }).generatePatch(plan());
     const spanTokens = diffusion.tokenizer.encode('def area(radius):\n    return math.pi * radius ** 2').length;
     expect(calls[0]!.positions.length).toBe(Math.round(0.5 * spanTokens));
   });
 
   it('reports a step event per step and honours cancellation within one step', async () => {
     const events: number[] = [];
-    await builderWith({ seed: 4, steps: 5 }).generatePatch(plan(), { onProgress: (p) => events.push(p.step) });
+    await pipelineWith({ seed: 4, steps: 5 }).generatePatch(plan(), { onProgress: (p) => events.push(p.step) });
     expect(events).toEqual([1, 2, 3, 4, 5]);
     const controller = new AbortController();
     const calls: DenoiseRequest[] = [];
-    const cancelled = builderWith({ seed: 4, steps: 5 }, { diffusion: recording(diffusion, calls, []) }).generatePatch(plan(), {
+    const cancelled = pipelineWith({ seed: 4, steps: 5 }, { diffusion: recording(diffusion, calls, []) }).generatePatch(plan(), {
       signal: controller.signal,
       onProgress: (p) => p.step === 2 && controller.abort(),
     });
@@ -153,7 +153,7 @@ describe('the diffusion sampler on the tiny model', () => {
 
   it('remasks the tokens around syntax errors, and stops at the bound', async () => {
     // The tiny model's weights are random: what it writes does not parse, so the loop runs to its bound.
-    const patch = await builderWith({ seed: 11, maxRemaskRounds: 2 }).generatePatch(plan());
+    const patch = await pipelineWith({ seed: 11, maxRemaskRounds: 2 }).generatePatch(plan());
     expect(patch.isValidSyntax).toBe(false);
     expect(patch.sample.remaskRounds).toBe(2);
     expect(patch.canApply).toBe(false);
@@ -163,7 +163,7 @@ describe('the diffusion sampler on the tiny model', () => {
   });
 
   it('takes the autoregressive fallback when diffusion stays invalid or throws, says so, and names it in the provenance', async () => {
-    const patch = await builderWith({ seed: 11, maxRemaskRounds: 1, fallback: true }).generatePatch(plan());
+    const patch = await pipelineWith({ seed: 11, maxRemaskRounds: 1, fallback: true }).generatePatch(plan());
     expect(patch.sample.path).toBe('fallback');
     expect(patch.model.fallback).toMatchObject({ id: fallback.manifest.id, quant: 'q8' });
     expect(patch.model.fallback!.spans.map((span) => span.target)).toEqual(['area']);
@@ -171,7 +171,7 @@ describe('the diffusion sampler on the tiny model', () => {
     const failing = intercepting(diffusion, () => {
       throw new Error('device lost');
     });
-    const rescued = await builderWith({ seed: 11, fallback: true }, { diffusion: failing }).generatePatch(plan({ editTargets: ['area', 'Shape.describe'] }));
+    const rescued = await pipelineWith({ seed: 11, fallback: true }, { diffusion: failing }).generatePatch(plan({ editTargets: ['area', 'Shape.describe'] }));
     expect(rescued.sample.path).toBe('fallback');
     expect(rescued.notes.join(' ')).toContain('device lost');
     // Diffusion failed: every span is the fallback's.
@@ -188,14 +188,14 @@ describe('the diffusion sampler on the tiny model', () => {
 
   it('produces patches that git apply takes against the original file', async () => {
     for (const seed of [1, 2, 3]) {
-      const patch = await builderWith({ seed }).generatePatch(plan({ editTargets: ['area', 'Shape.describe'] }));
+      const patch = await pipelineWith({ seed }).generatePatch(plan({ editTargets: ['area', 'Shape.describe'] }));
       gitApplies(patch);
     }
   });
 
   it('generates without a condition for an empty prompt, and says so', async () => {
     const calls: DenoiseRequest[] = [];
-    const patch = await builderWith({ seed: 1, cfgScale: 3 }, { diffusion: recording(diffusion, calls, []) }).generatePatch(plan({ intent: '' }));
+    const patch = await pipelineWith({ seed: 1, cfgScale: 3 }, { diffusion: recording(diffusion, calls, []) }).generatePatch(plan({ intent: '' }));
     expect(patch.notes).toContain('Empty prompt: generated without a condition.');
     expect(calls.every((c) => c.rows.length === 1)).toBe(true);
   });
@@ -203,7 +203,7 @@ describe('the diffusion sampler on the tiny model', () => {
   it('gives a file longer than the budget as a context window, says how much the model saw, and still patches the whole file', async () => {
     const longSource = `${SOURCE}\n${'x = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]\n'.repeat(400)}\ndef last(n):\n    return n\n`;
     const calls: DenoiseRequest[] = [];
-    const long = new Builder({
+    const long = new PatchPipeline({
       parser,
       models: { diffusion: recording(diffusion, calls, []), quant: 'q8' },
       config: createDiffusionConfig({ preset: 'demo', steps: 2, fallback: false, maxRemaskRounds: 0, contextTokens: 512 }),
@@ -223,14 +223,14 @@ describe('the diffusion sampler on the tiny model', () => {
   });
 
   it('refuses targets that alone do not fit the budget, naming what set it', async () => {
-    const tight = builderWith({ seed: 1, contextTokens: 64 });
+    const tight = pipelineWith({ seed: 1, contextTokens: 64 });
     await expect(tight.generatePatch(plan({ editTargets: ['area', 'Shape'] }))).rejects.toThrow(
       /targets alone need \d+ tokens with the prompt, but the context budget is 64 \(the contextTokens setting\)/,
     );
   });
 
   it('runs a batch by priority, turns a failing plan into an error patch, and never throws', async () => {
-    const patches = await builderWith({ seed: 1 }).generateBatch([
+    const patches = await pipelineWith({ seed: 1 }).generateBatch([
       plan({ editTargets: ['area'], priority: 1 }),
       plan({ editTargets: ['nonexistent'], priority: 5 }),
       plan({ editTargets: ['Shape.describe'], priority: 3 }),

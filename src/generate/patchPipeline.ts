@@ -27,29 +27,29 @@ import { buildMaskedSequence, type MaskedSequence } from './maskedSequence';
 import { sampleTokens } from './sampleTokens';
 import { decodeBlocks, spliceSpans, tokensTouching } from './spanText';
 
-export interface BuildProgress extends DenoiseStep {
+export interface GenerationProgress extends DenoiseStep {
   phase: 'diffusion' | 'remask' | 'fallback';
   /** The targets' current text, masks shown as ░. */
   spans: string[];
 }
 
-export interface BuilderModels {
+export interface PipelineModels {
   diffusion: DiffusionModel;
   /** The precision loaded, for provenance. */
   quant: string;
   fallback?: CausalModel;
 }
 
-export interface BuilderOptions {
+export interface PipelineOptions {
   parser: SyntaxParser;
-  models: BuilderModels;
+  models: PipelineModels;
   config: DiffusionConfig;
   readSource(path: string): Promise<string>;
   mode?: MaskMode;
 }
 
 export interface GenerateOptions {
-  onProgress?(progress: BuildProgress): void;
+  onProgress?(progress: GenerationProgress): void;
   signal?: AbortSignal;
 }
 
@@ -63,7 +63,7 @@ function instructionOf(plan: RefactorPlan, related: readonly ContextPart[]): str
 }
 
 /** What the analysis of a plan found: the file, its targets and the instruction. */
-interface Analysis {
+interface PlanAnalysis {
   plan: RefactorPlan;
   original: string;
   language: LanguageId;
@@ -129,8 +129,8 @@ function spanTarget(entries: readonly OutlineEntry[], range: TextRange, line: nu
   return target;
 }
 
-/** The Analysis of a file whose targets and spans are known. */
-function analysisOf(plan: RefactorPlan, original: string, analyzed: AnalyzedSource, targets: readonly OutlineEntry[], maskPlan: MaskPlan, instruction: string): Analysis {
+/** The PlanAnalysis of a file whose targets and spans are known. */
+function analysisOf(plan: RefactorPlan, original: string, analyzed: AnalyzedSource, targets: readonly OutlineEntry[], maskPlan: MaskPlan, instruction: string): PlanAnalysis {
   const notes = [...maskPlan.notes];
   if (instruction === '') notes.push('Empty prompt: generated without a condition.');
   return {
@@ -148,8 +148,8 @@ function analysisOf(plan: RefactorPlan, original: string, analyzed: AnalyzedSour
 }
 
 /** Turns RefactorPlans into GeneratedPatches with the diffusion model, repaired by remasking or the fallback. */
-export class Builder {
-  constructor(private readonly options: BuilderOptions) {}
+export class PatchPipeline {
+  constructor(private readonly options: PipelineOptions) {}
 
   /**
    * One plan's patch, in the steps a reader can follow: analyse the file, build the masked
@@ -172,11 +172,11 @@ export class Builder {
   }
 
   /** The settings and models it samples with, for a run's record. */
-  get settings(): { config: DiffusionConfig; models: BuilderModels } {
+  get settings(): { config: DiffusionConfig; models: PipelineModels } {
     return { config: this.options.config, models: this.options.models };
   }
 
-  private async regenerate(analysis: Analysis, started: number, generate: GenerateOptions): Promise<GeneratedPatch> {
+  private async regenerate(analysis: PlanAnalysis, started: number, generate: GenerateOptions): Promise<GeneratedPatch> {
     const { config, models } = this.options;
     const rng = createRng(config.seed);
     const counts: PassCounts = { diffusionPasses: 0, fallbackPasses: 0, revealed: 0, cacheRefreshes: 0, readbackBytes: 0, remaskRounds: 0 };
@@ -208,7 +208,7 @@ export class Builder {
   }
 
   /** Reads the plan's file, parses it, and finds its targets' spans, its syntax errors, what matters around the targets, and the instruction. */
-  private async analyse(plan: RefactorPlan): Promise<Analysis> {
+  private async analyse(plan: RefactorPlan): Promise<PlanAnalysis> {
     const original = await this.options.readSource(plan.filePath);
     // Related files the plan names by path are read as its own file is: from the batch's root or the opened folder.
     const related = await resolvePlanContext(plan.context, this.options.readSource);
@@ -225,7 +225,7 @@ export class Builder {
   }
 
   /** As analyse, for a request's own ranges: each span's target is the definition it lies in, or the first it holds. */
-  private async analyseSpans(request: SpanRequest): Promise<Analysis> {
+  private async analyseSpans(request: SpanRequest): Promise<PlanAnalysis> {
     const analyzed = await analyzeSource(this.options.parser, request.text, request.filePath, request.language);
     try {
       const { source } = analyzed.parsed;
@@ -262,7 +262,7 @@ export class Builder {
    * attention can hold in the backend's memory for this many rows, and the contextTokens setting;
    * a longer file is cut to its context window (the targets whole and what matters most around them).
    */
-  private buildSequence(analysis: Analysis, rng: Rng): BuiltSequence {
+  private buildSequence(analysis: PlanAnalysis, rng: Rng): BuiltSequence {
     const { config, models } = this.options;
     const model = models.diffusion;
     const { manifest, tokenizer } = model;
@@ -356,7 +356,7 @@ export class Builder {
    * original and rounds are left, the tokens around each new syntax error inside a span are
    * masked and denoised again.
    */
-  private async checkAndRemask(analysis: Analysis, sequence: MaskedSequence, rng: Rng, counts: PassCounts, generate: GenerateOptions): Promise<Candidate> {
+  private async checkAndRemask(analysis: PlanAnalysis, sequence: MaskedSequence, rng: Rng, counts: PassCounts, generate: GenerateOptions): Promise<Candidate> {
     const { config, models } = this.options;
     const { tokenizer } = models.diffusion;
     const maskTokenId = models.diffusion.manifest.maskTokenId!;
@@ -382,7 +382,7 @@ export class Builder {
   }
 
   /** The file with the spans' new texts, and the verdict on it (patchVerdict). */
-  private async check(analysis: Analysis, texts: readonly string[], fills?: readonly (FallbackFill | null)[]): Promise<Candidate> {
+  private async check(analysis: PlanAnalysis, texts: readonly string[], fills?: readonly (FallbackFill | null)[]): Promise<Candidate> {
     const { text, ranges } = spliceSpans(analysis.original, analysis.spans, texts);
     const parsed = await this.options.parser.parse(text, analysis.language);
     try {
@@ -404,7 +404,7 @@ export class Builder {
    * the file as it stands (the spans kept from diffusion and those it wrote before); the others
    * keep the diffusion model's text. Its budget per span is counted with its own tokenizer.
    */
-  private async fallBack(analysis: Analysis, fallback: CausalModel, diffused: Candidate | null, rewrite: readonly number[], rng: Rng, counts: PassCounts, generate: GenerateOptions) {
+  private async fallBack(analysis: PlanAnalysis, fallback: CausalModel, diffused: Candidate | null, rewrite: readonly number[], rng: Rng, counts: PassCounts, generate: GenerateOptions) {
     const { config } = this.options;
     const { original, spans } = analysis;
     const texts = diffused ? [...diffused.texts] : spans.map((span) => original.slice(span.start, span.end));
@@ -430,7 +430,7 @@ export class Builder {
   }
 
   /** The GeneratedPatch: the diff against the original, the verdict, the risk and the provenance. */
-  private assemble(analysis: Analysis, candidate: Candidate, fills: (FallbackFill | null)[] | null, context: PatchContext | undefined, counts: PassCounts, started: number): GeneratedPatch {
+  private assemble(analysis: PlanAnalysis, candidate: Candidate, fills: (FallbackFill | null)[] | null, context: PatchContext | undefined, counts: PassCounts, started: number): GeneratedPatch {
     const { config, models } = this.options;
     const { plan, original } = analysis;
     const { verdict } = candidate;
@@ -512,7 +512,7 @@ function sampleSettings(config: DiffusionConfig) {
 }
 
 /** The patch of a plan that could not be carried out: nothing to apply, and the reason. */
-export function errorPatch(plan: RefactorPlan, config: DiffusionConfig, models: BuilderModels, error: unknown): GeneratedPatch {
+export function errorPatch(plan: RefactorPlan, config: DiffusionConfig, models: PipelineModels, error: unknown): GeneratedPatch {
   return {
     filePath: plan.filePath,
     originalCode: '',
