@@ -28,7 +28,7 @@ import { useModelsBusyReason } from '../models/modelStore';
 import { BatchResults } from '../review/BatchResults';
 import { ResultPanel } from '../review/ResultPanel';
 import { FirstVisitStrip } from './FirstVisitStrip';
-import { useAppState } from './store';
+import { useAppState } from './appStateStore';
 
 // Monaco is most of the download: its chunk starts loading as soon as this module runs, and the
 // page paints its frame meanwhile.

@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { CachedModel } from '../../models/cachedModel';
 import { type DownloadProgress, formatBytes, formatDuration } from '../../models/downloadProgress';
 import { MODEL_REGISTRY, type RegistryModel } from '../../models/modelRegistry';
-import { useAppState } from '../app/store';
+import { useAppState } from '../app/appStateStore';
 import { useWarmUp } from '../generate/warmUpStore';
 import { HUB_HOSTS, hubSourceOf } from './hubSource';
 import { directoryPicker, filesOfDirectory, filesOfDrop, filesOfInput } from './modelFolderFiles';
