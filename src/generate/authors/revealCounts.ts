@@ -71,3 +71,15 @@ export function entropyRevealCount(masked: number, i: number, timesteps: Float32
   const s = timesteps[i + 1]!;
   return Math.trunc(f32(f32(masked) * f32(1 - f32(s / t))));
 }
+
+/**
+ * SDAR's `get_num_transfer_tokens` (JetAstra/SDAR generate.py): a block of `blockLength` positions in
+ * `steps` steps, the even split with the remainder given to the first steps.
+ */
+export function evenTransferCounts(blockLength: number, steps: number): number[] {
+  if (!Number.isInteger(blockLength) || blockLength < 1) throw new RangeError(`blockLength must be a positive integer; got ${blockLength}.`);
+  if (!Number.isInteger(steps) || steps < 1) throw new RangeError(`steps must be a positive integer; got ${steps}.`);
+  const base = Math.floor(blockLength / steps);
+  const remainder = blockLength % steps;
+  return Array.from({ length: steps }, (_, i) => base + (i < remainder ? 1 : 0));
+}
