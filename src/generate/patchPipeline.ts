@@ -1,9 +1,10 @@
 import { InputError } from '../errors/inputErrors';
 import { BUDGET_SOURCES, contextBudget } from '../models/contextBudget';
 import type { DiffusionConfig } from '../models/diffusionConfig';
+import { errorRisk, patchRisk } from '../plan/patchRisk';
 import { patchVerdict, type Verdict } from '../plan/patchVerdict';
 import { type ContextPart, resolvePlanContext } from '../plan/planContext';
-import { type FallbackProvenance, type GeneratedPatch, type PatchContext, type RefactorPlan, type RiskInput, riskFactors, riskScore } from '../plan/refactorPlan';
+import type { FallbackProvenance, GeneratedPatch, PatchContext, RefactorPlan } from '../plan/refactorPlan';
 import { unifiedDiff } from '../plan/unifiedDiff';
 import { contextPriorities } from '../prompt/contextPriorities';
 import { contextWindow, type LineGroup } from '../prompt/contextWindow';
@@ -436,17 +437,6 @@ export class PatchPipeline {
     const { verdict } = candidate;
     const path = fills ? 'fallback' : 'diffusion';
     const diff = unifiedDiff(plan.filePath, original, candidate.text);
-    const changedLines = diff.split('\n').filter((line) => /^[+-](?![+-])/.test(line)).length;
-    const risk: RiskInput = {
-      isValidSyntax: verdict.isValidSyntax,
-      newSyntaxErrors: verdict.newIssues.length,
-      changedLines,
-      totalLines: analysis.lineCount,
-      path,
-      emptySpans: verdict.emptySpans.length,
-      vanishedTargets: verdict.vanishedTargets.length,
-      cutOffSpans: verdict.cutOffSpans.length,
-    };
     const fallback = fills && models.fallback ? { id: models.fallback.manifest.id, quant: models.quant, spans: fills.filter((fill): fill is FallbackFill => fill !== null) } : undefined;
     return {
       filePath: plan.filePath,
@@ -469,8 +459,7 @@ export class PatchPipeline {
       isValidSyntax: verdict.isValidSyntax,
       validationErrors: verdict.errors,
       generationTimestamp: new Date().toISOString(),
-      riskScore: riskScore(risk),
-      riskFactors: riskFactors(risk),
+      ...patchRisk(verdict, diff, analysis.lineCount, path),
       canApply: verdict.canApply,
       model: { id: models.diffusion.manifest.id, quant: models.quant, backend: models.diffusion.backend, ...(fallback ? { fallback } : {}) },
       ...(context ? { context } : {}),
@@ -533,8 +522,7 @@ export function errorPatch(plan: RefactorPlan, config: DiffusionConfig, models: 
     isValidSyntax: false,
     validationErrors: [error instanceof Error ? error.message : String(error)],
     generationTimestamp: new Date().toISOString(),
-    riskScore: 1,
-    riskFactors: riskFactors({ isValidSyntax: false, newSyntaxErrors: 0, changedLines: 0, totalLines: 0, path: 'error' }),
+    ...errorRisk(),
     canApply: false,
     model: { id: models.diffusion.manifest.id, quant: models.quant, backend: models.diffusion.backend },
     notes: [],
