@@ -37,14 +37,20 @@ export interface CheckpointShape {
   config: Record<string, unknown>;
   /** Qwen3's tokenizer has four added tokens after Qwen2.5's last (<tool_response> ... </think>, 151665-151668); a Qwen2.5 checkpoint has not. */
   tokenizer: 'qwen2.5' | 'qwen3';
-  /** The mask token added to the tokenizer, at the id after the last one unless `id` says; null adds none. */
-  maskToken: { content: string; id?: number } | null;
+  /**
+   * The mask token added to the tokenizer, at the id after the last one unless `id` says; null adds none. It is
+   * tokenizer_config.json's `mask_token`, or with `additionalSpecial` one of its `additional_special_tokens`
+   * (Fast-dLLM v2's training code adds it so; NVlabs/Fast-dLLM v2/src/lmflow/models/hf_model_mixin.py).
+   */
+  maskToken: { content: string; id?: number; additionalSpecial?: true } | null;
   eosToken: string;
   /** Write added_tokens.json (token -> id), as transformers' save_pretrained does for a slow-tokenizer save. */
   addedTokensJson: boolean;
   dtype: 'BF16' | 'F32';
   /** More than 1: model-0000N-of-0000M.safetensors with model.safetensors.index.json. */
   shards: number;
+  /** config.json has no `head_dim`, so readers take hidden_size / num_attention_heads (Fast_dLLM_v2_1.5B's config.json). */
+  derivedHeadDim?: true;
   /** tokenizer_config.json's `chat_template`: absent, Qwen3's that the tokenizer package ships; null, none. */
   chatTemplate?: string | null;
 }
@@ -98,6 +104,10 @@ function qwenConfig(kind: TinyModelOptions['kind'], scale: TinyModelScale, maskT
     head_dim: hiddenSize / numHeads,
     intermediate_size: scale.intermediateSize ?? 2 * hiddenSize,
   };
+  if (shape?.derivedHeadDim) {
+    const { head_dim: _, ...withoutHeadDim } = sizes;
+    return { ...shape.config, ...withoutHeadDim, eos_token_id: eosTokenId };
+  }
   if (shape) return { ...shape.config, ...sizes, eos_token_id: eosTokenId };
   return {
     architectures: ['Qwen2ForCausalLM'],
@@ -176,13 +186,14 @@ async function tokenizerFiles(kind: TinyModelOptions['kind'], shape: CheckpointS
     addedTokens = addedTokens.filter((token) => token.id < QWEN3_FIRST_EXTRA_ID);
     for (const id of Object.keys(decoder)) if (Number(id) >= QWEN3_FIRST_EXTRA_ID) delete decoder[id];
   }
-  const mask = shape ? shape.maskToken : kind === 'diffusion' ? { content: MASK_TOKEN } : null;
+  const mask: CheckpointShape['maskToken'] = shape ? shape.maskToken : kind === 'diffusion' ? { content: MASK_TOKEN } : null;
   const maskTokenId = mask?.id ?? Math.max(...addedTokens.map((token) => token.id)) + 1;
   if (mask) {
     const flags = { single_word: false, lstrip: false, rstrip: false, normalized: false, special: true };
     addedTokens = [...addedTokens, { id: maskTokenId, content: mask.content, ...flags }];
     decoder[String(maskTokenId)] = { content: mask.content, ...flags };
-    tokenizerConfig.mask_token = mask.content;
+    if (mask.additionalSpecial) tokenizerConfig.additional_special_tokens = [...(tokenizerConfig.additional_special_tokens as string[]), mask.content];
+    else tokenizerConfig.mask_token = mask.content;
   }
   // Left as the package has it when nothing changed, so an autoregressive model's tokenizer.json is Qwen's own.
   if (mask || shape?.tokenizer === 'qwen2.5') tokenizer = tokenizer.slice(0, start) + JSON.stringify(addedTokens, null, 2) + tokenizer.slice(end);

@@ -3,6 +3,7 @@ import { createRng } from '../random/rng';
 import { dllmBd3lm } from './authors/dllmBd3lm';
 import { dllmMdlm } from './authors/dllmMdlm';
 import { dreamEntropy } from './authors/dreamEntropy';
+import { fastDllmV2 } from './authors/fastDllmV2';
 import { openDllmP2 } from './authors/openDllmP2';
 import type { RevealPass, RevealTrace, SamplerFacts, SamplerModel, SamplerRun, SampleSettings } from './authors/samplerRun';
 import { blockDenoise } from './blockDenoise';
@@ -29,7 +30,7 @@ export interface SampleOptions {
   onPass?(pass: RevealPass, passes: number): void;
 }
 
-const AUTHORS_SAMPLERS = { mdlm: dllmMdlm, bd3lm: dllmBd3lm, dream: dreamEntropy, p2: openDllmP2 } as const;
+const AUTHORS_SAMPLERS = { mdlm: dllmMdlm, bd3lm: dllmBd3lm, dream: dreamEntropy, p2: openDllmP2, 'fast-dllm-v2': fastDllmV2 } as const;
 
 /** Checks a request against the model; one InputError names the first thing wrong. */
 export function checkSampleRequest(request: SampleRequest, vocabSize: number, maxPositions: number): void {

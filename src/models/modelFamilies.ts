@@ -9,7 +9,7 @@ import type { AuthorsSamplerName, RemaskingStrategy } from './diffusionConfig';
  * MDLM and BD3LM models share theirs. Each fact carries the repository and file it was read from.
  */
 
-export type FamilyName = 'open-dcoder' | 'a2d-mdlm' | 'a2d-bd3lm' | 'coda' | 'dream' | 'builder-tiny' | 'qwen-autoregressive';
+export type FamilyName = 'open-dcoder' | 'a2d-mdlm' | 'a2d-bd3lm' | 'coda' | 'dream' | 'fast-dllm-v2' | 'builder-tiny' | 'qwen-autoregressive';
 
 /** The transformer body the converter builds: Qwen2 (q/k/v biases) or Qwen3 (per-head q/k norms). */
 export type FamilyBody = 'qwen2' | 'qwen3';
@@ -62,6 +62,8 @@ export interface SamplerDefaults {
   topP: number;
   /** Tokens per block of the authors' sampler; null: the whole answer is one block. */
   blockLength: number | null;
+  /** fast-dllm-v2: every masked token of the sub-block more likely than this is revealed in the same step (their `threshold`). */
+  threshold?: number;
   /** Where these come from. */
   source: string;
 }
@@ -309,6 +311,65 @@ export const MODEL_FAMILIES: readonly ModelFamily[] = [
     },
     licence: "not read here: see each repository's model card",
     notes: '7B: past the 4 GB WASM memory of onnxruntime-web at any precision; for the CLI on a large machine.',
+  },
+  {
+    name: 'fast-dllm-v2',
+    label: 'Fast-dLLM v2',
+    kind: 'diffusion',
+    repositories: ['Efficient-Large-Model/Fast_dLLM_v2_1.5B'],
+    // The Hugging Face folder (read in its clone HoangMaizzz/failfasttesting Fast_dLLM_v2_1.5B/, commit 7cc16bb):
+    // config.json model_type "Fast_dLLM_Qwen", architectures ["Fast_dLLM_QwenForCausalLM"], auto_map
+    // AutoModelForCausalLM "modeling.Fast_dLLM_QwenForCausalLM", bd_size 32, no head_dim (modeling.py:
+    // getattr(config, "head_dim", hidden_size // num_attention_heads)) and no mask_token_id. modeling.py is a Qwen2
+    // body: q/k/v projections with bias=True, o_proj without, no q/k norms. README.md: base Qwen/Qwen2.5-1.5B-Instruct.
+    recognise: { modelTypes: { Fast_dLLM_Qwen: 'qwen2' }, architectures: ['Fast_dLLM_QwenForCausalLM'], maskTokenInTokenizer: true },
+    // config.json tie_word_embeddings true; modeling.py _tied_weights_keys ["lm_head.weight"].
+    head: 'tied',
+    // modeling.py eval_mask / eval_block_diff_mask: a query at absolute position q sees a key at k where
+    // q // bd_size >= k // bd_size, counted from position 0 with the prompt, prefill included; sub-blocks are
+    // not an attention boundary. bd_size 32 in config.json and in generate(block_size=32).
+    attention: { kind: 'block-causal', blockSize: 32 },
+    // modeling.py generate and NVlabs/Fast-dLLM v2/generation_functions.py (commit 6cf2722, read through the fork
+    // mgustineli/Fast-dLLM): logits = torch.cat([logits[:, :1], logits[:, :-1]], dim=1) before the sub-block is read.
+    logitsShift: 1,
+    // NVlabs/Fast-dLLM v2/src/lmflow/models/hf_model_mixin.py: tokenizer.add_special_tokens({"additional_special_tokens":
+    // ["|<MASK>|"]}), the id after Qwen2.5's last added token (151665), which v2/generation_functions.py
+    // (FAST_DLLM_MASK_ID = 151665) and modeling.py generate(mask_id=151665) use; config.json names none.
+    maskToken: { token: '|<MASK>|', places: ['added_tokens.json', 'tokenizer.json'] },
+    // v2/generation_functions.py FAST_DLLM_STOP_TOKEN = 151645 and modeling.py generate(stop_token=151645): <|im_end|>,
+    // config.json's eos_token_id. <|endoftext|> is listed too, as Builder ends a span at any end of text.
+    stopTokens: ['<|im_end|>', '<|endoftext|>'],
+    // The training template (v2/src/lmflow/utils/conversation_template/qwen.py Fast_dLLM_v2_TEMPLATE, chosen by
+    // conversation_template=fast_dllm_v2 in v2/train_scripts/finetune_alpaca.sh) is Qwen2.5's with the system turn
+    // "You are a helpful assistant." when none is given, and the model card's quickstart (README.md) sends that
+    // system turn with add_generation_prompt=True; passed here, so the prompt is the same whichever default the
+    // folder's own template writes.
+    prompt: {
+      kind: 'chat',
+      system: 'You are a helpful assistant.',
+      fileAfterInUserTurn: true,
+      source: 'NVlabs/Fast-dLLM v2/src/lmflow/utils/conversation_template/qwen.py (its default system turn), the model card README.md (add_generation_prompt=True)',
+    },
+    sampler: {
+      // The model card's quickstart: model.generate(..., small_block_size=8, threshold=0.9) with generate's defaults
+      // block_size=32, temperature=0, top_p=0.95 (modeling.py); v2/run_chatbot.py and v2/eval.py (the lm-eval
+      // harness) use threshold 0.9 and small_block_size 8 too. The settings of the published HumanEval and MBPP
+      // runs are not in the repository (v2/eval_script.sh runs gsm8k, math, ifeval with threshold=1).
+      algorithm: 'fast-dllm-v2',
+      remasking: 'low-confidence',
+      // Passes are not set: the threshold decides them, at most one a token and one a block.
+      stepsPerToken: 1,
+      cfgScale: 0,
+      temperature: 0,
+      topP: 0.95,
+      // Their small_block_size; the 32-token block is the graph's (bd_size).
+      blockLength: 8,
+      threshold: 0.9,
+      source: 'Efficient-Large-Model/Fast_dLLM_v2_1.5B README.md and modeling.py generate; NVlabs/Fast-dLLM v2/eval.py, v2/run_chatbot.py',
+    },
+    // NVlabs/Fast-dLLM LICENSE (Apache License 2.0); the model card: license apache-2.0.
+    licence: 'Apache-2.0',
+    notes: 'HumanEval 43.9, MBPP 50.0 (NVlabs/Fast-dLLM v2/README.md). Blocks of 32 from the start of the prompt, each denoised in sub-blocks of 8 with a confidence threshold; the first token of every block is the previous block\'s autoregressive prediction.',
   },
   {
     name: 'builder-tiny',

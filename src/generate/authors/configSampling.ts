@@ -48,7 +48,7 @@ export function configSampling(config: DiffusionConfig, manifest: ModelManifest,
   if (sampler === 'mdlm' || sampler === 'bd3lm') {
     if (config.cfgScale < 1) throw new InputError(`The ${sampler} sampler's guidance (dLLM's) needs a guidance scale of at least 1 (1: none); got ${config.cfgScale}.`);
     cfgScale = config.cfgScale - 1;
-  } else if (sampler === 'dream' || sampler === 'p2') {
+  } else if (sampler === 'dream' || sampler === 'p2' || sampler === 'fast-dllm-v2') {
     if (config.cfgScale !== 1) throw new InputError(`The ${sampler} sampler (the model's authors') has no guidance: set guidance to 1, or choose the builder sampler for guidance.`);
     cfgScale = 0;
   }
@@ -63,11 +63,13 @@ export function configSampling(config: DiffusionConfig, manifest: ModelManifest,
       remasking: config.remasking,
       seed: config.seed,
       ...(sampler === 'builder' ? { cacheInterval: config.cacheInterval, parallelThreshold: config.parallelThreshold, schedule: config.schedule } : {}),
+      // Fast-dLLM v2's own threshold; 0 (the presets') keeps the authors'.
+      ...(sampler === 'fast-dllm-v2' && config.parallelThreshold > 0 ? { parallelThreshold: config.parallelThreshold } : {}),
     },
     authors,
     fill.length,
   );
-  if (sampler !== 'builder' && (config.cacheInterval !== 0 || config.parallelThreshold !== 0)) {
+  if (sampler !== 'builder' && (config.cacheInterval !== 0 || (config.parallelThreshold !== 0 && sampler !== 'fast-dllm-v2'))) {
     throw new InputError(`The context cache and the parallel threshold are Builder's own (the ${sampler} sampler's authors have neither): set them to 0, or choose the builder sampler.`);
   }
   return { settings, departures: [...extra, ...departures(settings, authors, fill.length)] };

@@ -22,6 +22,9 @@ const SAMPLER_BASES: Readonly<Record<SamplerName, BaseSettings>> = {
   bd3lm: { ...NO_BUILDER_KNOBS, stepsPerToken: 1, blockLength: 32, temperature: 0, topP: 1, topK: 0, cfgScale: 0, remasking: 'low-confidence' },
   dream: { ...NO_BUILDER_KNOBS, stepsPerToken: 1, blockLength: null, temperature: 0, topP: 1, topK: 0, cfgScale: 0, remasking: 'entropy' },
   p2: { ...NO_BUILDER_KNOBS, stepsPerToken: 1, blockLength: null, temperature: 0, topP: 1, topK: 0, cfgScale: 0, remasking: 'low-confidence' },
+  // modeling.py generate's own defaults (Efficient-Large-Model/Fast_dLLM_v2_1.5B): threshold 1 (one token a step),
+  // small_block_size 8 (blockLength here), temperature 0, top_p 0.95 (applied only when sampling), no guidance.
+  'fast-dllm-v2': { ...NO_BUILDER_KNOBS, parallelThreshold: 1, stepsPerToken: 1, blockLength: 8, temperature: 0, topP: 0.95, topK: 0, cfgScale: 0, remasking: 'low-confidence' },
   builder: { ...NO_BUILDER_KNOBS, stepsPerToken: 1, blockLength: null, temperature: 0, topP: 1, topK: 0, cfgScale: 1, remasking: 'low-confidence' },
 };
 
@@ -30,7 +33,7 @@ function baseFor(sampler: SamplerName, authors: SamplerDefaults | null): BaseSet
   const base = SAMPLER_BASES[sampler];
   if (!authors || authors.algorithm !== sampler) return base;
   const { stepsPerToken, steps, cfgScale, temperature, topP, blockLength, remasking } = authors;
-  return { ...base, stepsPerToken, ...(steps === undefined ? {} : { steps }), cfgScale, temperature, topP, blockLength: sampler === 'bd3lm' || sampler === 'mdlm' ? blockLength : null, remasking };
+  return { ...base, stepsPerToken, ...(steps === undefined ? {} : { steps }), cfgScale, temperature, topP, blockLength: sampler === 'bd3lm' || sampler === 'mdlm' || sampler === 'fast-dllm-v2' ? blockLength : null, remasking, ...(authors.threshold === undefined ? {} : { parallelThreshold: authors.threshold }) };
 }
 
 /** The steps a sampler's defaults give `fill` positions. */
@@ -77,12 +80,12 @@ export function resolveSampleSettings(input: Readonly<Record<string, unknown>>, 
     const value = settings[key as keyof SampleSettings];
     if (!valid(value)) problems.push(`settings.${key} must be ${requirement}; got ${JSON.stringify(value)}`);
   }
-  if (sampler !== 'mdlm' && sampler !== 'bd3lm' && settings.blockLength !== null) {
-    problems.push(`settings.blockLength is for the mdlm and bd3lm samplers; the ${sampler} sampler has no blocks (a block-causal graph's own block size applies)`);
+  if (sampler !== 'mdlm' && sampler !== 'bd3lm' && sampler !== 'fast-dllm-v2' && settings.blockLength !== null) {
+    problems.push(`settings.blockLength is for the mdlm and bd3lm samplers (and fast-dllm-v2's sub-blocks); the ${sampler} sampler has no blocks (a block-causal graph's own block size applies)`);
   }
   if (sampler !== 'builder') {
     if (settings.cacheInterval !== 0) problems.push(`settings.cacheInterval is Builder's context cache (the ${sampler} sampler's authors run none): use sampler "builder" for it`);
-    if (settings.parallelThreshold !== 0) problems.push(`settings.parallelThreshold is Builder's (the ${sampler} sampler's authors have none): use sampler "builder" for it`);
+    if (settings.parallelThreshold !== 0 && sampler !== 'fast-dllm-v2') problems.push(`settings.parallelThreshold is Builder's (the ${sampler} sampler's authors have none): use sampler "builder" for it`);
   }
   if (problems.length > 0) throw new InputError(`Invalid sample settings: ${problems.join('; ')}.`);
   return settings;

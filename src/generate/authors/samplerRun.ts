@@ -11,7 +11,7 @@ export interface SampleSettings {
   sampler: SamplerName;
   /** Forward passes the schedule is laid over (per block where the sampler has blocks, it divides them). */
   steps: number;
-  /** mdlm and bd3lm: positions per block; null where the sampler has no blocks. */
+  /** mdlm and bd3lm: positions per block; fast-dllm-v2: per sub-block (its blocks are the graph's); null where the sampler has no blocks. */
   blockLength: number | null;
   /** 0 picks the most likely token. */
   temperature: number;
@@ -24,7 +24,7 @@ export interface SampleSettings {
   remasking: RemaskingStrategy;
   /** builder only. */
   cacheInterval: number;
-  /** builder only. */
+  /** builder, and fast-dllm-v2 (their `threshold`: every masked token of the sub-block more likely than this is revealed). */
   parallelThreshold: number;
   seed: number;
   /** builder only: how many tokens each step reveals. */

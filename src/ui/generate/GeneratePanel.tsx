@@ -25,6 +25,7 @@ const SAMPLER_LABELS: Record<SamplerChoice, string> = {
   bd3lm: 'dLLM BD3LM',
   dream: 'Dream / CoDA entropy',
   p2: 'Open-dLLM p2',
+  'fast-dllm-v2': 'Fast-dLLM v2 sub-block threshold',
   builder: "Builder's own",
 };
 
