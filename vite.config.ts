@@ -49,7 +49,7 @@ export default defineConfig({
   // the crawl does not follow `new Worker(new URL(...))`: without them it would find the workers'
   // imports (onnxruntime-web, the tokenizer, the hashes) only at the first Generate, and reload the
   // page in the middle of it ("optimized dependencies changed. reloading").
-  optimizeDeps: { entries: ['index.html', 'diagnostics.html', 'src/worker/*.worker.ts'] },
+  optimizeDeps: { entries: ['index.html', 'src/worker/*.worker.ts'] },
   build: {
     target: 'es2022',
     // Monaco is one large chunk by nature; web-tree-sitter's Emscripten glue uses eval on purpose.
@@ -58,7 +58,7 @@ export default defineConfig({
     chunkSizeWarningLimit: 4096,
     rolldownOptions: {
       checks: { eval: false, bundlerTimings: false },
-      input: { main: 'index.html', diagnostics: 'diagnostics.html' },
+      input: { main: 'index.html' },
     },
   },
   server: { port: 5173, open: canOpenBrowser() },

@@ -81,7 +81,8 @@ const statusOf = async (id: string) => (await row(id).locator('.model-status').a
 describe('Get from Hugging Face', () => {
   it('shows what it will fetch before the user agrees, converts the checkpoint in the browser, and contacts only the Hub', async () => {
     const appOrigin = new URL(inject('baseUrl')).origin;
-    await page.waitForTimeout(500);
+    // The page has settled: no request for half a second.
+    await page.waitForLoadState('networkidle');
     expect(new Set(contacted)).toEqual(new Set([appOrigin]));
     await page.getByRole('button', { name: 'Get open-dcoder-0.5b from Hugging Face' }).click();
     const offer = page.getByRole('group', { name: 'Get open-dcoder-0.5b from Hugging Face' });

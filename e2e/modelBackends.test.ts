@@ -15,7 +15,7 @@ interface BackendRow {
 describe('the converted demo models in Chromium', () => {
   // q4 is WebGPU's precision and q8 WASM's; each must load and agree on both backends of the
   // build the app loads (q8's MatMulInteger runs on the WebGPU provider's CPU fallback), in the
-  // diagnostics page's worker under the site's CSP, asking nothing of any other origin.
+  // worker of the model check page (e2e/pages/) under the site's CSP, asking nothing of any other origin.
   it.each([
     ['tiny-diffusion', 'q4', 4 * 5],
     ['tiny-autoregressive', 'q4', 5],
@@ -26,7 +26,7 @@ describe('the converted demo models in Chromium', () => {
     async (model, precision, count) => {
       const session = await startRecordedSession(browser());
       const { page } = session;
-      await page.goto(new URL(`diagnostics.html?model=${model}&precision=${precision}`, inject('baseUrl')).href);
+      await page.goto(new URL(`modelCheck.html?model=${model}&precision=${precision}`, inject('testPagesUrl')).href);
       await page
         .getByLabel('Status')
         .filter({ hasText: /done|error/ })
@@ -68,7 +68,7 @@ describe('the converted demo models in Chromium', () => {
       if (model === 'tiny-diffusion') expect(rows.webgpu.throughCache).toEqual([0, 1, 2, 3].map((i) => rows.wasm.top[i * 5]));
       // The proxy saw the worker fetch the model, so its silence about other origins is not blindness.
       expect(session.proxy.requests.some((r) => r.url.endsWith(`/models/${model}/manifest.json`))).toBe(true);
-      expectOnlyOwnOrigin(session, new URL(inject('baseUrl')).origin);
+      expectOnlyOwnOrigin(session, new URL(inject('testPagesUrl')).origin);
       expect(session.violations).toEqual([]);
       await session.close();
     },

@@ -1,9 +1,10 @@
-import { readFileSync } from 'node:fs';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { type InputOutcome, recordTrustReport } from '../tests/trust/trustReport';
 import { useChromium } from './support/browser';
+import { downloadedPatch } from './support/downloadedPatch';
 import { startQuickGeneration } from './support/quickGeneration';
+import { savedEntry } from './support/savedEntry';
 
 const SOURCE = 'def area(radius):\n    return 3.14159 * radius ** 2\n\n\ndef double(x):\n    return 2 * x\n';
 const browser = useChromium();
@@ -57,11 +58,7 @@ async function generateOnce(): Promise<void> {
   await page.getByRole('button', { name: 'Download patch' }).waitFor({ timeout: 150_000 });
 }
 
-async function downloadPatch(): Promise<string> {
-  const download = page.waitForEvent('download');
-  await page.getByRole('button', { name: 'Download patch' }).click();
-  return readFileSync(await (await download).path(), 'utf8');
-}
+const downloadPatch = () => downloadedPatch(page);
 
 describe('persistence', () => {
   it('keeps the editor, the settings and the last result across a reload and an engine crash', async () => {
@@ -87,7 +84,7 @@ describe('persistence', () => {
       dataKept: 'yes: the result, its patch byte for byte, the editor',
     });
 
-    await page.waitForTimeout(600);
+    expect(await savedEntry(page, 'builder-results')).toContain('"unifiedDiff"');
     await page.reload();
     await editorReady();
     await page.getByRole('button', { name: 'Download patch' }).waitFor();
@@ -162,7 +159,7 @@ describe('persistence', () => {
 
   it('sets aside saved results that cannot be shown, with a notice, and keeps the session', async () => {
     await page.getByLabel('Prompt').fill('keep this prompt');
-    await page.waitForTimeout(600);
+    expect(await savedEntry(page, 'builder-state')).toContain('keep this prompt');
     const broken = { state: { patch: { filePath: 'a.py', originalCode: 'x = 1\n', generatedCode: 'x = 2\n', unifiedDiff: 'not a diff' }, batch: [], runtime: null }, version: 1 };
     await idb('set', 'builder-results', JSON.stringify(broken));
     await page.reload();

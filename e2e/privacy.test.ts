@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { contentSecurityPolicy } from '../src/ui/app/contentSecurityPolicy';
 import { useChromium } from './support/browser';
+import { downloadedPatch } from './support/downloadedPatch';
 import { expectNoMarker, expectOnlyOwnOrigin, type RecordedSession, startRecordedSession } from './support/recordedSession';
 
 // Distinctive strings that exist only in the user's file and prompt: if any request carries them,
@@ -42,9 +42,7 @@ describe('privacy', () => {
     await page.getByLabel('Steps').fill('2');
     await page.getByRole('button', { name: 'Generate' }).click();
     await page.getByRole('button', { name: 'Download patch' }).waitFor({ timeout: 120_000 });
-    const download = page.waitForEvent('download');
-    await page.getByRole('button', { name: 'Download patch' }).click();
-    expect(readFileSync(await (await download).path(), 'utf8')).toContain(`-def ${CODE_MARKER}(radius):`);
+    expect(await downloadedPatch(page)).toContain(`-def ${CODE_MARKER}(radius):`);
 
     // The recorders saw the worker's traffic (the model and ORT's WASM), so silence is not blindness.
     for (const requests of [session.seen.map((r) => r.url), session.proxy.requests.map((r) => r.url)]) {

@@ -2,6 +2,7 @@ import { Buffer } from 'node:buffer';
 import type { Page } from 'playwright-core';
 import { beforeEach, describe, expect, inject, it } from 'vitest';
 import { useChromium } from './support/browser';
+import { savedEntry } from './support/savedEntry';
 
 const FIXTURE = 'fixtures/real/python/default.py';
 const browser = useChromium();
@@ -42,7 +43,7 @@ describe('targeting in the app', () => {
   it('keeps the editor content and the ticked targets across a reload', async () => {
     await openFixture();
     await page.getByRole('checkbox', { name: 'ResponseStream.close', exact: true }).check();
-    await page.waitForTimeout(600);
+    expect(await savedEntry(page, 'builder-state')).toContain('ResponseStream.close');
     await page.reload();
     await page.getByTestId('source-editor').locator('.view-lines').waitFor();
     await expect.poll(() => page.getByRole('checkbox', { name: 'ResponseStream.close', exact: true }).isChecked()).toBe(true);

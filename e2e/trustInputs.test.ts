@@ -2,6 +2,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { type InputOutcome, recordTrustReport } from '../tests/trust/trustReport';
 import { useChromium } from './support/browser';
+import { savedEntry } from './support/savedEntry';
 
 const PREVIOUS = 'def area(radius):\n    return 3.14159 * radius ** 2\n\n\nclass Shape:\n    def describe(self):\n        return "shape"\n';
 const browser = useChromium();
@@ -24,18 +25,7 @@ async function open(name: string, content: string | Buffer): Promise<void> {
 
 /** The editor's text as the app keeps it: the saved session, once its batched write is flushed. */
 async function savedText(): Promise<string> {
-  await page.waitForTimeout(600);
-  return page.evaluate(
-    () =>
-      new Promise<string>((resolve, reject) => {
-        const request = indexedDB.open('keyval-store');
-        request.onerror = () => reject(request.error);
-        request.onsuccess = () => {
-          const get = request.result.transaction('keyval').objectStore('keyval').get('builder-state');
-          get.onsuccess = () => resolve((JSON.parse(get.result as string) as { state: { text: string } }).state.text);
-        };
-      }),
-  );
+  return (JSON.parse((await savedEntry(page, 'builder-state'))!) as { state: { text: string } }).state.text;
 }
 
 const alertText = () => page.getByRole('alert').first().textContent();

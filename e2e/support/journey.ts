@@ -60,7 +60,9 @@ export async function runJourney(chromium: Browser, backend: 'webgpu' | 'wasm'):
   await page.screenshot({ path: `test-results/journey-${backend}-2-progress.png` });
   await page.getByRole('button', { name: 'Download patch' }).waitFor({ timeout: 150_000 });
   const endToEndMs = Date.now() - started;
-  await page.waitForTimeout(2000);
+  // The result is drawn, and the page is idle again: the tasks drawing it have ended and been observed.
+  await page.getByTestId('diff-view').locator('.editor.modified').waitFor();
+  await page.evaluate(() => new Promise<void>((resolve) => requestIdleCallback(() => resolve())));
   const { tasks, resultAt } = await page.evaluate(() => ({
     tasks: (window as unknown as { longTasks: { start: number; duration: number }[] }).longTasks,
     resultAt: (window as unknown as { resultShownAt: number }).resultShownAt,
@@ -68,7 +70,6 @@ export async function runJourney(chromium: Browser, backend: 'webgpu' | 'wasm'):
   // A task that ends after the result panel entered the page is drawing the result (React, then Monaco's diff editor), not generating.
   const during = tasks.filter((task) => task.start >= generateAt && task.start + task.duration < resultAt).map((task) => task.duration);
   const showingResult = tasks.filter((task) => task.start + task.duration >= resultAt).map((task) => task.duration);
-  await page.getByTestId('diff-view').locator('.editor.modified').waitFor();
   await page.screenshot({ path: `test-results/journey-${backend}-3-diff.png` });
 
   await applyDownloadedPatch(page, { 'errors.go': readFileSync(JOURNEY_FILE, 'utf8') }, 'check');

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { type Plugin, preview } from 'vite';
+import { type Plugin, type PreviewServer, preview } from 'vite';
 import type { TestProject } from 'vitest/node';
 
 declare module 'vitest' {
@@ -14,7 +14,7 @@ declare module 'vitest' {
  * gzip for the demo model's 21 MB, and the browser as much again to inflate it. Served as they
  * are, the same bytes reach the page.
  */
-const withoutCompression: Plugin = {
+export const withoutCompression: Plugin = {
   name: 'e2e-without-compression',
   configurePreviewServer(server) {
     server.middlewares.use((request, _response, next) => {
@@ -28,10 +28,15 @@ const withoutCompression: Plugin = {
 export default async function serveBuiltApp(project: TestProject) {
   if (!existsSync('dist/index.html')) throw new Error('dist/ is missing: run `npm run build` before the e2e tests (npm test does).');
   const server = await preview({ preview: { port: 0, host: '127.0.0.1', strictPort: false }, logLevel: 'warn', plugins: [withoutCompression] });
-  const address = server.httpServer.address();
-  if (!address || typeof address === 'string') throw new Error('the preview server has no port');
-  project.provide('baseUrl', `http://localhost:${address.port}/`);
+  project.provide('baseUrl', serverUrl(server));
   return async () => {
     await server.close();
   };
+}
+
+/** The address a preview server on a free port took, by localhost's name: a secure context. */
+export function serverUrl(server: PreviewServer): string {
+  const address = server.httpServer.address();
+  if (!address || typeof address === 'string') throw new Error('the preview server has no port');
+  return `http://localhost:${address.port}/`;
 }

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, chromium, type LaunchOptions } from 'playwright-core';
 
 /** The system's Chromium; a test never downloads a browser. */
 export function chromiumPath(): string {
@@ -12,8 +12,13 @@ export function chromiumPath(): string {
  * Headless Chromium with WebGPU (SwiftShader where there is no GPU) and no calls home; with
  * `webgpu: false`, one whose WebGPU gives no adapter, as a browser without it.
  */
-export function launchChromium({ webgpu = true } = {}): Promise<Browser> {
-  return chromium.launch({
+export function launchChromium(options: { webgpu?: boolean } = {}): Promise<Browser> {
+  return chromium.launch(chromiumLaunchOptions(options));
+}
+
+/** How launchChromium starts Chromium, for a caller that starts it as a server (the e2e specs share one). */
+export function chromiumLaunchOptions({ webgpu = true } = {}): LaunchOptions {
+  return {
     executablePath: chromiumPath(),
     headless: true,
     args: [
@@ -27,5 +32,5 @@ export function launchChromium({ webgpu = true } = {}): Promise<Browser> {
       '--disable-quic',
       '--no-first-run',
     ],
-  });
+  };
 }

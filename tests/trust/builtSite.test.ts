@@ -60,7 +60,7 @@ beforeAll(async () => {
   const publicCode = readdirSync('public/wasm')
     .filter((name) => /\.m?js$/.test(name))
     .map((name) => join('public/wasm', name));
-  shipped = [join(outDir, 'index.html'), join(outDir, 'diagnostics.html'), ...assets.filter((file) => /\.(js|css|html)$/.test(file)), ...publicCode];
+  shipped = [join(outDir, 'index.html'), ...assets.filter((file) => /\.(js|css|html)$/.test(file)), ...publicCode];
 }, 300_000);
 
 afterAll(() => rmSync(outDir, { recursive: true, force: true }));
@@ -76,7 +76,7 @@ describe('the built site', () => {
   });
 
   it('loads its code from its own folder only: relative script, style and preload links, and the policy first', () => {
-    for (const page of ['index.html', 'diagnostics.html']) {
+    for (const page of ['index.html']) {
       const html = readFileSync(join(outDir, page), 'utf8');
       const references = [...html.matchAll(/(?:src|href)="([^"]*)"/g)].map((m) => m[1]!);
       expect(references.length).toBeGreaterThan(0);

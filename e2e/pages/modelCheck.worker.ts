@@ -1,10 +1,10 @@
 /// <reference lib="webworker" />
 
-import type { WebBackend } from '../models/backendChoice';
-import { probeGpu } from '../runtime/gpuProbe';
-import { httpModelReader } from '../runtime/httpModelReader';
-import { type LoadedModel, loadModel } from '../runtime/loadModel';
-import { useSelfHostedWasm } from '../runtime/ortSession';
+import type { WebBackend } from '../../src/models/backendChoice';
+import { probeGpu } from '../../src/runtime/gpuProbe';
+import { httpModelReader } from '../../src/runtime/httpModelReader';
+import { type LoadedModel, loadModel } from '../../src/runtime/loadModel';
+import { useSelfHostedWasm } from '../../src/runtime/ortSession';
 import type { BackendResult, ModelCheckReply, ModelCheckRequest } from './modelCheckProtocol';
 
 declare const self: DedicatedWorkerGlobalScope;

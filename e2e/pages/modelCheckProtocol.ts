@@ -1,4 +1,4 @@
-/** Messages between the diagnostics page and the worker that runs the model on each backend. */
+/** Messages between the model check page (e2e/modelBackends.test.ts) and the worker that runs the model on each backend. */
 export interface ModelCheckRequest {
   type: 'check';
   modelUrl: string;

@@ -1,11 +1,13 @@
 import { StrictMode, useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
-import type { BackendResult, ModelCheckReply, ModelCheckRequest } from '../../worker/modelCheckProtocol';
-import './styles.css';
+import type { BackendResult, ModelCheckReply, ModelCheckRequest } from './modelCheckProtocol';
 
 const MODELS = ['tiny-diffusion', 'tiny-autoregressive'];
 
-/** Runs a demo model (?model=) on WASM and on WebGPU in a worker and shows whether the two agree. */
+/**
+ * Runs a demo model (?model=) on WASM and on WebGPU in a worker and shows whether the two agree:
+ * a page of e2e/modelBackends.test.ts, built and served for it by e2e/support/testPages.ts.
+ */
 function Diagnostics() {
   const params = new URLSearchParams(location.search);
   const model = params.get('model') ?? MODELS[0]!;
@@ -15,7 +17,7 @@ function Diagnostics() {
   const [status, setStatus] = useState('running');
 
   useEffect(() => {
-    const worker = new Worker(new URL('../../worker/modelCheck.worker.ts', import.meta.url), { type: 'module' });
+    const worker = new Worker(new URL('./modelCheck.worker.ts', import.meta.url), { type: 'module' });
     worker.onmessage = ({ data }: MessageEvent<ModelCheckReply>) => {
       if (data.type === 'result') setResults((previous) => [...previous, data.result]);
       else setStatus(data.type === 'done' ? 'done' : `error: ${data.message}`);
@@ -36,7 +38,7 @@ function Diagnostics() {
   const maxDifference = wasm?.ok && webgpu?.ok ? Math.max(...wasm.topValues.map((v, i) => Math.abs(v - webgpu.topValues[i]!))) : null;
 
   return (
-    <main className="diagnostics">
+    <main>
       <h1>Model diagnostics</h1>
       <p>
         {model} ({precision}): <output aria-label="Status">{status}</output>
