@@ -4,6 +4,7 @@ import type { Page } from 'playwright-core';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { useChromium } from './support/browser';
 import { applyDownloadedPatch } from './support/downloadedPatch';
+import { nextFrame } from './support/nextFrame';
 
 // Two targets with seven unchanged lines between them: the demo model's noise in each makes two hunks.
 const SOURCE = ['def area(radius):', '    return 3.14159 * radius ** 2', '', '', 'UNITS = "metres"', 'SCALE = 1', 'OFFSET = 0', 'LIMIT = 10', '', '', 'def double(x):', '    return 2 * x', ''].join(
@@ -141,7 +142,7 @@ describe('reviewing a result', () => {
     // Undo never brings the last file's text back under this file's name.
     await page.getByTestId('source-editor').locator('.view-lines').click();
     await page.keyboard.press('Control+Z');
-    await page.waitForTimeout(300);
+    await nextFrame(page);
     expect(await editorLines()).toContain('def triple(x):');
 
     await openSource('shapes.py', SOURCE);
