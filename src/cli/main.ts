@@ -142,7 +142,7 @@ async function run(argv: string[]): Promise<number> {
   if (command === 'bench') {
     const { values } = parseArgs({
       args: rest,
-      options: { json: { type: 'string' }, docs: { type: 'string' }, browser: { type: 'boolean', default: false }, quick: { type: 'boolean', default: false } },
+      options: { json: { type: 'string' }, docs: { type: 'string' }, browser: { type: 'boolean', default: false }, quick: { type: 'boolean', default: false }, section: { type: 'string' } },
     });
     return (await import('./benchCommand')).benchCommand(values);
   }

@@ -20,7 +20,7 @@ Commands:
   builder plan --root DIR --target FILE:NAME [--target FILE:NAME ...] --prompt TEXT
                [--out PLANS.json] [--budget CHARS]
   builder pull REPO[@REVISION] --out DIR [--quant auto|q4|q8|fp16|fp32] [--family NAME] [--kind diffusion|autoregressive]
-  builder bench [--json FILE] [--docs FILE] [--quick] [--browser]
+  builder bench [--json FILE] [--docs FILE] [--quick] [--browser] [--section backends]
   builder sample --model DIR --input FILE.json [--json OUT.json] [--backend native|wasm|cuda]
                  [--precision q4|q4f16|q8|fp16|fp32]
   builder eval --model DIR --data FILE.jsonl[.gz] [--limit N] [--oracle | --empty-middle] --out RESULTS.json
@@ -71,7 +71,9 @@ weights, generated into .bench/models on first use), the autoregressive fallback
 and native onnxruntime against WASM on the largest shape (whole and span passes, decoding);
 --browser measures the tiny shape in the system Chromium instead, on WebGPU (SwiftShader where there
 is no GPU) and on WASM; --quick measures the tiny models only, in fewer steps; --docs FILE rewrites
-the run's own section of the generated benchmarks page (npm run bench writes docs/benchmarks.md).
+the run's own sections of the generated benchmarks page (npm run bench writes docs/benchmarks.md);
+--section backends measures only native onnxruntime against WASM (minutes, not half an hour), with
+the time per step at the authors' exact settings on the 2,000-token file on each backend.
 
 eval scores a model's infilling on a HumanEval-Infilling set (openai/human-eval-infilling): each
 task's middle is regenerated as a patch's span is, and the program with the task's tests runs in

@@ -1,10 +1,9 @@
 import type { ModelPrecision } from '../models/modelPrecision';
-import { backendComparisonLines } from './backendReport';
 import type { MachineInfo } from './machineInfo';
 import type { AttentionMeasurement } from './measureAttention';
 import type { AutoregressiveMeasurement } from './measureAutoregressive';
-import type { BackendComparison } from './measureBackends';
 import type { DiffusionMeasurement } from './measureDiffusion';
+import type { NativeOverWasm } from './runBackendBench';
 import type { PeerMeasurement } from './transformersPeer';
 
 /** Our fallback's decoder and transformers.js on the same export and files. */
@@ -65,8 +64,8 @@ export interface BenchReport extends BenchSummary {
   /** How the runs were set up: span, file sizes, source, sampler settings. */
   setup: Record<string, unknown>;
   models: ModelResult[];
-  /** Native over WASM on the largest shape, per precision; absent from reports made before the comparison. */
-  backends?: BackendComparison[];
+  /** Native over WASM on the largest shape (its own section of the page); absent from reports made before the comparison. */
+  backends?: NativeOverWasm;
   /** The process's peak resident memory over the whole run. */
   peakRssMb: number;
 }
@@ -210,7 +209,6 @@ export function markdownReport(report: BenchReport): string {
     ...alsoAtRatioLines(report.models),
   ];
   for (const model of report.models) lines.push('', ...modelLines(model));
-  if (report.backends?.length) lines.push('', ...backendComparisonLines(report.backends));
   return `${lines.join('\n')}\n`;
 }
 

@@ -48,23 +48,34 @@ describe('builder bench', () => {
       expectPositive(measured.tokensPerSecond, 'tokensPerSecond');
     }
 
-    // Native over WASM on the same folders: every measure on both runtimes, and its row in the table.
-    const backends = report.backends as { precision: string; wasm: Record<string, Record<string, number> | number>; native: Record<string, Record<string, number> | number> }[];
-    expect(backends.map((b) => b.precision)).toEqual(['q8']);
-    for (const side of [backends[0]!.wasm, backends[0]!.native]) {
+    // Native over WASM on the same folders: every measure on both runtimes, the authors' steps on each, and its own section.
+    const backends = report.backends as {
+      comparisons: { precision: string; wasm: Record<string, Record<string, number> | number>; native: Record<string, Record<string, number> | number> }[];
+      authorsSteps: { backend: string; steps: number; msPerStep: number; masks: number }[];
+    };
+    expect(backends.comparisons.map((b) => b.precision)).toEqual(['q8']);
+    for (const side of [backends.comparisons[0]!.wasm, backends.comparisons[0]!.native]) {
       for (const length of ['216', '2016']) {
         expectPositive((side.wholePassMs as Record<string, number>)[length], `whole pass ${length}`);
         expectPositive((side.spanPassMs as Record<string, number>)[length], `span pass ${length}`);
       }
       expectPositive(side.decodeTokensPerSecond, 'decodeTokensPerSecond');
     }
+    expect(backends.authorsSteps.map((run) => run.backend)).toEqual(['wasm', 'native']);
+    for (const run of backends.authorsSteps) {
+      // dLLM's MDLM: one step per mask.
+      expect(run.steps).toBe(run.masks);
+      expectPositive(run.msPerStep, 'msPerStep');
+    }
     expect(run.stdout).toMatch(/\| q8 \| whole pass, 2016 tokens \| \d+ ms \| \d+ ms \| [\d.]+x \|/);
+    expect(run.stdout).toMatch(/\| native \| q8 \| \d+ \| \d+ \| \d+ ms \| /);
 
     expect(run.stdout).toMatch(/^Machine: .*2 threads/);
     expect(run.stdout).toMatch(/\| forwardFraction .* \| [\d.]+ \| >= 0\.90 \| (met|not met) \|/);
     expect(run.stdout).toContain('| transformers.js generate | 200 | 16 |');
     const sections = readSections(readFileSync(docsPath, 'utf8'));
-    expect(sections.node).toBe(run.stdout.trim());
+    expect(`${sections.node}\n\n${sections.backends}`).toBe(run.stdout.trim());
+    expect(sections.node).not.toContain('native');
     expect(sections.browser).toBeUndefined();
   }, 600_000);
 
@@ -74,6 +85,11 @@ describe('builder bench', () => {
 
   it('refuses a --docs page in a folder that does not exist before measuring anything', async () => {
     expectUsageError(await builder('bench', '--quick', '--docs', join(temp, 'missing', 'benchmarks.md')), /--docs .*the folder .*missing does not exist/);
+  });
+
+  it('--section names a section it can measure alone, and not with --browser', async () => {
+    expectUsageError(await builder('bench', '--section', 'node'), /--section node: the section measured alone can be backends/);
+    expectUsageError(await builder('bench', '--section', 'backends', '--browser'), /leave out --browser/);
   });
 
   it('refuses an unknown option', async () => {
