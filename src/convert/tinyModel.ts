@@ -40,9 +40,11 @@ export interface CheckpointShape {
   /**
    * The mask token added to the tokenizer, at the id after the last one unless `id` says; null adds none. It is
    * tokenizer_config.json's `mask_token`, or with `additionalSpecial` one of its `additional_special_tokens`
-   * (Fast-dLLM v2's training code adds it so; NVlabs/Fast-dLLM v2/src/lmflow/models/hf_model_mixin.py).
+   * (Fast-dLLM v2's training code adds it so; NVlabs/Fast-dLLM v2/src/lmflow/models/hf_model_mixin.py). With
+   * `addedTokensJsonContent`, added_tokens.json spells it that way instead (SDAR's folder: `<MASK>` there, `<|MASK|>`
+   * in tokenizer_config.json; JetAstra/SDAR training/model/SDAR-4B-Chat/).
    */
-  maskToken: { content: string; id?: number; additionalSpecial?: true } | null;
+  maskToken: { content: string; id?: number; additionalSpecial?: true; addedTokensJsonContent?: string } | null;
   eosToken: string;
   /** Write added_tokens.json (token -> id), as transformers' save_pretrained does for a slow-tokenizer save. */
   addedTokensJson: boolean;
@@ -203,7 +205,7 @@ async function tokenizerFiles(kind: TinyModelOptions['kind'], shape: CheckpointS
     tokenizerConfig: `${JSON.stringify(tokenizerConfig, null, 2)}\n`,
     maskTokenId,
     eosTokenId: idOf(tokenizerConfig.eos_token as string),
-    addedTokensJson: `${JSON.stringify(Object.fromEntries(addedTokens.map((token) => [token.content, token.id])), null, 2)}\n`,
+    addedTokensJson: `${JSON.stringify(Object.fromEntries(addedTokens.map((token) => [(token.id === maskTokenId && mask?.addedTokensJsonContent) || token.content, token.id])), null, 2)}\n`,
   };
 }
 

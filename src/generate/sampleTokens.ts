@@ -6,6 +6,7 @@ import { dreamEntropy } from './authors/dreamEntropy';
 import { fastDllmV2 } from './authors/fastDllmV2';
 import { openDllmP2 } from './authors/openDllmP2';
 import type { RevealPass, RevealTrace, SamplerFacts, SamplerModel, SamplerRun, SampleSettings } from './authors/samplerRun';
+import { sdarBlock } from './authors/sdarBlock';
 import { blockDenoise } from './blockDenoise';
 import { denoise } from './denoise';
 import type { MaskedSequence, SpanBlock } from './maskedSequence';
@@ -30,7 +31,7 @@ export interface SampleOptions {
   onPass?(pass: RevealPass, passes: number): void;
 }
 
-const AUTHORS_SAMPLERS = { mdlm: dllmMdlm, bd3lm: dllmBd3lm, dream: dreamEntropy, p2: openDllmP2, 'fast-dllm-v2': fastDllmV2 } as const;
+const AUTHORS_SAMPLERS = { mdlm: dllmMdlm, bd3lm: dllmBd3lm, dream: dreamEntropy, p2: openDllmP2, 'fast-dllm-v2': fastDllmV2, sdar: sdarBlock } as const;
 
 /** Checks a request against the model; one InputError names the first thing wrong. */
 export function checkSampleRequest(request: SampleRequest, vocabSize: number, maxPositions: number): void {

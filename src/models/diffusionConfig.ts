@@ -8,13 +8,13 @@ import { pullCommandLine } from './pullCommandLine';
 /** Which masked positions are revealed first at each step (docs/sampler.md). */
 export type RemaskingStrategy = 'low-confidence' | 'random' | 'margin' | 'entropy';
 
-/** The authors' samplers (src/generate/authors/): dLLM's MDLM and BD3LM, the Dream family's entropy sampler, Open-dLLM's p2. */
-export type AuthorsSamplerName = 'mdlm' | 'bd3lm' | 'dream' | 'p2' | 'fast-dllm-v2';
+/** The authors' samplers (src/generate/authors/): dLLM's MDLM and BD3LM, the Dream family's entropy sampler, Open-dLLM's p2, SDAR's block decoding. */
+export type AuthorsSamplerName = 'mdlm' | 'bd3lm' | 'dream' | 'p2' | 'fast-dllm-v2' | 'sdar';
 
 /** An authors' sampler, or `builder`: Builder's own (schedules, context cache, parallel threshold). */
 export type SamplerName = AuthorsSamplerName | 'builder';
 
-export const SAMPLER_NAMES: readonly SamplerName[] = ['mdlm', 'bd3lm', 'dream', 'p2', 'fast-dllm-v2', 'builder'];
+export const SAMPLER_NAMES: readonly SamplerName[] = ['mdlm', 'bd3lm', 'dream', 'p2', 'fast-dllm-v2', 'sdar', 'builder'];
 
 /** The config's choice: a sampler by name, or `authors`: the model family's authors' sampler (Builder's own where the family names none). */
 export type SamplerChoice = SamplerName | 'authors';

@@ -9,7 +9,7 @@ import type { AuthorsSamplerName, RemaskingStrategy } from './diffusionConfig';
  * MDLM and BD3LM models share theirs. Each fact carries the repository and file it was read from.
  */
 
-export type FamilyName = 'open-dcoder' | 'a2d-mdlm' | 'a2d-bd3lm' | 'coda' | 'dream' | 'fast-dllm-v2' | 'builder-tiny' | 'qwen-autoregressive';
+export type FamilyName = 'open-dcoder' | 'a2d-mdlm' | 'a2d-bd3lm' | 'coda' | 'dream' | 'sdar' | 'fast-dllm-v2' | 'builder-tiny' | 'qwen-autoregressive';
 
 /** The transformer body the converter builds: Qwen2 (q/k/v biases) or Qwen3 (per-head q/k norms). */
 export type FamilyBody = 'qwen2' | 'qwen3';
@@ -62,7 +62,10 @@ export interface SamplerDefaults {
   topP: number;
   /** Tokens per block of the authors' sampler; null: the whole answer is one block. */
   blockLength: number | null;
-  /** fast-dllm-v2: every masked token of the sub-block more likely than this is revealed in the same step (their `threshold`). */
+  /**
+   * fast-dllm-v2: every masked token of the sub-block more likely than this is revealed in the same step (their `threshold`);
+   * sdar: of the block, where at least the step's count are (SDAR's `confidence_threshold`).
+   */
   threshold?: number;
   /** Where these come from. */
   source: string;
@@ -313,6 +316,56 @@ export const MODEL_FAMILIES: readonly ModelFamily[] = [
     notes: '7B: past the 4 GB WASM memory of onnxruntime-web at any precision; for the CLI on a large machine.',
   },
   {
+    name: 'sdar',
+    label: 'SDAR',
+    kind: 'diffusion',
+    repositories: ['JetLM/SDAR-1.7B-Chat'],
+    // JetAstra/SDAR training/model/SDAR-4B-Chat/config.json (and SDAR-8B-Chat's; the 1.7B's own was not
+    // readable here): model_type "sdar", architectures ["SDARForCausalLM"], auto_map AutoModelForCausalLM
+    // "modeling_sdar.SDARForCausalLM", mask_token_id 151669, block_size 4; modeling_sdar.py is a Qwen3 body
+    // (q_norm/k_norm per head before RoPE, no q/k/v biases). README.md: "We start from Qwen3-1.7B-Base".
+    recognise: { modelTypes: { sdar: 'qwen3' }, architectures: ['SDARForCausalLM'], configMaskTokenId: true },
+    // The 4B and 8B config.json say tie_word_embeddings false and their index holds an lm_head.weight of its
+    // own; the 1.7B's tying was not read (Qwen3-1.7B-Base ties), so the converter follows its config.json either way.
+    head: 'untied',
+    // JetAstra/SDAR generate.py block_diffusion_generate: torch.tril over blocks, repeat_interleave(block_length)
+    // from position 0 of the prompt (prefill_blocks = prompt_length // block_length; no padding), so a block sees
+    // itself both ways and every earlier block; modeling_sdar.py block_diff_mask counts training blocks the same way.
+    attention: { kind: 'block-causal', blockSize: 4 },
+    // generate.py: cur_x[transfer_index] = x0[transfer_index] from the same block's logits, index for index;
+    // modeling_sdar.py scores the hidden state at a masked position against the label there.
+    logitsShift: 0,
+    // The folder spells the mask two ways: tokenizer_config.json mask_token "<|MASK|>" (added_tokens_decoder
+    // 151669), added_tokens.json and special_tokens_map.json "<MASK>"; every file agrees on the id 151669
+    // (config.json mask_token_id; evaluation/opencompass/configs/eval_sdar_hf.py mask_id=151669), so the id in
+    // config.json is read first and a place that spells it the other way is not asked.
+    maskToken: { token: '<|MASK|>', places: ['config.json', 'tokenizer_config.json', 'tokenizer.json'] },
+    // training/model/SDAR-4B-Chat/generation_config.json eos_token_id [151645, 151643], which generate.py
+    // takes as its stopping_criteria_idx.
+    stopTokens: ['<|im_end|>', '<|endoftext|>'],
+    // generate.py: apply_chat_template(messages, add_generation_prompt=True, tokenize=False), one user message,
+    // no enable_thinking (Qwen3's template then writes no think block), tokenized with add_special_tokens=False;
+    // the template (training/model/SDAR-4B-Chat/chat_template.jinja) is Qwen3's.
+    prompt: { kind: 'chat', fileAfterInUserTurn: true, source: 'JetAstra/SDAR generate.py (add_generation_prompt=True, no enable_thinking, no system turn)' },
+    sampler: {
+      // generate.py's command line: --block_length 4 --denoising_steps 4 --remasking_strategy low_confidence_dynamic
+      // --confidence_threshold 0.85 (src/generate/authors/sdarBlock.ts); README.md: "greedy decoding with
+      // block_length = 4, denoising_steps = 4". Four steps for a block of four tokens: one step per token.
+      algorithm: 'sdar',
+      remasking: 'low-confidence',
+      stepsPerToken: 1,
+      cfgScale: 0,
+      temperature: 0,
+      topP: 1,
+      blockLength: 4,
+      threshold: 0.85,
+      source: 'JetAstra/SDAR generate.py (parse_args, block_diffusion_generate), README.md (greedy decoding)',
+    },
+    // JetAstra/SDAR LICENSE: MIT; the model card (training/model/SDAR-4B-Chat/README.md front matter) says apache-2.0.
+    licence: 'MIT (JetAstra/SDAR repository); apache-2.0 (model card)',
+    notes: 'HumanEval 61.6, MBPP 61.1 (JetAstra/SDAR README.md). Denoised four tokens at a time, blocks counted from the start of the prompt.',
+  },
+  {
     name: 'fast-dllm-v2',
     label: 'Fast-dLLM v2',
     kind: 'diffusion',
@@ -369,7 +422,8 @@ export const MODEL_FAMILIES: readonly ModelFamily[] = [
     },
     // NVlabs/Fast-dLLM LICENSE (Apache License 2.0); the model card: license apache-2.0.
     licence: 'Apache-2.0',
-    notes: 'HumanEval 43.9, MBPP 50.0 (NVlabs/Fast-dLLM v2/README.md). Blocks of 32 from the start of the prompt, each denoised in sub-blocks of 8 with a confidence threshold; the first token of every block is the previous block\'s autoregressive prediction.',
+    notes:
+      "HumanEval 43.9, MBPP 50.0 (NVlabs/Fast-dLLM v2/README.md). Blocks of 32 from the start of the prompt, each denoised in sub-blocks of 8 with a confidence threshold; the first token of every block is the previous block's autoregressive prediction.",
   },
   {
     name: 'builder-tiny',

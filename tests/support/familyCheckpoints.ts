@@ -87,6 +87,76 @@ const QWEN3 = {
 const IM_END = 151645;
 const ENDOFTEXT = 151643;
 
+// JetAstra/SDAR training/model/SDAR-4B-Chat/config.json's fields that are not sizes (the 1.7B's own was not
+// readable; its 4B and 8B siblings share these): model_type "sdar", block_size 4, mask_token_id 151669, untied.
+const SDAR = {
+  architectures: ['SDARForCausalLM'],
+  auto_map: { AutoConfig: 'configuration_sdar.SDARConfig', AutoModel: 'modeling_sdar.SDARModel', AutoModelForCausalLM: 'modeling_sdar.SDARForCausalLM' },
+  attention_bias: false,
+  attention_dropout: 0.0,
+  attn_implementation: 'flex_attention',
+  bos_token_id: 151643,
+  debug: false,
+  block_size: 4,
+  mask_token_id: 151669,
+  ep_size: 1,
+  fuse_cross_entropy: true,
+  hidden_act: 'silu',
+  initializer_range: 0.02,
+  max_position_embeddings: 32768,
+  max_window_layers: 36,
+  micro_forward: false,
+  model_type: 'sdar',
+  rms_norm_eps: 1e-6,
+  rope_scaling: null,
+  rope_theta: 1000000,
+  skip_checkpoint: false,
+  sliding_window: null,
+  tie_word_embeddings: false,
+  torch_dtype: 'bfloat16',
+  transformers_version: '4.52.4',
+  use_cache: false,
+  use_deepep: false,
+  use_sliding_window: false,
+  vocab_size: 151936,
+};
+
+/**
+ * SDAR-1.7B-Chat as its siblings' folders lay it out, untied as they are; and the same tied, since the 1.7B's
+ * tie_word_embeddings was not read (Qwen3-1.7B-Base, its base, ties). The mask is spelled "<|MASK|>" in
+ * tokenizer_config.json and "<MASK>" in added_tokens.json (training/model/SDAR-4B-Chat/). Its chat_template.jinja
+ * is Qwen3's byte for byte; generate.py passes add_generation_prompt=True alone, so no think block.
+ */
+function sdarCheckpoints(): FamilyCheckpoint[] {
+  return [false, true].map((tied) => ({
+    family: 'sdar',
+    folder: tied ? 'SDAR-1.7B-Chat-tied' : 'SDAR-1.7B-Chat',
+    shape: {
+      config: { ...SDAR, tie_word_embeddings: tied },
+      tokenizer: 'qwen3',
+      maskToken: { content: '<|MASK|>', addedTokensJsonContent: '<MASK>' },
+      eosToken: '<|endoftext|>',
+      addedTokensJson: true,
+      dtype: 'BF16',
+      shards: 1,
+      chatTemplate: QWEN3_TEMPLATE,
+    },
+    authorsChat: {},
+    expected: {
+      architecture: 'qwen3',
+      attention: 'block-causal',
+      blockSize: 4,
+      logitsShift: 0,
+      maskTokenId: 151669,
+      stopTokenIds: [IM_END, ENDOFTEXT],
+      promptFormat: 'chat',
+      promptTemplate: `<|im_start|>user\n{instruction}${FILE_AFTER}<|im_end|>\n<|im_start|>assistant\n{code}`,
+      promptSource: "tokenizer_config.json's chat_template, add_generation_prompt=True, the file after the last target in the user's turn (Builder's)",
+      tied,
+    },
+  }));
+}
+
 export const FAMILY_CHECKPOINTS: readonly FamilyCheckpoint[] = [
   {
     family: 'open-dcoder',
@@ -385,4 +455,5 @@ export const FAMILY_CHECKPOINTS: readonly FamilyCheckpoint[] = [
       tied: false,
     },
   },
+  ...sdarCheckpoints(),
 ];

@@ -40,15 +40,17 @@ export function configSampling(config: DiffusionConfig, manifest: ModelManifest,
   const authors = authorsSampler(manifest);
   const extra: string[] = [];
   let sampler: SamplerName = config.sampler === 'authors' ? (authors?.algorithm ?? 'builder') : config.sampler;
-  if (sampler === 'bd3lm' && fill.some((p, i) => p !== fill[0]! + i)) {
-    extra.push("the masks are not one run after the prompt (several targets or a remask round), which dLLM's BD3LM sampler cannot fill: Builder's block sampler ran");
+  if ((sampler === 'bd3lm' || sampler === 'sdar') && fill.some((p, i) => p !== fill[0]! + i)) {
+    extra.push(
+      `the masks are not one run after the prompt (several targets or a remask round), which ${sampler === 'sdar' ? "SDAR's" : "dLLM's BD3LM"} sampler cannot fill: Builder's block sampler ran`,
+    );
     sampler = 'builder';
   }
   let cfgScale = config.cfgScale;
   if (sampler === 'mdlm' || sampler === 'bd3lm') {
     if (config.cfgScale < 1) throw new InputError(`The ${sampler} sampler's guidance (dLLM's) needs a guidance scale of at least 1 (1: none); got ${config.cfgScale}.`);
     cfgScale = config.cfgScale - 1;
-  } else if (sampler === 'dream' || sampler === 'p2' || sampler === 'fast-dllm-v2') {
+  } else if (sampler === 'dream' || sampler === 'p2' || sampler === 'fast-dllm-v2' || sampler === 'sdar') {
     if (config.cfgScale !== 1) throw new InputError(`The ${sampler} sampler (the model's authors') has no guidance: set guidance to 1, or choose the builder sampler for guidance.`);
     cfgScale = 0;
   }
@@ -63,13 +65,13 @@ export function configSampling(config: DiffusionConfig, manifest: ModelManifest,
       remasking: config.remasking,
       seed: config.seed,
       ...(sampler === 'builder' ? { cacheInterval: config.cacheInterval, parallelThreshold: config.parallelThreshold, schedule: config.schedule } : {}),
-      // Fast-dLLM v2's own threshold; 0 (the presets') keeps the authors'.
-      ...(sampler === 'fast-dllm-v2' && config.parallelThreshold > 0 ? { parallelThreshold: config.parallelThreshold } : {}),
+      // Fast-dLLM v2's and SDAR's own threshold; 0 (the presets') keeps the authors'.
+      ...((sampler === 'fast-dllm-v2' || sampler === 'sdar') && config.parallelThreshold > 0 ? { parallelThreshold: config.parallelThreshold } : {}),
     },
     authors,
     fill.length,
   );
-  if (sampler !== 'builder' && (config.cacheInterval !== 0 || (config.parallelThreshold !== 0 && sampler !== 'fast-dllm-v2'))) {
+  if (sampler !== 'builder' && (config.cacheInterval !== 0 || (config.parallelThreshold !== 0 && sampler !== 'fast-dllm-v2' && sampler !== 'sdar'))) {
     throw new InputError(`The context cache and the parallel threshold are Builder's own (the ${sampler} sampler's authors have neither): set them to 0, or choose the builder sampler.`);
   }
   return { settings, departures: [...extra, ...departures(settings, authors, fill.length)] };

@@ -15,13 +15,15 @@ const NO_BUILDER_KNOBS = { cacheInterval: 0, parallelThreshold: 0, schedule: 'li
  * (block_size 128, steps 128 for max_new_tokens 128, temperature 0, cfg_scale 0, low_confidence;
  * ZHZisZZ/dllm dllm/core/samplers/mdlm.py) and BD3LMSamplerConfig (block_size 32; bd3lm.py), the
  * Dream family's generation config (temperature 0, no top_p; alg entropy as Open-dLLM's
- * MDMGenerationConfig defaults it), and Builder's plain run (one step per token, no guidance, no cache).
+ * MDMGenerationConfig defaults it), SDAR's (JetAstra/SDAR README.md: greedy, denoising_steps = block_length,
+ * one step per token, its blocks the graph's; generate.py's confidence_threshold 0.85 as the parallel threshold), and Builder's plain run (one step per token, no guidance, no cache).
  */
 const SAMPLER_BASES: Readonly<Record<SamplerName, BaseSettings>> = {
   mdlm: { ...NO_BUILDER_KNOBS, stepsPerToken: 1, blockLength: 128, temperature: 0, topP: 1, topK: 0, cfgScale: 0, remasking: 'low-confidence' },
   bd3lm: { ...NO_BUILDER_KNOBS, stepsPerToken: 1, blockLength: 32, temperature: 0, topP: 1, topK: 0, cfgScale: 0, remasking: 'low-confidence' },
   dream: { ...NO_BUILDER_KNOBS, stepsPerToken: 1, blockLength: null, temperature: 0, topP: 1, topK: 0, cfgScale: 0, remasking: 'entropy' },
   p2: { ...NO_BUILDER_KNOBS, stepsPerToken: 1, blockLength: null, temperature: 0, topP: 1, topK: 0, cfgScale: 0, remasking: 'low-confidence' },
+  sdar: { ...NO_BUILDER_KNOBS, parallelThreshold: 0.85, stepsPerToken: 1, blockLength: null, temperature: 0, topP: 1, topK: 0, cfgScale: 0, remasking: 'low-confidence' },
   // modeling.py generate's own defaults (Efficient-Large-Model/Fast_dLLM_v2_1.5B): threshold 1 (one token a step),
   // small_block_size 8 (blockLength here), temperature 0, top_p 0.95 (applied only when sampling), no guidance.
   'fast-dllm-v2': { ...NO_BUILDER_KNOBS, parallelThreshold: 1, stepsPerToken: 1, blockLength: 8, temperature: 0, topP: 0.95, topK: 0, cfgScale: 0, remasking: 'low-confidence' },
@@ -33,7 +35,17 @@ function baseFor(sampler: SamplerName, authors: SamplerDefaults | null): BaseSet
   const base = SAMPLER_BASES[sampler];
   if (!authors || authors.algorithm !== sampler) return base;
   const { stepsPerToken, steps, cfgScale, temperature, topP, blockLength, remasking } = authors;
-  return { ...base, stepsPerToken, ...(steps === undefined ? {} : { steps }), cfgScale, temperature, topP, blockLength: sampler === 'bd3lm' || sampler === 'mdlm' || sampler === 'fast-dllm-v2' ? blockLength : null, remasking, ...(authors.threshold === undefined ? {} : { parallelThreshold: authors.threshold }) };
+  return {
+    ...base,
+    stepsPerToken,
+    ...(steps === undefined ? {} : { steps }),
+    cfgScale,
+    temperature,
+    topP,
+    blockLength: sampler === 'bd3lm' || sampler === 'mdlm' || sampler === 'fast-dllm-v2' ? blockLength : null,
+    remasking,
+    ...(authors.threshold === undefined ? {} : { parallelThreshold: authors.threshold }),
+  };
 }
 
 /** The steps a sampler's defaults give `fill` positions. */
@@ -85,7 +97,8 @@ export function resolveSampleSettings(input: Readonly<Record<string, unknown>>, 
   }
   if (sampler !== 'builder') {
     if (settings.cacheInterval !== 0) problems.push(`settings.cacheInterval is Builder's context cache (the ${sampler} sampler's authors run none): use sampler "builder" for it`);
-    if (settings.parallelThreshold !== 0 && sampler !== 'fast-dllm-v2') problems.push(`settings.parallelThreshold is Builder's (the ${sampler} sampler's authors have none): use sampler "builder" for it`);
+    if (settings.parallelThreshold !== 0 && sampler !== 'fast-dllm-v2' && sampler !== 'sdar')
+      problems.push(`settings.parallelThreshold is Builder's (the ${sampler} sampler's authors have none): use sampler "builder" for it`);
   }
   if (problems.length > 0) throw new InputError(`Invalid sample settings: ${problems.join('; ')}.`);
   return settings;

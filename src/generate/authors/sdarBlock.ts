@@ -5,9 +5,6 @@ import { type ScoredPosition, surest } from './rankedReveal';
 import { evenTransferCounts } from './revealCounts';
 import { checkCancelled, revealPass, type SamplerRun } from './samplerRun';
 
-/** JetAstra/SDAR generate.py, `--confidence_threshold` (its default, with `--remasking_strategy low_confidence_dynamic`). */
-export const SDAR_CONFIDENCE_THRESHOLD = 0.85;
-
 /**
  * One step of SDAR's `low_confidence_dynamic` (JetAstra/SDAR generate.py): every masked position whose
  * confidence is above the threshold (strictly), where there are at least `count` of them; else the `count`
@@ -28,7 +25,8 @@ export function dynamicReveal(scored: readonly ScoredPosition[], count: number, 
  * are counted from position 0, and decoding starts in the block that holds the prompt's last token, whose
  * prompt tokens stay as they are (they are not masks). Each block gets the denoising steps the settings
  * give (4 for a block of 4 at the authors' one step per token) and `get_num_transfer_tokens`'s even split;
- * a step reveals by `low_confidence_dynamic` at 0.85 (dynamicReveal). Confidence is the chosen token's
+ * a step reveals by `low_confidence_dynamic` at the settings' parallel threshold (dynamicReveal; generate.py's
+ * `--confidence_threshold` default, 0.85, is the family's). Confidence is the chosen token's
  * softmax probability over the whole vocabulary: at temperature 0 the argmax's, as the evaluation wrapper
  * computes it for its greedy top_k=1 (the probability before top-k; generate.py's would be 1 after it).
  * After a block that holds a stop token (generation_config.json's eos ids) the sampler stops; positions
@@ -72,7 +70,7 @@ export async function sdarBlock(run: SamplerRun): Promise<void> {
         if (!model.canCache) prediction = await model.predict(request);
         else if (cache) prediction = await model.predictSpan(request, cache);
         else ({ prediction, cache } = await model.predictAndCache(request, span));
-        const revealed = dynamicReveal(dllmScores(prediction, masked, filter, 'low-confidence', rng, facts.maskTokenId), count, SDAR_CONFIDENCE_THRESHOLD);
+        const revealed = dynamicReveal(dllmScores(prediction, masked, filter, 'low-confidence', rng, facts.maskTokenId), count, settings.parallelThreshold);
         for (const { position, token } of revealed) {
           row[position] = token;
           if (position < end) tokens[position] = token;

@@ -26,6 +26,7 @@ const SAMPLER_LABELS: Record<SamplerChoice, string> = {
   dream: 'Dream / CoDA entropy',
   p2: 'Open-dLLM p2',
   'fast-dllm-v2': 'Fast-dLLM v2 sub-block threshold',
+  sdar: 'SDAR block decoding',
   builder: "Builder's own",
 };
 
