@@ -15,6 +15,7 @@ import { entropySample } from './entropySampler';
 import { type LogitsFunction, referenceLogits } from './logitsFunction';
 import { openDllmP2Sample } from './openDllmP2';
 import type { RevealPass, SamplerRun } from './samplerRun';
+import { sdarGenerate } from './sdarGenerate';
 
 /**
  * The reference cases of issue 24: each family's tiny checkpoint (its published layout, weights spread 10 times
@@ -23,7 +24,7 @@ import type { RevealPass, SamplerRun } from './samplerRun';
  */
 
 /** Builder's sampler names (`builder sample` settings.sampler). */
-export type SamplerName = 'mdlm' | 'bd3lm' | 'dream' | 'p2';
+export type SamplerName = 'mdlm' | 'bd3lm' | 'dream' | 'p2' | 'sdar';
 
 export interface ReferenceCase {
   name: string;
@@ -36,6 +37,10 @@ export interface ReferenceCase {
   blockLength?: number;
   /** The top-p the authors' evaluation passes; their sample_tokens applies it at temperature 0 too. */
   topP?: number;
+  /** SDAR's denoising_steps a block, which Builder's `steps` (over all the masks) must give. */
+  denoisingSteps?: number;
+  /** Fast-dLLM v2's and SDAR's confidence threshold (Builder's settings.parallelThreshold); absent: the family's. */
+  threshold?: number;
   /** Draws the prompt's and suffix's token ids. */
   seed: number;
 }
@@ -75,6 +80,21 @@ const CODA_TOP_P = 0.9;
 const DREAM_TOP_P = 0.9;
 const OPEN_DCODER_TOP_P = 0.95;
 
+// JetAstra/SDAR generate.py's command line: --block_length 4 --denoising_steps 4 --confidence_threshold 0.85, and
+// training/model/SDAR-4B-Chat/generation_config.json's eos ids as stopping_criteria_idx.
+const SDAR_BLOCK_LENGTH = 4;
+const SDAR_CONFIDENCE_THRESHOLD = 0.85;
+
+// Builder's steps are over all the masks: 4 a block of 4 at one step per token, 2 a block at half that.
+const SDAR_CASES: ReferenceCase[] = [
+  { name: 'the prompt ends inside a block (2 of its 4 positions), 4 steps a block', sampler: 'sdar', prompt: 18, masks: 14, steps: 14, denoisingSteps: 4, seed: 900 },
+  { name: 'the prompt ends on a block boundary', sampler: 'sdar', prompt: 20, masks: 12, steps: 12, denoisingSteps: 4, seed: 901 },
+  { name: 'the last block runs past the positions to fill', sampler: 'sdar', prompt: 17, masks: 13, steps: 13, denoisingSteps: 4, seed: 902 },
+  { name: 'two steps a block: a top-k of 2 over a block with one mask (the guarded pick)', sampler: 'sdar', prompt: 19, masks: 13, steps: 6, denoisingSteps: 2, seed: 903 },
+  // The tiny model's confidences are near 1/vocabulary, far below 0.85: a threshold among them reveals several a step.
+  { name: 'a threshold the confidences pass (several reveals a step)', sampler: 'sdar', prompt: 18, masks: 14, steps: 14, denoisingSteps: 4, threshold: 0.0005, seed: 904 },
+];
+
 // Seeds are those whose reference runs keep every choice clear of a tie (TOKEN_MARGIN, SELECTION_MARGIN), found by trying.
 export const REFERENCE_FAMILIES: ReferenceFamily[] = [
   { title: 'dLLM MDLM, Qwen2 body', folder: 'Qwen2.5-Coder-0.5B-Instruct-diffusion-mdlm-v0.1', cases: mdlmCases([100, 101, 102, 103]) },
@@ -104,6 +124,7 @@ export const REFERENCE_FAMILIES: ReferenceFamily[] = [
       { name: 'p2, fewer steps than masks (16 in 6)', sampler: 'p2', prompt: 20, masks: 16, steps: 6, topP: OPEN_DCODER_TOP_P, seed: 711 },
     ],
   },
+  { title: 'SDAR', folder: 'SDAR-1.7B-Chat', cases: SDAR_CASES },
 ];
 
 /**
@@ -165,6 +186,7 @@ export function caseInput(c: ReferenceCase, maskId: number): SampleInput {
   const settings: Record<string, unknown> = { sampler: c.sampler, steps: c.steps, temperature: 0 };
   if (c.blockLength !== undefined) settings.blockLength = c.blockLength;
   if (c.topP !== undefined) settings.topP = c.topP;
+  if (c.threshold !== undefined) settings.parallelThreshold = c.threshold;
   return { tokens, fill, settings };
 }
 
@@ -184,6 +206,14 @@ export function referenceRun(c: ReferenceCase, family: PreparedFamily, input: Sa
       return entropySample(logits, input.tokens, { maskId, steps: c.steps, topP: c.topP, log: family.checkpoint.family === 'open-dcoder' ? 'clamp' : 'plus-epsilon' });
     case 'p2':
       return openDllmP2Sample(logits, input.tokens, { maskId, steps: c.steps, topP: c.topP });
+    case 'sdar':
+      return sdarGenerate(logits, input.tokens.slice(0, c.prompt), c.masks, {
+        maskId,
+        blockLength: SDAR_BLOCK_LENGTH,
+        denoisingSteps: c.denoisingSteps!,
+        threshold: c.threshold ?? SDAR_CONFIDENCE_THRESHOLD,
+        stopIds: [IM_END, ENDOFTEXT],
+      });
   }
 }
 
