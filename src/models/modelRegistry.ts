@@ -95,6 +95,19 @@ export const MODEL_REGISTRY: readonly RegistryModel[] = [
     licence: familyByName('builder-tiny').licence,
     parameters: '10M',
   },
+  // scripts/demo-models.ts converts it from fixtures/known-answer where its weights are committed.
+  {
+    id: 'known-answer-diffusion',
+    label: 'Known-answer diffusion (test model)',
+    kind: 'diffusion',
+    origin: { kind: 'generated' },
+    folderUrl: 'models/known-answer-diffusion/',
+    approximateBytes: null,
+    note: 'Trained by this project on one synthetic task (training/README.md): it writes small list functions such as shift_by_8 from their one-line instruction, and nothing else. Try the example uses it.',
+    family: 'a2d-mdlm',
+    licence: 'trained by this project on its synthetic task',
+    parameters: '10M',
+  },
   // Every weight at about 0.64 bytes at q4 and 1 byte at q8, the embedding table included.
   published({
     id: 'qwen2.5-coder-0.5b-bd3lm',

@@ -27,8 +27,9 @@ import { filesOfDrop } from '../models/modelFolderFiles';
 import { useModelsBusyReason } from '../models/modelStore';
 import { BatchResults } from '../review/BatchResults';
 import { ResultPanel } from '../review/ResultPanel';
-import { FirstVisitStrip } from './FirstVisitStrip';
 import { useAppState } from './appStateStore';
+import { FirstVisitStrip } from './FirstVisitStrip';
+import { KNOWN_ANSWER_EXAMPLE } from './knownAnswerExample';
 
 // Monaco is most of the download: its chunk starts loading as soon as this module runs, and the
 // page paints its frame meanwhile.
@@ -165,6 +166,17 @@ export function App() {
     modelsArea.current?.querySelector<HTMLElement>('button, [href]')?.focus();
   };
 
+  // The example's file, target, prompt and model, in definition mode: Generate then shows the known-answer model's result.
+  const tryExample = () => {
+    const { fileName, text, target, prompt, settings } = KNOWN_ANSWER_EXAMPLE;
+    state.openText(text, fileName);
+    state.setChecked(target, true);
+    state.setPrompt(prompt);
+    state.setMode('definition');
+    state.setSettings(settings);
+    state.setNotice({ kind: 'info', message: `Opened the example: ${target} is ticked, the prompt written and the known-answer test model chosen. Press Generate.` });
+  };
+
   const language = analysis.language ?? state.languageOverride;
   const detectedLabel = analysis.language && !state.languageOverride ? ` (${LANGUAGES[analysis.language].label})` : '';
 
@@ -198,7 +210,7 @@ export function App() {
         <span className="privacy">Runs in your browser: your code stays on this page.</span>
       </header>
 
-      <FirstVisitStrip onShowModels={showModels} />
+      <FirstVisitStrip onShowModels={showModels} onTryExample={tryExample} />
 
       <div className="notices" role="status" aria-live="polite">
         {state.notice && (

@@ -13,9 +13,10 @@ function wasRead(): boolean {
 
 /**
  * What a first visit needs to know: what the app does, that the built-in model only shows the
- * pipeline working (random weights write noise), and where a real model comes from.
+ * pipeline working (random weights write noise), that the example shows a real result of a test
+ * model, and where a real model comes from.
  */
-export function FirstVisitStrip({ onShowModels }: { onShowModels(): void }) {
+export function FirstVisitStrip({ onShowModels, onTryExample }: { onShowModels(): void; onTryExample(): void }) {
   const [read, setRead] = useState(wasRead);
   if (read) return null;
   const close = () => {
@@ -34,8 +35,12 @@ export function FirstVisitStrip({ onShowModels }: { onShowModels(): void }) {
         <button type="button" className="link" onClick={onShowModels}>
           Models panel
         </button>{' '}
-        (from Hugging Face, or offline with <code>builder pull</code> and Load model folder).
+        (from Hugging Face, or offline with <code>builder pull</code> and Load model folder). <strong>Try the example</strong> to see a real result: a test model trained on one small task rewrites a
+        function of that task.
       </p>
+      <button type="button" onClick={onTryExample}>
+        Try the example
+      </button>
       <button type="button" onClick={close}>
         Got it
       </button>

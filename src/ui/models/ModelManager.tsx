@@ -4,6 +4,7 @@ import { type DownloadProgress, formatBytes, formatDuration } from '../../models
 import { MODEL_REGISTRY, type RegistryModel } from '../../models/modelRegistry';
 import { useAppState } from '../app/appStateStore';
 import { useWarmUp } from '../generate/warmUpStore';
+import { builtInModelKind } from './builtInModels';
 import { HUB_HOSTS, hubSourceOf } from './hubSource';
 import { directoryPicker, filesOfDirectory, filesOfDrop, filesOfInput } from './modelFolderFiles';
 import { FOLDER_IMPORT, type ModelState, modelInUse, settingOfKind, settingsPrecision, useModels } from './modelStore';
@@ -54,15 +55,13 @@ function HubOffer({ model, asked, onAgree, onDismiss }: { model: RegistryModel; 
 function cacheStatus(cached: CachedModel | undefined, model: RegistryModel | undefined): string {
   if (cached && !cached.partial) return `Cached and verified: ${cached.completePrecisions.join(', ')}, ${formatBytes(cached.storedBytes)}`;
   if (cached) return `Partly downloaded (${formatBytes(cached.storedBytes)} stored); Download resumes it`;
-  if (model?.origin.kind === 'generated') return BUILT_IN_STATUS;
+  // A built-in model is always there: the site serves it; a download only keeps a copy in this browser.
+  if (model?.origin.kind === 'generated') return `Built in: served with this page (${builtInModelKind(model.id)}); Download keeps a copy for offline use`;
   // Both sizes, always: one that changed with the backend chosen at the first run read as the model growing.
   const sizes = model?.approximateBytes;
   if (sizes) return `Not downloaded; about ${formatBytes(sizes.q4)} at q4, ${formatBytes(sizes.q8)} at q8`;
   return 'Not downloaded';
 }
-
-/** A built-in model is always there: the site serves it; a download only keeps a copy in this browser. */
-const BUILT_IN_STATUS = 'Built in: served with this page (a test model, random weights); Download keeps a copy for offline use';
 
 /** A registry note with its `command` spans as code, not raw backticks. */
 function noteWithCode(note: string) {
@@ -157,6 +156,10 @@ export function ModelManager() {
           }}
         />
       </div>
+      <p className="small models-about" role="note" aria-label="About the models">
+        The built-in models are test models: the demo ones have random weights, the known-answer one knows one synthetic task. Real code needs a real model: get one below from Hugging Face, or load a
+        converted folder.
+      </p>
       {storage && (
         <p className="small muted" role="note" aria-label="Storage use">
           {storage.usage !== null && storage.quota !== null ? `Storage: ${formatBytes(storage.usage)} used of ${formatBytes(storage.quota)} this site may use` : 'Storage use unknown'}

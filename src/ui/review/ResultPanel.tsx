@@ -2,7 +2,7 @@ import { lazy, Suspense, useMemo, useState } from 'react';
 import type { GeneratedPatch } from '../../plan/refactorPlan';
 import { unifiedDiff } from '../../plan/unifiedDiff';
 import { millisecondsFromClick } from '../generate/generationStore';
-import { BUILT_IN_MODEL_NOTE, isBuiltInModel } from '../models/builtInModels';
+import { builtInModelNote, builtInModelTag } from '../models/builtInModels';
 import { type HunkDecision, reviewedText, reviewOf } from './reviewHunks';
 import { UnsafeConfirm } from './UnsafeConfirm';
 import { VerdictDetails } from './VerdictDetails';
@@ -27,7 +27,8 @@ function unsafeReasons(patch: GeneratedPatch): string[] {
   const reasons = patch.validationErrors.slice(0, 3);
   if (patch.validationErrors.length > 3) reasons.push(`and ${patch.validationErrors.length - 3} more problems`);
   if (reasons.length === 0) reasons.push(`Risk ${patch.riskScore.toFixed(2)}: ${patch.riskFactors.map((f) => f.fact).join('; ')}`);
-  if (isBuiltInModel(patch.model.id)) reasons.unshift(BUILT_IN_MODEL_NOTE);
+  const note = builtInModelNote(patch.model.id);
+  if (note) reasons.unshift(note);
   return reasons;
 }
 
@@ -135,9 +136,9 @@ export function ResultPanel({ patch, runtimeLabel, monacoLanguage, onClose, onAp
         <button type="button" className={`why-toggle ${patch.canApply ? '' : 'verdict-bad'}`} aria-expanded={whyOpen} onClick={() => setWhyOpen(!whyOpen)}>
           {patch.canApply ? 'Can be applied' : 'Not safe to apply'}: why
         </button>
-        {isBuiltInModel(patch.model.id) && (
-          <span className="demo-note" title={BUILT_IN_MODEL_NOTE}>
-            Demo model: its output is noise
+        {builtInModelNote(patch.model.id) && (
+          <span className="demo-note" title={builtInModelNote(patch.model.id) ?? undefined}>
+            {builtInModelTag(patch.model.id)}
           </span>
         )}
       </div>

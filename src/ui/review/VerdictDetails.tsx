@@ -1,6 +1,6 @@
 import { BUDGET_SOURCES } from '../../models/contextBudget';
 import type { GeneratedPatch } from '../../plan/refactorPlan';
-import { BUILT_IN_MODEL_NOTE, isBuiltInModel } from '../models/builtInModels';
+import { builtInModelNote } from '../models/builtInModels';
 
 const STOPPED_BY = { 'stop-token': 'its stop token', budget: 'its token budget (cut off)' } as const;
 /** Garbage code can give hundreds of syntax errors; the first few say enough, and the provenance has them all. */
@@ -24,7 +24,7 @@ export function VerdictDetails({ patch, problemLine, onShowLine }: VerdictDetail
   const { context } = patch;
   return (
     <section className="verdict-details small" aria-label="Why">
-      {isBuiltInModel(patch.model.id) && <p className="notice notice-warning">{BUILT_IN_MODEL_NOTE}</p>}
+      {builtInModelNote(patch.model.id) && <p className="notice notice-warning">{builtInModelNote(patch.model.id)}</p>}
       {patch.validationErrors.length > 0 && (
         <ul aria-label="Problems">
           {patch.validationErrors.slice(0, PROBLEMS_SHOWN).map((error) => {
