@@ -1,4 +1,5 @@
 import { InputError } from '../errors/inputErrors';
+import { spanMasks } from '../models/forwardPasses';
 import { instructionComment } from '../prompt/promptFormats';
 import type { Rng } from '../random/rng';
 import type { CodeTokenizer } from '../runtime/codeTokenizer';
@@ -71,7 +72,7 @@ function templateParts(template: string): { before: string; beforeSuffix: string
 
 /** Tokens a span of `originalTokens` takes in the sequence: its masks when regenerated whole, its own tokens at strength < 1. */
 export function blockLength(originalTokens: number, request: Pick<SequenceRequest, 'lengthFactor' | 'lengthExtra' | 'strength'>): number {
-  return request.strength >= 1 ? Math.ceil(request.lengthFactor * originalTokens) + request.lengthExtra : originalTokens;
+  return spanMasks(originalTokens, request);
 }
 
 /** Where a base infill model's instruction comment goes: at the first target's line, indented as it is. */

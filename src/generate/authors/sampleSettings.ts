@@ -1,5 +1,6 @@
 import { InputError } from '../../errors/inputErrors';
 import { type RemaskingStrategy, SAMPLER_NAMES, type SamplerName } from '../../models/diffusionConfig';
+import { defaultSteps } from '../../models/forwardPasses';
 import type { SamplerDefaults } from '../../models/modelFamilies';
 import { SCHEDULES } from '../../models/noiseSchedule';
 import { MAX_SEED } from '../../random/rng';
@@ -46,11 +47,6 @@ function baseFor(sampler: SamplerName, authors: SamplerDefaults | null): BaseSet
     remasking,
     ...(authors.threshold === undefined ? {} : { parallelThreshold: authors.threshold }),
   };
-}
-
-/** The steps a sampler's defaults give `fill` positions. */
-function defaultSteps(base: BaseSettings, fill: number): number {
-  return base.steps ?? Math.max(1, Math.round(base.stepsPerToken * fill));
 }
 
 const isInteger = (value: unknown, min: number, max = Number.MAX_SAFE_INTEGER) => Number.isInteger(value) && (value as number) >= min && (value as number) <= max;
