@@ -1,11 +1,6 @@
 import type { GenerationProgress } from '../generate/patchPipeline';
 import type { DiffusionConfig } from '../models/diffusionConfig';
-
-function duration(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 120_000) return `${(ms / 1000).toFixed(1)} s`;
-  return `${(ms / 60_000).toFixed(1)} min`;
-}
+import { forwardPasses, formatDuration } from '../models/forwardPasses';
 
 /** Where a run's model runs: the folder, backend and precision with why (`description`), and short ("native, q8"). */
 export interface RunsOn {
@@ -15,7 +10,7 @@ export interface RunsOn {
 
 /**
  * Where the model runs, then the forward passes a run of `plans` plans will take at least (each plan denoises for
- * `config.steps` passes), and their time from the run's first pass on this machine and backend:
+ * the steps its sampler resolved; counted by forwardPasses, as the app counts them), and their time from the run's first pass on this machine and backend:
  * printed once, as soon as that pass is done, so that a long run (a 2,000-token file at the
  * authors' settings on WASM takes minutes) says so before it has gone far. The first pass is the
  * dearest: it is a whole pass (with the context cache, the one that fills it) and the session's
@@ -36,12 +31,11 @@ export function passEstimate(
     said = true;
     const firstMs = performance.now() - started;
     // The run's own step count, as its sampler resolved it: steps 0 (the authors') says nothing by itself.
-    const steps = progress.total;
-    const passes = plans * steps;
-    const cached = config.cacheInterval > 0 ? `, the ${passes - plans * Math.ceil(steps / config.cacheInterval)} span passes among them cheaper` : '';
+    const { steps, passes, spanPasses } = forwardPasses(progress.total, plans, config.cacheInterval);
+    const cached = spanPasses > 0 ? `, the ${spanPasses} span passes among them cheaper` : '';
     write(`model: ${where.description}\n`);
     write(
-      `estimate: ${plans} plan(s) x ${steps} steps = ${passes} forward passes; the first took ${duration(firstMs)} (${where.runsOn}): about ${duration(firstMs * passes)} in all${cached}; remasking and the fallback add passes\n`,
+      `estimate: ${plans} plan(s) x ${steps} steps = ${passes} forward passes; the first took ${formatDuration(firstMs)} (${where.runsOn}): about ${formatDuration(firstMs * passes)} in all${cached}; remasking and the fallback add passes\n`,
     );
   };
 }
