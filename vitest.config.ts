@@ -51,6 +51,7 @@ export default defineConfig({
           testTimeout: 60_000,
           hookTimeout: 120_000,
           fileParallelism: false,
+          isolate: false,
           sequence: { groupOrder: 1 },
         },
       },
@@ -65,6 +66,9 @@ export default defineConfig({
           testTimeout: 60_000,
           hookTimeout: 120_000,
           maxWorkers: 2,
+          // As in the unit run: a worker imports Playwright and the support modules once, not once per
+          // spec file. Each spec's state lives in its own file (evaluated anew) and its own contexts.
+          isolate: false,
           sequence: { groupOrder: 2 },
         },
       },

@@ -54,7 +54,7 @@ export async function runJourney(chromium: Browser, backend: 'webgpu' | 'wasm'):
     return performance.now();
   });
   const started = Date.now();
-  await page.getByRole('button', { name: 'Generate' }).click();
+  await page.getByRole('button', { name: 'Generate', exact: true }).click();
   await page.getByLabel('Generation progress').waitFor({ timeout: 150_000 });
   const firstStepMs = Date.now() - started;
   await page.screenshot({ path: `test-results/journey-${backend}-2-progress.png` });

@@ -12,5 +12,5 @@ export async function startQuickGeneration(page: Page, source: string): Promise<
   await page.getByLabel('Backend').selectOption('wasm');
   await page.getByLabel('Autoregressive fallback').uncheck();
   await page.getByLabel('Steps').fill('2');
-  await page.getByRole('button', { name: 'Generate' }).click();
+  await page.getByRole('button', { name: 'Generate', exact: true }).click();
 }
