@@ -47,6 +47,7 @@ export async function sdarBlock(run: SamplerRun): Promise<void> {
   if (settings.cfgScale !== 0) throw new InputError("The sdar sampler has no guidance (SDAR's generate.py has none); set it off.");
   if (fill.some((p, i) => p !== fill[0]! + i))
     throw new InputError("The sdar sampler fills one run of positions after the prompt (SDAR's generate.py has no infill); the positions to fill are not one run.");
+  if (facts.logitsShift !== 0) throw new InputError("The sdar sampler reads each position's own logits (SDAR's generate.py); this model folder's manifest says logitsShift 1.");
   const blockSize = facts.graphBlockSize;
   if (blockSize === null) throw new InputError("The sdar sampler needs a block-causal model (SDAR attends in blocks of 4); this model's graph attends both ways.");
   const promptLength = fill[0]!;
