@@ -152,16 +152,46 @@ describe('reviewing a result', () => {
     // The time is counted from the click, engine start included.
     expect(await page.locator('.result-bar').innerText()).toMatch(/s from the click\)/);
 
-    // Another candidate: a new seed, and the first result waits beside it to pick from.
+    // Another candidate of the same request (the ticks opening the file cleared, ticked again): a new seed, and the first result waits beside it to pick from.
     await page.getByRole('checkbox', { name: 'area', exact: true }).check();
+    await page.getByRole('checkbox', { name: 'double', exact: true }).check();
     await page.getByRole('button', { name: 'Another candidate' }).click();
     await expect.poll(() => page.locator('.result-bar').innerText(), { timeout: 120_000 }).not.toMatch(/seed 0\b/);
+    // The candidates of the request side by side, the new one shown; picking the first puts it back on the stage.
+    const candidateButtons = page.getByRole('group', { name: 'Candidates' }).getByRole('button');
+    expect(await candidateButtons.count()).toBe(2);
+    expect(await page.getByRole('button', { name: /^Candidate 2, seed [1-9]\d*$/ }).getAttribute('aria-pressed')).toBe('true');
+    await page.getByRole('button', { name: 'Candidate 1, seed 0', exact: true }).click();
+    await expect.poll(() => page.locator('.result-bar').innerText()).toMatch(/seed 0\b/);
+    expect(await page.getByRole('button', { name: 'Candidate 1, seed 0', exact: true }).getAttribute('aria-pressed')).toBe('true');
     await page.getByRole('button', { name: 'Discard' }).click();
     const candidates = await page.getByLabel('Earlier results').getByRole('button').allInnerTexts();
     expect(candidates).toHaveLength(2);
     expect(candidates.some((text) => text.includes('seed 0,'))).toBe(true);
     expect(candidates.some((text) => !text.includes('seed 0,'))).toBe(true);
   }, 240_000);
+
+  it('regenerates only the definition at the cursor by Ctrl+Shift+Enter, ticking it alone', async () => {
+    await openSource('shapes.py', SOURCE);
+    await page.getByRole('checkbox', { name: 'area', exact: true }).check();
+    await page.getByLabel('Backend').selectOption('wasm');
+    await page.getByLabel('Autoregressive fallback').uncheck();
+    await page.getByLabel('Steps').fill('2');
+    // The cursor in double's body: the panel names what the shortcut regenerates.
+    await page.getByTestId('source-editor').locator('.view-line').nth(11).click();
+    await page.getByRole('button', { name: 'Regenerate double only' }).waitFor();
+    await page.keyboard.press('Control+Shift+Enter');
+    await page.getByRole('button', { name: 'Download patch' }).waitFor({ timeout: 120_000 });
+    expect(await page.getByRole('checkbox', { name: 'double', exact: true }).isChecked()).toBe(true);
+    expect(await page.getByRole('checkbox', { name: 'area', exact: true }).isChecked()).toBe(false);
+    // area is untouched: every change is in double, the file's last lines.
+    const changes = await page
+      .getByRole('list', { name: 'Changes' })
+      .getByRole('button', { name: /^Change \d+: lines? (\d+)/ })
+      .allInnerTexts();
+    expect(changes.length).toBeGreaterThan(0);
+    for (const change of changes) expect(Number(/lines? (\d+)/.exec(change)![1])).toBeGreaterThanOrEqual(11);
+  }, 180_000);
 
   it('shows one bar for the whole run, the phase named inside it and the time since the click', async () => {
     // A long function, so 200 steps take long enough to watch.

@@ -26,6 +26,7 @@ import { ModelManager } from '../models/ModelManager';
 import { filesOfDrop } from '../models/modelFolderFiles';
 import { useModelsBusyReason } from '../models/modelStore';
 import { BatchResults } from '../review/BatchResults';
+import { CandidateSwitcher, sameRequest } from '../review/CandidateSwitcher';
 import { ResultPanel } from '../review/ResultPanel';
 import { useAppState } from './appStateStore';
 import { FirstVisitStrip } from './FirstVisitStrip';
@@ -44,6 +45,9 @@ function innermostAt(outline: readonly OutlineEntry[], analysis: ReturnType<type
     return null;
   }
 }
+
+/** Presses Generate, or Regenerate at the cursor, where the settings allow it: the panel knows whether they do. */
+const pressGenerate = (button: 'primary' | 'at-cursor') => document.querySelector<HTMLButtonElement>(`.generate-panel button.${button}:not(:disabled)`)?.click();
 
 export function App() {
   const state = useAppState();
@@ -81,6 +85,20 @@ export function App() {
     const editTargets = keys.filter((key) => checked.has(key));
     void generation.generate([{ filePath: state.fileName, editTargets, intent: state.prompt, language: analysis.language ?? undefined }], state.text, config, state.mode, state.fileName);
   };
+  // Regenerate only the definition at the cursor: it becomes the one tick, and the run masks it alone.
+  const atCursorKey = atCursor ? keys[analysis.outline.indexOf(atCursor)]! : null;
+  const generateAtCursor = (config: DiffusionConfig) => {
+    if (!atCursorKey || analysis.error || modelsBusy) return;
+    for (const key of state.checked) if (key !== atCursorKey) state.setChecked(key, false);
+    state.setChecked(atCursorKey, true);
+    void generation.generate(
+      [{ filePath: state.fileName, editTargets: [atCursorKey], intent: state.prompt, language: analysis.language ?? undefined }],
+      state.text,
+      config,
+      state.mode,
+      state.fileName,
+    );
+  };
   // With a folder open, the plans' files and the relevant files their context names by path are read from it (the open file as edited).
   const generateBatch = async (plans: RefactorPlan[], config: DiffusionConfig) => {
     const index = folderActive ? folder.index : null;
@@ -103,6 +121,10 @@ export function App() {
   }, [resultFile, resultHere, setAside]);
   const earlier = generation.history.filter((entry) => entry.file === state.fileName);
   const reviewing = resultHere && generation.status !== 'running';
+  // The results of the shown one's request (Another candidate), to pick between; the others stay under Earlier results.
+  const shown = generation.patch;
+  const candidates =
+    reviewing && shown ? [shown, ...earlier.map((entry) => entry.patch).filter((patch) => sameRequest(patch, shown))].sort((a, b) => a.generationTimestamp.localeCompare(b.generationTimestamp)) : [];
 
   const warmUp = useWarmUp((s) => s.warmUp);
   const hasPlan = mask.plan !== null;
@@ -112,11 +134,11 @@ export function App() {
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
-      // Ctrl/Cmd+Enter generates from anywhere: caught before Monaco would insert a line.
+      // Ctrl/Cmd+Enter generates from anywhere, and with Shift only the definition at the cursor: caught before Monaco would insert a line.
       if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
         event.preventDefault();
         event.stopPropagation();
-        document.querySelector<HTMLButtonElement>('.generate-panel button.primary:not(:disabled)')?.click();
+        pressGenerate(event.shiftKey ? 'at-cursor' : 'primary');
       }
     };
     const onEscape = (event: KeyboardEvent) => {
@@ -249,6 +271,7 @@ export function App() {
           onSettingsChange={state.setSettings}
           blockedBecause={blockedBecause}
           onGenerate={generate}
+          atCursor={atCursorKey && !analysis.error && !modelsBusy ? { name: atCursorKey, generate: generateAtCursor } : null}
         />
         <aside className="panel outline-panel">
           <FolderTree />
@@ -286,12 +309,14 @@ export function App() {
                 revealRequest={revealRequest}
                 onTextChange={state.setText}
                 onCursorChange={state.setCursor}
+                onRegenerateAtCursor={() => pressGenerate('at-cursor')}
               />
             </Suspense>
           </div>
           <GenerationProgress />
           {folder.repository && <FolderResults />}
           {generation.batch.length > 0 && !folder.run && reviewing && <BatchResults patches={generation.batch} shown={generation.patch} onShow={generation.show} />}
+          {shown && <CandidateSwitcher candidates={candidates} shown={shown} onPick={(patch) => generation.reopen(state.fileName, patch)} />}
           {reviewing && generation.patch && (
             <ResultPanel
               key={`${generation.patch.generationTimestamp} ${generation.patch.filePath} ${generation.patch.sample.seed}`}

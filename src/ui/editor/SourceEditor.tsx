@@ -15,20 +15,22 @@ export interface SourceEditorProps {
   revealRequest: number;
   onTextChange(text: string): void;
   onCursorChange(cursor: LineColumn): void;
+  /** The editor's "Regenerate this definition only" (context menu, Ctrl+Shift+Enter). */
+  onRegenerateAtCursor(): void;
 }
 
 const darkScheme = () => matchMedia('(prefers-color-scheme: dark)');
 const toPosition = ({ line, column }: LineColumn) => ({ lineNumber: line, column });
 
-export function SourceEditor({ text, fileName, monacoLanguage, maskedRanges, cursor, revealRequest, onTextChange, onCursorChange }: SourceEditorProps) {
+export function SourceEditor({ text, fileName, monacoLanguage, maskedRanges, cursor, revealRequest, onTextChange, onCursorChange, onRegenerateAtCursor }: SourceEditorProps) {
   const container = useRef<HTMLDivElement>(null);
   const editor = useRef<monaco.editor.IStandaloneCodeEditor | null>(null);
   const decorations = useRef<monaco.editor.IEditorDecorationsCollection | null>(null);
-  const callbacks = useRef({ onTextChange, onCursorChange });
+  const callbacks = useRef({ onTextChange, onCursorChange, onRegenerateAtCursor });
   /** True while a new file's text goes in: the editor's copy is not written back over it. */
   const openingFile = useRef(false);
   const shownFile = useRef(fileName);
-  callbacks.current = { onTextChange, onCursorChange };
+  callbacks.current = { onTextChange, onCursorChange, onRegenerateAtCursor };
   // Tab leaves the editor by default, so the keyboard is never trapped in it; Ctrl+M makes Tab indent.
   const [tabMovesFocus, setTabMovesFocus] = useState(true);
 
@@ -50,6 +52,14 @@ export function SourceEditor({ text, fileName, monacoLanguage, maskedRanges, cur
       const next = !created.getOption(monaco.editor.EditorOption.tabFocusMode);
       created.updateOptions({ tabFocusMode: next });
       setTabMovesFocus(next);
+    });
+    created.addAction({
+      id: 'builder.regenerate-at-cursor',
+      label: 'Regenerate this definition only',
+      keybindings: [monaco.KeyMod.CtrlCmd | monaco.KeyMod.Shift | monaco.KeyCode.Enter],
+      contextMenuGroupId: 'navigation',
+      contextMenuOrder: 0,
+      run: () => callbacks.current.onRegenerateAtCursor(),
     });
     created.setPosition(toPosition(cursor));
     created.revealPositionInCenterIfOutsideViewport(toPosition(cursor));
@@ -131,7 +141,8 @@ export function SourceEditor({ text, fileName, monacoLanguage, maskedRanges, cur
     <>
       <div className="source-editor" ref={container} data-testid="source-editor" />
       <p className="editor-hint small muted" aria-live="polite">
-        {tabMovesFocus ? 'Tab moves to the next control; Ctrl+M makes Tab indent.' : 'Tab indents; Ctrl+M makes Tab move to the next control.'} Ctrl+Enter generates.
+        {tabMovesFocus ? 'Tab moves to the next control; Ctrl+M makes Tab indent.' : 'Tab indents; Ctrl+M makes Tab move to the next control.'} Ctrl+Enter generates; Ctrl+Shift+Enter regenerates the
+        definition at the cursor only.
       </p>
     </>
   );

@@ -38,6 +38,14 @@ export interface GeneratePanelProps {
   onGenerate(config: DiffusionConfig): void;
   /** Runs the plans of an imported plans file against the open file, one patch each. */
   onGenerateBatch(plans: RefactorPlan[], config: DiffusionConfig): void;
+  /** The definition at the editor's cursor, to regenerate alone; null where there is none or it cannot run. */
+  atCursor: AtCursor | null;
+}
+
+/** The definition at the cursor, by its outline key, and the run that regenerates it alone. */
+export interface AtCursor {
+  name: string;
+  generate(config: DiffusionConfig): void;
 }
 
 type NumberKey = 'steps' | 'seed' | 'cfgScale' | 'temperature' | 'topP' | 'strength' | 'maxRemaskRounds' | 'cacheInterval' | 'parallelThreshold' | 'contextTokens';
@@ -88,7 +96,7 @@ function validatedSettings(settings: DiffusionConfigInput): { config: DiffusionC
 }
 
 /** Settings, Generate and Cancel. */
-export function GeneratePanel({ settings, onSettingsChange, blockedBecause, onGenerate, onGenerateBatch }: GeneratePanelProps) {
+export function GeneratePanel({ settings, onSettingsChange, blockedBecause, onGenerate, onGenerateBatch, atCursor }: GeneratePanelProps) {
   const generation = useGeneration();
   const warmUp = useWarmUp();
   const [plansError, setPlansError] = useState<string | null>(null);
@@ -169,13 +177,23 @@ export function GeneratePanel({ settings, onSettingsChange, blockedBecause, onGe
         <button
           type="button"
           disabled={running || !config || blockedBecause !== null}
-          title="Run again with a new seed; the result shown now waits under Earlier results, to pick from"
+          title="Run again with a new seed; the result shown now stays beside the new one under Candidates, to pick from"
           onClick={() => config && generateAnother(config)}
         >
           Another candidate
         </button>
         <button type="button" disabled={!running} onClick={generation.cancel}>
           Cancel
+        </button>
+        <button
+          type="button"
+          className="at-cursor"
+          disabled={running || !config || !atCursor}
+          aria-keyshortcuts="Control+Shift+Enter"
+          title="Tick only the definition at the editor's cursor and regenerate it (Ctrl+Shift+Enter, or the editor's context menu)"
+          onClick={() => config && atCursor?.generate(config)}
+        >
+          {atCursor ? `Regenerate ${atCursor.name} only` : 'Regenerate at cursor'}
         </button>
       </div>
       {blockedBecause && !running && <p className="muted small blocked">{blockedBecause}</p>}

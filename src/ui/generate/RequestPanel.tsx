@@ -2,7 +2,7 @@ import type { ReactNode } from 'react';
 import type { DiffusionConfig, DiffusionConfigInput } from '../../models/diffusionConfig';
 import type { RefactorPlan } from '../../plan/refactorPlan';
 import { MASK_MODES, type MaskMode, type MaskPlan } from '../../syntax/maskSpans';
-import { GeneratePanel } from './GeneratePanel';
+import { type AtCursor, GeneratePanel } from './GeneratePanel';
 
 export interface RequestPanelProps {
   plan: MaskPlan | null;
@@ -16,6 +16,7 @@ export interface RequestPanelProps {
   blockedBecause: string | null;
   onGenerate(config: DiffusionConfig): void;
   onGenerateBatch(plans: RefactorPlan[], config: DiffusionConfig): void;
+  atCursor: AtCursor | null;
   /** An opened folder's targets across its files, grouped by file. */
   targets?: ReactNode;
 }
@@ -23,7 +24,21 @@ export interface RequestPanelProps {
 const MODE_LABELS: Record<MaskMode, string> = { definition: 'Whole definition', body: 'Body only (keep signature)' };
 
 /** What to regenerate and how: the prompt, the mask mode, and the spans that will be masked. */
-export function RequestPanel({ targets, plan, maskError, mode, prompt, onModeChange, onPromptChange, settings, onSettingsChange, blockedBecause, onGenerate, onGenerateBatch }: RequestPanelProps) {
+export function RequestPanel({
+  targets,
+  plan,
+  maskError,
+  mode,
+  prompt,
+  onModeChange,
+  onPromptChange,
+  settings,
+  onSettingsChange,
+  blockedBecause,
+  onGenerate,
+  onGenerateBatch,
+  atCursor,
+}: RequestPanelProps) {
   return (
     <aside className="panel request-panel">
       <h2>Request</h2>
@@ -61,7 +76,7 @@ export function RequestPanel({ targets, plan, maskError, mode, prompt, onModeCha
           {note}
         </p>
       ))}
-      <GeneratePanel settings={settings} onSettingsChange={onSettingsChange} blockedBecause={blockedBecause} onGenerate={onGenerate} onGenerateBatch={onGenerateBatch} />
+      <GeneratePanel settings={settings} onSettingsChange={onSettingsChange} blockedBecause={blockedBecause} onGenerate={onGenerate} onGenerateBatch={onGenerateBatch} atCursor={atCursor} />
     </aside>
   );
 }
