@@ -15,6 +15,7 @@ import { SCHEDULES } from '../../models/noiseSchedule';
 import { parsePlans, type RefactorPlan } from '../../plan/refactorPlan';
 import { MAX_SEED } from '../../random/rng';
 import { GenerationMessage } from './GenerationMessage';
+import { RunEstimate } from './RunEstimate';
 import { useGeneration } from './generationStore';
 import { useWarmUp } from './warmUpStore';
 
@@ -196,6 +197,7 @@ export function GeneratePanel({ settings, onSettingsChange, blockedBecause, onGe
           {atCursor ? `Regenerate ${atCursor.name} only` : 'Regenerate at cursor'}
         </button>
       </div>
+      <RunEstimate config={config} runtime={runtime} />
       {blockedBecause && !running && <p className="muted small blocked">{blockedBecause}</p>}
       {!config && !running && <p className="field-error small">Fix the settings marked below to generate.</p>}
       <GenerationMessage announce={false} />
