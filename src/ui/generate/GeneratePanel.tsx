@@ -15,8 +15,8 @@ import { SCHEDULES } from '../../models/noiseSchedule';
 import { parsePlans, type RefactorPlan } from '../../plan/refactorPlan';
 import { MAX_SEED } from '../../random/rng';
 import { GenerationMessage } from './GenerationMessage';
-import { RunEstimate } from './RunEstimate';
 import { useGeneration } from './generationStore';
+import { RunEstimate } from './RunEstimate';
 import { useWarmUp } from './warmUpStore';
 
 /** The sampler choices in words: which authors' algorithm each one is. */
