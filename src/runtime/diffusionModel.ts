@@ -53,6 +53,31 @@ export interface ContextCache {
   release(): void;
 }
 
+/**
+ * The keys and values of positions 0 .. length - 1 of one row, every one current: what a block-causal
+ * model's next block attends to. A finished block never changes, so it is encoded once and appended.
+ */
+export interface PrefixCache {
+  readonly length: number;
+  /** Size of the keys and values, in JS memory. */
+  readonly bytes: number;
+  release(): void;
+}
+
+interface PrefixTensors extends PrefixCache {
+  readonly past: Record<string, ort.Tensor>;
+}
+
+/** A pass over one block after a prefix: its tokens, at positions `start` on, where `start` is the prefix's length. */
+export interface BlockRequest {
+  tokens: readonly number[];
+  start: number;
+  /** Positions (of the sequence, inside the block) whose predictions are wanted. */
+  positions: readonly number[];
+  temperature: number;
+  topK: number;
+}
+
 interface SpanFeeds extends ContextCache {
   /** Per position of the sequence: its index among the span's positions, or -1. */
   readonly indexInSpan: Int32Array;
@@ -173,6 +198,42 @@ export class DiffusionModel {
     return this.head(outputs, k);
   }
 
+  /** One pass over a block against the prefix cache of every position before it (none: the block starts the sequence). */
+  async predictAfter(prefix: PrefixCache | null, request: BlockRequest): Promise<DenoisePrediction> {
+    const { feeds, k } = this.blockFeeds(prefix, request);
+    return this.head(await this.session.run(feeds, this.headOutputs), k);
+  }
+
+  /**
+   * The prefix grown by a block: one pass over the block's tokens against the prefix, its keys and
+   * values appended. The prefix given stays as it was; its holder releases it.
+   */
+  async extendPrefix(prefix: PrefixCache | null, tokens: readonly number[], start: number): Promise<PrefixCache> {
+    if (!this.pastShape) throw new Error(`${this.manifest.id}'s graph has no context cache inputs; convert the model again`);
+    const [heads, headSize] = this.pastShape;
+    const { feeds } = this.blockFeeds(prefix, { tokens, start, positions: [start], temperature: 1, topK: 1 });
+    const outputs = await this.session.run(feeds, this.presentNames);
+    const length = start + tokens.length;
+    const past: Record<string, ort.Tensor> = {};
+    let bytes = 0;
+    for (const [i, name] of this.pastNames.entries()) {
+      const present = outputs[this.presentNames[i]!]!;
+      const before = prefix ? ((await (prefix as PrefixTensors).past[name]!.getData()) as Float32Array) : new Float32Array(0);
+      const added = (await present.getData()) as Float32Array;
+      if (present.location === 'gpu-buffer') present.dispose();
+      // [1, heads, positions, headSize]: each head's rows of the prefix, then the block's.
+      const joined = new Float32Array(heads * length * headSize);
+      for (let h = 0; h < heads; h++) {
+        joined.set(before.subarray(h * start * headSize, (h + 1) * start * headSize), h * length * headSize);
+        joined.set(added.subarray(h * tokens.length * headSize, (h + 1) * tokens.length * headSize), (h * length + start) * headSize);
+      }
+      past[name] = new this.session.Tensor('float32', joined, [1, heads, length, headSize]);
+      bytes += joined.byteLength;
+    }
+    const cache: PrefixTensors = { length, bytes, past, release: () => Object.values(past).forEach((tensor) => tensor.dispose()) };
+    return cache;
+  }
+
   release(): Promise<void> {
     return this.session.release();
   }
@@ -193,6 +254,33 @@ export class DiffusionModel {
       temperature: new this.session.Tensor('float32', Float32Array.of(request.temperature), [1]),
       top_k: new this.session.Tensor('int64', BigInt64Array.of(BigInt(k)), [1]),
     };
+  }
+
+  /** A block's pass: its tokens at their positions, every key of the prefix and the block attended to (the graph masks later blocks). */
+  private blockFeeds(prefix: PrefixCache | null, request: BlockRequest) {
+    if (!this.pastShape) throw new Error(`${this.manifest.id}'s graph has no context cache inputs; convert the model again`);
+    const { tokens, start, positions } = request;
+    if ((prefix?.length ?? 0) !== start) throw new Error(`the block starts at ${start}, but the prefix cache holds ${prefix?.length ?? 0} positions`);
+    const single: DenoiseRequest = { rows: [tokens], positions, rowWeights: [1], temperature: request.temperature, topK: request.topK };
+    const k = this.checkRequest(single);
+    if (start + tokens.length > this.manifest.maxPositions) throw new Error(`the sequence has ${start + tokens.length} tokens; ${this.manifest.id} holds at most ${this.manifest.maxPositions}`);
+    const feeds: Record<string, ort.Tensor> = {
+      ...this.guidanceFeeds(single, k),
+      input_ids: int64Rows(this.session.Tensor, 1, tokens.length, (_, i) => tokens[i]!),
+      attention_mask: int64Rows(this.session.Tensor, 1, start + tokens.length, () => 1),
+      position_ids: int64Rows(this.session.Tensor, 1, tokens.length, (_, i) => start + i),
+      logit_positions: new this.session.Tensor(
+        'int64',
+        BigInt64Array.from(positions, (position) => {
+          if (position < start || position >= start + tokens.length) throw new Error(`position ${position} is outside the block at ${start}..${start + tokens.length - 1}`);
+          return BigInt(position - start);
+        }),
+        [positions.length],
+      ),
+    };
+    const empty = new this.session.Tensor('float32', new Float32Array(0), [1, this.pastShape[0], 0, this.pastShape[1]]);
+    for (const name of this.pastNames) feeds[name] = prefix ? (prefix as PrefixTensors).past[name]! : empty;
+    return { feeds, k };
   }
 
   private fullPassFeeds(request: DenoiseRequest) {

@@ -2,6 +2,7 @@ import type { RemaskingStrategy, SamplerName } from '../../models/diffusionConfi
 import type { ScheduleName } from '../../models/noiseSchedule';
 import type { RevealPass } from '../../plan/revealTrace';
 import type { Rng } from '../../random/rng';
+import type { BlockRequest, DenoisePrediction, PrefixCache } from '../../runtime/diffusionModel';
 import type { MaskPredictor } from '../maskPredictor';
 
 export type { RevealPass, RevealTrace } from '../../plan/revealTrace';
@@ -46,6 +47,10 @@ export interface SamplerFacts {
 export interface SamplerModel extends MaskPredictor {
   /** Whether the graph returns the negative entropy over the vocabulary (graph version 2 on). */
   readonly hasEntropy: boolean;
+  /** Where the model keeps a growing prefix cache (DiffusionModel, with `canCache`): a block's pass against the positions before it. */
+  predictAfter?(prefix: PrefixCache | null, request: BlockRequest): Promise<DenoisePrediction>;
+  /** The prefix cache grown by a finished block, which is encoded once. */
+  extendPrefix?(prefix: PrefixCache | null, tokens: readonly number[], start: number): Promise<PrefixCache>;
 }
 
 /** One run of an authors' sampler: `tokens` is the canvas, its `fill` positions masked, changed in place. */

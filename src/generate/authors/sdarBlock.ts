@@ -1,5 +1,5 @@
 import { InputError } from '../../errors/inputErrors';
-import type { ContextCache, DenoisePrediction, DenoiseRequest } from '../../runtime/diffusionModel';
+import type { PrefixCache } from '../../runtime/diffusionModel';
 import { candidatesFor, dllmScores } from './positionChoice';
 import { type ScoredPosition, surest } from './rankedReveal';
 import { evenTransferCounts } from './revealCounts';
@@ -34,11 +34,11 @@ export function dynamicReveal(scored: readonly ScoredPosition[], count: number, 
  * block that runs past the positions to fill is completed with masks that take part in its steps and are
  * never written back; tokens after the run are not seen.
  *
- * The cache is exact, as theirs: a block's passes see the blocks before it, which never attend to it. The
- * authors prefill the prompt's whole blocks and store each finished block's keys and values once more;
- * here each block's first pass runs over everything before it and the block together, keeping the
- * earlier positions' keys and values (block-causal, the same values), and its later passes run over the
- * block alone against them: the same logits, one pass less a block, the prefix recomputed once a block.
+ * The cache is theirs, exact: the prompt's whole blocks are encoded once (their prefill), every step
+ * passes over the block alone against the keys and values of everything before it, and a finished
+ * block is encoded once more, with its final tokens, and appended (their store_kv pass), unless it is the
+ * last. A model without a prefix cache (an older graph, a measuring wrapper) runs every step over the
+ * whole sequence up to the block's end instead, which under block-causal attention gives the same logits.
  */
 export async function sdarBlock(run: SamplerRun): Promise<void> {
   const { model, facts, tokens, fill, settings, rng } = run;
@@ -56,21 +56,23 @@ export async function sdarBlock(run: SamplerRun): Promise<void> {
   const counts = evenTransferCounts(blockSize, denoisingSteps);
   const filter = { temperature: settings.temperature, topP: 1, topK: 0 };
   const stops = new Set(facts.eosTokenIds);
-  for (let start = Math.floor(promptLength / blockSize) * blockSize; start < end; start += blockSize) {
-    const blockEnd = start + blockSize;
-    const row = [...tokens.slice(0, Math.min(blockEnd, end)), ...new Array<number>(Math.max(0, blockEnd - end)).fill(facts.maskTokenId)];
-    const span = Array.from({ length: blockSize }, (_, i) => start + i);
-    let masked = span.filter((p) => p >= promptLength);
-    let cache: ContextCache | null = null;
-    try {
+  const cached = model.canCache && model.predictAfter !== undefined && model.extendPrefix !== undefined;
+  const firstStart = Math.floor(promptLength / blockSize) * blockSize;
+  let prefix: PrefixCache | null = null;
+  try {
+    if (cached && firstStart > 0) prefix = await model.extendPrefix!(null, tokens.slice(0, firstStart), 0);
+    for (let start = firstStart; start < end; start += blockSize) {
+      const blockEnd = start + blockSize;
+      const row = [...tokens.slice(0, Math.min(blockEnd, end)), ...new Array<number>(Math.max(0, blockEnd - end)).fill(facts.maskTokenId)];
+      let masked = row.flatMap((_, p) => (p >= Math.max(start, promptLength) ? [p] : []));
       for (const count of counts) {
         if (masked.length === 0) break;
         checkCancelled(run.signal);
-        const request: DenoiseRequest = { rows: [row], positions: masked, rowWeights: [1], temperature: settings.temperature > 0 ? settings.temperature : 1, topK: candidatesFor(filter) };
-        let prediction: DenoisePrediction;
-        if (!model.canCache) prediction = await model.predict(request);
-        else if (cache) prediction = await model.predictSpan(request, cache);
-        else ({ prediction, cache } = await model.predictAndCache(request, span));
+        const temperature = settings.temperature > 0 ? settings.temperature : 1;
+        const topK = candidatesFor(filter);
+        const prediction = cached
+          ? await model.predictAfter!(prefix, { tokens: row.slice(start), start, positions: masked, temperature, topK })
+          : await model.predict({ rows: [row], positions: masked, rowWeights: [1], temperature, topK });
         const revealed = dynamicReveal(dllmScores(prediction, masked, filter, 'low-confidence', rng, facts.maskTokenId), count, settings.parallelThreshold);
         for (const { position, token } of revealed) {
           row[position] = token;
@@ -80,9 +82,14 @@ export async function sdarBlock(run: SamplerRun): Promise<void> {
         masked = masked.filter((p) => !done.has(p));
         run.onPass(revealPass(revealed.filter((r) => r.position < end)));
       }
-    } finally {
-      cache?.release();
+      if (tokens.slice(promptLength, Math.min(blockEnd, end)).some((id) => stops.has(id))) break;
+      if (cached && blockEnd < end) {
+        const grown = await model.extendPrefix!(prefix, row.slice(start), start);
+        prefix?.release();
+        prefix = grown;
+      }
     }
-    if (tokens.slice(promptLength, Math.min(blockEnd, end)).some((id) => stops.has(id))) break;
+  } finally {
+    prefix?.release();
   }
 }
