@@ -52,7 +52,7 @@ const small = `${long.slice(start, target.range.end)}\n`;
 
 const config = createDiffusionConfig({ preset: 'fast', steps: STEPS, cfgScale: 1, fallback: false, maxRemaskRounds: 0, seed: 7 });
 async function stepTime(text: string): Promise<{ perStepMs: number; tokens: number; keptLines: number; totalLines: number }> {
-  const builder = new PatchPipeline({ parser, models: { diffusion: model, quant: 'q8' }, config, readSource: async () => text });
+  const builder = new PatchPipeline({ parser, models: { diffusion: model, precision: 'q8' }, config, readSource: async () => text });
   const stepsAt: number[] = [];
   const plan = { filePath: 'xcode_emulation.py', editTargets: [`${target.name}`], intent: 'Make this iterative and validate its inputs.' };
   let started = performance.now();

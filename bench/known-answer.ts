@@ -58,7 +58,7 @@ interface Row {
 async function measure(setting: string, diffusion: DiffusionModel, fallback: CausalModel | undefined, input: DiffusionConfigInput): Promise<Row> {
   const config = createDiffusionConfig({ preset: 'fast', fallback: false, ...input });
   const files = new Map(heldOut.map((example) => [example.fileName, example.text]));
-  const builder = new PatchPipeline({ parser, models: { diffusion, quant: 'q8', fallback }, config, readSource: async (path) => files.get(path)! });
+  const builder = new PatchPipeline({ parser, models: { diffusion, precision: 'q8', fallback }, config, readSource: async (path) => files.get(path)! });
   const patches: GeneratedPatch[] = [];
   for (const example of heldOut) patches.push(await builder.generatePatch({ filePath: example.fileName, editTargets: [example.target], intent: example.instruction, language: example.language }));
   const tokens = heldOut.reduce((sum, example) => sum + diffusion.tokenizer.encode(functionText(example.function)).length, 0);

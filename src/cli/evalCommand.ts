@@ -77,7 +77,7 @@ async function modelWriter(flags: EvalFlags, length: MiddleLength): Promise<Midd
     settings: {
       mode: 'model',
       length,
-      model: { id: models.diffusion.manifest.id, quant: models.quant, backend: models.diffusion.backend, fallback: models.fallback?.manifest.id ?? null },
+      model: { id: models.diffusion.manifest.id, quant: models.precision, backend: models.diffusion.backend, fallback: models.fallback?.manifest.id ?? null },
       config,
     },
     async write(task) {

@@ -4,11 +4,10 @@ import { InputError } from '../errors/inputErrors';
 import { PatchPipeline } from '../generate/patchPipeline';
 import { type DiffusionConfig, missingModelMessage, type PresetName } from '../models/diffusionConfig';
 import type { PrecisionChoice } from '../models/modelPrecision';
-import type { CausalModel } from '../runtime/causalModel';
-import type { DiffusionModel } from '../runtime/diffusionModel';
+import { loadPipelineModels } from '../runtime/pipelineModels';
 import { decodeSource } from '../syntax/decodeSource';
 import { SyntaxParser } from '../syntax/syntaxParser';
-import { type ChosenBackend, openModel } from './modelRuntime';
+import { type ChosenBackend, type OpenedModel, openModel } from './modelRuntime';
 import { nodeWasmLocator } from './wasmFiles';
 
 const MODELS_DIR = fileURLToPath(new URL('../../public/models/', import.meta.url));
@@ -57,26 +56,26 @@ export async function loadPipeline(options: LoadPipelineOptions): Promise<Pipeli
   const { config, preset } = options;
   const diffusionDir = modelFolder(options.modelDir, config.model);
   if (!diffusionDir) throw new InputError(missingModelMessage(preset, MODELS_DIR));
-  const opened = await openModel(diffusionDir, options.backend, options.precision);
-  const loaded = opened.loaded;
-  if (loaded.kind !== 'diffusion') throw new InputError(`${diffusionDir} holds an autoregressive model; --model needs a diffusion model.`);
-  const diffusion: DiffusionModel = loaded.model;
-  let fallback: CausalModel | undefined;
   const fallbackDir = config.fallback ? modelFolder(options.fallbackModelDir, config.fallbackModel) : undefined;
-  if (fallbackDir) {
-    const loadedFallback = (await openModel(fallbackDir, options.backend, options.precision)).loaded;
-    if (loadedFallback.kind !== 'autoregressive') throw new InputError(`${fallbackDir} holds a diffusion model; --fallback-model needs an autoregressive one.`);
-    fallback = loadedFallback.model;
-  }
-  const parser = await SyntaxParser.create(nodeWasmLocator);
-  const pipeline = new PatchPipeline({ parser, models: { diffusion, quant: opened.precision, fallback }, config, readSource: options.readSource ?? (async (path) => readSourceFile(path)) });
-  return {
-    pipeline,
-    description: opened.description,
-    runsOn: opened.runsOn,
-    release: async () => {
-      await diffusion.release();
-      await fallback?.release();
+  let opened: OpenedModel | undefined;
+  const models = await loadPipelineModels({
+    diffusion: {
+      name: diffusionDir,
+      setting: '--model',
+      load: async () => {
+        opened = await openModel(diffusionDir, options.backend, options.precision);
+        return opened.loaded;
+      },
     },
-  };
+    fallback: fallbackDir ? { name: fallbackDir, setting: '--fallback-model', load: async () => (await openModel(fallbackDir, options.backend, options.precision)).loaded } : undefined,
+  });
+  const { precision, description, runsOn } = opened!;
+  const parser = await SyntaxParser.create(nodeWasmLocator);
+  const pipeline = new PatchPipeline({
+    parser,
+    models: { diffusion: models.diffusion, precision, fallback: models.fallback },
+    config,
+    readSource: options.readSource ?? (async (path) => readSourceFile(path)),
+  });
+  return { pipeline, description, runsOn, release: models.release };
 }

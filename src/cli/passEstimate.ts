@@ -1,6 +1,6 @@
-import type { GenerationProgress } from '../generate/patchPipeline';
 import type { DiffusionConfig } from '../models/diffusionConfig';
-import { forwardPasses, formatDuration } from '../models/forwardPasses';
+import { formatDuration, forwardPasses } from '../models/forwardPasses';
+import type { GenerationProgress } from '../plan/engine';
 
 /** Where a run's model runs: the folder, backend and precision with why (`description`), and short ("native, q8"). */
 export interface RunsOn {

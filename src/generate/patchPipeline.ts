@@ -1,6 +1,9 @@
 import { InputError } from '../errors/inputErrors';
+import type { Runtime } from '../models/backendChoice';
 import { BUDGET_SOURCES, contextBudget } from '../models/contextBudget';
 import type { DiffusionConfig } from '../models/diffusionConfig';
+import type { ModelPrecision } from '../models/modelPrecision';
+import type { Engine, EngineOptions, EnginePlan, EngineRun, GenerationProgress } from '../plan/engine';
 import { errorRisk, patchRisk } from '../plan/patchRisk';
 import { patchVerdict, type Verdict } from '../plan/patchVerdict';
 import { type ContextPart, resolvePlanContext } from '../plan/planContext';
@@ -14,7 +17,7 @@ import type { DiffusionModel } from '../runtime/diffusionModel';
 import { type AnalyzedSource, analyzeSource } from '../syntax/analyzeSource';
 import type { LanguageId } from '../syntax/languages';
 import { omissionMarker } from '../syntax/lineComments';
-import { type MaskMode, type MaskPlan, maskSpans } from '../syntax/maskSpans';
+import { type MaskPlan, maskSpans } from '../syntax/maskSpans';
 import { type OutlineEntry, outline, type TextRange } from '../syntax/outline';
 import { type SyntaxIssue, syntaxIssues } from '../syntax/syntaxIssues';
 import type { SyntaxParser } from '../syntax/syntaxParser';
@@ -28,16 +31,10 @@ import { buildMaskedSequence, type MaskedSequence } from './maskedSequence';
 import { sampleTokens } from './sampleTokens';
 import { decodeBlocks, spliceSpans, tokensTouching } from './spanText';
 
-export interface GenerationProgress extends DenoiseStep {
-  phase: 'diffusion' | 'remask' | 'fallback';
-  /** The targets' current text, masks shown as ░. */
-  spans: string[];
-}
-
 export interface PipelineModels {
   diffusion: DiffusionModel;
-  /** The precision loaded, for provenance. */
-  quant: string;
+  /** The precision loaded, for provenance (the patch's `quant`). */
+  precision: ModelPrecision;
   fallback?: CausalModel;
 }
 
@@ -45,8 +42,10 @@ export interface PipelineOptions {
   parser: SyntaxParser;
   models: PipelineModels;
   config: DiffusionConfig;
+  /** Reads a file a plan names without its text: its own file on disk (the CLI), the related files its context names by path. */
   readSource(path: string): Promise<string>;
-  mode?: MaskMode;
+  /** Where it runs, as the shell chose and names it; by default the diffusion model's backend and precision. */
+  runtime?: Runtime;
 }
 
 export interface GenerateOptions {
@@ -148,9 +147,29 @@ function analysisOf(plan: RefactorPlan, original: string, analyzed: AnalyzedSour
   };
 }
 
-/** Turns RefactorPlans into GeneratedPatches with the diffusion model, repaired by remasking or the fallback. */
-export class PatchPipeline {
+/** The plan a patch repeats: the RefactorPlan without the file's text it was given. */
+function refactorPlanOf(plan: EnginePlan): RefactorPlan {
+  const { text: _text, ...refactorPlan } = plan;
+  return refactorPlan;
+}
+
+/** Turns RefactorPlans into GeneratedPatches with the diffusion model, repaired by remasking or the fallback: the engine in this process. */
+export class PatchPipeline implements Engine {
   constructor(private readonly options: PipelineOptions) {}
+
+  /** One plan's patch (its error thrown), or several plans' by priority (generateBatch). */
+  async generate(plans: readonly EnginePlan[], options: EngineOptions = {}): Promise<EngineRun> {
+    const patches = plans.length === 1 ? [await this.generatePatch(plans[0]!, options)] : await this.generateBatch(plans, options);
+    // A batch turns a cancel into error patches, one per plan left; the caller hears "cancelled".
+    options.signal?.throwIfAborted();
+    return { patches, runtime: this.runtime };
+  }
+
+  /** Where it runs: the shell's account, or the diffusion model's backend and precision. */
+  get runtime(): Runtime {
+    const { diffusion, precision } = this.options.models;
+    return this.options.runtime ?? { backend: diffusion.backend, precision, label: `${diffusion.backend}, ${precision}`, notices: [] };
+  }
 
   /**
    * One plan's patch, in the steps a reader can follow: analyse the file, build the masked
@@ -158,7 +177,7 @@ export class PatchPipeline {
    * the result and remask what does not parse, fall back to the autoregressive model for the spans
    * still at fault (or all of them when diffusion failed), and assemble the patch.
    */
-  async generatePatch(plan: RefactorPlan, generate: GenerateOptions = {}): Promise<GeneratedPatch> {
+  async generatePatch(plan: EnginePlan, generate: GenerateOptions = {}): Promise<GeneratedPatch> {
     const started = performance.now();
     return this.regenerate(await this.analyse(plan), started, generate);
   }
@@ -209,14 +228,15 @@ export class PatchPipeline {
   }
 
   /** Reads the plan's file, parses it, and finds its targets' spans, its syntax errors, what matters around the targets, and the instruction. */
-  private async analyse(plan: RefactorPlan): Promise<PlanAnalysis> {
-    const original = await this.options.readSource(plan.filePath);
+  private async analyse(input: EnginePlan): Promise<PlanAnalysis> {
+    const plan = refactorPlanOf(input);
+    const original = input.text ?? (await this.options.readSource(plan.filePath));
     // Related files the plan names by path are read as its own file is: from the batch's root or the opened folder.
     const related = await resolvePlanContext(plan.context, this.options.readSource);
     const analyzed = await analyzeSource(this.options.parser, original, plan.filePath, plan.language);
     try {
       const targets = resolveTargets(analyzed.outline, analyzed.parsed.source, plan.editTargets);
-      const maskPlan = maskSpans(analyzed.parsed.source, targets, this.options.mode ?? 'definition');
+      const maskPlan = maskSpans(analyzed.parsed.source, targets, plan.maskMode ?? 'definition');
       const analysis = analysisOf(plan, original, analyzed, targets, maskPlan, instructionOf(plan, related.parts));
       analysis.notes.push(...related.notes);
       return analysis;
@@ -437,7 +457,7 @@ export class PatchPipeline {
     const { verdict } = candidate;
     const path = fills ? 'fallback' : 'diffusion';
     const diff = unifiedDiff(plan.filePath, original, candidate.text);
-    const fallback = fills && models.fallback ? { id: models.fallback.manifest.id, quant: models.quant, spans: fills.filter((fill): fill is FallbackFill => fill !== null) } : undefined;
+    const fallback = fills && models.fallback ? { id: models.fallback.manifest.id, quant: models.precision, spans: fills.filter((fill): fill is FallbackFill => fill !== null) } : undefined;
     return {
       filePath: plan.filePath,
       originalCode: original,
@@ -461,7 +481,7 @@ export class PatchPipeline {
       generationTimestamp: new Date().toISOString(),
       ...patchRisk(verdict, diff, analysis.lineCount, path),
       canApply: verdict.canApply,
-      model: { id: models.diffusion.manifest.id, quant: models.quant, backend: models.diffusion.backend, ...(fallback ? { fallback } : {}) },
+      model: { id: models.diffusion.manifest.id, quant: models.precision, backend: models.diffusion.backend, ...(fallback ? { fallback } : {}) },
       ...(context ? { context } : {}),
       notes: analysis.notes,
     };
@@ -480,14 +500,14 @@ export class PatchPipeline {
   }
 
   /** Every plan, highest priority first; a plan that fails gives an error patch, and the batch never throws. */
-  async generateBatch(plans: readonly RefactorPlan[], generate: GenerateOptions = {}): Promise<GeneratedPatch[]> {
+  async generateBatch(plans: readonly EnginePlan[], generate: GenerateOptions = {}): Promise<GeneratedPatch[]> {
     const ordered = plans.map((plan, index) => ({ plan, index })).sort((a, b) => (b.plan.priority ?? 0) - (a.plan.priority ?? 0) || a.index - b.index);
     const patches: GeneratedPatch[] = [];
     for (const { plan } of ordered) {
       try {
         patches.push(await this.generatePatch(plan, generate));
       } catch (error) {
-        patches.push(errorPatch(plan, this.options.config, this.options.models, error));
+        patches.push(errorPatch(refactorPlanOf(plan), this.options.config, this.options.models, error));
       }
     }
     return patches;
@@ -524,7 +544,7 @@ export function errorPatch(plan: RefactorPlan, config: DiffusionConfig, models: 
     generationTimestamp: new Date().toISOString(),
     ...errorRisk(),
     canApply: false,
-    model: { id: models.diffusion.manifest.id, quant: models.quant, backend: models.diffusion.backend },
+    model: { id: models.diffusion.manifest.id, quant: models.precision, backend: models.diffusion.backend },
     notes: [],
   };
 }

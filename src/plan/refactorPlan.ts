@@ -1,7 +1,7 @@
 import { InputError } from '../errors/inputErrors';
 import type { Backend } from '../models/backendChoice';
 import type { ScheduleName } from '../models/noiseSchedule';
-import type { MaskedSpan } from '../syntax/maskSpans';
+import { MASK_MODES, type MaskedSpan, type MaskMode } from '../syntax/maskSpans';
 import type { RiskFactor } from './patchRisk';
 import { PLAN_CONTEXT_REQUIREMENT, type PlanContext, planContextProblem } from './planContext';
 import type { RevealTrace } from './revealTrace';
@@ -22,6 +22,8 @@ export interface RefactorPlan {
   language?: string;
   /** Higher runs first in a batch; absent counts as 0. */
   priority?: number;
+  /** What is regenerated of each target: `definition` (absent) the whole of it, `body` its body under the signature kept. */
+  maskMode?: MaskMode;
 }
 
 /** Where the code came from: the diffusion model, the autoregressive fallback, or nowhere (it failed). */
@@ -132,6 +134,7 @@ const PLAN_FIELDS: { readonly [K in keyof RefactorPlan]-?: { required: boolean; 
   context: { required: false, valid: (value) => planContextProblem(value) === null, requirement: PLAN_CONTEXT_REQUIREMENT, problem: planContextProblem },
   language: { required: false, valid: isNonEmptyString, requirement: 'must be a language id' },
   priority: { required: false, valid: (value) => typeof value === 'number' && Number.isFinite(value), requirement: 'must be a number' },
+  maskMode: { required: false, valid: (value) => MASK_MODES.includes(value as MaskMode), requirement: `must be ${MASK_MODES.map((mode) => `"${mode}"`).join(' or ')}` },
 };
 
 const PLAN_FIELD_NAMES = Object.keys(PLAN_FIELDS) as (keyof RefactorPlan)[];

@@ -1,19 +1,19 @@
 /// <reference lib="webworker" />
 
+import { serializeError } from '../errors/errorTransfer';
 import { InputError } from '../errors/inputErrors';
-import { PatchPipeline, type GenerationProgress } from '../generate/patchPipeline';
+import { PatchPipeline } from '../generate/patchPipeline';
 import { chooseRuntime, type GpuCapabilities, type Runtime } from '../models/backendChoice';
 import { MANIFEST_FILE } from '../models/modelManifest';
-import type { GeneratedPatch } from '../plan/refactorPlan';
-import type { CausalModel } from '../runtime/causalModel';
-import type { DiffusionModel } from '../runtime/diffusionModel';
+import type { EngineRun } from '../plan/engine';
 import { gpuDeviceLost, probeGpu } from '../runtime/gpuProbe';
 import { loadModel } from '../runtime/loadModel';
 import { MissingModelFileError } from '../runtime/modelFiles';
 import { openModelReader } from '../runtime/modelSource';
 import { useSelfHostedWasm } from '../runtime/ortSession';
+import { type LoadedPipelineModels, loadPipelineModels } from '../runtime/pipelineModels';
 import { SyntaxParser } from '../syntax/syntaxParser';
-import type { EngineErrorKind, EngineReply, EngineRequest } from './engineProtocol';
+import { ENGINE_ERRORS, type EngineErrorKind, type EngineReply, type EngineRequest, type PageFiles } from './engineProtocol';
 
 declare const self: DedicatedWorkerGlobalScope;
 const reply = (message: EngineReply) => self.postMessage(message);
@@ -23,10 +23,8 @@ type ModelRequest = Exclude<EngineRequest, { type: 'cancel' }>;
 interface Loaded {
   key: string;
   runtime: Runtime;
-  diffusion: DiffusionModel;
-  fallback?: CausalModel;
-  /** The background hash of files loaded on the cache's record (loadModel): a result is returned only once it holds. */
-  integrity: Promise<void>;
+  /** A result is returned only once their integrity (the background hash of files loaded on the cache's record) holds. */
+  models: LoadedPipelineModels;
 }
 
 /** The GPU failed under a run: the page replaces this worker and runs the request again on WASM. */
@@ -59,101 +57,87 @@ async function models(request: ModelRequest): Promise<Loaded> {
   const runtime = chooseRuntime({ ...config, gpuFault: request.type === 'generate' ? request.gpuFault : undefined }, await gpu);
   const key = JSON.stringify([config.model, config.fallback && config.fallbackModel, runtime.precision, runtime.backend]);
   if (loaded?.key === key) return { ...loaded, runtime };
-  await loaded?.diffusion.release();
-  await loaded?.fallback?.release();
+  await loaded?.models.release();
   loaded = undefined;
-  reply({ id, type: 'progress', progress: { phase: 'loading', message: `Loading ${config.model} (${runtime.precision}) on ${runtime.label}…` } });
-  const diffusion = await loadModel(await openModelReader(config.model, siteUrl, runtime.precision), runtime.precision, runtime.backend).catch((error: unknown) => {
-    if (error instanceof MissingModelFileError && error.path === MANIFEST_FILE) {
-      throw new InputError(
-        `The model ${config.model} is not installed: there is no models/${config.model}/manifest.json. Load its converted folder in the Models panel (Load model folder), convert it into public/models with builder convert (see the README), or pick the demo preset.`,
-      );
-    }
-    throw error;
+  const load = async (name: string, message: string) => {
+    reply({ id, type: 'progress', progress: { phase: 'loading', message } });
+    return loadModel(await openModelReader(name, siteUrl, runtime.precision), runtime.precision, runtime.backend);
+  };
+  const pair = await loadPipelineModels({
+    diffusion: {
+      name: config.model,
+      setting: 'the model setting',
+      load: () =>
+        load(config.model, `Loading ${config.model} (${runtime.precision}) on ${runtime.label}…`).catch((error: unknown) => {
+          if (error instanceof MissingModelFileError && error.path === MANIFEST_FILE) {
+            throw new InputError(
+              `The model ${config.model} is not installed: there is no models/${config.model}/manifest.json. Load its converted folder in the Models panel (Load model folder), convert it into public/models with builder convert (see the README), or pick the demo preset.`,
+            );
+          }
+          throw error;
+        }),
+    },
+    fallback:
+      config.fallback && config.fallbackModel
+        ? { name: config.fallbackModel, setting: 'the fallback model setting', load: () => load(config.fallbackModel!, `Loading the fallback ${config.fallbackModel}…`) }
+        : undefined,
   });
-  if (diffusion.kind !== 'diffusion') throw new InputError(`${config.model} is not a diffusion model.`);
-  let fallback: CausalModel | undefined;
-  const checks = [diffusion.integrity];
-  if (config.fallback && config.fallbackModel) {
-    reply({ id, type: 'progress', progress: { phase: 'loading', message: `Loading the fallback ${config.fallbackModel}…` } });
-    const model = await loadModel(await openModelReader(config.fallbackModel, siteUrl, runtime.precision), runtime.precision, runtime.backend);
-    if (model.kind !== 'autoregressive') throw new InputError(`${config.fallbackModel} is not an autoregressive model.`);
-    fallback = model.model;
-    checks.push(model.integrity);
-  }
   if (runtime.backend === 'webgpu' && !watchingDevice) {
     watchingDevice = true;
     void gpuDeviceLost().then((reason) => failOnGpuFault(new GpuFault(reason)));
   }
-  const integrity = Promise.all(checks).then(() => undefined);
-  integrity.catch(() => undefined);
-  loaded = { key, runtime, diffusion: diffusion.model, fallback, integrity };
+  loaded = { key, runtime, models: pair };
   return loaded;
 }
 
-async function pipelineFor(request: ModelRequest, loadedModels: Loaded, readSource: (path: string) => Promise<string>): Promise<PatchPipeline> {
+/** A short generation on a tiny file: it compiles the shaders of both the full and the cached passes. */
+const WARM_UP = { plan: { filePath: 'warm_up.py', editTargets: ['warm_up'], intent: 'add one', text: 'def warm_up(n):\n    return n + 1\n', maskMode: 'body' as const }, steps: 2 };
+
+/** The pipeline over the loaded models; it reads no file: a plan brings its text, and a related file named by path comes from the page's files. */
+async function pipelineFor(request: ModelRequest, { models: pair, runtime }: Loaded): Promise<PatchPipeline> {
   parser ??= SyntaxParser.create((file) => new URL(`wasm/${file}`, request.siteUrl).href);
-  const { diffusion, fallback, runtime } = loadedModels;
+  const { sources, editorFile }: PageFiles = request.type === 'generate' ? request.files : { sources: {} };
   return new PatchPipeline({
     parser: await parser,
-    models: { diffusion, quant: runtime.precision, fallback },
+    models: { diffusion: pair.diffusion, precision: runtime.precision, fallback: pair.fallback },
     config: request.type === 'prepare' ? { ...request.config, steps: WARM_UP.steps, maxRemaskRounds: 0, fallback: false } : request.config,
-    readSource,
-    mode: request.type === 'generate' ? request.mode : 'body',
+    readSource: async (path) => {
+      if (Object.hasOwn(sources, path)) return sources[path]!;
+      if (editorFile !== undefined) throw new InputError(`${path} is not the file open in the editor (${editorFile}); the app changes one file at a time; builder batch changes several.`);
+      throw new InputError(`${path} was not sent with the request; open it in the folder's tree and try again.`);
+    },
+    runtime,
   });
 }
-
-/** A short generation on a tiny file: it compiles the shaders of both the full and the cached passes. */
-const WARM_UP = { fileName: 'warm_up.py', source: 'def warm_up(n):\n    return n + 1\n', target: 'warm_up', steps: 2 };
-
-/** Whether the file named in a plan is the one open in the editor: the app works on that file alone. */
-const isOpenFile = (path: string, openFile: string) => path === openFile || path.endsWith(`/${openFile}`);
 
 async function run(request: ModelRequest, signal: AbortSignal): Promise<EngineReply> {
   useSelfHostedWasm(new URL('wasm/', request.siteUrl).href);
   const loadedModels = await models(request);
   // A cached file found corrupt (and discarded) fails this request, and the next one loads afresh.
-  loadedModels.integrity.catch(async () => {
-    if (loaded !== loadedModels) return;
+  loadedModels.models.integrity.catch(async () => {
+    if (loaded?.models !== loadedModels.models) return;
     loaded = undefined;
-    await loadedModels.diffusion.release();
-    await loadedModels.fallback?.release();
+    await loadedModels.models.release();
   });
-  const { runtime } = loadedModels;
+  const pipeline = await pipelineFor(request, loadedModels);
   if (request.type === 'prepare') {
     const started = performance.now();
-    const pipeline = await pipelineFor(request, loadedModels, async () => WARM_UP.source);
-    await pipeline.generatePatch({ filePath: WARM_UP.fileName, editTargets: [WARM_UP.target], intent: 'add one' }, { signal });
-    await loadedModels.integrity;
-    return { id: request.id, type: 'ready', runtime, warmUpMs: performance.now() - started };
+    await pipeline.generate([WARM_UP.plan], { signal });
+    await loadedModels.models.integrity;
+    return { id: request.id, type: 'ready', runtime: loadedModels.runtime, warmUpMs: performance.now() - started };
   }
-  const openFile = request.plans[0]?.filePath ?? '';
-  const { sources } = request;
-  const pipeline = await pipelineFor(request, loadedModels, async (path) => {
-    if (sources) {
-      if (!Object.hasOwn(sources, path)) throw new InputError(`${path} was not sent with the request; open it in the folder's tree and try again.`);
-      return sources[path]!;
-    }
-    if (!isOpenFile(path, openFile)) throw new InputError(`${path} is not the file open in the editor (${openFile}); the app changes one file at a time; builder batch changes several.`);
-    return request.source;
-  });
-  const onProgress = (progress: GenerationProgress) => reply({ id: request.id, type: 'progress', progress });
-  const patches: GeneratedPatch[] =
-    request.plans.length === 1 ? [await pipeline.generatePatch(request.plans[0]!, { signal, onProgress })] : await pipeline.generateBatch(request.plans, { signal, onProgress });
-  // A batch turns a cancel into error patches, one per plan left; the page wants to hear "cancelled".
-  if (signal.aborted) throw signal.reason;
-  if (request.type === 'generate' && request.gpuFault) for (const patch of patches) patch.notes.push(...runtime.notices);
-  await loadedModels.integrity;
+  const { patches, runtime }: EngineRun = await pipeline.generate(request.plans, { signal, onProgress: (progress) => reply({ id: request.id, type: 'progress', progress }) });
+  if (request.gpuFault) for (const patch of patches) patch.notes.push(...runtime.notices);
+  await loadedModels.models.integrity;
   return { id: request.id, type: 'result', patches, runtime };
 }
 
 function errorKind(error: unknown, signal: AbortSignal): EngineErrorKind {
   if (error instanceof GpuFault) return 'gpu';
   if (signal.aborted) return 'cancelled';
-  if (error instanceof InputError) return 'input';
   // onnxruntime-web reports GPU memory exhaustion and lost devices only in its messages.
   if (loaded?.runtime.backend === 'webgpu' && /out of memory|device (is |was )?lost|GPUDevice/i.test(String((error as Error)?.message))) return 'gpu';
-  return 'internal';
+  return 'failed';
 }
 
 async function handle(request: ModelRequest): Promise<void> {
@@ -164,7 +148,10 @@ async function handle(request: ModelRequest): Promise<void> {
     // A lost device can leave session.run pending for ever: the fault ends the request regardless.
     reply(await Promise.race([work, gpuFault]));
   } catch (error) {
-    reply({ id: request.id, type: 'error', kind: errorKind(error, controller.signal), message: error instanceof Error ? error.message : String(error) });
+    const kind = errorKind(error, controller.signal);
+    // Whatever a cancelled run threw on its way out, the page hears the cancel.
+    const thrown = kind === 'cancelled' && (error as Error)?.name !== 'AbortError' ? controller.signal.reason : error;
+    reply({ id: request.id, type: 'error', kind, error: serializeError(thrown, ENGINE_ERRORS) });
   } finally {
     running.delete(request.id);
   }

@@ -1,8 +1,26 @@
-import type { GenerationProgress } from '../generate/patchPipeline';
+import type { ErrorClasses, SerializedError } from '../errors/errorTransfer';
+import {
+  AmbiguousTargetError,
+  BinarySourceError,
+  EmptySourceError,
+  InputError,
+  SourceSyntaxError,
+  SourceTooLargeError,
+  TargetError,
+  UnknownTargetError,
+  UnsupportedLanguageError,
+} from '../errors/inputErrors';
 import type { Runtime } from '../models/backendChoice';
-import type { DiffusionConfig } from '../models/diffusionConfig';
-import type { GeneratedPatch, RefactorPlan } from '../plan/refactorPlan';
-import type { MaskMode } from '../syntax/maskSpans';
+import { ConfigError, type DiffusionConfig } from '../models/diffusionConfig';
+import type { EnginePlan, EngineProgress } from '../plan/engine';
+import type { GeneratedPatch } from '../plan/refactorPlan';
+
+/** The texts the page holds, by path; the worker refuses any other path, in words that say why. */
+export interface PageFiles {
+  sources: Record<string, string>;
+  /** Set when no folder is open: the editor's file, the only one the app changes. */
+  editorFile?: string;
+}
 
 /** What every request that loads models carries. */
 interface ModelRequest {
@@ -14,19 +32,17 @@ interface ModelRequest {
 
 /**
  * The one message protocol between the page and the engine worker, which owns the tokenizer, the
- * ONNX sessions and the PatchPipeline. Requests carry an id; the worker answers each with `result`,
- * `ready` or `error` under the same id, and streams `progress` for it meanwhile.
+ * ONNX sessions and the PatchPipeline: the Engine interface (src/plan/engine.ts) spelled as
+ * messages. Requests carry an id; the worker answers each with `result`, `ready` or `error` under
+ * the same id, and streams `progress` for it meanwhile; a `cancel` aborts the request's signal.
  */
 export type EngineRequest =
   | (ModelRequest & {
       type: 'generate';
-      /** One plan, one patch; several plans (an imported plans file) run as a batch in priority order. */
-      plans: RefactorPlan[];
-      /** The editor's text: the worker never reads files. */
-      source: string;
-      /** The texts of an opened folder's files by path, when the plans span several files; then `source` is not read. */
-      sources?: Record<string, string>;
-      mode: MaskMode;
+      /** One plan, one patch; several plans (an imported plans file) run as a batch in priority order. Each carries its file's text and mask mode: the worker reads no file. */
+      plans: EnginePlan[];
+      /** The files the page has, by path (an opened folder's, or the editor's one file), for related files the plans name by path. */
+      files: PageFiles;
       /** Set when this is the retry after the GPU failed: the run goes to WASM and says why. */
       gpuFault?: string;
     })
@@ -35,13 +51,27 @@ export type EngineRequest =
   | { id: number; type: 'cancel'; target: number };
 
 /**
- * Error kinds the page reacts to differently: bad input is the user's to fix, a cancel is not an
- * error, a GPU fault gets a fresh worker and one retry on WASM.
+ * How the page treats a failure: a cancel is not an error, a GPU fault gets a fresh worker and
+ * one retry on WASM; anything else is shown. The error itself crosses whole (`error`).
  */
-export type EngineErrorKind = 'input' | 'cancelled' | 'gpu' | 'internal';
+export type EngineErrorKind = 'cancelled' | 'gpu' | 'failed';
 
 export type EngineReply =
-  | { id: number; type: 'progress'; progress: GenerationProgress | { phase: 'loading'; message: string } }
+  | { id: number; type: 'progress'; progress: EngineProgress }
   | { id: number; type: 'result'; patches: GeneratedPatch[]; runtime: Runtime }
   | { id: number; type: 'ready'; runtime: Runtime; warmUpMs: number }
-  | { id: number; type: 'error'; kind: EngineErrorKind; message: string };
+  | { id: number; type: 'error'; kind: EngineErrorKind; error: SerializedError };
+
+/** The errors the engine throws that the page rebuilds as themselves (deserializeError), subclasses first; others of InputError arrive as InputError with their name and fields. */
+export const ENGINE_ERRORS: ErrorClasses = {
+  EmptySourceError,
+  BinarySourceError,
+  SourceTooLargeError,
+  UnsupportedLanguageError,
+  SourceSyntaxError,
+  UnknownTargetError,
+  AmbiguousTargetError,
+  TargetError,
+  ConfigError,
+  InputError,
+};

@@ -24,7 +24,7 @@ beforeAll(async () => {
 function patchWith(config: Partial<DiffusionConfig>) {
   const builder = new PatchPipeline({
     parser,
-    models: { diffusion, quant: 'q8' },
+    models: { diffusion, precision: 'q8' },
     config: createDiffusionConfig({ preset: 'demo', steps: 4, maxRemaskRounds: 0, fallback: false, cacheInterval: 0, ...config }),
     readSource: async () => SOURCE,
   });

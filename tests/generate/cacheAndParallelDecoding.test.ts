@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { PatchPipeline } from '../../src/generate/patchPipeline';
 import { denoise } from '../../src/generate/denoise';
 import { buildMaskedSequence } from '../../src/generate/maskedSequence';
+import { PatchPipeline } from '../../src/generate/patchPipeline';
 import { createDiffusionConfig, type DiffusionConfig } from '../../src/models/diffusionConfig';
 import type { GeneratedPatch, RefactorPlan } from '../../src/plan/refactorPlan';
 import { createRng } from '../../src/random/rng';
@@ -51,7 +51,7 @@ beforeAll(async () => {
 function generate(config: Partial<DiffusionConfig>, diffusion: DiffusionModel = models.q4!): Promise<GeneratedPatch> {
   return new PatchPipeline({
     parser,
-    models: { diffusion, quant: 'q4' },
+    models: { diffusion, precision: 'q4' },
     config: createDiffusionConfig({ preset: 'demo', steps: 8, maxRemaskRounds: 0, fallback: false, ...config }),
     readSource: async () => SOURCE,
   }).generatePatch(plan);

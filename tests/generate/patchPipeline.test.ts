@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { UnknownTargetError } from '../../src/errors/inputErrors';
 import { PatchPipeline, type PipelineModels } from '../../src/generate/patchPipeline';
 import { createDiffusionConfig, type DiffusionConfig } from '../../src/models/diffusionConfig';
 import type { GeneratedPatch, RefactorPlan } from '../../src/plan/refactorPlan';
@@ -41,7 +42,7 @@ const plan = (overrides: Partial<RefactorPlan> = {}): RefactorPlan => ({ filePat
 function pipelineWith(config: Partial<DiffusionConfig>, models: Partial<PipelineModels> = {}): PatchPipeline {
   return new PatchPipeline({
     parser,
-    models: { diffusion, quant: 'q8', fallback, ...models },
+    models: { diffusion, precision: 'q8', fallback, ...models },
     config: createDiffusionConfig({ preset: 'demo', steps: 4, maxRemaskRounds: 0, fallback: false, ...config }),
     readSource: async (path) => {
       if (path !== 'shapes.py') throw new Error(`no such file: ${path}`);
@@ -98,14 +99,14 @@ describe('the diffusion sampler on the tiny model', () => {
   it('runs no unconditional row at guidance scale 1, and equals a two-row pass weighted [1, 0] exactly', async () => {
     const calls: DenoiseRequest[] = [];
     const model = unquantisedDiffusion;
-    const single = await pipelineWith({ seed: 9, cfgScale: 1 }, { diffusion: recording(model, calls, []), quant: 'fp32' }).generatePatch(plan());
+    const single = await pipelineWith({ seed: 9, cfgScale: 1 }, { diffusion: recording(model, calls, []), precision: 'fp32' }).generatePatch(plan());
     expect(calls.every((c) => c.rows.length === 1)).toBe(true);
     let allMasks: number[] | undefined;
     const twoRows = intercepting(model, (request) => {
       allMasks ??= request.rows[0]!.map(() => model.manifest.maskTokenId!);
       return { ...request, rows: [request.rows[0]!, allMasks], rowWeights: [1, 0] };
     });
-    const weighted = await pipelineWith({ seed: 9, cfgScale: 1 }, { diffusion: twoRows, quant: 'fp32' }).generatePatch(plan());
+    const weighted = await pipelineWith({ seed: 9, cfgScale: 1 }, { diffusion: twoRows, precision: 'fp32' }).generatePatch(plan());
     expect(weighted.generatedCode).toBe(single.generatedCode);
   });
 
@@ -205,7 +206,7 @@ describe('the diffusion sampler on the tiny model', () => {
     const calls: DenoiseRequest[] = [];
     const long = new PatchPipeline({
       parser,
-      models: { diffusion: recording(diffusion, calls, []), quant: 'q8' },
+      models: { diffusion: recording(diffusion, calls, []), precision: 'q8' },
       config: createDiffusionConfig({ preset: 'demo', steps: 2, fallback: false, maxRemaskRounds: 0, contextTokens: 512 }),
       readSource: async () => longSource,
     });
@@ -245,5 +246,29 @@ describe('the diffusion sampler on the tiny model', () => {
     expect(patches[0]!.validationErrors[0]).toMatch(/No definition named "nonexistent"/);
     expect(patches[3]!.validationErrors[0]).toMatch(/missing\.py/);
     expect(patches[0]!.canApply).toBe(false);
+  });
+
+  it('as the Engine: regenerates the text a plan carries, in its mask mode, without reading its file, and repeats the plan without the text', async () => {
+    const other = SOURCE.replace('math.pi', '3.14159');
+    const pipeline = pipelineWith({ seed: 1 });
+    const { patches, runtime } = await pipeline.generate([{ ...plan({ filePath: 'elsewhere.py', maskMode: 'body' }), text: other }]);
+    const [patch] = patches;
+    expect(patch!.originalCode).toBe(other);
+    expect(patch!.maskedSpans.map((span) => span.mode)).toEqual(['body']);
+    expect(patch!.generatedCode.startsWith(other.slice(0, other.indexOf('    return')))).toBe(true);
+    expect(patch!.plan).toEqual(plan({ filePath: 'elsewhere.py', maskMode: 'body' }));
+    expect(runtime).toMatchObject({ backend: 'wasm', precision: 'q8' });
+    const whole = await pipeline.generate([plan({ maskMode: 'definition' })]);
+    expect(whole.patches[0]!.maskedSpans.map((span) => span.mode)).toEqual(['definition']);
+  });
+
+  it('as the Engine: one plan throws its own error, several give error patches, and an abort rejects the whole run', async () => {
+    const pipeline = pipelineWith({ seed: 1, steps: 3 });
+    await expect(pipeline.generate([plan({ editTargets: ['are'] })])).rejects.toSatisfy((error) => error instanceof UnknownTargetError && error.suggestions.includes('area'));
+    const batch = await pipeline.generate([plan({ editTargets: ['are'] }), plan()]);
+    expect(batch.patches.map((p) => p.sample.path)).toEqual(['error', 'diffusion']);
+    const controller = new AbortController();
+    const aborted = pipeline.generate([plan(), plan({ editTargets: ['Shape.describe'] })], { signal: controller.signal, onProgress: () => controller.abort() });
+    await expect(aborted).rejects.toMatchObject({ name: 'AbortError' });
   });
 });

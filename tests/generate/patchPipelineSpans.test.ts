@@ -26,7 +26,7 @@ let fallback: CausalModel;
 function pipelineWith(config: Partial<DiffusionConfig>, models: Partial<PipelineModels> = {}): PatchPipeline {
   return new PatchPipeline({
     parser,
-    models: { diffusion, quant: 'q8', fallback, ...models },
+    models: { diffusion, precision: 'q8', fallback, ...models },
     config: createDiffusionConfig({ preset: 'demo', steps: 4, maxRemaskRounds: 0, fallback: false, ...config }),
     readSource: async () => {
       throw new Error('generateSpans reads no file');

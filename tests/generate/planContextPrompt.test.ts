@@ -31,7 +31,7 @@ async function generate(plan: RefactorPlan) {
   );
   const builder = new PatchPipeline({
     parser,
-    models: { diffusion: model, quant: 'q8' },
+    models: { diffusion: model, precision: 'q8' },
     config: createDiffusionConfig({ preset: 'demo', steps: 2, maxRemaskRounds: 0, fallback: false }),
     readSource: async (path) => {
       if (!Object.hasOwn(FILES, path)) throw new InputError(`No such file: ${path}`);

@@ -41,7 +41,7 @@ describe('real long files with the tiny models', () => {
       const fileName = basename(fixture);
       const builder = new PatchPipeline({
         parser,
-        models: { diffusion, quant: 'q8' },
+        models: { diffusion, precision: 'q8' },
         config: createDiffusionConfig({ preset: 'demo', steps: 2, maxRemaskRounds: 0, fallback: false, seed: 5 }),
         readSource: async () => original,
       });

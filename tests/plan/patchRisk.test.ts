@@ -79,7 +79,7 @@ describe('patchRisk', () => {
     const faulty: Verdict = {
       ...clean,
       isValidSyntax: false,
-      newIssues: [{ kind: 'error', message: 'x', line: 1, column: 1, startByte: 0, endByte: 1, range: { start: 0, end: 1 } }],
+      newIssues: [{ kind: 'error', message: 'x', line: 1, column: 1, startByte: 0, endByte: 1, range: { start: 0, end: 1 }, insideSpans: true }],
       emptySpans: ['f'],
       canApply: false,
     };

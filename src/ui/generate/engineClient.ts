@@ -1,21 +1,13 @@
+import { deserializeError } from '../../errors/errorTransfer';
 import type { DiffusionConfig } from '../../models/diffusionConfig';
-import type { RefactorPlan } from '../../plan/refactorPlan';
-import type { MaskMode } from '../../syntax/maskSpans';
-import type { EngineErrorKind, EngineReply, EngineRequest } from '../../worker/engineProtocol';
+import type { Engine, EngineOptions, EnginePlan, EngineProgress, EngineRun } from '../../plan/engine';
+import { ENGINE_ERRORS, type EngineReply, type EngineRequest, type PageFiles } from '../../worker/engineProtocol';
 
-export type EngineProgress = Extract<EngineReply, { type: 'progress' }>['progress'];
-export type EngineResult = Omit<Extract<EngineReply, { type: 'result' }>, 'id' | 'type'>;
 export type EngineReady = Omit<Extract<EngineReply, { type: 'ready' }>, 'id' | 'type'>;
 
-/** A failed request, by kind: the page treats bad input, cancels and faults differently. */
+/** The engine worker itself failed (it crashed, restarted or answered out of turn); the engine's own errors arrive as their own classes. */
 export class EngineError extends Error {
   override name = 'EngineError';
-  constructor(
-    readonly kind: EngineErrorKind,
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 /** What the client needs of a Worker; tests hand it one that runs in Node. */
@@ -23,16 +15,21 @@ export type EngineWorker = Pick<Worker, 'postMessage' | 'terminate' | 'onmessage
 
 const startEngineWorker = (): EngineWorker => new Worker(new URL('../../worker/engine.worker.ts', import.meta.url), { type: 'module' });
 
+type ModelRequest = Exclude<EngineRequest, { type: 'cancel' }>;
+
 interface Pending {
-  request: Exclude<EngineRequest, { type: 'cancel' }>;
+  request: ModelRequest;
   settle(reply: Extract<EngineReply, { type: 'result' | 'ready' }>): void;
-  reject(error: EngineError): void;
+  reject(error: Error): void;
   onProgress(progress: EngineProgress): void;
 }
 
 /**
- * The page's side of the engine worker: requests by id, progress pushed. A worker that dies is
- * replaced, and a generation the GPU failed under runs once more on WASM in a fresh worker.
+ * The page's side of the engine worker: the Engine interface (src/plan/engine.ts) over messages,
+ * as web-llm's WebWorkerMLCEngine is its MLCEngineInterface over them (mlc-ai/web-llm,
+ * src/web_worker.ts). Requests go by id with progress pushed; an aborted signal becomes a cancel
+ * message; an error arrives as its own class with its fields. A worker that dies is replaced,
+ * and a generation the GPU failed under runs once more on WASM in a fresh worker.
  */
 export class EngineClient {
   private worker: EngineWorker;
@@ -60,7 +57,7 @@ export class EngineClient {
   }
 
   private failAll(message: string): void {
-    for (const pending of this.pending.values()) pending.reject(new EngineError('internal', message));
+    for (const pending of this.pending.values()) pending.reject(new EngineError(message));
     this.pending.clear();
   }
 
@@ -77,55 +74,48 @@ export class EngineClient {
       this.pending.delete(reply.id);
       this.restart();
       this.failAll('The engine restarted after a GPU fault; press Generate again.');
-      const retry = { ...request, gpuFault: reply.message };
+      const retry = { ...request, gpuFault: reply.error.message };
       this.pending.set(reply.id, { ...pending, request: retry });
       this.worker.postMessage(retry);
       return;
     }
     this.pending.delete(reply.id);
-    if (reply.type === 'error') pending.reject(new EngineError(reply.kind, reply.message));
+    if (reply.type === 'error') pending.reject(deserializeError(reply.error, ENGINE_ERRORS));
     else pending.settle(reply);
   }
 
-  private send(request: Pending['request'], onProgress: (progress: EngineProgress) => void): Promise<Extract<EngineReply, { type: 'result' | 'ready' }>> {
-    return new Promise((settle, reject) => {
-      this.pending.set(request.id, { request, settle, reject, onProgress });
+  /** Sends a request and settles with its reply; the signal's abort is sent on as a cancel, to whichever worker runs it then. */
+  private send(request: ModelRequest, options: EngineOptions): Promise<Extract<EngineReply, { type: 'result' | 'ready' }>> {
+    const { signal } = options;
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    const cancel = () => this.worker.postMessage({ id: this.nextId++, type: 'cancel', target: request.id } satisfies EngineRequest);
+    signal?.addEventListener('abort', cancel, { once: true });
+    return new Promise<Extract<EngineReply, { type: 'result' | 'ready' }>>((settle, reject) => {
+      this.pending.set(request.id, { request, settle, reject, onProgress: (progress) => options.onProgress?.(progress) });
       this.worker.postMessage(request);
-    });
+    }).finally(() => signal?.removeEventListener('abort', cancel));
   }
 
-  /** One plan, or several (an imported plans file, an opened folder's files with `sources`) run one after another in priority order. */
-  generate(
-    plans: RefactorPlan[],
-    source: string,
-    config: DiffusionConfig,
-    mode: MaskMode,
-    onProgress: (progress: EngineProgress) => void,
-    sources?: Record<string, string>,
-  ): { id: number; result: Promise<EngineResult> } {
-    const id = this.nextId++;
-    const request: EngineRequest = { id, type: 'generate', plans, source, config, mode, siteUrl: siteUrl(), ...(sources ? { sources } : {}) };
-    const result = this.send(request, onProgress).then((reply) => {
-      if (reply.type !== 'result') throw new EngineError('internal', `The engine answered a generation with "${reply.type}".`);
-      return { patches: reply.patches, runtime: reply.runtime };
-    });
-    return { id, result };
+  /**
+   * The engine of these settings, in the worker. `files`: the texts the page holds by path (an
+   * opened folder's, or the editor's file), for the related files the plans' context names.
+   */
+  engine(config: DiffusionConfig, files: PageFiles = { sources: {} }): Engine {
+    return {
+      generate: async (plans: readonly EnginePlan[], options: EngineOptions = {}): Promise<EngineRun> => {
+        const request: ModelRequest = { id: this.nextId++, type: 'generate', plans: [...plans], files, config, siteUrl: siteUrl() };
+        const reply = await this.send(request, options);
+        if (reply.type !== 'result') throw new EngineError(`The engine answered a generation with "${reply.type}".`);
+        return { patches: reply.patches, runtime: reply.runtime };
+      },
+    };
   }
 
   /** Loads the models of these settings and warms them up, ahead of the first Generate. */
-  prepare(config: DiffusionConfig): { id: number; ready: Promise<EngineReady> } {
-    const id = this.nextId++;
-    const request: EngineRequest = { id, type: 'prepare', config, siteUrl: siteUrl() };
-    const ready = this.send(request, () => undefined).then((reply) => {
-      if (reply.type !== 'ready') throw new EngineError('internal', `The engine answered a warm-up with "${reply.type}".`);
-      return { runtime: reply.runtime, warmUpMs: reply.warmUpMs };
-    });
-    return { id, ready };
-  }
-
-  cancel(id: number): void {
-    const request: EngineRequest = { id: this.nextId++, type: 'cancel', target: id };
-    this.worker.postMessage(request);
+  async prepare(config: DiffusionConfig, options: Pick<EngineOptions, 'signal'> = {}): Promise<EngineReady> {
+    const reply = await this.send({ id: this.nextId++, type: 'prepare', config, siteUrl: siteUrl() }, options);
+    if (reply.type !== 'ready') throw new EngineError(`The engine answered a warm-up with "${reply.type}".`);
+    return { runtime: reply.runtime, warmUpMs: reply.warmUpMs };
   }
 }
 
@@ -134,5 +124,5 @@ const siteUrl = () => new URL('.', location.href).href;
 
 let shared: EngineClient | undefined;
 
-/** The page's one engine, started on first use. */
+/** The page's one engine client, started on first use. */
 export const engine = (): EngineClient => (shared ??= new EngineClient());

@@ -1,9 +1,11 @@
 import { create } from 'zustand';
 import type { Runtime } from '../../models/backendChoice';
 import type { DiffusionConfig } from '../../models/diffusionConfig';
+import type { EngineProgress } from '../../plan/engine';
 import type { GeneratedPatch, RefactorPlan } from '../../plan/refactorPlan';
 import type { MaskMode } from '../../syntax/maskSpans';
-import { EngineError, type EngineProgress, engine } from './engineClient';
+import { engine } from './engineClient';
+import { pagePlans } from './pagePlans';
 import { useWarmUp } from './warmUpStore';
 
 export interface GenerationState {
@@ -59,6 +61,10 @@ function withStep(segments: RunSegment[], phase: RunSegment['phase'], step: numb
   return [...segments, { phase, step, total }];
 }
 
+/** The run in flight: Cancel aborts it, and a run's progress counts only while it is the latest. */
+let latestRun = 0;
+let running: AbortController | undefined;
+
 /** Results kept per file once set aside. */
 const HISTORY_PER_FILE = 5;
 
@@ -90,19 +96,15 @@ export const useGeneration = create<GenerationState>()((setState, getState) => (
     const clickedAt = performance.now();
     // The user's own run matters more than a warm-up for it.
     useWarmUp.getState().stop();
-    const { id, result } = engine().generate(
-      plans,
-      source,
-      config,
-      mode,
-      (progress) => {
-        if (getState().requestId !== id) return;
-        const firstStep = getState().firstStep ?? ('step' in progress ? { at: performance.now(), revealed: progress.revealed } : null);
-        const segments = 'step' in progress ? withStep(getState().segments, progress.phase, progress.step, progress.total) : getState().segments;
-        setState({ progress, firstStep, segments });
-      },
-      sources,
-    );
+    const id = ++latestRun;
+    const controller = new AbortController();
+    running = controller;
+    const onProgress = (progress: EngineProgress) => {
+      if (getState().requestId !== id) return;
+      const firstStep = getState().firstStep ?? ('step' in progress ? { at: performance.now(), revealed: progress.revealed } : null);
+      const segments = 'step' in progress ? withStep(getState().segments, progress.phase, progress.step, progress.total) : getState().segments;
+      setState({ progress, firstStep, segments });
+    };
     const { patch, resultFile, history } = getState();
     // The old result is not live under the progress: it waits in its file's history.
     setState({
@@ -117,7 +119,8 @@ export const useGeneration = create<GenerationState>()((setState, getState) => (
       history: withSetAside(history, resultFile ?? patch?.filePath ?? null, patch),
     });
     try {
-      const { patches, runtime } = await result;
+      const run = pagePlans(plans, { file, text: source }, mode, sources);
+      const { patches, runtime } = await engine().engine(config, run.files).generate(run.plans, { signal: controller.signal, onProgress });
       const took = performance.now() - clickedAt;
       for (const patch of patches) fromClick.set(patch, took);
       setState({
@@ -129,9 +132,10 @@ export const useGeneration = create<GenerationState>()((setState, getState) => (
         message: null,
       });
     } catch (error) {
-      const cancelled = error instanceof EngineError && error.kind === 'cancelled';
+      const cancelled = (error as Error).name === 'AbortError';
       setState({ status: cancelled ? 'cancelled' : 'failed', message: cancelled ? 'Cancelled.' : (error as Error).message });
     } finally {
+      if (running === controller) running = undefined;
       if (getState().requestId === id) setState({ requestId: null, progress: null });
     }
   },
@@ -151,7 +155,6 @@ export const useGeneration = create<GenerationState>()((setState, getState) => (
     setState({ patch: null, status: 'idle', message: null });
   },
   cancel() {
-    const { requestId } = getState();
-    if (requestId !== null) engine().cancel(requestId);
+    running?.abort();
   },
 }));

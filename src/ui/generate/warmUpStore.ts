@@ -30,7 +30,7 @@ function validConfig(settings: DiffusionConfigInput): DiffusionConfig | null {
 }
 
 let timer: ReturnType<typeof setTimeout> | undefined;
-let inFlight: number | undefined;
+let inFlight: AbortController | undefined;
 
 /**
  * Model loading and shader compilation, done while the user writes the prompt rather than after
@@ -49,22 +49,23 @@ export const useWarmUp = create<WarmUpState>()((setState, getState) => ({
     const key = modelsKey(config);
     setState({ key, status: 'waiting', message: null });
     timer = setTimeout(() => {
-      const { id, ready } = engine().prepare(config);
-      inFlight = id;
+      const controller = new AbortController();
+      inFlight = controller;
       setState({ status: 'warming' });
-      ready
+      engine()
+        .prepare(config, { signal: controller.signal })
         .then(
           ({ runtime, warmUpMs }) => getState().key === key && setState({ status: 'ready', runtime, milliseconds: warmUpMs }),
           (error: Error) => getState().key === key && setState({ status: 'failed', message: error.message }),
         )
         .finally(() => {
-          if (inFlight === id) inFlight = undefined;
+          if (inFlight === controller) inFlight = undefined;
         });
     }, SETTLE_MS);
   },
   stop() {
     clearTimeout(timer);
-    if (inFlight !== undefined) engine().cancel(inFlight);
+    inFlight?.abort();
     inFlight = undefined;
     if (getState().status === 'waiting' || getState().status === 'warming') setState({ key: null, status: 'idle' });
   },
