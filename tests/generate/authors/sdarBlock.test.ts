@@ -8,12 +8,15 @@ import { InputError } from '../../../src/errors/inputErrors';
 import { samplerFacts } from '../../../src/generate/authors/configSampling';
 import type { SamplerFacts, SamplerModel, SampleSettings } from '../../../src/generate/authors/samplerRun';
 import { resolveSampleSettings } from '../../../src/generate/authors/sampleSettings';
+import { PatchPipeline } from '../../../src/generate/patchPipeline';
 import { type SampleRequest, sampleTokens } from '../../../src/generate/sampleTokens';
+import { createDiffusionConfig } from '../../../src/models/diffusionConfig';
 import { familyByName } from '../../../src/models/modelFamilies';
 import type { DiffusionModel } from '../../../src/runtime/diffusionModel';
 import { loadModel } from '../../../src/runtime/loadModel';
 import { nodeModelReader } from '../../../src/runtime/nodeModelReader';
 import { FAMILY_CHECKPOINTS } from '../../support/familyCheckpoints';
+import { testParser } from '../../support/parser';
 
 const root = mkdtempSync(join(tmpdir(), 'builder-sdar-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -104,6 +107,25 @@ describe("SDAR's block decoding on its tiny checkpoint", () => {
     expect(stopped.tokens.slice(0, 20)).toEqual(full.tokens.slice(0, 20));
     expect(stopped.tokens.slice(20)).toEqual(new Array<number>(MASKS - 2).fill(facts.maskTokenId));
   });
+
+  it("is what a patch of one target runs at the family's settings, with no departures from them", async () => {
+    const source = 'def area(radius):\n    return 3.14159 * radius ** 2\n\n\ndef double(x):\n    return 2 * x\n';
+    const pipeline = new PatchPipeline({
+      parser: await testParser(),
+      models: { diffusion: model, precision: 'fp32' },
+      // The block-diffusion presets' authors' settings: the authors' steps (0), no guidance, greedy, no top-p, no cache.
+      config: createDiffusionConfig({ preset: 'fast', maxRemaskRounds: 0, fallback: false }),
+      readSource: async () => source,
+    });
+    const patch = await pipeline.generatePatch({ filePath: 'shapes.py', editTargets: ['double'], intent: 'make it faster' });
+    expect(patch.sample.sampler).toBe('sdar');
+    expect(patch.sample.departures).toEqual([]);
+    const { trace } = patch.sample;
+    const masked = trace!.promptTokens.flatMap((id, p) => (id === facts.maskTokenId ? [p] : []));
+    // One run at the end of the answer: the blocks of 4 from position 0 cover it.
+    expect(masked.at(-1)! - masked[0]! + 1).toBe(masked.length);
+    expect(trace!.passes.flatMap((pass) => pass.positions).every((p) => masked.includes(p))).toBe(true);
+  }, 60_000);
 
   it('refuses positions to fill that are not one run after the prompt, and a graph that attends both ways', async () => {
     const gap = { tokens: request.tokens, fill: [PROMPT, PROMPT + 2] };
