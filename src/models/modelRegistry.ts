@@ -200,6 +200,17 @@ export const MODEL_REGISTRY: readonly RegistryModel[] = [
     about: 'Block diffusion chat model on Qwen3-1.7B-Base, four tokens at a time; HumanEval 61.6, MBPP 61.1 as published (JetAstra/SDAR). MIT on GitHub, apache-2.0 on its model card.',
   }),
   published({
+    id: 'fast-dllm-v2-1.5b',
+    label: 'Fast-dLLM v2 1.5B',
+    repository: 'Efficient-Large-Model/Fast_dLLM_v2_1.5B',
+    family: 'fast-dllm-v2',
+    parameters: '1.5B',
+    // Qwen2.5-1.5B's shape, tied: 1,543.6 M weights, 0.99 GB at q4 and 1.55 GB at q8 in the converter's layouts
+    // (docs/model-families.md), within the 4 GiB of WASM memory.
+    approximateBytes: { q4: 0.99e9, q8: 1.55e9 },
+    about: 'Block diffusion chat model (NVlabs) on Qwen2.5-1.5B-Instruct: blocks of 32, sub-blocks of 8 revealed by a confidence threshold; HumanEval 43.9, MBPP 50.0 as published. Apache-2.0.',
+  }),
+  published({
     id: 'diffucoder-7b',
     label: 'DiffuCoder 7B',
     repository: 'apple/DiffuCoder-7B-Instruct',

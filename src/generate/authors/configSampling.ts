@@ -40,10 +40,9 @@ export function configSampling(config: DiffusionConfig, manifest: ModelManifest,
   const authors = authorsSampler(manifest);
   const extra: string[] = [];
   let sampler: SamplerName = config.sampler === 'authors' ? (authors?.algorithm ?? 'builder') : config.sampler;
-  if ((sampler === 'bd3lm' || sampler === 'sdar') && fill.some((p, i) => p !== fill[0]! + i)) {
-    extra.push(
-      `the masks are not one run after the prompt (several targets or a remask round), which ${sampler === 'sdar' ? "SDAR's" : "dLLM's BD3LM"} sampler cannot fill: Builder's block sampler ran`,
-    );
+  if ((sampler === 'bd3lm' || sampler === 'sdar' || sampler === 'fast-dllm-v2') && fill.some((p, i) => p !== fill[0]! + i)) {
+    const whose = { bd3lm: "dLLM's BD3LM", sdar: "SDAR's", 'fast-dllm-v2': "Fast-dLLM v2's" }[sampler];
+    extra.push(`the masks are not one run after the prompt (several targets or a remask round), which ${whose} sampler cannot fill: Builder's block sampler ran`);
     sampler = 'builder';
   }
   let cfgScale = config.cfgScale;
