@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dllmTransferCounts, ENTROPY_EPS, entropyRevealCount, entropyTimesteps } from '../../../src/generate/authors/revealCounts';
+import { dllmTransferCounts, ENTROPY_EPS, entropyRevealCount, entropyTimesteps, evenTransferCounts } from '../../../src/generate/authors/revealCounts';
 
 describe("dLLM's get_num_transfer_tokens", () => {
   it('splits 24 masks over 10 steps as dLLM does: 2,2,2,3,3,2,2,3,2,3 (float32 ratios, round half to even)', () => {
@@ -48,5 +48,14 @@ describe("the Dream family's timestep grid", () => {
     expect(counts[0]).toBe(0);
     expect(counts.at(-1)).toBe(2);
     expect(masked).toBe(0);
+  });
+});
+
+describe("SDAR's get_num_transfer_tokens", () => {
+  it('splits a block evenly over its steps, the remainder to the first steps (JetAstra/SDAR generate.py)', () => {
+    expect(evenTransferCounts(4, 4)).toEqual([1, 1, 1, 1]);
+    expect(evenTransferCounts(4, 2)).toEqual([2, 2]);
+    expect(evenTransferCounts(8, 3)).toEqual([3, 3, 2]);
+    expect(evenTransferCounts(4, 3)).toEqual([2, 1, 1]);
   });
 });
