@@ -77,6 +77,7 @@ async function run(argv: string[]): Promise<number> {
         out: { type: 'string' },
         json: { type: 'string' },
         language: { type: 'string' },
+        mode: { type: 'string' },
       },
     });
     return (await import('./patchCommand')).patchCommand({ ...values, targets: splitList(values.target) });

@@ -18,7 +18,8 @@ function cursorSpec(at: string): TargetSpec {
   return { line: Number(match[1]), column: Number(match[2]) };
 }
 
-function maskMode(mode: string | undefined): MaskMode {
+/** The `--mode` flag of `mask` and `patch`: what is regenerated of each target, the whole definition (the default) or its body. */
+export function maskMode(mode: string | undefined): MaskMode {
   if (mode === undefined) return 'definition';
   if ((MASK_MODES as readonly string[]).includes(mode)) return mode as MaskMode;
   throw new InputError(`--mode takes ${MASK_MODES.join(' or ')}; got "${mode}".`);

@@ -4,6 +4,7 @@ import { InputError } from '../errors/inputErrors';
 import { configFromQuery, createDiffusionConfig, type DiffusionConfigInput, type PresetName } from '../models/diffusionConfig';
 import type { GeneratedPatch } from '../plan/refactorPlan';
 import { loadPipeline, readSourceFile } from './loadPipeline';
+import { maskMode as parseMaskMode } from './maskCommand';
 import { chooseBackend, precisionChoice, type RuntimeFlags } from './modelRuntime';
 import { passEstimate } from './passEstimate';
 import { patchPath } from './sourceFile';
@@ -83,6 +84,8 @@ export interface PatchFlags extends SamplingFlags {
   out?: string;
   json?: string;
   language?: string;
+  /** `definition` (the default) or `body`: the plan's mask mode. */
+  mode?: string;
 }
 
 /** Exit 0 when the patch can apply, 3 when one was produced that cannot. */
@@ -95,11 +98,14 @@ export async function patchCommand(flags: PatchFlags): Promise<number> {
   if (!flags.file) throw new InputError('--file FILE is required.');
   if (flags.targets.length === 0) throw new InputError('--target NAME is required (several as --target a,b).');
   if (flags.prompt === undefined) throw new InputError('--prompt TEXT is required (it may be empty: --prompt "").');
+  const maskMode = parseMaskMode(flags.mode);
   const { paths, locations } = patchLocations([flags.file]);
   const setup = await pipelineFromFlags(flags, readFrom(locations));
   try {
     const filePath = paths[0]!;
-    const patch = await setup.pipeline.generatePatch({ filePath, editTargets: flags.targets, intent: flags.prompt, language: flags.language }, { onProgress: passEstimate(setup.config, 1, setup) });
+    const plan = { filePath, editTargets: flags.targets, intent: flags.prompt, language: flags.language, maskMode };
+    const [patch] = (await setup.pipeline.generate([plan], { onProgress: passEstimate(setup.config, 1, setup) })).patches;
+    if (!patch) throw new Error('the pipeline gave no patch for the plan');
     if (flags.out) writeFileSync(flags.out, patch.unifiedDiff);
     else process.stdout.write(patch.unifiedDiff);
     if (flags.json) writeFileSync(flags.json, `${JSON.stringify(patch, null, 2)}\n`);

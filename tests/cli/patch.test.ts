@@ -79,6 +79,20 @@ describe('builder patch', () => {
   });
 
   // No target, no prompt and invalid settings are in the trust report's table (tests/trust/inputs.test.ts).
+  it('regenerates only the body with --mode body, and refuses another mode before any model loads', async () => {
+    const json = join(work, 'body.json');
+    const run = await patch('--target', 'area', '--prompt', 'x', '--mode', 'body', '--json', json);
+    expect(run.code, run.stderr).not.toBe(2);
+    const generated = JSON.parse(readFileSync(json, 'utf8'));
+    expect(generated.plan.maskMode).toBe('body');
+    expect(generated.maskedSpans.map((span: { mode: string }) => span.mode)).toEqual(['body']);
+    expect(generated.generatedCode.startsWith('def area(radius):\n')).toBe(true);
+    expectUsageError(
+      await builder('patch', '--file', file, '--model', join(work, 'no-model'), '--target', 'area', '--prompt', 'x', '--mode', 'signature'),
+      /--mode takes definition or body; got "signature"/,
+    );
+  });
+
   it('refuses an unknown target once the models are loaded', async () => {
     expectUsageError(await patch('--target', 'aera', '--prompt', 'x'), /No definition named "aera". Closest: area/);
   });

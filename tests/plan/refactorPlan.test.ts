@@ -44,6 +44,11 @@ describe('parsePlans', () => {
     expect(plan).toEqual(minimal);
   });
 
+  it('takes a mask mode of definition or body, and refuses another', () => {
+    expect(parsePlans(JSON.stringify([{ filePath: 'a.py', editTargets: ['f'], intent: '', maskMode: 'body' }]))[0]!.maskMode).toBe('body');
+    expect(planError([{ filePath: 'a.py', editTargets: ['f'], intent: '', maskMode: 'signature' }])).toContain('plans[0].maskMode must be "definition" or "body"');
+  });
+
   it('says when the file is not JSON or not a list', () => {
     expect(() => parsePlans('[{', 'plans.json')).toThrow(/^plans\.json is not valid JSON \(.+\)\.$/);
     expect(() => parsePlans(JSON.stringify(minimal), 'plans.json')).toThrow('plans.json must be a JSON array of plans, each with "filePath", "editTargets" and "intent".');
