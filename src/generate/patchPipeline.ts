@@ -17,11 +17,11 @@ import type { DiffusionModel } from '../runtime/diffusionModel';
 import { type AnalyzedSource, analyzeSource } from '../syntax/analyzeSource';
 import type { LanguageId } from '../syntax/languages';
 import { omissionMarker } from '../syntax/lineComments';
-import { type MaskPlan, maskSpans } from '../syntax/maskSpans';
+import type { MaskPlan } from '../syntax/maskSpans';
 import { type OutlineEntry, outline, type TextRange } from '../syntax/outline';
 import { type SyntaxIssue, syntaxIssues } from '../syntax/syntaxIssues';
 import type { SyntaxParser } from '../syntax/syntaxParser';
-import { resolveTargets } from '../syntax/targets';
+import { targetMask } from '../syntax/targetMask';
 import { configSampling, samplerFacts } from './authors/configSampling';
 import type { RevealTrace } from './authors/samplerRun';
 import { blockDenoise } from './blockDenoise';
@@ -235,8 +235,7 @@ export class PatchPipeline implements Engine {
     const related = await resolvePlanContext(plan.context, this.options.readSource);
     const analyzed = await analyzeSource(this.options.parser, original, plan.filePath, plan.language);
     try {
-      const targets = resolveTargets(analyzed.outline, analyzed.parsed.source, plan.editTargets);
-      const maskPlan = maskSpans(analyzed.parsed.source, targets, plan.maskMode ?? 'definition');
+      const { targets, maskPlan } = targetMask(analyzed.outline, analyzed.parsed.source, plan.editTargets, plan.maskMode ?? 'definition');
       const analysis = analysisOf(plan, original, analyzed, targets, maskPlan, instructionOf(plan, related.parts));
       analysis.notes.push(...related.notes);
       return analysis;
