@@ -5,7 +5,8 @@ import { relevantFilePaths } from '../../plan/planContext';
 import type { RefactorPlan } from '../../plan/refactorPlan';
 import { languageFromFileName } from '../../syntax/detectLanguage';
 import { isLanguageId, LANGUAGE_IDS, LANGUAGES } from '../../syntax/languages';
-import { type MaskPlan, maskSpans } from '../../syntax/maskSpans';
+import type { MaskPlan } from '../../syntax/maskSpans';
+import { targetMask } from '../../syntax/targetMask';
 import type { OutlineEntry } from '../../syntax/outline';
 import { resolveTargets, targetKeys } from '../../syntax/targets';
 import { OutlinePanel } from '../editor/OutlinePanel';
@@ -58,10 +59,11 @@ export function App() {
   const atCursor = innermostAt(analysis.outline, analysis, state.cursor);
 
   const mask = useMemo((): { plan: MaskPlan | null; error: string | null } => {
-    const targets = analysis.outline.filter((_, i) => checked.has(keys[i]!));
-    if (!analysis.source || targets.length === 0) return { plan: null, error: null };
+    // The names the run sends, resolved as the engine resolves them: the preview masks what the run will.
+    const editTargets = keys.filter((key) => checked.has(key));
+    if (!analysis.source || editTargets.length === 0) return { plan: null, error: null };
     try {
-      return { plan: maskSpans(analysis.source, targets, state.mode), error: null };
+      return { plan: targetMask(analysis.outline, analysis.source, editTargets, state.mode).maskPlan, error: null };
     } catch (error) {
       return { plan: null, error: (error as Error).message };
     }
