@@ -43,7 +43,7 @@ describe('targeting in the app', () => {
   it('keeps the editor content and the ticked targets across a reload', async () => {
     await openFixture();
     await page.getByRole('checkbox', { name: 'ResponseStream.close', exact: true }).check();
-    expect(await savedEntry(page, 'builder-state')).toContain('ResponseStream.close');
+    expect(JSON.parse((await savedEntry(page, 'builder-state'))!).state.checked).toContain('ResponseStream.close');
     await page.reload();
     await page.getByTestId('source-editor').locator('.view-lines').waitFor();
     await expect.poll(() => page.getByRole('checkbox', { name: 'ResponseStream.close', exact: true }).isChecked()).toBe(true);
