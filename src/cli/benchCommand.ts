@@ -53,7 +53,8 @@ export async function benchCommand(options: BenchCommandOptions): Promise<number
   const written: [BenchmarkSectionId, string][] = [];
   let report: object;
   if (options.section === 'backends') {
-    const backends = await runBackendBench(benchOptions);
+    // Written after each part: a run stopped part way keeps what it measured on the page.
+    const backends = await runBackendBench({ ...benchOptions, onMeasured: (partial) => docsPath !== undefined && writeBenchmarkSection(docsPath, 'backends', backendsMarkdown(partial)) });
     report = backends;
     written.push(['backends', backendsMarkdown(backends)]);
   } else if (options.browser) {

@@ -62,6 +62,13 @@ export function authorsStepLines(runs: readonly AuthorsSteps[]): string[] {
   return lines;
 }
 
+/** What the run set out to measure and did not: it was stopped before (the page keeps each part as it is measured). */
+function notMeasuredLines(report: NativeOverWasm): string[] {
+  const missing: string[] = report.precisions.filter((precision) => !report.comparisons.some((comparison) => comparison.precision === precision));
+  if (report.authorsSteps.length === 0) missing.push("the authors' steps");
+  return missing.length === 0 ? [] : ['', `Not measured in this run, which stopped before it: ${missing.join(', ')}.`];
+}
+
 /** The section of the benchmarks page: where and when, the comparison table against its targets, and the authors' steps. */
 export function backendsMarkdown(report: NativeOverWasm & { date: string; machine: MachineInfo }): string {
   const lines = [
@@ -72,6 +79,7 @@ export function backendsMarkdown(report: NativeOverWasm & { date: string; machin
     ...targetLines(report.comparisons),
     '',
     ...authorsStepLines(report.authorsSteps),
+    ...notMeasuredLines(report),
   ];
   return `${lines.join('\n')}\n`;
 }
