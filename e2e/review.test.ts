@@ -179,7 +179,7 @@ describe('reviewing a result', () => {
     await page.getByLabel('Steps').fill('2');
     // The cursor in double's body: the panel names what the shortcut regenerates.
     await page.getByTestId('source-editor').locator('.view-line').nth(11).click();
-    await page.getByRole('button', { name: 'Regenerate double only' }).waitFor();
+    await page.getByRole('button', { name: 'Rewrite double only' }).waitFor();
     await page.keyboard.press('Control+Shift+Enter');
     await page.getByRole('button', { name: 'Download patch' }).waitFor({ timeout: 120_000 });
     expect(await page.getByRole('checkbox', { name: 'double', exact: true }).isChecked()).toBe(true);

@@ -16,6 +16,7 @@ import { FolderResults } from '../folder/FolderResults';
 import { FolderTargets } from '../folder/FolderTargets';
 import { FolderTree } from '../folder/FolderTree';
 import { filesFolder } from '../folder/folderAccess';
+import { reviewedRepositoryDiff } from '../folder/folderReview';
 import { useFolder } from '../folder/folderStore';
 import { OpenFolderButton } from '../folder/OpenFolderButton';
 import { GenerationMessage } from '../generate/GenerationMessage';
@@ -47,7 +48,7 @@ function innermostAt(outline: readonly OutlineEntry[], analysis: ReturnType<type
   }
 }
 
-/** Presses Generate, or Regenerate at the cursor, where the settings allow it: the panel knows whether they do. */
+/** Presses Generate, or Rewrite at cursor, where the settings allow it: the panel knows whether they do. */
 const pressGenerate = (button: 'primary' | 'at-cursor') => document.querySelector<HTMLButtonElement>(`.generate-panel button.${button}:not(:disabled)`)?.click();
 
 export function App() {
@@ -87,7 +88,7 @@ export function App() {
     const editTargets = keys.filter((key) => checked.has(key));
     void generation.generate([{ filePath: state.fileName, editTargets, intent: state.prompt, language: analysis.language ?? undefined }], state.text, config, state.mode, state.fileName);
   };
-  // Regenerate only the definition at the cursor: it becomes the one tick, and the run masks it alone.
+  // Rewrite only the definition at the cursor: it becomes the one tick, and the run masks it alone.
   const atCursorKey = atCursor ? keys[analysis.outline.indexOf(atCursor)]! : null;
   const generateAtCursor = (config: DiffusionConfig) => {
     if (!atCursorKey || analysis.error || modelsBusy) return;
@@ -127,6 +128,10 @@ export function App() {
   const shown = generation.patch;
   const candidates =
     reviewing && shown ? [shown, ...earlier.map((entry) => entry.patch).filter((patch) => sameRequest(patch, shown))].sort((a, b) => a.generationTimestamp.localeCompare(b.generationTimestamp)) : [];
+
+  // A folder run's patch holds the changes kept in each file; the shown file's decisions are kept by the folder while another is shown.
+  const folderDiff = useMemo(() => (folder.run ? reviewedRepositoryDiff(folder.run.combined.files, folder.decisions) : ''), [folder.run, folder.decisions]);
+  const shownFolderFile = folder.run?.combined.files.find((file) => file.patch === shown && file.verdict === 'applies')?.path ?? null;
 
   const warmUp = useWarmUp((s) => s.warmUp);
   const hasPlan = mask.plan !== null;
@@ -311,7 +316,7 @@ export function App() {
                 revealRequest={revealRequest}
                 onTextChange={state.setText}
                 onCursorChange={state.setCursor}
-                onRegenerateAtCursor={() => pressGenerate('at-cursor')}
+                onRewriteAtCursor={() => pressGenerate('at-cursor')}
               />
             </Suspense>
           </div>
@@ -329,7 +334,9 @@ export function App() {
                 const shown = folderActive && generation.patch.filePath !== state.fileName ? languageFromFileName(generation.patch.filePath) : language;
                 return shown ? LANGUAGES[shown].monacoId : 'plaintext';
               })()}
-              repositoryDiff={folder.run ? { name: folder.name ?? 'folder', diff: folder.run.combined.diff } : undefined}
+              repositoryDiff={folder.run ? { name: folder.name ?? 'folder', diff: folderDiff } : undefined}
+              initialDecisions={shownFolderFile ? folder.decisions[shownFolderFile] : undefined}
+              onDecisionsChange={shownFolderFile ? (decisions) => folder.decide(shownFolderFile, decisions) : undefined}
               onClose={generation.setAside}
               onApply={async (text) => {
                 const { filePath } = generation.patch!;

@@ -15,22 +15,22 @@ export interface SourceEditorProps {
   revealRequest: number;
   onTextChange(text: string): void;
   onCursorChange(cursor: LineColumn): void;
-  /** The editor's "Regenerate this definition only" (context menu, Ctrl+Shift+Enter). */
-  onRegenerateAtCursor(): void;
+  /** The editor's "Rewrite this definition only" (context menu, Ctrl+Shift+Enter). */
+  onRewriteAtCursor(): void;
 }
 
 const darkScheme = () => matchMedia('(prefers-color-scheme: dark)');
 const toPosition = ({ line, column }: LineColumn) => ({ lineNumber: line, column });
 
-export function SourceEditor({ text, fileName, monacoLanguage, maskedRanges, cursor, revealRequest, onTextChange, onCursorChange, onRegenerateAtCursor }: SourceEditorProps) {
+export function SourceEditor({ text, fileName, monacoLanguage, maskedRanges, cursor, revealRequest, onTextChange, onCursorChange, onRewriteAtCursor }: SourceEditorProps) {
   const container = useRef<HTMLDivElement>(null);
   const editor = useRef<monaco.editor.IStandaloneCodeEditor | null>(null);
   const decorations = useRef<monaco.editor.IEditorDecorationsCollection | null>(null);
-  const callbacks = useRef({ onTextChange, onCursorChange, onRegenerateAtCursor });
+  const callbacks = useRef({ onTextChange, onCursorChange, onRewriteAtCursor });
   /** True while a new file's text goes in: the editor's copy is not written back over it. */
   const openingFile = useRef(false);
   const shownFile = useRef(fileName);
-  callbacks.current = { onTextChange, onCursorChange, onRegenerateAtCursor };
+  callbacks.current = { onTextChange, onCursorChange, onRewriteAtCursor };
   // Tab leaves the editor by default, so the keyboard is never trapped in it; Ctrl+M makes Tab indent.
   const [tabMovesFocus, setTabMovesFocus] = useState(true);
 
@@ -55,11 +55,11 @@ export function SourceEditor({ text, fileName, monacoLanguage, maskedRanges, cur
     });
     created.addAction({
       id: 'builder.regenerate-at-cursor',
-      label: 'Regenerate this definition only',
+      label: 'Rewrite this definition only',
       keybindings: [monaco.KeyMod.CtrlCmd | monaco.KeyMod.Shift | monaco.KeyCode.Enter],
       contextMenuGroupId: 'navigation',
       contextMenuOrder: 0,
-      run: () => callbacks.current.onRegenerateAtCursor(),
+      run: () => callbacks.current.onRewriteAtCursor(),
     });
     created.setPosition(toPosition(cursor));
     created.revealPositionInCenterIfOutsideViewport(toPosition(cursor));

@@ -1,6 +1,7 @@
 import type { FileVerdict } from '../../plan/repositoryPatch';
 import { describeRelated } from '../../repository/relatedCode';
 import { useGeneration } from '../generate/generationStore';
+import { includes } from '../review/reviewHunks';
 import { useFolder } from './folderStore';
 
 const VERDICT_CLASS: Record<FileVerdict, string> = { applies: 'verdict-ok', invalid: 'verdict-bad', failed: 'verdict-bad', unchanged: 'muted', superseded: 'muted' };
@@ -34,6 +35,12 @@ export function FolderResults() {
                   {file.path}
                 </button>{' '}
                 <span className={`small ${VERDICT_CLASS[file.verdict]}`}>{file.message}</span>
+                {file.verdict === 'applies' && folder.decisions[file.path]?.some((decision) => decision !== 'pending') && (
+                  <span className="small muted">
+                    {' '}
+                    · {folder.decisions[file.path]!.filter(includes).length} of {folder.decisions[file.path]!.length} changes kept
+                  </span>
+                )}
               </li>
             ))}
           </ol>

@@ -12,6 +12,8 @@ import type { MaskMode } from '../../syntax/maskSpans';
 import { useAppState } from '../app/appStateStore';
 import { browserParser } from '../editor/browserParser';
 import { useGeneration } from '../generate/generationStore';
+import type { HunkDecision } from '../review/reviewHunks';
+import { reviewedFileText } from './folderReview';
 
 /** The IndexedDB key of the copies of the files the last Apply to folder overwrote, kept until dismissed. */
 export const FOLDER_UNDO_KEY = 'builder-folder-undo';
@@ -45,6 +47,8 @@ export interface FolderState {
   ticks: Record<string, string[]>;
   message: FolderMessage | null;
   run: FolderRun | null;
+  /** The user's per-change decisions on the run's files that can apply, by path: what Download patch and Apply to folder write. */
+  decisions: Record<string, HunkDecision[]>;
   /** The files Apply to folder is about to write, while the user confirms. */
   confirming: string[] | null;
   /** What the last Apply wrote, for Undo, until dismissed. */
@@ -56,6 +60,7 @@ export interface FolderState {
   /** Every ticked target key, by path, the open file's included. */
   allTicks(): Record<string, string[]>;
   generate(config: DiffusionConfig, prompt: string, mode: MaskMode): Promise<void>;
+  decide(path: string, decisions: HunkDecision[]): void;
   askApply(): void;
   cancelApply(): void;
   apply(): Promise<void>;
@@ -78,10 +83,15 @@ const INITIAL = {
   ticks: {},
   message: null,
   run: null,
+  decisions: {},
   confirming: null,
   written: [],
   refused: [],
 };
+
+/** The run's files that can apply with at least one change kept. */
+const keptFiles = (run: FolderRun, decisions: Record<string, HunkDecision[]>) =>
+  run.combined.files.filter((f) => f.verdict === 'applies' && reviewedFileText(f, decisions[f.path]) !== f.patch.originalCode);
 
 /** An opened folder: its tree, the file open in the editor, ticks per file, and the folder generation with write-back and undo. */
 export const useFolder = create<FolderState>()((setState, getState) => ({
@@ -171,14 +181,18 @@ export const useFolder = create<FolderState>()((setState, getState) => ({
     const after = useGeneration.getState();
     if (after.status !== 'done') return;
     const patches = after.batch.length > 0 ? after.batch : after.patch ? [after.patch] : [];
-    setState({ run: { plans, patches, combined: repositoryPatch(patches), readHashes } });
+    setState({ run: { plans, patches, combined: repositoryPatch(patches), readHashes }, decisions: {} });
+  },
+
+  decide(path, decisions) {
+    setState({ decisions: { ...getState().decisions, [path]: decisions } });
   },
 
   askApply() {
-    const { run } = getState();
+    const { run, decisions } = getState();
     if (!run) return;
-    const paths = run.combined.files.filter((f) => f.verdict === 'applies').map((f) => f.path);
-    setState(paths.length > 0 ? { confirming: paths } : { message: { kind: 'error', text: 'No file can be written: none of the results applies.' } });
+    const paths = keptFiles(run, decisions).map((f) => f.path);
+    setState(paths.length > 0 ? { confirming: paths } : { message: { kind: 'error', text: 'No file can be written: none of the results applies, or every change was rejected.' } });
   },
 
   cancelApply() {
@@ -186,17 +200,20 @@ export const useFolder = create<FolderState>()((setState, getState) => ({
   },
 
   async apply() {
-    const { run, folder, writable, index, confirming, openPath } = getState();
+    const { run, folder, writable, index, confirming, openPath, decisions } = getState();
     if (!run || !folder || !writable || !index || !confirming) return;
     setState({ confirming: null });
-    const writes = run.combined.files
-      .filter((f) => f.verdict === 'applies' && confirming.includes(f.path))
-      .map((f) => ({ path: f.path, expectedHash: run.readHashes[f.path]!, bytes: encoder.encode(f.patch.generatedCode) }));
+    const texts = new Map(
+      keptFiles(run, decisions)
+        .filter((f) => confirming.includes(f.path))
+        .map((f) => [f.path, reviewedFileText(f, decisions[f.path])]),
+    );
+    const writes = [...texts].map(([path, text]) => ({ path, expectedHash: run.readHashes[path]!, bytes: encoder.encode(text) }));
     const result = await writeBack(folder as WritableFolder, writes);
     // The copies outlive the tab: until the user dismisses them, what was overwritten can be put back.
     await set(FOLDER_UNDO_KEY, { folder: getState().name, written: result.written });
     for (const written of result.written) {
-      const text = run.combined.files.find((f) => f.path === written.path)!.patch.generatedCode;
+      const text = texts.get(written.path)!;
       index.provide(written.path, text, written.writtenHash);
       if (written.path === openPath && useAppState.getState().fileName === openPath) useAppState.getState().setText(text);
     }

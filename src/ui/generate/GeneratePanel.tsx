@@ -191,10 +191,10 @@ export function GeneratePanel({ settings, onSettingsChange, blockedBecause, onGe
           className="at-cursor"
           disabled={running || !config || !atCursor}
           aria-keyshortcuts="Control+Shift+Enter"
-          title="Tick only the definition at the editor's cursor and regenerate it (Ctrl+Shift+Enter, or the editor's context menu)"
+          title="Tick only the definition at the editor's cursor and generate it again (Ctrl+Shift+Enter, or the editor's context menu)"
           onClick={() => config && atCursor?.generate(config)}
         >
-          {atCursor ? `Regenerate ${atCursor.name} only` : 'Regenerate at cursor'}
+          {atCursor ? `Rewrite ${atCursor.name} only` : 'Rewrite at cursor'}
         </button>
       </div>
       <RunEstimate config={config} runtime={runtime} />

@@ -1,4 +1,4 @@
-import { lazy, Suspense, useMemo, useState } from 'react';
+import { lazy, Suspense, useEffect, useMemo, useRef, useState } from 'react';
 import type { GeneratedPatch } from '../../plan/refactorPlan';
 import { unifiedDiff } from '../../plan/unifiedDiff';
 import { millisecondsFromClick } from '../generate/generationStore';
@@ -41,8 +41,11 @@ export interface ResultPanelProps {
   onClose(): void;
   /** Takes the reviewed file (the original with the kept hunks) into the editor, as one edit that undo takes back. */
   onApply(text: string): void;
-  /** An opened folder's one patch over all its files: what Download patch and Copy patch then give. */
+  /** An opened folder's one patch over all its files, with the changes kept: what Download patch and Copy patch then give. */
   repositoryDiff?: { name: string; diff: string };
+  /** Decisions made on this result before (a folder's file shown again), and where to keep new ones. */
+  initialDecisions?: readonly HunkDecision[];
+  onDecisionsChange?(decisions: HunkDecision[]): void;
 }
 
 /**
@@ -50,13 +53,16 @@ export interface ResultPanelProps {
  * editor pane, change by change, each hunk accepted or rejected; the verdict pinned above, its
  * "why" over the diff rather than pushing it away; the downloads and Apply write the hunks kept.
  */
-export function ResultPanel({ patch, runtimeLabel, monacoLanguage, onClose, onApply, repositoryDiff }: ResultPanelProps) {
+export function ResultPanel({ patch, runtimeLabel, monacoLanguage, onClose, onApply, repositoryDiff, initialDecisions, onDecisionsChange }: ResultPanelProps) {
   const [sideBySide, setSideBySide] = useState(true);
   const [copied, setCopied] = useState(false);
   const [whyOpen, setWhyOpen] = useState(false);
   const [message, setMessage] = useState<string | null>(null);
   const review = useMemo(() => reviewOf(patch.originalCode, patch.generatedCode), [patch]);
-  const [decisions, setDecisions] = useState<HunkDecision[]>(() => review.hunks.map(() => 'pending'));
+  const [decisions, setDecisions] = useState<HunkDecision[]>(() => (initialDecisions?.length === review.hunks.length ? [...initialDecisions] : review.hunks.map(() => 'pending')));
+  const keepDecisions = useRef(onDecisionsChange);
+  keepDecisions.current = onDecisionsChange;
+  useEffect(() => keepDecisions.current?.(decisions), [decisions]);
   const [current, setCurrent] = useState(0);
   const [reveal, setReveal] = useState(() => ({ line: review.hunks[0]?.generatedStart ?? 1, request: 0 }));
   /** The user said yes once to this unsafe result: accepting more of it does not ask again. */
@@ -65,8 +71,8 @@ export function ResultPanel({ patch, runtimeLabel, monacoLanguage, onClose, onAp
 
   const fromClick = millisecondsFromClick(patch);
   const name = baseName(patch.filePath);
-  // Hunks are the shown file's; a folder's patch spans its files and is reviewed file by file in its own list.
-  const reviewing = !repositoryDiff && patch.sample.path !== 'error';
+  // Hunks are the shown file's; a folder's files are reviewed one at a time, their decisions kept by the folder.
+  const reviewing = patch.sample.path !== 'error';
   // Diffing a large file takes a while: once per decision, not once per render.
   const keptText = useMemo(() => (reviewing ? reviewedText(review, decisions) : patch.generatedCode), [reviewing, review, decisions, patch]);
   const patchName = repositoryDiff ? `${repositoryDiff.name}.patch` : `${name}.patch`;
@@ -75,7 +81,7 @@ export function ResultPanel({ patch, runtimeLabel, monacoLanguage, onClose, onAp
     [repositoryDiff, reviewing, patch, keptText],
   );
   const nothingToWrite = repositoryDiff
-    ? 'Nothing to download: no file of this run can apply.'
+    ? 'Nothing to download: no file of this run can apply with a change kept.'
     : review.hunks.length > 0
       ? 'Nothing to download: every change is rejected.'
       : 'Nothing to download: the result changes nothing.';
