@@ -12,6 +12,7 @@ import { FAMILY_CHECKPOINTS, type FamilyCheckpoint } from '../familyCheckpoints'
 import { dllmBd3lmSample } from './dllmBd3lm';
 import { dllmMdlmInfill, dllmMdlmSample } from './dllmMdlm';
 import { entropySample } from './entropySampler';
+import { fastDllmV2Sample } from './fastDllmV2';
 import { type LogitsFunction, referenceLogits } from './logitsFunction';
 import { openDllmP2Sample } from './openDllmP2';
 import type { RevealPass, SamplerRun } from './samplerRun';
@@ -24,7 +25,7 @@ import { sdarGenerate } from './sdarGenerate';
  */
 
 /** Builder's sampler names (`builder sample` settings.sampler). */
-export type SamplerName = 'mdlm' | 'bd3lm' | 'dream' | 'p2' | 'sdar';
+export type SamplerName = 'mdlm' | 'bd3lm' | 'dream' | 'p2' | 'fast-dllm-v2' | 'sdar';
 
 export interface ReferenceCase {
   name: string;
@@ -40,6 +41,8 @@ export interface ReferenceCase {
   /** SDAR's denoising_steps a block, which Builder's `steps` (over all the masks) must give. */
   denoisingSteps?: number;
   /** Fast-dLLM v2's and SDAR's confidence threshold (Builder's settings.parallelThreshold); absent: the family's. */
+  threshold?: number;
+  /** Fast-dLLM v2's threshold (Builder's settings.parallelThreshold); absent: the family's. */
   threshold?: number;
   /** Draws the prompt's and suffix's token ids. */
   seed: number;
@@ -95,6 +98,37 @@ const SDAR_CASES: ReferenceCase[] = [
   { name: 'a threshold the confidences pass (several reveals a step)', sampler: 'sdar', prompt: 18, masks: 14, steps: 14, denoisingSteps: 4, threshold: 0.0005, seed: 904 },
 ];
 
+// Efficient-Large-Model/Fast_dLLM_v2_1.5B: bd_size 32 (config.json), small_block_size 8 and threshold 0.9 (the model
+// card's generate call), stop_token 151645 (modeling.py generate); threshold 1 is NVlabs/Fast-dLLM v2/eval_script.sh's.
+// blockLength is Builder's name for their sub-block; steps are not used by their sampler.
+const FAST_DLLM_V2 = { blockSize: 32, smallBlockSize: 8, threshold: 0.9, stopToken: IM_END };
+const FAST_DLLM_V2_CASES: ReferenceCase[] = [
+  { name: 'a 20-token prompt inside the first block, 60 masks over three blocks', sampler: 'fast-dllm-v2', prompt: 20, masks: 60, steps: 60, blockLength: 8, seed: 1007 },
+  { name: 'a 40-token prompt (its first block cached at prefill), the last block past the masks', sampler: 'fast-dllm-v2', prompt: 40, masks: 50, steps: 50, blockLength: 8, seed: 1005 },
+  {
+    name: 'a 64-token prompt on a block boundary (the prefill gives the first token), threshold 1',
+    sampler: 'fast-dllm-v2',
+    prompt: 64,
+    masks: 40,
+    steps: 40,
+    blockLength: 8,
+    threshold: 1,
+    seed: 1002,
+  },
+  {
+    // This random checkpoint's top probabilities are 4e-4 to 1.3e-3 (a 151,936-token vocabulary): at 6e-4 a step
+    // reveals up to 6 tokens of its sub-block, the rule the published 0.9 applies to a trained model's.
+    name: 'a threshold within the tiny model’s probabilities (6e-4): several tokens a step',
+    sampler: 'fast-dllm-v2',
+    prompt: 20,
+    masks: 44,
+    steps: 44,
+    blockLength: 8,
+    threshold: 6e-4,
+    seed: 1206,
+  },
+];
+
 // Seeds are those whose reference runs keep every choice clear of a tie (TOKEN_MARGIN, SELECTION_MARGIN), found by trying.
 export const REFERENCE_FAMILIES: ReferenceFamily[] = [
   { title: 'dLLM MDLM, Qwen2 body', folder: 'Qwen2.5-Coder-0.5B-Instruct-diffusion-mdlm-v0.1', cases: mdlmCases([100, 101, 102, 103]) },
@@ -124,6 +158,7 @@ export const REFERENCE_FAMILIES: ReferenceFamily[] = [
       { name: 'p2, fewer steps than masks (16 in 6)', sampler: 'p2', prompt: 20, masks: 16, steps: 6, topP: OPEN_DCODER_TOP_P, seed: 711 },
     ],
   },
+  { title: 'Fast-dLLM v2', folder: 'Fast_dLLM_v2_1.5B', cases: FAST_DLLM_V2_CASES },
   { title: 'SDAR', folder: 'SDAR-1.7B-Chat', cases: SDAR_CASES },
 ];
 
@@ -206,6 +241,8 @@ export function referenceRun(c: ReferenceCase, family: PreparedFamily, input: Sa
       return entropySample(logits, input.tokens, { maskId, steps: c.steps, topP: c.topP, log: family.checkpoint.family === 'open-dcoder' ? 'clamp' : 'plus-epsilon' });
     case 'p2':
       return openDllmP2Sample(logits, input.tokens, { maskId, steps: c.steps, topP: c.topP });
+    case 'fast-dllm-v2':
+      return fastDllmV2Sample(logits, input.tokens.slice(0, c.prompt), c.masks, { ...FAST_DLLM_V2, maskId, smallBlockSize: c.blockLength!, threshold: c.threshold ?? FAST_DLLM_V2.threshold });
     case 'sdar':
       return sdarGenerate(logits, input.tokens.slice(0, c.prompt), c.masks, {
         maskId,
@@ -246,7 +283,8 @@ export async function builderRun(modelDir: string, input: SampleInput, scratch: 
  */
 export function firstDifference(c: ReferenceCase, reference: SamplerRun, sample: SampleOutput): string | null {
   const differing = reference.tokens.flatMap((token, position) => (sample.tokens[position] === token ? [] : [position]));
-  const countsOnlyReveals = c.sampler === 'mdlm' || c.sampler === 'bd3lm';
+  // Fast-dLLM v2's passes that reveal only past the positions to fill (its last block, whole) are not compared either.
+  const countsOnlyReveals = c.sampler === 'mdlm' || c.sampler === 'bd3lm' || c.sampler === 'fast-dllm-v2';
   const builderPasses = countsOnlyReveals ? sample.trace.passes.filter((pass) => pass.positions.length > 0) : sample.trace.passes;
   const passes = Math.max(reference.passes.length, builderPasses.length);
   const revealed = (pass: RevealPass | undefined) => pass && JSON.stringify([pass.positions, pass.tokens]);
