@@ -42,8 +42,6 @@ export interface ReferenceCase {
   denoisingSteps?: number;
   /** Fast-dLLM v2's and SDAR's confidence threshold (Builder's settings.parallelThreshold); absent: the family's. */
   threshold?: number;
-  /** Fast-dLLM v2's threshold (Builder's settings.parallelThreshold); absent: the family's. */
-  threshold?: number;
   /** Draws the prompt's and suffix's token ids. */
   seed: number;
 }
