@@ -1,7 +1,8 @@
 /**
- * The pictures in docs/img, taken from the built app in the system Chromium with the tiny demo
- * models, so they show the app as it is: a file with ticked targets, a generation in progress, the
- * diff result, the model manager. Run: npm run screenshots (builds first).
+ * The pictures in docs/img, taken from the built app in the system Chromium, so they show the app
+ * as it is: a file with ticked targets (and the first-visit strip), review mode on a real result (the
+ * first-visit strip's example, which the known-answer test model gets right), a generation in
+ * progress (the tiny demo model), the model manager. Run: npm run screenshots (builds first).
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import type { Page } from 'playwright-core';
@@ -12,7 +13,6 @@ const OUT = 'docs/img';
 const VIEWPORT = { width: 1280, height: 800 };
 // Long enough for the step counter to be caught half way, short enough for the tiny models.
 const PROGRESS_STEPS = 200;
-const RESULT_STEPS = 8;
 const GENERATION_TIMEOUT_MS = 180_000;
 
 const EXAMPLE = `import re
@@ -62,29 +62,43 @@ try {
   await page.getByLabel('Backend').selectOption('wasm');
   await page.getByLabel('Autoregressive fallback').uncheck();
   await page.screenshot({ path: `${OUT}/app-ticks.png` });
+
+  // The first-visit strip's example: the known-answer model rewrites shift_by_8, and review mode shows its one change.
+  await page.getByRole('button', { name: 'Try the example' }).click();
   // The first-visit strip is in the first picture; the others show the app as it is used.
   await page.getByRole('button', { name: 'Got it' }).click();
+  await page.getByLabel('Backend').selectOption('wasm');
+  await page.getByRole('button', { name: 'Generate', exact: true }).click();
+  await page.getByRole('button', { name: 'Download patch' }).waitFor({ timeout: GENERATION_TIMEOUT_MS });
+  await page.getByTestId('diff-view').locator('.editor.modified .view-lines').waitFor();
+  await page.getByRole('button', { name: 'Can be applied: why' }).waitFor();
+  // Monaco's diff editor lays its two sides out again once the pane has its size: a moment after it first draws.
+  await page.waitForTimeout(1000);
+  await page.screenshot({ path: `${OUT}/result.png` });
+  await page.getByRole('button', { name: 'Discard' }).click();
 
+  // Back to the demo model on the parser file, for a run long enough to catch half way.
+  await page.getByLabel('Preset').selectOption('demo');
+  await page.getByLabel('Open file').setInputFiles({ name: 'config_parser.py', mimeType: 'text/x-python', buffer: Buffer.from(EXAMPLE) });
+  await page.getByRole('checkbox', { name: 'Parser.parse', exact: true }).check();
+  await page.getByLabel('Prompt').fill('skip lines without "=" and strip quotes around values');
+  await page.getByLabel('Backend').selectOption('wasm');
+  await page.getByLabel('Autoregressive fallback').uncheck();
   await page.getByLabel('Steps').fill(String(PROGRESS_STEPS));
-  await page.getByRole('button', { name: 'Generate' }).click();
+  await page.getByRole('button', { name: 'Generate', exact: true }).click();
   await page.getByLabel('Generation progress').waitFor({ timeout: GENERATION_TIMEOUT_MS });
   await page.waitForFunction((steps) => ((document.querySelector('progress[aria-label="Generation progress"]') as HTMLProgressElement | null)?.value ?? 0) >= steps / 4, PROGRESS_STEPS, {
     timeout: GENERATION_TIMEOUT_MS,
   });
   await page.screenshot({ path: `${OUT}/generating.png` });
   console.log(`generating.png at step ${await generationStep(page)} of ${PROGRESS_STEPS}`);
-  await page.getByRole('button', { name: 'Cancel' }).click();
+  await page.getByRole('button', { name: 'Cancel', exact: true }).click();
   await page.getByTestId('generation-message').getByText('Cancelled.').waitFor({ timeout: 30_000 });
 
-  await page.getByLabel('Steps').fill(String(RESULT_STEPS));
-  await page.getByRole('button', { name: 'Generate' }).click();
-  await page.getByRole('button', { name: 'Download patch' }).waitFor({ timeout: GENERATION_TIMEOUT_MS });
-  await page.getByTestId('diff-view').locator('.editor.modified .view-lines').waitFor();
-  await page.screenshot({ path: `${OUT}/result.png` });
-
-  const models = page.getByRole('region', { name: 'Models' });
-  await models.scrollIntoViewIfNeeded();
-  await models.screenshot({ path: `${OUT}/model-manager.png` });
+  // The panel scrolls inside its corner of the column: a window tall enough shows the whole list in it, and the picture is that corner.
+  await page.setViewportSize({ width: VIEWPORT.width, height: 2400 });
+  await page.getByRole('button', { name: 'Models', exact: true }).click();
+  await page.locator('.models-area').screenshot({ path: `${OUT}/model-manager.png` });
   await context.close();
 } finally {
   await browser.close();

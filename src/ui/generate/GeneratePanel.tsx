@@ -214,24 +214,45 @@ export function GeneratePanel({ settings, onSettingsChange, blockedBecause, onGe
           </select>
         </label>
         {BASIC_FIELDS.map(numberField)}
-        <label className="setting">
-          Backend
-          <select aria-label="Backend" value={settings.backend ?? 'auto'} onChange={(e) => onSettingsChange({ ...settings, backend: e.target.value as DiffusionConfig['backend'] })}>
-            <option value="auto">Auto (WebGPU, else WASM)</option>
-            <option value="webgpu">WebGPU</option>
-            <option value="wasm">WASM</option>
-          </select>
-        </label>
-        <label className="setting">
-          Precision
-          <select aria-label="Precision" value={settings.precision ?? 'auto'} onChange={(e) => onSettingsChange({ ...settings, precision: e.target.value as DiffusionConfig['precision'] })}>
-            {PRECISION_CHOICES.map((choice) => (
-              <option key={choice} value={choice}>
-                {choice === 'auto' ? 'Auto (q4 WebGPU, q8 WASM)' : choice}
-              </option>
-            ))}
-          </select>
-        </label>
+        {/* Short options, with what Auto means on a help line: the long ones were cut off in the narrow column. */}
+        <div className="setting">
+          <label>
+            <span>Backend</span>
+            <select
+              aria-label="Backend"
+              aria-describedby="help-backend"
+              value={settings.backend ?? 'auto'}
+              onChange={(e) => onSettingsChange({ ...settings, backend: e.target.value as DiffusionConfig['backend'] })}
+            >
+              <option value="auto">Auto</option>
+              <option value="webgpu">WebGPU</option>
+              <option value="wasm">WASM</option>
+            </select>
+          </label>
+          <span id="help-backend" className="setting-help">
+            Auto: WebGPU where the browser has a GPU adapter, else WASM (CPU).
+          </span>
+        </div>
+        <div className="setting">
+          <label>
+            <span>Precision</span>
+            <select
+              aria-label="Precision"
+              aria-describedby="help-precision"
+              value={settings.precision ?? 'auto'}
+              onChange={(e) => onSettingsChange({ ...settings, precision: e.target.value as DiffusionConfig['precision'] })}
+            >
+              {PRECISION_CHOICES.map((choice) => (
+                <option key={choice} value={choice}>
+                  {choice === 'auto' ? 'Auto' : choice}
+                </option>
+              ))}
+            </select>
+          </label>
+          <span id="help-precision" className="setting-help">
+            Auto: q4 on WebGPU, q8 on WASM.
+          </span>
+        </div>
         <label className="setting">
           <span>
             <input type="checkbox" checked={settings.fallback ?? true} onChange={(e) => onSettingsChange({ ...settings, fallback: e.target.checked })} /> Autoregressive fallback
