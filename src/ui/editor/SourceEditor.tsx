@@ -141,7 +141,7 @@ export function SourceEditor({ text, fileName, monacoLanguage, maskedRanges, cur
     <>
       <div className="source-editor" ref={container} data-testid="source-editor" />
       <p className="editor-hint small muted" aria-live="polite">
-        {tabMovesFocus ? 'Tab moves to the next control; Ctrl+M makes Tab indent.' : 'Tab indents; Ctrl+M makes Tab move to the next control.'} Ctrl+Enter generates; Ctrl+Shift+Enter regenerates the
+        {tabMovesFocus ? 'Tab moves to the next control; Ctrl+M makes Tab indent.' : 'Tab indents; Ctrl+M makes Tab move to the next control.'} Ctrl+Enter generates; Ctrl+Shift+Enter rewrites the
         definition at the cursor only.
       </p>
     </>
