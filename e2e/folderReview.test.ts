@@ -85,6 +85,19 @@ describe("a folder's result, change by change", () => {
     const patch = readFileSync(join(repo, 'change.patch'), 'utf8');
     expect([...patch.matchAll(/^diff --git a\/(\S+)/gm)].map((m) => m[1])).toEqual(['indifferent_hash.rb']);
     expect(patch.match(/^@@ /gm)).toHaveLength(1);
-    expect(readFileSync(join(repo, 'indifferent_hash.rb'), 'utf8')).not.toBe(FILES['indifferent_hash.rb']);
+    const patched = readFileSync(join(repo, 'indifferent_hash.rb'), 'utf8');
+    expect(patched).not.toBe(FILES['indifferent_hash.rb']);
+
+    // Apply to folder writes the file as reviewed: what the patch makes of it.
+    await page.getByRole('button', { name: 'Apply to folder' }).click();
+    const confirm = page.getByRole('dialog', { name: 'Confirm Apply to folder' });
+    expect(await confirm.locator('li').allInnerTexts()).toEqual(['indifferent_hash.rb']);
+    await confirm.getByRole('button', { name: 'Write files' }).click();
+    await page.getByLabel('Folder results').getByRole('button', { name: 'Undo' }).waitFor();
+    const written = await page.evaluate(async (folder) => {
+      const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle(folder);
+      return (await (await dir.getFileHandle('indifferent_hash.rb')).getFile()).text();
+    }, FOLDER);
+    expect(written).toBe(patched);
   }, 180_000);
 });
