@@ -92,6 +92,8 @@ export interface ModelFamily {
     maskTokenInTokenizer?: boolean;
     /** The repository or folder name contains this (the one thing that tells MDLM from BD3LM). */
     nameContains?: string;
+    /** config.json names the block size under this key, which must be the family's block-causal block size (the graph is built for that one). */
+    blockSizeKey?: string;
   };
   /** The output head as published; the converter follows config.json's `tie_word_embeddings` (absent: untied, as transformers reads it). */
   head: 'tied' | 'untied';
@@ -375,7 +377,7 @@ export const MODEL_FAMILIES: readonly ModelFamily[] = [
     // AutoModelForCausalLM "modeling.Fast_dLLM_QwenForCausalLM", bd_size 32, no head_dim (modeling.py:
     // getattr(config, "head_dim", hidden_size // num_attention_heads)) and no mask_token_id. modeling.py is a Qwen2
     // body: q/k/v projections with bias=True, o_proj without, no q/k norms. README.md: base Qwen/Qwen2.5-1.5B-Instruct.
-    recognise: { modelTypes: { Fast_dLLM_Qwen: 'qwen2' }, architectures: ['Fast_dLLM_QwenForCausalLM'], maskTokenInTokenizer: true },
+    recognise: { modelTypes: { Fast_dLLM_Qwen: 'qwen2' }, architectures: ['Fast_dLLM_QwenForCausalLM'], maskTokenInTokenizer: true, blockSizeKey: 'bd_size' },
     // config.json tie_word_embeddings true; modeling.py _tied_weights_keys ["lm_head.weight"].
     head: 'tied',
     // modeling.py eval_mask / eval_block_diff_mask: a query at absolute position q sees a key at k where
@@ -530,6 +532,8 @@ function unmet(family: ModelFamily, facts: CheckpointFacts): string[] {
   if (recognise.configMaskTokenId && !Number.isInteger(facts.config.mask_token_id)) missing.push('config.json "mask_token_id"');
   if (recognise.maskTokenInTokenizer && family.maskToken && !maskTokenInTokenizer(facts, family.maskToken.token)) missing.push(`the mask token ${family.maskToken.token} in the tokenizer files`);
   if (recognise.nameContains && !facts.name.toLowerCase().includes(recognise.nameContains)) missing.push(`"${recognise.nameContains}" in the repository or folder name`);
+  if (recognise.blockSizeKey && family.attention.kind === 'block-causal' && facts.config[recognise.blockSizeKey] !== family.attention.blockSize)
+    missing.push(`config.json "${recognise.blockSizeKey}" ${family.attention.blockSize} (got ${JSON.stringify(facts.config[recognise.blockSizeKey])})`);
   return missing;
 }
 
