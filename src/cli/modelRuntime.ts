@@ -121,7 +121,7 @@ export interface OpenedModel {
   runsOn: string;
 }
 
-/** Loads the model folder `dir` as the flags ask: what `sample`, `eval` and the Builder's loader all call. */
+/** Loads the model folder `dir` as the flags ask: what `sample`, `eval` and loadPipeline all call. */
 export async function openModel(dir: string, backend: ChosenBackend, choice: PrecisionChoice): Promise<OpenedModel> {
   const { precision, label } = choosePrecision(dir, choice, backend.backend);
   const loaded = await loadModel(nodeModelReader(dir), precision, backend.backend, backend.runtime);

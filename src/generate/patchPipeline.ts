@@ -520,7 +520,7 @@ function sampleSettings(config: DiffusionConfig) {
 }
 
 /** The patch of a plan that could not be carried out: nothing to apply, and the reason. */
-export function errorPatch(plan: RefactorPlan, config: DiffusionConfig, models: PipelineModels, error: unknown): GeneratedPatch {
+function errorPatch(plan: RefactorPlan, config: DiffusionConfig, models: PipelineModels, error: unknown): GeneratedPatch {
   return {
     filePath: plan.filePath,
     originalCode: '',

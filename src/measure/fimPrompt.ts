@@ -5,7 +5,7 @@ import { INSTRUCTION, SOURCE } from './benchPlans';
 import type { ContextFile } from './contextFiles';
 
 /**
- * The fallback's prompt for the file's span, as token ids: the same fillPrompt the Builder's
+ * The fallback's prompt for the file's span, as token ids: the same fillPrompt the PatchPipeline's
  * fallback uses, with the bench's instruction, on the fill-in-the-middle template the bench's
  * autoregressive models carry in their manifests.
  */

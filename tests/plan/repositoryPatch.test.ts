@@ -10,7 +10,7 @@ import { fixtureRepoCopy } from '../support/fixtureRepo';
 const roots: string[] = [];
 afterAll(() => roots.forEach((root) => rmSync(root, { recursive: true, force: true })));
 
-/** A result as the Builder returns it, for a file changed from `original` to `generated`. */
+/** A result as the PatchPipeline returns it, for a file changed from `original` to `generated`. */
 function result(filePath: string, original: string, generated: string, outcome: 'valid' | 'invalid' | 'error' = 'valid'): GeneratedPatch {
   return {
     filePath,

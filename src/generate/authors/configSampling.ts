@@ -5,7 +5,7 @@ import type { ModelManifest } from '../../models/modelManifest';
 import type { SamplerFacts, SampleSettings } from './samplerRun';
 import { departures, resolveSampleSettings } from './sampleSettings';
 
-/** What a Builder run samples with, and how that departs from the model's authors. */
+/** What a PatchPipeline run samples with, and how that departs from the model's authors. */
 export interface ConfigSampling {
   settings: SampleSettings;
   departures: string[];
