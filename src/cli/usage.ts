@@ -85,9 +85,10 @@ the benchmark's own middle and an empty one, without a model. Results are append
 RESULTS.tasks.jsonl; a stopped run with the same settings continues where it stopped.
 
 sample fills the input's "fill" positions of "tokens" with the model's authors' sampler (or the
-"settings" it gives: sampler mdlm|bd3lm|dream|p2|builder, steps, blockLength, temperature, ...) and
-writes the final ids and the reveal trace, every forward pass's revealed positions and tokens, as
-JSON (docs/cli.md); --quant defaults to the most precise graph the folder holds.
+"settings" it gives: sampler mdlm|bd3lm|dream|p2|sdar|fast-dllm-v2|builder, steps, blockLength,
+temperature, ...) and writes the final ids and the reveal trace, every forward pass's revealed
+positions and tokens, as JSON (docs/cli.md); --quant defaults to the most precise graph the folder
+holds.
 
 Exit codes: 0 done; 2 bad input or usage; 3 a patch was produced but cannot apply; 1 internal fault.
 `;
