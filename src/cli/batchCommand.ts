@@ -11,7 +11,7 @@ import { decodeSource } from '../syntax/decodeSource';
 import { mergePatches } from './mergePatches';
 import { nodeFolder } from './nodeFolder';
 import { passEstimate } from './passEstimate';
-import { pipelineFromFlags, exitCodeFor, patchLocations, readFrom, type SamplingFlags } from './patchCommand';
+import { exitCodeFor, patchLocations, pipelineFromFlags, readFrom, type SamplingFlags } from './patchCommand';
 import { parseShard, plansOfShard } from './planShards';
 import { patchPath } from './sourceFile';
 
