@@ -66,20 +66,20 @@ export function authorsStepLines(runs: readonly AuthorsSteps[]): string[] {
 function notMeasuredLines(report: NativeOverWasm): string[] {
   const missing: string[] = report.precisions.filter((precision) => !report.comparisons.some((comparison) => comparison.precision === precision));
   if (report.authorsSteps.length === 0) missing.push("the authors' steps");
-  return missing.length === 0 ? [] : ['', `Not measured in this run, which stopped before it: ${missing.join(', ')}.`];
+  return missing.length === 0 ? [] : [`Not measured in this run, which stopped before it: ${missing.join(', ')}.`];
 }
 
 /** The section of the benchmarks page: where and when, the comparison table against its targets, and the authors' steps. */
 export function backendsMarkdown(report: NativeOverWasm & { date: string; machine: MachineInfo }): string {
-  const lines = [
-    `${machineLine(report.machine)} ${report.date}, ${report.model}, random weights, measured in ${minutes(report.wallMs)}.`,
-    '',
-    ...backendComparisonLines(report.comparisons),
-    '',
-    ...targetLines(report.comparisons),
-    '',
-    ...authorsStepLines(report.authorsSteps),
-    ...notMeasuredLines(report),
+  const parts = [
+    [`${machineLine(report.machine)} ${report.date}, ${report.model}, random weights, measured in ${minutes(report.wallMs)}.`],
+    backendComparisonLines(report.comparisons),
+    targetLines(report.comparisons),
+    authorsStepLines(report.authorsSteps),
+    notMeasuredLines(report),
   ];
-  return `${lines.join('\n')}\n`;
+  return `${parts
+    .filter((lines) => lines.length > 0)
+    .map((lines) => lines.join('\n'))
+    .join('\n\n')}\n`;
 }
