@@ -186,7 +186,7 @@ export const MODEL_REGISTRY: readonly RegistryModel[] = [
     parameters: '1.7B',
     // 2.03 G weights, its own lm_head (311 M) included.
     approximateBytes: { q4: 1.3e9, q8: 2.03e9 },
-    about: 'Masked diffusion coder on Qwen3-1.7B; HumanEval 54.3 as published. CC-BY-NC-4.0: not for commercial use. The quality preset, where memory allows.',
+    about: 'Masked diffusion coder on Qwen3-1.7B; HumanEval 54.3 as published. CC-BY-NC-4.0: not for commercial use.',
   }),
   published({
     id: 'sdar-1.7b-chat',
@@ -197,7 +197,7 @@ export const MODEL_REGISTRY: readonly RegistryModel[] = [
     // Qwen3-1.7B's shape with its own lm_head as SDAR's 4B and 8B have: 2.03 G weights, 1.30 GB at q4 and 2.04 GB
     // at q8 in the converter's layouts (docs/model-families.md), within the 4 GiB of WASM memory; tied, 1.72 G.
     approximateBytes: { q4: 1.3e9, q8: 2.04e9 },
-    about: 'Block diffusion chat model on Qwen3-1.7B-Base, four tokens at a time; HumanEval 61.6, MBPP 61.1 as published (JetAstra/SDAR). MIT on GitHub, apache-2.0 on its model card.',
+    about: 'Block diffusion chat model on Qwen3-1.7B-Base, four tokens at a time; HumanEval 61.6, MBPP 61.1 as published (JetAstra/SDAR). MIT on GitHub, apache-2.0 on its model card. The quality preset, where memory allows.',
   }),
   published({
     id: 'fast-dllm-v2-1.5b',

@@ -104,7 +104,7 @@ describe('builder patch', () => {
   it('says how to get a preset model that is not there', async () => {
     expectUsageError(
       await builder('patch', '--file', file, '--preset', 'quality', '--target', 'area', '--prompt', 'x'),
-      /builder pull Salesforce\/CoDA-v0-Instruct --out \S+coda-1\.7b --family coda.*CC-BY-NC-4\.0/,
+      /builder pull JetLM\/SDAR-1\.7B-Chat --out \S+sdar-1\.7b-chat --family sdar/,
     );
   });
 });

@@ -33,13 +33,14 @@ describe('presets', () => {
     expect(config).toMatchObject({ sampler: 'builder', model: 'tiny-diffusion', fallbackModel: 'tiny-autoregressive', steps: 8, cfgScale: 2, temperature: 0.7 });
   });
 
-  it('pick browser-size family models: a 0.5B and a 0.6B block-diffusion model, CoDA marked non-commercial', () => {
+  it('pick browser-size family models: a 0.5B and a 0.6B block-diffusion model, and SDAR 1.7B (the best published scores under a licence for any use)', () => {
     // Each runs its authors' sampler and settings: their steps per token (0), no guidance, no context cache.
     const authors = { sampler: 'authors', steps: 0, cfgScale: 1, cacheInterval: 0, parallelThreshold: 0 };
     expect(PRESETS.fast.config).toMatchObject({ ...authors, model: 'qwen2.5-coder-0.5b-bd3lm', precision: 'auto', temperature: 0 });
     expect(PRESETS.balanced.config).toMatchObject({ ...authors, model: 'qwen3-0.6b-bd3lm', precision: 'auto', temperature: 0 });
-    expect(PRESETS.quality.config).toMatchObject({ ...authors, model: 'coda-1.7b', precision: 'auto', remasking: 'entropy', temperature: 0.1, topP: 0.9 });
-    expect(PRESETS.quality.description).toMatch(/non-commercial/);
+    // SDAR's published scores were measured one token a step: threshold 1.
+    expect(PRESETS.quality.config).toMatchObject({ ...authors, model: 'sdar-1.7b-chat', precision: 'auto', temperature: 0, parallelThreshold: 1 });
+    expect(PRESETS.quality.description).toMatch(/MIT/);
     for (const name of ['fast', 'balanced', 'quality'] as const) expect(PRESETS[name].config.fallbackModel).toBe('qwen2.5-coder-0.5b');
   });
 
@@ -58,7 +59,7 @@ describe('presets', () => {
     const fast = missingModelMessage('fast', '/srv/models/');
     expect(fast).toContain('"fast" preset uses the model "qwen2.5-coder-0.5b-bd3lm", which is not in /srv/models.');
     expect(fast).toContain('builder pull dllm-hub/Qwen2.5-Coder-0.5B-Instruct-diffusion-bd3lm-v0.1 --out /srv/models/qwen2.5-coder-0.5b-bd3lm --family a2d-bd3lm');
-    expect(missingModelMessage('quality', 'models')).toMatch(/Salesforce\/CoDA-v0-Instruct.*CC-BY-NC-4.0/);
+    expect(missingModelMessage('quality', 'models')).toContain('builder pull JetLM/SDAR-1.7B-Chat --out models/sdar-1.7b-chat --family sdar');
     expect(missingModelMessage('demo', 'public/models')).toContain('npm run models');
     for (const preset of PRESET_NAMES) expect(missingModelMessage(preset, 'M')).not.toContain('MODELS_DIR');
   });
