@@ -7,8 +7,8 @@ Commands:
   builder tiny-model --kind diffusion|autoregressive --out DIR [--seed N]
   builder convert --from HF_DIR --out DIR [--quant q4|q8|fp16|fp32] [--kind diffusion|autoregressive]
                 [--family NAME] [--logits-shift 0|1] [--mask-token TOKEN]
-  builder patch --file FILE --target NAME[,NAME...] [--mode definition|body] --prompt TEXT --model DIR
-                [--fallback-model DIR] [--preset demo|fast|balanced|quality] [--steps N]
+  builder patch --file FILE --target NAME[,NAME...] --prompt TEXT --model DIR
+                [--mode definition|body] [--fallback-model DIR] [--preset demo|fast|balanced|quality] [--steps N]
                 [--schedule linear|cosine|sqrt] [--cfg S] [--temperature T] [--seed N]
                 [--strength X] [--cache-interval N] [--parallel-threshold X] [--context-tokens N]
                 [--backend native|wasm|cuda] [--precision auto|q4|q8|fp16|fp32]

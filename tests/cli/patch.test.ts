@@ -102,10 +102,7 @@ describe('builder patch', () => {
   });
 
   it('says how to get a preset model that is not there', async () => {
-    expectUsageError(
-      await builder('patch', '--file', file, '--preset', 'quality', '--target', 'area', '--prompt', 'x'),
-      /builder pull JetLM\/SDAR-1\.7B-Chat --out \S+sdar-1\.7b-chat --family sdar/,
-    );
+    expectUsageError(await builder('patch', '--file', file, '--preset', 'quality', '--target', 'area', '--prompt', 'x'), /builder pull JetLM\/SDAR-1\.7B-Chat --out \S+sdar-1\.7b-chat --family sdar/);
   });
 });
 
