@@ -58,4 +58,14 @@ describe('Try the example', () => {
     const repo = await applyDownloadedPatch(page, { [task.fileName]: KNOWN_ANSWER_EXAMPLE.text });
     expect(readFileSync(join(repo, task.fileName), 'utf8')).toBe(task.text);
   }, 180_000);
+
+  it('stays a click away in the Models panel once the first-visit strip is closed', async () => {
+    await page.getByRole('button', { name: 'Got it' }).click();
+    await page.getByRole('button', { name: 'Models', exact: true }).click();
+    await page.getByRole('listitem', { name: 'known-answer-diffusion', exact: true }).getByRole('button', { name: 'Try the example' }).click();
+    await expect.poll(() => page.locator('.file-name').innerText()).toBe(task.fileName);
+    await expect.poll(() => page.getByRole('checkbox', { name: task.target, exact: true }).isChecked()).toBe(true);
+    expect(await page.getByLabel('Prompt').inputValue()).toBe(task.instruction);
+    expect(await page.getByRole('listitem', { name: 'known-answer-diffusion', exact: true }).getByText('Generate uses this model').count()).toBe(1);
+  }, 60_000);
 });

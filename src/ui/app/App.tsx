@@ -32,7 +32,7 @@ import { CandidateSwitcher, sameRequest } from '../review/CandidateSwitcher';
 import { ResultPanel } from '../review/ResultPanel';
 import { useAppState } from './appStateStore';
 import { FirstVisitStrip } from './FirstVisitStrip';
-import { KNOWN_ANSWER_EXAMPLE } from './knownAnswerExample';
+import { openKnownAnswerExample } from './openExample';
 
 // Monaco is most of the download: its chunk starts loading as soon as this module runs, and the
 // page paints its frame meanwhile.
@@ -195,17 +195,6 @@ export function App() {
     modelsArea.current?.querySelector<HTMLElement>('button, [href]')?.focus();
   };
 
-  // The example's file, target, prompt and model, in definition mode: Generate then shows the known-answer model's result.
-  const tryExample = () => {
-    const { fileName, text, target, prompt, settings } = KNOWN_ANSWER_EXAMPLE;
-    state.openText(text, fileName);
-    state.setChecked(target, true);
-    state.setPrompt(prompt);
-    state.setMode('definition');
-    state.setSettings(settings);
-    state.setNotice({ kind: 'info', message: `Opened the example: ${target} is ticked, the prompt written and the known-answer test model chosen. Press Generate.` });
-  };
-
   const language = analysis.language ?? state.languageOverride;
   const detectedLabel = analysis.language && !state.languageOverride ? ` (${LANGUAGES[analysis.language].label})` : '';
 
@@ -239,7 +228,7 @@ export function App() {
         <span className="privacy">Runs in your browser: your code stays on this page.</span>
       </header>
 
-      <FirstVisitStrip onShowModels={showModels} onTryExample={tryExample} />
+      <FirstVisitStrip onShowModels={showModels} onTryExample={openKnownAnswerExample} />
 
       <div className="notices" role="status" aria-live="polite">
         {state.notice && (

@@ -3,8 +3,9 @@ import type { CachedModel } from '../../models/cachedModel';
 import { type DownloadProgress, formatBytes, formatDuration } from '../../models/downloadProgress';
 import { MODEL_REGISTRY, type RegistryModel } from '../../models/modelRegistry';
 import { useAppState } from '../app/appStateStore';
+import { openKnownAnswerExample } from '../app/openExample';
 import { useWarmUp } from '../generate/warmUpStore';
-import { builtInModelKind } from './builtInModels';
+import { builtInModelKind, KNOWN_ANSWER_MODEL } from './builtInModels';
 import { HUB_HOSTS, hubSourceOf } from './hubSource';
 import { directoryPicker, filesOfDirectory, filesOfDrop, filesOfInput } from './modelFolderFiles';
 import { FOLDER_IMPORT, type ModelState, modelInUse, settingOfKind, settingsPrecision, useModels } from './modelStore';
@@ -228,6 +229,11 @@ export function ModelManager() {
                     onClick={() => setSettings({ ...settings, [settingOfKind(kind)]: id })}
                   >
                     {kind === 'diffusion' ? 'Use for Generate' : 'Use as fallback'}
+                  </button>
+                )}
+                {id === KNOWN_ANSWER_MODEL && (
+                  <button type="button" title="Open the known-answer task's example with this model chosen" onClick={openKnownAnswerExample}>
+                    Try the example
                   </button>
                 )}
                 {cached && !install && (
