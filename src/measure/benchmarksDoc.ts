@@ -30,7 +30,7 @@ export const BENCHMARK_SECTIONS = {
   },
   backends: {
     title: 'Native onnxruntime against WASM',
-    command: 'node bin/builder.js bench --section backends --docs docs/benchmarks.md',
+    command: 'npm run bench:backends',
     about:
       "The same model folders of the 0.5B shape (the models of `npm run bench`, random weights) on onnxruntime-node's native CPU kernels and on onnxruntime-web's WASM " +
       'build (2 threads), each model loaded alone, at q8 and q4: a whole pass at 216 and 2,016 tokens (the fastest of 2 runs at 216, one at 2,016, after an untimed ' +
