@@ -120,11 +120,15 @@ class Body(torch.nn.Module):
         return torch.cat([logits[..., :-1], logits[..., -1:] + math.log(other_count)], dim=-1)
 
 
-def allowed_keys(lengths, seq, attention, block_size):
-    """[batch, query, key]: padding keys never; later keys under causal, keys of later blocks under block-causal."""
+def allowed_keys(lengths, seq, attention, block_size, firsts=None):
+    """[batch, query, key]: padding keys never (after `lengths`, and before `firsts`, the left padding of
+    block-causal rows); later keys under causal, keys of later blocks under block-causal. A query always sees
+    itself, so that a padding row's softmax stays finite (nothing reads its output)."""
     key = torch.arange(seq)
     allowed = key[None, None, :] < torch.tensor(lengths)[:, None, None]
-    allowed = allowed.expand(len(lengths), seq, seq)
+    if firsts is not None:
+        allowed = allowed & (key[None, None, :] >= torch.tensor(firsts)[:, None, None])
+    allowed = allowed.expand(len(lengths), seq, seq) | torch.eye(seq, dtype=torch.bool)[None]
     if attention == 'causal':
         allowed = allowed & (key[None, :, None] >= key[None, None, :])
     elif attention == 'block-causal':
@@ -132,8 +136,27 @@ def allowed_keys(lengths, seq, attention, block_size):
     return allowed
 
 
+def block_aligned(example, block_size, pad):
+    """The example as dLLM's BD3LM sampler runs it (src/generate/authors/dllmBd3lm.ts): the prompt left-padded
+    to a multiple of the block size, so that the answer starts a block; nothing after the answer (later
+    blocks are never seen); the unconditional row masks the whole prompt."""
+    start, length = example['block']
+    padding = -start % block_size
+    return {
+        'tokens': [pad] * padding + example['tokens'][:start + length],
+        'target': example['target'],
+        'block': [start + padding, length],
+        'condition': [padding, start + padding],
+        'first': padding,
+    }
+
+
 class Task:
     def __init__(self, data):
+        if data['attention'] == 'block-causal':
+            pad = data['specials'][-1]
+            self.unaligned = data
+            data = dict(data, train=[block_aligned(e, data['blockSize'], pad) for e in data['train']], heldOut=[block_aligned(e, data['blockSize'], pad) for e in data['heldOut']])
         self.data = data
         ids = set(data['specials'])
         for example in data['train'] + data['heldOut']:
@@ -191,7 +214,7 @@ class Task:
                 cols.append(p - shift)
                 targets.append(clean[p])
                 weights.append(w)
-        allowed = allowed_keys([len(e['tokens']) for e in examples], seq, attention_of(data), data['blockSize'])
+        allowed = allowed_keys([len(e['tokens']) for e in examples], seq, attention_of(data), data['blockSize'], [e.get('first', 0) for e in examples])
         return ids, allowed, torch.tensor(rows), torch.tensor(cols), torch.tensor(targets), torch.tensor(weights)
 
 
@@ -199,9 +222,10 @@ def attention_of(data):
     return 'causal' if data['objective'] == 'autoregressive' else data['attention']
 
 
-def evaluate(model, task, examples):
-    """Greedy generation of the held-out blocks as Builder's sampler runs them at temperature 0, one token a step
-    (low confidence first; block by block for block-causal), or token by token for the fallback. Exact-match share."""
+def evaluate(model, task, examples, steps=None):
+    """Greedy generation of the held-out blocks as Builder's sampler runs them at temperature 0, the most confident
+    masks first (block by block for block-causal), one token a pass or over `steps` passes a block as dLLM's
+    linear schedule splits it; token by token for the fallback. Exact-match share."""
     data = task.data
     shift = data['logitsShift']
     attention = attention_of(data)
@@ -219,18 +243,25 @@ def evaluate(model, task, examples):
                 exact += tokens[start:] == target
                 continue
             masked = set(range(start, start + length))
+            passes_left = {}
             while masked:
-                hidden = model.hidden_states(torch.tensor([tokens]), allowed_keys([len(tokens)], len(tokens), attention, data['blockSize']))
+                hidden = model.hidden_states(torch.tensor([tokens]), allowed_keys([len(tokens)], len(tokens), attention, data['blockSize'], [example.get('first', 0)]))
                 raw = model.logits(hidden[0], task.other_count, raw=True)
                 probs = model.logits(hidden[0], task.other_count).softmax(-1)
                 candidates = sorted(masked)
                 if attention == 'block-causal':
                     first = candidates[0] // data['blockSize']
                     candidates = [p for p in candidates if p // data['blockSize'] == first]
-                best = max(candidates, key=lambda p: probs[p - shift].max().item())
-                # The raw argmax: the shared row wins here exactly when one of the unused tokens would.
-                tokens[best] = int(raw[best - shift].argmax())
-                masked.discard(best)
+                block = candidates[0] // data['blockSize'] if attention == 'block-causal' else 0
+                # dLLM's BD3LM sampler gives each block ceil(steps / blocks) passes.
+                blocks = -(-length // data['blockSize']) if attention == 'block-causal' else 1
+                left = passes_left.setdefault(block, -(-steps // blocks) if steps else len(candidates))
+                passes_left[block] = left - 1
+                count = max(1, round(len(candidates) / left))
+                for best in sorted(candidates, key=lambda p: -probs[p - shift].max().item())[:count]:
+                    # The raw argmax: the shared row wins here exactly when one of the unused tokens would.
+                    tokens[best] = int(raw[best - shift].argmax())
+                    masked.discard(best)
             answer = tokens[start:start + length]
             exact += answer == target
     return exact / len(examples)
@@ -259,7 +290,7 @@ def write_safetensors(path, tensors, dtype):
     text += b' ' * (-len(text) % 8)
     # Stored gzipped: the unused vocabulary rows all hold one vector, so 19.6 MB pack into 0.2 MB;
     # tests/support/knownAnswerCheckpoints.ts unpacks them where a model folder is made.
-    with gzip.open(path + '.gz', 'wb', compresslevel=9, mtime=0) as out:
+    with open(path + '.gz', 'wb') as file, gzip.GzipFile(filename='', mode='wb', compresslevel=9, fileobj=file, mtime=0) as out:
         out.write(struct.pack('<Q', len(text)))
         out.write(text)
         for raw in parts:
@@ -353,7 +384,7 @@ def load(model, task, folder):
 
 def write_forward_check(model, task, folder, path):
     """One held-out sequence and the model's logits at a few positions, for training/checkForward.ts."""
-    example = task.data['heldOut'][0]
+    example = getattr(task, 'unaligned', task.data)['heldOut'][0]
     tokens = example['tokens']
     with torch.no_grad():
         hidden = model.hidden_states(torch.tensor([task.compact(tokens)]), allowed_keys([len(tokens)], len(tokens), attention_of(task.data), task.data['blockSize']))
@@ -371,6 +402,7 @@ def main():
     parser.add_argument('--steps', type=int, default=1500)
     parser.add_argument('--batch', type=int, default=32)
     parser.add_argument('--lr', type=float, default=3e-3)
+    parser.add_argument('--weight-decay', type=float, default=0.0)
     parser.add_argument('--seed', type=int, default=1)
     parser.add_argument('--forward-check', help='write the logits check file here and stop before training')
     parser.add_argument('--resume', action='store_true', help="start from the checkpoint's saved weights")
@@ -395,7 +427,7 @@ def main():
         save(model, task, folder, data['dtype'], data['weightFiles'])
         write_forward_check(model, task, args.folder, args.forward_check)
         return
-    optimizer = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.0, betas=(0.9, 0.98))
+    optimizer = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=args.weight_decay, betas=(0.9, 0.98))
     warmup = max(1, args.steps // 20)
     schedule = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda s: min(1.0, (s + 1) / warmup) * 0.5 * (1 + math.cos(math.pi * min(s, args.steps) / args.steps)))
     train = data['train']
@@ -416,9 +448,10 @@ def main():
     with torch.no_grad():
         for p in model.parameters():
             p.copy_(bf16_round(p) if data['dtype'] == 'BF16' else p)
-    print(f'held-out exact (greedy, {data["dtype"]} weights): {evaluate(model, task, data["heldOut"]):.2f}', flush=True)
     save(model, task, folder, data['dtype'], data['weightFiles'])
     print(f'wrote {folder} in {time.time() - started:.0f}s', flush=True)
+    held_out = task.data['heldOut']
+    print(f'held-out exact ({data["dtype"]} weights): {evaluate(model, task, held_out):.2f} one token a pass, {evaluate(model, task, held_out, 8):.2f} in 8 passes', flush=True)
 
 
 if __name__ == '__main__':
