@@ -158,9 +158,19 @@ describe('reviewing a result', () => {
     await page.getByRole('button', { name: 'Another candidate' }).click();
     await expect.poll(() => page.locator('.result-bar').innerText(), { timeout: 120_000 }).not.toMatch(/seed 0\b/);
     // The candidates of the request side by side, the new one shown; picking the first puts it back on the stage.
-    const candidateButtons = page.getByRole('group', { name: 'Candidates' }).getByRole('button');
+    const candidateButtons = page.getByRole('group', { name: 'Candidates' }).getByRole('button', { name: /^Candidate \d+, seed \d+$/ });
     expect(await candidateButtons.count()).toBe(2);
     expect(await page.getByRole('button', { name: /^Candidate 2, seed [1-9]\d*$/ }).getAttribute('aria-pressed')).toBe('true');
+    // Compare: the first candidate's file on the left, the shown one's on the right, in place of the review.
+    await page.getByRole('button', { name: 'Compare candidate 1 with the shown one', exact: true }).click();
+    const compared = page.getByRole('region', { name: 'Candidates compared' });
+    expect(await compared.locator('.review-actions').innerText()).toMatch(/^Left: seed 0, .*Right, on the stage: seed [1-9]\d*, /);
+    const sides = compared.getByTestId('diff-view');
+    await sides.locator('.editor.modified .view-lines').waitFor();
+    await expect.poll(async () => (await sides.locator('.editor.original .view-lines').innerText()) !== (await sides.locator('.editor.modified .view-lines').innerText())).toBe(true);
+    expect(await page.getByRole('button', { name: 'Download patch' }).count()).toBe(0);
+    await compared.getByRole('button', { name: 'Back to the review' }).click();
+    await page.getByRole('button', { name: 'Download patch' }).waitFor();
     await page.getByRole('button', { name: 'Candidate 1, seed 0', exact: true }).click();
     await expect.poll(() => page.locator('.result-bar').innerText()).toMatch(/seed 0\b/);
     expect(await page.getByRole('button', { name: 'Candidate 1, seed 0', exact: true }).getAttribute('aria-pressed')).toBe('true');

@@ -2,7 +2,7 @@ import { type DragEvent, lazy, Suspense, useEffect, useMemo, useRef, useState } 
 import { InputError } from '../../errors/inputErrors';
 import type { DiffusionConfig } from '../../models/diffusionConfig';
 import { relevantFilePaths } from '../../plan/planContext';
-import type { RefactorPlan } from '../../plan/refactorPlan';
+import type { GeneratedPatch, RefactorPlan } from '../../plan/refactorPlan';
 import { languageFromFileName } from '../../syntax/detectLanguage';
 import { isLanguageId, LANGUAGE_IDS, LANGUAGES } from '../../syntax/languages';
 import type { MaskPlan } from '../../syntax/maskSpans';
@@ -28,6 +28,7 @@ import { ModelManager } from '../models/ModelManager';
 import { filesOfDrop } from '../models/modelFolderFiles';
 import { useModelsBusyReason } from '../models/modelStore';
 import { BatchResults } from '../review/BatchResults';
+import { CandidateComparison } from '../review/CandidateComparison';
 import { CandidateSwitcher, sameRequest } from '../review/CandidateSwitcher';
 import { ResultPanel } from '../review/ResultPanel';
 import { useAppState } from './appStateStore';
@@ -128,6 +129,10 @@ export function App() {
   const shown = generation.patch;
   const candidates =
     reviewing && shown ? [shown, ...earlier.map((entry) => entry.patch).filter((patch) => sameRequest(patch, shown))].sort((a, b) => a.generationTimestamp.localeCompare(b.generationTimestamp)) : [];
+
+  // Two candidates side by side, while the one compared is still a candidate of the shown result.
+  const [comparing, setComparing] = useState<GeneratedPatch | null>(null);
+  const comparedWith = comparing && candidates.includes(comparing) && comparing !== shown ? comparing : null;
 
   // A folder run's patch holds the changes kept in each file; the shown file's decisions are kept by the folder while another is shown.
   const folderDiff = useMemo(() => (folder.run ? reviewedRepositoryDiff(folder.run.combined.files, folder.decisions) : ''), [folder.run, folder.decisions]);
@@ -312,8 +317,11 @@ export function App() {
           <GenerationProgress />
           {folder.repository && <FolderResults />}
           {generation.batch.length > 0 && !folder.run && reviewing && <BatchResults patches={generation.batch} shown={generation.patch} onShow={generation.show} />}
-          {shown && <CandidateSwitcher candidates={candidates} shown={shown} onPick={(patch) => generation.reopen(state.fileName, patch)} />}
-          {reviewing && generation.patch && (
+          {shown && <CandidateSwitcher candidates={candidates} shown={shown} onPick={(patch) => generation.reopen(state.fileName, patch)} onCompare={setComparing} />}
+          {comparedWith && shown && (
+            <CandidateComparison other={comparedWith} shown={shown} monacoLanguage={language ? LANGUAGES[language].monacoId : 'plaintext'} onClose={() => setComparing(null)} />
+          )}
+          {!comparedWith && reviewing && generation.patch && (
             <ResultPanel
               key={`${generation.patch.generationTimestamp} ${generation.patch.filePath} ${generation.patch.sample.seed}`}
               patch={generation.patch}
