@@ -1,8 +1,8 @@
 import type { Runtime } from '../../models/backendChoice';
 import type { GeneratedPatch } from '../../plan/refactorPlan';
 import { applyUnifiedDiff } from '../../plan/unifiedDiff';
-import { savedStateStorage, setAside } from '../app/savedState';
 import type { Notice } from '../app/appStateStore';
+import { savedStateStorage, setAside } from '../app/savedState';
 import { useGeneration } from '../generate/generationStore';
 
 interface SavedResults {
