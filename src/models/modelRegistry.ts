@@ -197,7 +197,8 @@ export const MODEL_REGISTRY: readonly RegistryModel[] = [
     // Qwen3-1.7B's shape with its own lm_head as SDAR's 4B and 8B have: 2.03 G weights, 1.30 GB at q4 and 2.04 GB
     // at q8 in the converter's layouts (docs/model-families.md), within the 4 GiB of WASM memory; tied, 1.72 G.
     approximateBytes: { q4: 1.3e9, q8: 2.04e9 },
-    about: 'Block diffusion chat model on Qwen3-1.7B-Base, four tokens at a time; HumanEval 61.6, MBPP 61.1 as published (JetAstra/SDAR). MIT on GitHub, apache-2.0 on its model card. The quality preset, where memory allows.',
+    about:
+      'Block diffusion chat model on Qwen3-1.7B-Base, four tokens at a time; HumanEval 61.6, MBPP 61.1 as published (JetAstra/SDAR). MIT on GitHub, apache-2.0 on its model card. The quality preset, where memory allows.',
   }),
   published({
     id: 'fast-dllm-v2-1.5b',
