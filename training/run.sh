@@ -6,3 +6,5 @@ cd "$(dirname "$0")/.."
 MDLM=Qwen2.5-Coder-0.5B-Instruct-diffusion-mdlm-v0.1
 npx tsx training/exportExamples.ts "$MDLM"
 /usr/bin/python3 training/train.py "$MDLM" --steps 4000 --lr 5e-3 --weight-decay 0.1 --seed 1
+npx tsx training/exportExamples.ts qwen2.5-coder-fim
+/usr/bin/python3 training/train.py qwen2.5-coder-fim --steps 3000 --lr 5e-3 --weight-decay 0.1 --seed 1
