@@ -14,6 +14,7 @@ import { openCheckpoint } from '../src/convert/checkpoint';
 import { convertCheckpoint } from '../src/convert/convertCheckpoint';
 import { openFolder } from '../src/convert/nodeFiles';
 import { createNodeOutputFolder } from '../src/convert/nodeOutputFolder';
+import { InputError } from '../src/errors/inputErrors';
 import { PatchPipeline } from '../src/generate/patchPipeline';
 import { runLine, writeBenchmarkSection } from '../src/measure/benchmarksDoc';
 import { machineInfo } from '../src/measure/machineInfo';
@@ -52,6 +53,8 @@ interface Row {
   valid: number;
   passesPerToken: number;
   fallbacks: number;
+  /** Why the setting was not run: the family's authors' sampler refuses it (Open-dLLM's p2 has no guidance). */
+  refused?: string;
 }
 
 /** One setting over the held-out targets: exact and parsing shares, and forward passes per token of the expected definitions. */
@@ -60,7 +63,13 @@ async function measure(setting: string, diffusion: DiffusionModel, fallback: Cau
   const files = new Map(heldOut.map((example) => [example.fileName, example.text]));
   const builder = new PatchPipeline({ parser, models: { diffusion, precision: 'q8', fallback }, config, readSource: async (path) => files.get(path)! });
   const patches: GeneratedPatch[] = [];
-  for (const example of heldOut) patches.push(await builder.generatePatch({ filePath: example.fileName, editTargets: [example.target], intent: example.instruction, language: example.language }));
+  try {
+    for (const example of heldOut) patches.push(await builder.generatePatch({ filePath: example.fileName, editTargets: [example.target], intent: example.instruction, language: example.language }));
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    log(`${setting}: refused: ${error.message}`);
+    return { setting, exact: 0, valid: 0, passesPerToken: 0, fallbacks: 0, refused: error.message };
+  }
   const tokens = heldOut.reduce((sum, example) => sum + diffusion.tokenizer.encode(functionText(example.function)).length, 0);
   const share = (test: (patch: GeneratedPatch, i: number) => boolean) => patches.filter(test).length / patches.length;
   const row = {
@@ -110,7 +119,9 @@ try {
         '',
         '| setting | exact | parses | forward passes per token | fell back |',
         '| --- | ---: | ---: | ---: | ---: |',
-        ...rows.map((r) => `| ${r.setting} | ${percent(r.exact)} | ${percent(r.valid)} | ${r.passesPerToken.toFixed(2)} | ${r.fallbacks} |`),
+        ...rows.map((r) =>
+          r.refused ? `| ${r.setting} | refused: ${r.refused} | | | |` : `| ${r.setting} | ${percent(r.exact)} | ${percent(r.valid)} | ${r.passesPerToken.toFixed(2)} | ${r.fallbacks} |`,
+        ),
       ].join('\n'),
     );
   }
