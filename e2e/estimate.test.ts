@@ -1,16 +1,13 @@
 import type { Page } from 'playwright-core';
-import { beforeEach, describe, expect, inject, it } from 'vitest';
-import { useChromium } from './support/browser';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { useAppPage } from './support/appPage';
 
 const SOURCE = 'def area(radius):\n    return 3.14159 * radius ** 2\n\n\ndef double(x):\n    return 2 * x\n';
-const browser = useChromium();
+const appPage = useAppPage();
 let page: Page;
 
 beforeEach(async () => {
-  const context = await browser().newContext({ viewport: { width: 1280, height: 800 } });
-  page = await context.newPage();
-  await page.goto(inject('baseUrl'));
-  await page.getByTestId('source-editor').locator('.view-lines').waitFor();
+  page = appPage();
   await page.getByLabel('Open file').setInputFiles({ name: 'shapes.py', mimeType: 'text/x-python', buffer: Buffer.from(SOURCE) });
   await page.getByLabel('Backend').selectOption('wasm');
   await page.getByLabel('Autoregressive fallback').uncheck();

@@ -1,26 +1,19 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { KNOWN_ANSWER_EXAMPLE } from '../src/ui/app/knownAnswerExample';
 import { functionText, heldOutExamples } from '../tests/support/knownAnswerTask';
-import { useChromium } from './support/browser';
+import { useAppPage } from './support/appPage';
 import { applyDownloadedPatch } from './support/downloadedPatch';
 
 // The task's own file of the example: what the known-answer model must turn the example into.
 const task = heldOutExamples().find((example) => example.fileName === KNOWN_ANSWER_EXAMPLE.fileName)!;
 
-const browser = useChromium({ webgpu: false });
+const appPage = useAppPage({ webgpu: false });
 let page: Page;
-
-beforeEach(async () => {
-  const context = await browser().newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
-  page = await context.newPage();
-  await page.goto(inject('baseUrl'));
-  await page.getByTestId('source-editor').locator('.view-lines').waitFor();
-});
-afterEach(async () => {
-  await page.context().close();
+beforeEach(() => {
+  page = appPage();
 });
 
 /** The diff's generated side as the user sees it (Monaco draws spaces as no-break spaces). */

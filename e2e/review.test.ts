@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
-import { useChromium } from './support/browser';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { useAppPage } from './support/appPage';
 import { applyDownloadedPatch } from './support/downloadedPatch';
 import { nextFrame } from './support/nextFrame';
 
@@ -12,17 +12,10 @@ const SOURCE = ['def area(radius):', '    return 3.14159 * radius ** 2', '', '',
 );
 const OTHER = 'def triple(x):\n    return 3 * x\n';
 
-const browser = useChromium({ webgpu: false });
+const appPage = useAppPage({ webgpu: false });
 let page: Page;
-
-beforeEach(async () => {
-  const context = await browser().newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
-  page = await context.newPage();
-  await page.goto(inject('baseUrl'));
-  await page.getByTestId('source-editor').locator('.view-lines').waitFor();
-});
-afterEach(async () => {
-  await page.context().close();
+beforeEach(() => {
+  page = appPage();
 });
 
 async function openSource(name: string, text: string): Promise<void> {
