@@ -8,6 +8,7 @@ import { MANIFEST_FILE, type ModelManifest, parseManifest } from '../models/mode
 import { MODEL_PRECISIONS, type ModelPrecision, modelGraphPath } from '../models/modelPrecision';
 import { loadModel } from '../runtime/loadModel';
 import { nodeModelReader } from '../runtime/nodeModelReader';
+import { loadPipelineModels } from '../runtime/pipelineModels';
 import { chooseBackend, precisionChoice } from './modelRuntime';
 
 export interface SampleCommandOptions {
@@ -81,11 +82,12 @@ export async function sampleCommand(options: SampleCommandOptions): Promise<numb
   const precisionAsked = precisionChoice(options);
   const precision = precisionOf(manifest, precisionAsked === 'auto' ? undefined : precisionAsked);
   const backend = await chooseBackend(options.backend);
-  const loaded = await loadModel(nodeModelReader(options.model), precision, backend.backend, backend.runtime);
-  if (loaded.kind !== 'diffusion') throw new InputError(`${options.model} holds an autoregressive model; builder sample needs a diffusion model.`);
-  const model = loaded.model;
+  const folder = options.model;
+  const loaded = await loadPipelineModels({
+    diffusion: { name: folder, setting: 'builder sample', load: () => loadModel(nodeModelReader(folder), precision, backend.backend, backend.runtime) },
+  });
   try {
-    const result = await sampleTokens(model, samplerFacts(manifest), request, settings);
+    const result = await sampleTokens(loaded.diffusion, samplerFacts(manifest), request, settings);
     await loaded.integrity;
     const output = {
       tokens: result.tokens,
@@ -107,6 +109,6 @@ export async function sampleCommand(options: SampleCommandOptions): Promise<numb
     else process.stdout.write(text);
     return 0;
   } finally {
-    await model.release();
+    await loaded.release();
   }
 }
