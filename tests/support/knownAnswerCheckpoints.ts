@@ -28,14 +28,18 @@ export const KNOWN_ANSWER_CHECKPOINTS: readonly KnownAnswerCheckpoint[] = [
   layoutOf('Qwen2.5-Coder-0.5B-Instruct-diffusion-mdlm-v0.1'),
   layoutOf('open-dcoder-0.5B'),
   layoutOf('Qwen2.5-Coder-0.5B-Instruct-diffusion-bd3lm-v0.1'),
+  layoutOf('CoDA-v0-Instruct'),
+  layoutOf('DiffuCoder-7B-Instruct'),
+  layoutOf('Qwen3-0.6B-diffusion-mdlm-v0.1'),
   { family: 'qwen-autoregressive', folder: 'qwen2.5-coder-fim', kind: 'autoregressive' },
 ];
 
 export const KNOWN_ANSWER_FIXTURES = new URL('../../fixtures/known-answer/', import.meta.url).pathname;
 
-/** Whether the checkpoint's trained weights are committed (gzipped, as training/train.py saves them). */
+/** Whether the checkpoint's trained weights are committed (gzipped, as training/train.py saves them; sharded where its layout is, as CoDA's). */
 export function isTrained(checkpoint: KnownAnswerCheckpoint): boolean {
-  return existsSync(join(KNOWN_ANSWER_FIXTURES, checkpoint.folder, 'model.safetensors.gz'));
+  const folder = join(KNOWN_ANSWER_FIXTURES, checkpoint.folder);
+  return existsSync(folder) && readdirSync(folder).some((name) => name.endsWith('.safetensors.gz'));
 }
 
 /**
