@@ -1,6 +1,6 @@
 /**
  * Faithfulness to the authors' samplers (issue 24), per family, on the reference cases of
- * tests/generate/authorsReference.test.ts (each family's tiny checkpoint converted to fp32, `builder sample`
+ * tests/generate/authorsReference/ (each family's tiny checkpoint converted to fp32, `builder sample`
  * through the CLI): the share of filled tokens equal to the authors' sampler ported (tests/support/authorsSamplers/)
  * at the authors' settings and temperature 0, which must be all; then, on each family's first case, Builder's own
  * sampler exact and with the approximate options (the context cache at intervals 2, 4 and 8; the parallel threshold

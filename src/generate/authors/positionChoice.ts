@@ -43,17 +43,22 @@ export function choosePosition(prediction: DenoisePrediction, i: number, filter:
   const { k } = prediction;
   const from = i * k;
   const logNormalizer = prediction.logNormalizer[i]!;
-  const probabilities = Array.from({ length: k }, (_, j) => Math.exp(prediction.values[from + j]! - logNormalizer));
+  // Plain loops over typed arrays: where a nucleus overflows, k is the whole vocabulary, every position, every pass.
+  const probabilities = new Float64Array(k);
+  for (let j = 0; j < k; j++) probabilities[j] = Math.exp(prediction.values[from + j]! - logNormalizer);
   let kept = k;
   // Where the candidates' cumulative probability never passes top_p, the nucleus runs past them.
   let exact = true;
   if (filter.topP < 1) {
     let before = 0;
-    kept = probabilities.findIndex((p, j) => {
-      const removed = j > 0 && before > filter.topP;
-      before += p;
-      return removed;
-    });
+    kept = -1;
+    for (let j = 0; j < k; j++) {
+      if (j > 0 && before > filter.topP) {
+        kept = j;
+        break;
+      }
+      before += probabilities[j]!;
+    }
     if (kept === -1) {
       kept = k;
       exact = before > filter.topP;
@@ -61,22 +66,28 @@ export function choosePosition(prediction: DenoisePrediction, i: number, filter:
   }
   if (filter.topK > 0) kept = Math.min(kept, filter.topK);
   const filtered = filter.topP < 1 || filter.topK > 0;
-  const mass = probabilities.slice(0, kept).reduce((a, b) => a + b, 0);
-  const q = probabilities.slice(0, kept).map((p) => (filtered ? p / mass : p));
-  const tokens = Array.from({ length: kept }, (_, j) => prediction.indices[from + j]!);
-  let chosen = tokens[0] === forbidden && kept > 1 ? 1 : 0;
+  let mass = 0;
+  for (let j = 0; j < kept; j++) mass += probabilities[j]!;
+  const q = probabilities.subarray(0, kept);
+  if (filtered) for (let j = 0; j < kept; j++) q[j] = q[j]! / mass;
+  const token = (j: number) => prediction.indices[from + j]!;
+  let chosen = token(0) === forbidden && kept > 1 ? 1 : 0;
   if (filter.temperature > 0) {
-    let target = rng.nextFloat() * q.reduce((sum, p, j) => (tokens[j] === forbidden ? sum : sum + p), 0);
+    let allowed = 0;
+    for (let j = 0; j < kept; j++) if (token(j) !== forbidden) allowed += q[j]!;
+    let target = rng.nextFloat() * allowed;
     for (let j = 0; j < kept; j++) {
-      if (tokens[j] === forbidden) continue;
+      if (token(j) === forbidden) continue;
       chosen = j;
       target -= q[j]!;
       if (target < 0) break;
     }
   }
   const whole = prediction.negEntropy?.[i];
-  const negEntropy = !filtered && whole !== undefined ? whole : q.reduce((sum, p) => sum + p * Math.log(p + 1e-10), 0);
-  return { token: tokens[chosen]!, probability: q[chosen]!, margin: q[0]! - (q[1] ?? 0), negEntropy, exact };
+  let negEntropy = 0;
+  if (!filtered && whole !== undefined) negEntropy = whole;
+  else for (let j = 0; j < kept; j++) negEntropy += q[j]! * Math.log(q[j]! + 1e-10);
+  return { token: token(chosen), probability: q[chosen]!, margin: q[0]! - (q[1] ?? 0), negEntropy, exact };
 }
 
 /** Candidates that hold any nucleus: the whole vocabulary (the model clamps k to its size). */
