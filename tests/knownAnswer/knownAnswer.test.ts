@@ -20,13 +20,14 @@ const heldOut = heldOutExamples();
 // rather than one per token, so that the file stays within its time.
 const DEFAULTS = ['--preset', 'fast', '--steps', '8'];
 /**
- * A family's held-out runs: DEFAULTS with its authors' temperature where it is not the preset's 0 (the Dream family's
- * sampler, CoDA's and Dream's, samples at 0.1). `builder batch` has no flag for their top-p (0.9) and entropy
- * ranking, so those stay the preset's (top-p 1, the surest token first): the patches record both departures.
+ * A family's held-out runs: DEFAULTS at its authors' temperature where that is not the preset's 0 (Open-dLLM's 0.6,
+ * CoDA's and Dream's 0.1; seed 0, so each run is reproducible). `builder batch` has no flag for their top-p (0.95,
+ * 0.9) or, for the Dream family's sampler, its entropy ranking, so those stay the preset's (top-p 1, the surest
+ * token first): the patches record both departures.
  */
 function familyDefaults(family: FamilyName): string[] {
   const authors = MODEL_FAMILIES.find((f) => f.name === family)?.sampler;
-  return authors?.algorithm === 'dream' ? [...DEFAULTS, '--temperature', String(authors.temperature)] : DEFAULTS;
+  return authors && authors.temperature > 0 ? [...DEFAULTS, '--temperature', String(authors.temperature)] : DEFAULTS;
 }
 // Guidance scale 2, the demo preset's: dLLM's sampler takes it as cfg_scale 1.
 const GUIDED = [...DEFAULTS, '--cfg', '2'];
