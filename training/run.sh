@@ -12,3 +12,5 @@ npx tsx training/exportExamples.ts open-dcoder-0.5B
 /usr/bin/python3 training/train.py open-dcoder-0.5B --steps 4000 --lr 5e-3 --weight-decay 0.1 --seed 1
 npx tsx training/exportExamples.ts CoDA-v0-Instruct
 /usr/bin/python3 training/train.py CoDA-v0-Instruct --steps 4000 --lr 5e-3 --weight-decay 0.1 --seed 1
+npx tsx training/exportExamples.ts DiffuCoder-7B-Instruct
+/usr/bin/python3 training/train.py DiffuCoder-7B-Instruct --steps 4000 --lr 5e-3 --weight-decay 0.1 --seed 1
