@@ -14,3 +14,5 @@ npx tsx training/exportExamples.ts CoDA-v0-Instruct
 /usr/bin/python3 training/train.py CoDA-v0-Instruct --steps 4000 --lr 5e-3 --weight-decay 0.1 --seed 1
 npx tsx training/exportExamples.ts DiffuCoder-7B-Instruct
 /usr/bin/python3 training/train.py DiffuCoder-7B-Instruct --steps 4000 --lr 5e-3 --weight-decay 0.1 --seed 1
+npx tsx training/exportExamples.ts Qwen3-0.6B-diffusion-mdlm-v0.1
+/usr/bin/python3 training/train.py Qwen3-0.6B-diffusion-mdlm-v0.1 --steps 4000 --lr 5e-3 --weight-decay 0.1 --seed 1
