@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import SlowFilesFirst from './tests/support/slowFilesFirst.ts';
 
 // The benchmark smoke runs take minutes each (a real `builder bench --quick`), so they are their
 // own projects and `npm test` stays within the time a newcomer waits for. The Node one runs in
@@ -19,6 +20,7 @@ const E2E_POLL = { timeout: 15_000 };
 
 export default defineConfig({
   test: {
+    sequence: { sequencer: SlowFilesFirst },
     projects: [
       {
         test: {
