@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
@@ -37,9 +37,19 @@ const PACKAGES_ONLY_IN: Record<string, readonly string[]> = {
   'monaco-editor': ['ui'],
 };
 
-const SRC = join(import.meta.dirname, '..', 'src');
+const ROOT = join(import.meta.dirname, '..');
+const SRC = join(ROOT, 'src');
+/**
+ * The folders outside src/ that import it: tests, end-to-end specs, benchmark scripts, training and
+ * install scripts. src/ never imports them. Among themselves, the tests' support modules (its doubles,
+ * the authors' samplers ported, the known-answer task) are shared: bench/ measures with the same ones
+ * the tests check, and e2e/ uses them too, so one copy serves all; the support imports no benchmark
+ * or spec, and nothing imports a test file.
+ */
+const SCRIPT_FOLDERS = ['tests', 'e2e', 'bench', 'training', 'scripts'];
 
 function sourceFiles(dir: string): string[] {
+  if (!existsSync(dir)) return [];
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) return sourceFiles(path);
@@ -63,9 +73,11 @@ function forbiddenImports(path: string, text: string): string[] {
       const only = PACKAGES_ONLY_IN[specifier.split('/')[0]!];
       return only !== undefined && !only.includes(layer);
     }
-    const target = relative(SRC, join(SRC, path, '..', specifier)).split('/')[0]!;
-    // Files outside src/ (bin/, public/ assets found by URL) are no layer's.
-    if (target === layer || target === '..') return false;
+    const resolved = join(SRC, path, '..', specifier);
+    const target = relative(SRC, resolved).split('/')[0]!;
+    // Outside src/, assets found by URL (public/) are fine; the folders of scripts run against src/ are not.
+    if (target === '..') return SCRIPT_FOLDERS.includes(relative(ROOT, resolved).split('/')[0]!);
+    if (target === layer) return false;
     // The UI may start the workers and read their protocols, nothing else of theirs.
     if (layer === 'ui' && target === 'worker') return !/(Protocol|\.worker)(\.ts)?$/.test(specifier);
     return !allowed.includes(target);
@@ -85,6 +97,21 @@ describe('layers', () => {
     ).toEqual(['../runtime/gpuProbe']);
     expect(forbiddenImports('ui/x.ts', "import * as ort from 'onnxruntime-web/webgpu';")).toEqual(['onnxruntime-web/webgpu']);
     expect(forbiddenImports('generate/x.ts', "import { denoise } from './denoise';\nimport { x } from '../random/rng';")).toEqual([]);
+    expect(forbiddenImports('runtime/x.ts', "import { startHubDouble } from '../../tests/support/hubDouble';")).toEqual(['../../tests/support/hubDouble']);
+  });
+
+  it('outside src/: the support imports no benchmark or spec, and nothing imports a test file', () => {
+    const relativeImports = (folder: string) =>
+      sourceFiles(join(ROOT, folder)).flatMap((file) =>
+        importedSpecifiers(readFileSync(file, 'utf8'))
+          .filter((specifier) => specifier.startsWith('.'))
+          .map((specifier) => ({ file: relative(ROOT, file), target: relative(ROOT, join(file, '..', specifier)) })),
+      );
+    const all = SCRIPT_FOLDERS.flatMap(relativeImports);
+    expect(all.length).toBeGreaterThan(0);
+    expect(all.filter(({ target }) => /\.test(\.ts)?$/.test(target)).map(({ file, target }) => `${file} imports ${target}`)).toEqual([]);
+    const fromSupport = relativeImports('tests/support').filter(({ target }) => target.startsWith('bench/') || target.startsWith('e2e/'));
+    expect(fromSupport.map(({ file, target }) => `${file} imports ${target}`)).toEqual([]);
   });
 
   it('the worker folder holds only worker entry points and their protocols', () => {
