@@ -59,19 +59,19 @@ const IM_END = 151645;
 const ORDINARY_TOKENS = ENDOFTEXT;
 
 const mdlmCases = (seeds: number[]): ReferenceCase[] => [
-  { name: 'steps equal to the masks', sampler: 'mdlm', prompt: 20, masks: 16, steps: 16, blockLength: 32, seed: seeds[0]! },
-  { name: 'fewer steps than masks (16 in 6)', sampler: 'mdlm', prompt: 20, masks: 16, steps: 6, blockLength: 32, seed: seeds[1]! },
-  { name: 'blocks of 8', sampler: 'mdlm', prompt: 20, masks: 16, steps: 16, blockLength: 8, seed: seeds[2]! },
-  // Blocks of 16 from position 0: the masks at 8..19 straddle two of them.
-  { name: 'infill: prefix + masks + suffix', sampler: 'mdlm', prompt: 8, masks: 12, suffix: 8, steps: 12, blockLength: 16, seed: seeds[3]! },
+  { name: 'steps equal to the masks', sampler: 'mdlm', prompt: 10, masks: 8, steps: 8, blockLength: 32, seed: seeds[0]! },
+  { name: 'fewer steps than masks (8 in 3)', sampler: 'mdlm', prompt: 10, masks: 8, steps: 3, blockLength: 32, seed: seeds[1]! },
+  { name: 'blocks of 4 (8 masks, two blocks)', sampler: 'mdlm', prompt: 10, masks: 8, steps: 8, blockLength: 4, seed: seeds[2]! },
+  // Blocks of 8 from position 0: the masks at 4..9 straddle two of them.
+  { name: 'infill: prefix + masks + suffix', sampler: 'mdlm', prompt: 4, masks: 6, suffix: 4, steps: 6, blockLength: 8, seed: seeds[3]! },
 ];
 
 const entropyCases = (seeds: number[], topP: number): ReferenceCase[] => [
-  { name: 'steps equal to the masks', sampler: 'dream', prompt: 20, masks: 16, steps: 16, topP, seed: seeds[0]! },
-  { name: 'fewer steps than masks (16 in 6)', sampler: 'dream', prompt: 20, masks: 16, steps: 6, topP, seed: seeds[1]! },
-  { name: 'infill: prefix + masks + suffix', sampler: 'dream', prompt: 8, masks: 12, suffix: 8, steps: 12, topP, seed: seeds[2]! },
+  { name: 'steps equal to the masks', sampler: 'dream', prompt: 10, masks: 8, steps: 8, topP, seed: seeds[0]! },
+  { name: 'fewer steps than masks (8 in 3)', sampler: 'dream', prompt: 10, masks: 8, steps: 3, topP, seed: seeds[1]! },
+  { name: 'infill: prefix + masks + suffix', sampler: 'dream', prompt: 4, masks: 6, suffix: 4, steps: 6, topP, seed: seeds[2]! },
   // The generation config's default, top_p None: the same as 1, no filter (Builder's input says 1 to override its default).
-  { name: 'steps equal to the masks, top-p off', sampler: 'dream', prompt: 20, masks: 16, steps: 16, topP: 1, seed: seeds[0]! },
+  { name: 'steps equal to the masks, top-p off', sampler: 'dream', prompt: 10, masks: 8, steps: 8, topP: 1, seed: seeds[0]! },
 ];
 
 // The top-p of the authors' evaluations: SalesforceAIResearch/CoDA evaluation/lm_eval/eval_mbpp_humaneval.sh
@@ -88,12 +88,12 @@ const SDAR_CONFIDENCE_THRESHOLD = 0.85;
 
 // Builder's steps are over all the masks: 4 a block of 4 at one step per token, 2 a block at half that.
 const SDAR_CASES: ReferenceCase[] = [
-  { name: 'the prompt ends inside a block (2 of its 4 positions), 4 steps a block', sampler: 'sdar', prompt: 18, masks: 14, steps: 14, denoisingSteps: 4, seed: 900 },
-  { name: 'the prompt ends on a block boundary', sampler: 'sdar', prompt: 20, masks: 12, steps: 12, denoisingSteps: 4, seed: 901 },
-  { name: 'the last block runs past the positions to fill', sampler: 'sdar', prompt: 17, masks: 13, steps: 13, denoisingSteps: 4, seed: 902 },
-  { name: 'two steps a block: a top-k of 2 over a block with one mask (the guarded pick)', sampler: 'sdar', prompt: 19, masks: 13, steps: 6, denoisingSteps: 2, seed: 903 },
+  { name: 'the prompt ends inside a block (2 of its 4 positions), 4 steps a block', sampler: 'sdar', prompt: 10, masks: 6, steps: 6, denoisingSteps: 4, seed: 900 },
+  { name: 'the prompt ends on a block boundary', sampler: 'sdar', prompt: 12, masks: 8, steps: 8, denoisingSteps: 4, seed: 901 },
+  { name: 'the last block runs past the positions to fill', sampler: 'sdar', prompt: 9, masks: 9, steps: 9, denoisingSteps: 4, seed: 902 },
+  { name: 'two steps a block: a top-k of 2 over a block with one mask (the guarded pick)', sampler: 'sdar', prompt: 11, masks: 9, steps: 4, denoisingSteps: 2, seed: 903 },
   // The tiny model's confidences are near 1/vocabulary, far below 0.85: a threshold among them reveals several a step.
-  { name: 'a threshold the confidences pass (several reveals a step)', sampler: 'sdar', prompt: 18, masks: 14, steps: 14, denoisingSteps: 4, threshold: 0.0005, seed: 904 },
+  { name: 'a threshold the confidences pass (several reveals a step)', sampler: 'sdar', prompt: 10, masks: 10, steps: 10, denoisingSteps: 4, threshold: 0.0005, seed: 904 },
 ];
 
 // Efficient-Large-Model/Fast_dLLM_v2_1.5B: bd_size 32 (config.json), small_block_size 8 and threshold 0.9 (the model
@@ -101,14 +101,14 @@ const SDAR_CASES: ReferenceCase[] = [
 // blockLength is Builder's name for their sub-block; steps are not used by their sampler.
 const FAST_DLLM_V2 = { blockSize: 32, smallBlockSize: 8, threshold: 0.9, stopToken: IM_END };
 const FAST_DLLM_V2_CASES: ReferenceCase[] = [
-  { name: 'a 20-token prompt inside the first block, 60 masks over three blocks', sampler: 'fast-dllm-v2', prompt: 20, masks: 60, steps: 60, blockLength: 8, seed: 1007 },
-  { name: 'a 40-token prompt (its first block cached at prefill), the last block past the masks', sampler: 'fast-dllm-v2', prompt: 40, masks: 50, steps: 50, blockLength: 8, seed: 1005 },
+  { name: 'a 28-token prompt inside the first block, 36 masks over two blocks', sampler: 'fast-dllm-v2', prompt: 28, masks: 36, steps: 36, blockLength: 8, seed: 1007 },
+  { name: 'a 52-token prompt (its first block cached at prefill), the last block past the masks', sampler: 'fast-dllm-v2', prompt: 52, masks: 8, steps: 8, blockLength: 8, seed: 1005 },
   {
     name: 'a 64-token prompt on a block boundary (the prefill gives the first token), threshold 1',
     sampler: 'fast-dllm-v2',
     prompt: 64,
-    masks: 40,
-    steps: 40,
+    masks: 24,
+    steps: 24,
     blockLength: 8,
     threshold: 1,
     seed: 1002,
@@ -119,8 +119,8 @@ const FAST_DLLM_V2_CASES: ReferenceCase[] = [
     name: 'a threshold within the tiny model’s probabilities (6e-4): several tokens a step',
     sampler: 'fast-dllm-v2',
     prompt: 20,
-    masks: 44,
-    steps: 44,
+    masks: 12,
+    steps: 12,
     blockLength: 8,
     threshold: 6e-4,
     seed: 1206,
@@ -129,31 +129,32 @@ const FAST_DLLM_V2_CASES: ReferenceCase[] = [
 
 // Seeds are those whose reference runs keep every choice clear of a tie (TOKEN_MARGIN, SELECTION_MARGIN), found by trying.
 export const REFERENCE_FAMILIES: ReferenceFamily[] = [
-  { title: 'dLLM MDLM, Qwen2 body', folder: 'Qwen2.5-Coder-0.5B-Instruct-diffusion-mdlm-v0.1', cases: mdlmCases([100, 101, 102, 103]) },
+  { title: 'dLLM MDLM, Qwen2 body', folder: 'Qwen2.5-Coder-0.5B-Instruct-diffusion-mdlm-v0.1', cases: mdlmCases([101, 101, 102, 103]) },
   { title: 'dLLM MDLM, Qwen3 body', folder: 'Qwen3-0.6B-diffusion-mdlm-v0.1', cases: mdlmCases([200, 201, 1202, 203]) },
   {
     title: 'dLLM BD3LM, Qwen2 body',
     folder: 'Qwen2.5-Coder-0.5B-Instruct-diffusion-bd3lm-v0.1',
     cases: [
-      // The published block size, 32: the 20-token prompt is padded to 32, the masks fill a block of 32 and one of 8.
-      { name: 'a 20-token prompt, 40 steps over 40 masks (20 a block)', sampler: 'bd3lm', prompt: 20, masks: 40, steps: 40, blockLength: 32, seed: 300 },
-      { name: 'a 20-token prompt, fewer steps than masks (40 in 10)', sampler: 'bd3lm', prompt: 20, masks: 40, steps: 10, blockLength: 32, seed: 301 },
+      // Blocks of 8: the 12-token prompt is padded to 16, the masks fill a block of 8 and one of 4.
+      { name: 'a 12-token prompt, 12 steps over 12 masks (6 a block of 8)', sampler: 'bd3lm', prompt: 12, masks: 12, steps: 12, blockLength: 8, seed: 300 },
+      { name: 'a 12-token prompt, fewer steps than masks (12 in 4)', sampler: 'bd3lm', prompt: 12, masks: 12, steps: 4, blockLength: 8, seed: 301 },
     ],
   },
   {
     title: 'dLLM BD3LM, Qwen3 body',
     folder: 'Qwen3-0.6B-diffusion-bd3lm-v0.1',
+    // The published block size, 32: the 20-token prompt is padded to 32, the masks fill a block of 32 and one of 8.
     cases: [{ name: 'a 20-token prompt, fewer steps than masks (40 in 10)', sampler: 'bd3lm', prompt: 20, masks: 40, steps: 10, blockLength: 32, seed: 400 }],
   },
   { title: 'CoDA', folder: 'CoDA-v0-Instruct', cases: entropyCases([3500, 501, 502], CODA_TOP_P) },
-  { title: 'Dream (DiffuCoder)', folder: 'DiffuCoder-7B-Instruct', cases: entropyCases([8600, 8601, 602], DREAM_TOP_P) },
+  { title: 'Dream (DiffuCoder)', folder: 'DiffuCoder-7B-Instruct', cases: entropyCases([8604, 8602, 602], DREAM_TOP_P) },
   {
     title: 'Open-dCoder',
     folder: 'open-dcoder-0.5B',
     cases: [
       ...entropyCases([700, 701, 3702], OPEN_DCODER_TOP_P),
-      { name: 'p2, infill at the infill evaluation’s 64 steps', sampler: 'p2', prompt: 8, masks: 12, suffix: 8, steps: 64, topP: OPEN_DCODER_TOP_P, seed: 2710 },
-      { name: 'p2, fewer steps than masks (16 in 6)', sampler: 'p2', prompt: 20, masks: 16, steps: 6, topP: OPEN_DCODER_TOP_P, seed: 711 },
+      { name: 'p2, infill at the infill evaluation’s 64 steps', sampler: 'p2', prompt: 4, masks: 6, suffix: 4, steps: 64, topP: OPEN_DCODER_TOP_P, seed: 2710 },
+      { name: 'p2, fewer steps than masks (8 in 3)', sampler: 'p2', prompt: 10, masks: 8, steps: 3, topP: OPEN_DCODER_TOP_P, seed: 711 },
     ],
   },
   { title: 'Fast-dLLM v2', folder: 'Fast_dLLM_v2_1.5B', cases: FAST_DLLM_V2_CASES },
