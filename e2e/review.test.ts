@@ -122,7 +122,8 @@ describe('reviewing a result', () => {
     await page.getByTestId('diff-view').click();
     await page.keyboard.press('Escape');
     await page.getByTestId('source-editor').waitFor({ state: 'visible' });
-    expect(await editorLines()).toContain('    return 3.14159 * radius ** 2');
+    // Monaco draws the lines after the editor shows: read them once it has.
+    await expect.poll(editorLines).toContain('    return 3.14159 * radius ** 2');
   }, 240_000);
 
   it('never applies a result to another file: opening one sets the result aside, and it comes back with its file', async () => {
@@ -131,7 +132,7 @@ describe('reviewing a result', () => {
     await expect.poll(() => page.getByRole('button', { name: 'Apply to editor' }).count()).toBe(0);
     expect(await page.getByRole('button', { name: 'Download patch' }).count()).toBe(0);
     expect(await page.getByLabel('Earlier results').count()).toBe(0);
-    expect(await editorLines()).toContain('def triple(x):');
+    await expect.poll(editorLines).toContain('def triple(x):');
     // Undo never brings the last file's text back under this file's name.
     await page.getByTestId('source-editor').locator('.view-lines').click();
     await page.keyboard.press('Control+Z');
