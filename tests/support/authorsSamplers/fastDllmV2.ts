@@ -89,16 +89,22 @@ export function fastDllmV2Generate(logits: LogitsFunction, inputIds: readonly nu
       }
       for (let small = 0; small < blockSize / smallBlockSize; small++) {
         const from = small * smallBlockSize;
-        const to = from + smallBlockSize;
         for (;;) {
           const masked = Array.from({ length: smallBlockSize }, (_, i) => x[start + from + i] === maskId);
           if (!masked.includes(true)) break;
           if (stopReached(x, promptLength)) break;
           // logits = cat([logits[:, :1], logits[:, :-1]]) then [start:end]: row r reads the raw row r - 1, row 0 its own.
-          const shiftedRows = Array.from({ length: to - from }, (_, i) => Math.max(0, from + i - 1));
-          const rows = blockLogits(x, shiftedRows);
-          const choices = rows.map(greedy);
-          const confidence = choices.map((choice, i) => (masked[i] ? choice.logProbability : Number.NEGATIVE_INFINITY));
+          // Only the masked rows are read: the others' confidence is -inf and their argmax is never written.
+          const maskedRows = masked.flatMap((isMasked, i) => (isMasked ? [i] : []));
+          const rows = blockLogits(
+            x,
+            maskedRows.map((i) => Math.max(0, from + i - 1)),
+          );
+          const choices: ReturnType<typeof greedy>[] = [];
+          maskedRows.forEach((i, k) => {
+            choices[i] = greedy(rows[k]!);
+          });
+          const confidence = masked.map((isMasked, i) => (isMasked ? choices[i]!.logProbability : Number.NEGATIVE_INFINITY));
           let surest = 0;
           confidence.forEach((value, i) => {
             if (value > confidence[surest]!) surest = i;

@@ -153,7 +153,7 @@ export const REFERENCE_FAMILIES: ReferenceFamily[] = [
     folder: 'open-dcoder-0.5B',
     cases: [
       ...entropyCases([700, 701, 3702], OPEN_DCODER_TOP_P),
-      { name: 'p2, infill at the infill evaluation’s 64 steps', sampler: 'p2', prompt: 4, masks: 6, suffix: 4, steps: 64, topP: OPEN_DCODER_TOP_P, seed: 2710 },
+      { name: 'p2, infill at the infill evaluation’s 64 steps', sampler: 'p2', prompt: 4, masks: 4, suffix: 4, steps: 64, topP: OPEN_DCODER_TOP_P, seed: 2710 },
       { name: 'p2, fewer steps than masks (8 in 3)', sampler: 'p2', prompt: 10, masks: 8, steps: 3, topP: OPEN_DCODER_TOP_P, seed: 711 },
     ],
   },
