@@ -1,5 +1,5 @@
 import type { Page } from 'playwright-core';
-import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { useChromium } from './support/browser';
 
 const SOURCE = 'def area(radius):\n    return 3.14159 * radius ** 2\n\n\ndef double(x):\n    return 2 * x\n';
@@ -20,6 +20,8 @@ beforeAll(async () => {
   await page.getByLabel('Autoregressive fallback').uncheck();
   await page.getByLabel('Steps').fill('2');
 });
+
+afterAll(() => page.context().close());
 
 describe('importing a plans file in the app', () => {
   it('names what is wrong with a malformed plans file and runs nothing', async () => {

@@ -1,5 +1,5 @@
 import type { Page, Worker } from 'playwright-core';
-import { beforeEach, describe, expect, inject, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { useChromium } from './support/browser';
 
 const SOURCE = 'def area(radius):\n    return 3.14159 * radius ** 2\n\n\ndef double(x):\n    return 2 * x\n';
@@ -19,6 +19,9 @@ beforeEach(async () => {
   await page.getByLabel('Open file').setInputFiles({ name: 'shapes.py', mimeType: 'text/x-python', buffer: Buffer.from(SOURCE) });
   await page.getByLabel('Autoregressive fallback').uncheck();
 });
+
+// The engine worker is watched from before the page loads, so these tests open their page themselves.
+afterEach(() => page.context().close());
 
 describe('engine faults in the app', () => {
   it('a worker that crashes mid-generation fails the run with a clear message, keeps the code, and the next Generate works', async () => {

@@ -3,18 +3,15 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { beforeEach, describe, expect, inject, it } from 'vitest';
 import { openAdvancedSettings } from './support/advancedSettings';
-import { useChromium } from './support/browser';
+import { useAppPage } from './support/appPage';
 import { applyDownloadedPatch } from './support/downloadedPatch';
 
 const SOURCE = 'def area(radius):\n    return 3.14159 * radius ** 2\n\n\ndef double(x):\n    return 2 * x\n';
-const browser = useChromium();
+const appPage = useAppPage();
 let page: Page;
 
 beforeEach(async () => {
-  const context = await browser().newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
-  page = await context.newPage();
-  await page.goto(inject('baseUrl'));
-  await page.getByTestId('source-editor').locator('.view-lines').waitFor();
+  page = appPage();
   await page.getByLabel('Open file').setInputFiles({ name: 'shapes.py', mimeType: 'text/x-python', buffer: Buffer.from(SOURCE) });
   await page.getByRole('checkbox', { name: 'area', exact: true }).check();
   await page.getByLabel('Prompt').fill('use math.pi');

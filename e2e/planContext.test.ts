@@ -1,15 +1,13 @@
-import { describe, expect, inject, it } from 'vitest';
-import { useChromium } from './support/browser';
+import { describe, expect, it } from 'vitest';
+import { useAppPage } from './support/appPage';
 
 const SOURCE = 'def area(radius):\n    return 3.14159 * radius ** 2\n';
 const UTIL = 'def square(x):\n    return x * x\n';
-const browser = useChromium({ webgpu: false });
+const appPage = useAppPage({ webgpu: false });
 
 describe("Import plans with the planner's context mapping", () => {
   it('runs the plan, and its notes say which context reached the prompt and which relevant file was left out', async () => {
-    const page = await (await browser().newContext({ viewport: { width: 1280, height: 800 } })).newPage();
-    await page.goto(inject('baseUrl'));
-    await page.getByTestId('source-editor').locator('.view-lines').waitFor();
+    const page = appPage();
     await page.getByLabel('Open file').setInputFiles({ name: 'shapes.py', mimeType: 'text/x-python', buffer: Buffer.from(SOURCE) });
     await page.getByLabel('Backend').selectOption('wasm');
     await page.getByLabel('Autoregressive fallback').uncheck();
@@ -37,9 +35,7 @@ describe("Import plans with the planner's context mapping", () => {
   }, 240_000);
 
   it('with a folder open, reads a relevant file the plan names by path from the folder', async () => {
-    const page = await (await browser().newContext({ viewport: { width: 1280, height: 800 } })).newPage();
-    await page.goto(inject('baseUrl'));
-    await page.getByTestId('source-editor').locator('.view-lines').waitFor();
+    const page = appPage();
     // A real directory picker cannot be driven from a test: it answers with an OPFS folder, a handle like the picker's.
     await page.evaluate(
       async ({ files }) => {

@@ -1,18 +1,15 @@
 import { Buffer } from 'node:buffer';
 import type { Page } from 'playwright-core';
-import { beforeEach, describe, expect, inject, it } from 'vitest';
-import { useChromium } from './support/browser';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { useAppPage } from './support/appPage';
 import { savedEntry } from './support/savedEntry';
 
 const FIXTURE = 'fixtures/real/python/default.py';
-const browser = useChromium();
+const appPage = useAppPage();
 let page: Page;
 
-beforeEach(async () => {
-  const context = await browser().newContext({ viewport: { width: 1280, height: 800 } });
-  page = await context.newPage();
-  await page.goto(inject('baseUrl'));
-  await page.getByTestId('source-editor').locator('.view-lines').waitFor();
+beforeEach(() => {
+  page = appPage();
 });
 
 async function openFixture(): Promise<void> {

@@ -1,20 +1,18 @@
 import type { Page } from 'playwright-core';
-import { afterAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { type InputOutcome, recordTrustReport } from '../tests/trust/trustReport';
-import { useChromium } from './support/browser';
+import { useAppPage } from './support/appPage';
 import { savedEntry } from './support/savedEntry';
 
 const PREVIOUS = 'def area(radius):\n    return 3.14159 * radius ** 2\n\n\nclass Shape:\n    def describe(self):\n        return "shape"\n';
-const browser = useChromium();
+const appPage = useAppPage();
 let page: Page;
 const outcomes: InputOutcome[] = [];
 
 afterAll(() => recordTrustReport('app-inputs', { inputs: outcomes }));
 
 beforeEach(async () => {
-  page = await (await browser().newContext({ viewport: { width: 1280, height: 800 } })).newPage();
-  await page.goto(inject('baseUrl'));
-  await page.getByTestId('source-editor').locator('.view-lines').waitFor();
+  page = appPage();
   await open('shapes.py', PREVIOUS);
   await page.getByRole('checkbox', { name: 'area', exact: true }).waitFor();
 });
