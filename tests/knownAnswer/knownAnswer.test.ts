@@ -37,7 +37,7 @@ const models = new Map<string, string>();
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'known-answer-'));
   for (const checkpoint of KNOWN_ANSWER_CHECKPOINTS.filter(isTrained)) models.set(checkpoint.folder, await convertKnownAnswer(checkpoint, root));
-}, 120_000);
+}, 300_000);
 
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
@@ -48,6 +48,10 @@ const fallback = KNOWN_ANSWER_CHECKPOINTS.find((c) => c.kind === 'autoregressive
 // read the wrong way round does not.
 const EXACT_AT_LEAST = 0.95;
 const FLIPPED_UNDER = 0.2;
+// The flipped run on one target of each of the five held-out pairs (heldOutExamples gives each pair's four language
+// and variant combinations in turn; these take every combination): a model read the wrong way round writes none of
+// them, and its garbage costs remasking rounds, so a quarter of the targets saves most of that run's time.
+const flippedTargets = heldOut.filter((_, i) => i % 4 === Math.floor(i / 4) % 4);
 
 /** The held-out run with the converted model's logit shift flipped in its manifest, put back afterwards. */
 async function withShiftFlipped<T>(model: string, run: () => Promise<T>): Promise<T> {
@@ -75,8 +79,8 @@ describe.each(diffusion)('$folder ($family)', (checkpoint) => {
     expect(run.exact, misses(run)).toBeGreaterThanOrEqual(EXACT_AT_LEAST);
   }, 120_000);
 
-  it(`regenerates under ${FLIPPED_UNDER * 100}% with its logit shift flipped`, async () => {
-    const flipped = await withShiftFlipped(models.get(checkpoint.folder)!, () => runKnownAnswer(heldOut, flags()));
+  it(`regenerates under ${FLIPPED_UNDER * 100}% of ${flippedTargets.length} held-out targets with its logit shift flipped`, async () => {
+    const flipped = await withShiftFlipped(models.get(checkpoint.folder)!, () => runKnownAnswer(flippedTargets, flags()));
     console.log(`${checkpoint.folder}: logit shift flipped: exact ${flipped.exact}`);
     expect(flipped.exact).toBeLessThan(FLIPPED_UNDER);
   }, 120_000);
