@@ -135,15 +135,15 @@ export const REFERENCE_FAMILIES: ReferenceFamily[] = [
     title: 'dLLM BD3LM, Qwen2 body',
     folder: 'Qwen2.5-Coder-0.5B-Instruct-diffusion-bd3lm-v0.1',
     cases: [
-      // Blocks of 8: the 12-token prompt is padded to 16, the masks fill a block of 8 and one of 4.
-      { name: 'a 12-token prompt, 12 steps over 12 masks (6 a block of 8)', sampler: 'bd3lm', prompt: 12, masks: 12, steps: 12, blockLength: 8, seed: 300 },
-      { name: 'a 12-token prompt, fewer steps than masks (12 in 4)', sampler: 'bd3lm', prompt: 12, masks: 12, steps: 4, blockLength: 8, seed: 301 },
+      // The published block size, 32 (the export's graph attends in blocks of 32): the 20-token prompt is padded to 32;
+      // 12 masks fill part of one block, 40 fill a block of 32 and one of 8.
+      { name: 'a 20-token prompt, 12 steps over 12 masks (one block, short of 32)', sampler: 'bd3lm', prompt: 20, masks: 12, steps: 12, blockLength: 32, seed: 300 },
+      { name: 'a 20-token prompt, fewer steps than masks (40 in 10)', sampler: 'bd3lm', prompt: 20, masks: 40, steps: 10, blockLength: 32, seed: 301 },
     ],
   },
   {
     title: 'dLLM BD3LM, Qwen3 body',
     folder: 'Qwen3-0.6B-diffusion-bd3lm-v0.1',
-    // The published block size, 32: the 20-token prompt is padded to 32, the masks fill a block of 32 and one of 8.
     cases: [{ name: 'a 20-token prompt, fewer steps than masks (40 in 10)', sampler: 'bd3lm', prompt: 20, masks: 40, steps: 10, blockLength: 32, seed: 400 }],
   },
   { title: 'CoDA', folder: 'CoDA-v0-Instruct', cases: entropyCases([3500, 501, 502], CODA_TOP_P) },
