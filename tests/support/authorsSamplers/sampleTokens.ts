@@ -78,7 +78,10 @@ function bucketedTopPThreshold(logits: Float64Array, topP: number, normaliser: n
   const scale = VALUE_BUCKETS / (high - low);
   const bucketOf = (value: number) => Math.min(VALUE_BUCKETS - 1, Math.floor((value - low) * scale));
   const mass = new Float64Array(VALUE_BUCKETS);
-  for (let i = 0; i < logits.length; i++) mass[bucketOf(logits[i]!)] += Math.exp(logits[i]! - normaliser);
+  for (let i = 0; i < logits.length; i++) {
+    const at = bucketOf(logits[i]!);
+    mass[at] = mass[at]! + Math.exp(logits[i]! - normaliser);
+  }
   let above = 0;
   let bucket = VALUE_BUCKETS - 1;
   while (bucket > 0 && above + mass[bucket]! <= topP) above += mass[bucket--]!;
