@@ -16,3 +16,6 @@ npx tsx training/exportExamples.ts DiffuCoder-7B-Instruct
 /usr/bin/python3 training/train.py DiffuCoder-7B-Instruct --steps 4000 --lr 5e-3 --weight-decay 0.1 --seed 1
 npx tsx training/exportExamples.ts Qwen3-0.6B-diffusion-mdlm-v0.1
 /usr/bin/python3 training/train.py Qwen3-0.6B-diffusion-mdlm-v0.1 --steps 4000 --lr 5e-3 --weight-decay 0.1 --seed 1
+BD3LM=Qwen2.5-Coder-0.5B-Instruct-diffusion-bd3lm-v0.1
+npx tsx training/exportExamples.ts "$BD3LM"
+/usr/bin/python3 training/train.py "$BD3LM" --steps 4000 --lr 5e-3 --weight-decay 0.5 --seed 1
