@@ -18,6 +18,8 @@ export interface SamplingFlags extends RuntimeFlags {
   schedule?: string;
   cfg?: string;
   temperature?: string;
+  'top-p'?: string;
+  remasking?: string;
   seed?: string;
   strength?: string;
   'cache-interval'?: string;
@@ -31,6 +33,8 @@ const FLAG_TO_SETTING: Record<string, string> = {
   schedule: 'schedule',
   cfg: 'cfgScale',
   temperature: 'temperature',
+  'top-p': 'topP',
+  remasking: 'remasking',
   seed: 'seed',
   strength: 'strength',
   'cache-interval': 'cacheInterval',

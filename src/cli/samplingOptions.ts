@@ -19,6 +19,8 @@ export const SAMPLING_OPTIONS = {
   schedule: { type: 'string' },
   cfg: { type: 'string' },
   temperature: { type: 'string' },
+  'top-p': { type: 'string' },
+  remasking: { type: 'string' },
   seed: { type: 'string' },
   strength: { type: 'string' },
   ...RUNTIME_OPTIONS,

@@ -9,7 +9,8 @@ Commands:
                 [--family NAME] [--logits-shift 0|1] [--mask-token TOKEN]
   builder patch --file FILE --target NAME[,NAME...] --prompt TEXT --model DIR
                 [--mode definition|body] [--fallback-model DIR] [--preset demo|fast|balanced|quality] [--steps N]
-                [--schedule linear|cosine|sqrt] [--cfg S] [--temperature T] [--seed N]
+                [--schedule linear|cosine|sqrt] [--cfg S] [--temperature T] [--top-p P] [--seed N]
+                [--remasking low-confidence|entropy|margin|random]
                 [--strength X] [--cache-interval N] [--parallel-threshold X] [--context-tokens N]
                 [--backend native|wasm|cuda] [--precision auto|q4|q8|fp16|fp32]
                 [--out FILE.patch] [--json FILE.json]
@@ -44,6 +45,12 @@ file). --parallel-threshold X: also reveal, in the same step, every masked token
 at least probability X (0 < X <= 1; default 0, off). --context-tokens N: the most tokens of the
 file the model sees; a longer file is cut to a window around the targets (default 1,024; 4,096
 with the demo preset).
+
+--top-p P and --remasking (which masked token is revealed first: the surest, by entropy, by the
+top-two margin, or at random) override the preset's. The presets carry dLLM's settings (top-p 1,
+the surest first); a model whose authors sample otherwise (CoDA and Dream: entropy, top-p 0.9;
+Open-dCoder: top-p 0.95) runs their way with these two and --temperature, and the patch's
+provenance lists every setting that departs from its authors'.
 
 batch --root runs plans whose paths are relative to the folder DIR and writes one patch for it
 (to --out, else stdout) that git apply takes at DIR; files that do not apply are left out and

@@ -19,4 +19,12 @@ describe('--cache-interval and --parallel-threshold', () => {
     });
     await expect(pipelineFromFlags({ 'cache-interval': 'often' })).rejects.toMatchObject({ fields: { cacheInterval: 'cacheInterval must be a number (got "often")' } });
   });
+
+  it('--top-p and --remasking reach the settings, checked before any model loads', async () => {
+    expect(USAGE).toContain('[--top-p P]');
+    expect(USAGE).toContain('[--remasking low-confidence|entropy|margin|random]');
+    const refused = pipelineFromFlags({ 'top-p': '1.5', remasking: 'loudest' });
+    await expect(refused).rejects.toBeInstanceOf(ConfigError);
+    await expect(refused).rejects.toMatchObject({ fields: { topP: expect.stringContaining('1.5'), remasking: expect.stringContaining('loudest') } });
+  });
 });

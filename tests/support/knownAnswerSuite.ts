@@ -24,14 +24,14 @@ export const heldOut = heldOutExamples();
 export const DEFAULTS = ['--preset', 'fast', '--steps', '8'];
 
 /**
- * A family's held-out runs: DEFAULTS at its authors' temperature where that is not the preset's 0 (Open-dLLM's 0.6,
- * CoDA's and Dream's 0.1; seed 0, so each run is reproducible). `builder batch` has no flag for their top-p (0.95,
- * 0.9) or, for the Dream family's sampler, its entropy ranking, so those stay the preset's (top-p 1, the surest
- * token first): the patches record both departures.
+ * A family's held-out runs: DEFAULTS with the family's authors' temperature, top-p and order of reveals (CoDA's and
+ * Dream's entropy at temperature 0.1 and top-p 0.9, Open-dLLM's temperature 0.6 and top-p 0.95; dLLM's are the
+ * preset's), so each family runs as its authors sample; seed 0, so each run is reproducible. The steps stay 8.
  */
 function familyDefaults(family: FamilyName): string[] {
   const authors = MODEL_FAMILIES.find((f) => f.name === family)?.sampler;
-  return authors && authors.temperature > 0 ? [...DEFAULTS, '--temperature', String(authors.temperature)] : DEFAULTS;
+  if (!authors) return DEFAULTS;
+  return [...DEFAULTS, '--temperature', String(authors.temperature), '--top-p', String(authors.topP), '--remasking', authors.remasking];
 }
 
 // The issue's bars: a family run as it was trained writes the held-out targets; one run with its logit shift
