@@ -8,11 +8,11 @@ import SlowFilesFirst from './tests/support/slowFilesFirst.ts';
 const NODE_BENCH_SMOKE = ['tests/cli/bench.test.ts'];
 const BROWSER_BENCH_SMOKE = ['e2e/browserBench.test.ts'];
 const BENCH_SMOKE = [...NODE_BENCH_SMOKE, ...BROWSER_BENCH_SMOKE];
-// The specs that run the models on WebGPU, which this machine emulates on its CPU (SwiftShader):
-// each takes a minute or more of both cores, so they run alone, before the other specs run two
+// The spec that runs the models on WebGPU, which this machine emulates on its CPU (SwiftShader):
+// it takes a minute or more of both cores, so it runs alone, before the other specs run two
 // at a time (those wait on page loads and the worker as much as they compute: 582 s one at a
 // time, 482 s two at a time, all specs measured together).
-const WEBGPU_SPECS = ['e2e/modelBackends.test.ts', 'e2e/journey.test.ts'];
+const WEBGPU_SPECS = ['e2e/modelBackends.test.ts'];
 
 // What the page shows after a parse or a file read can take seconds with two specs' Chromiums on
 // two cores: expect.poll's default second failed "does not parse as Rust" once.

@@ -8,7 +8,7 @@ const report: Record<string, unknown>[] = [];
 
 describe('the whole journey on a real open-source file, without WebGPU', () => {
   it("opens gin's errors.go, ticks two targets, generates with wasm (WebGPU disabled, so WASM), shows the diff, and downloads a patch that git apply --check takes", async () => {
-    report.push(await runJourney(browserWithoutWebGpu(), 'wasm'));
+    report.push(await runJourney(browserWithoutWebGpu()));
     writeJourneyReport('app-report-wasm', report);
   }, 300_000);
 

@@ -1,5 +1,6 @@
 import { describe, expect, inject, it } from 'vitest';
 import { useChromium } from './support/browser';
+import { applyDownloadedPatch } from './support/downloadedPatch';
 import { expectOnlyOwnOrigin, startRecordedSession } from './support/recordedSession';
 
 const browser = useChromium();
@@ -80,7 +81,7 @@ describe('Auto where the only WebGPU adapter is emulated', () => {
   const SOURCE = 'def area(radius):\n    return 3.14159 * radius ** 2\n';
 
   it('runs on WASM where WebGPU is only SwiftShader, and the backend line says why; WebGPU chosen by hand still runs on it', async () => {
-    const context = await browser().newContext({ viewport: { width: 1280, height: 800 } });
+    const context = await browser().newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
     const page = await context.newPage();
     await page.goto(inject('baseUrl'));
     await page.getByTestId('source-editor').locator('.view-lines').waitFor();
@@ -109,6 +110,8 @@ describe('Auto where the only WebGPU adapter is emulated', () => {
     await page.getByLabel('Backend').selectOption('webgpu');
     const chosen = await generate(/^Runs on WebGPU: google swiftshader, q4\b/);
     expect(chosen).toContain('on WebGPU: google swiftshader');
+    // The WebGPU run's patch applies as the WASM one's does (the journey on a real file is e2e/journeyWasm.test.ts).
+    await applyDownloadedPatch(page, { 'shapes.py': SOURCE }, 'check');
     await context.close();
   }, 300_000);
 });
