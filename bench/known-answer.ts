@@ -25,7 +25,7 @@ import type { DiffusionModel } from '../src/runtime/diffusionModel';
 import { loadModel } from '../src/runtime/loadModel';
 import { nodeModelReader } from '../src/runtime/nodeModelReader';
 import { SyntaxParser } from '../src/syntax/syntaxParser';
-import { completeCheckpoint, isTrained, KNOWN_ANSWER_CHECKPOINTS, type KnownAnswerCheckpoint } from '../tests/support/knownAnswerCheckpoints';
+import { authorsSampling, completeCheckpoint, isTrained, KNOWN_ANSWER_CHECKPOINTS, type KnownAnswerCheckpoint } from '../tests/support/knownAnswerCheckpoints';
 import { functionText, heldOutExamples } from '../tests/support/knownAnswerTask';
 
 const { values: options } = parseArgs({ options: { docs: { type: 'string' } } });
@@ -83,8 +83,8 @@ async function measure(setting: string, diffusion: DiffusionModel, fallback: Cau
   return row;
 }
 
-// The authors' sampler and settings (the fast preset's, core/diffusionConfig.ts) at 8 steps, as the
-// tests run them, unless a row says otherwise (one step per token, the authors' own count, costs seven
+// The authors' sampler at the fast preset's settings (src/models/diffusionConfig.ts) with the family's authors'
+// temperature, top-p and order of reveals, at 8 steps, as the tests run them, unless a row says otherwise (one step per token, the authors' own count, costs seven
 // times the passes); the context cache and the parallel threshold are Builder's own sampler's.
 const SETTINGS: [string, DiffusionConfigInput][] = [
   ["authors' sampler, 8 steps (the tests' settings)", { steps: 8 }],
@@ -109,8 +109,10 @@ try {
   for (const checkpoint of trained.filter((c) => c.kind === 'diffusion')) {
     const diffusion = (await converted(checkpoint)) as DiffusionModel;
     const rows: Row[] = [];
-    for (const [setting, input] of SETTINGS) rows.push(await measure(setting, diffusion, undefined, input));
-    if (fallback) rows.push(await measure('2 steps, no remasking, then the fallback', diffusion, fallback, { steps: 2, maxRemaskRounds: 0, fallback: true }));
+    // Every row from the family's authors' sampling, as the tests run it, with the row's setting changed.
+    const authors = authorsSampling(checkpoint.family) ?? {};
+    for (const [setting, input] of SETTINGS) rows.push(await measure(setting, diffusion, undefined, { ...authors, ...input }));
+    if (fallback) rows.push(await measure('2 steps, no remasking, then the fallback', diffusion, fallback, { ...authors, steps: 2, maxRemaskRounds: 0, fallback: true }));
     await diffusion.release();
     const percent = (x: number) => `${Math.round(100 * x)}%`;
     sections.push(

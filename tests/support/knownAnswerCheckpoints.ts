@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { type CheckpointShape, writeTinyCheckpoint } from '../../src/convert/tinyModel';
-import type { FamilyName } from '../../src/models/modelFamilies';
+import type { DiffusionConfig } from '../../src/models/diffusionConfig';
+import { type FamilyName, MODEL_FAMILIES } from '../../src/models/modelFamilies';
 import { FAMILY_CHECKPOINTS } from './familyCheckpoints';
 
 /**
@@ -33,6 +34,17 @@ export const KNOWN_ANSWER_CHECKPOINTS: readonly KnownAnswerCheckpoint[] = [
   layoutOf('Qwen3-0.6B-diffusion-mdlm-v0.1'),
   { family: 'qwen-autoregressive', folder: 'qwen2.5-coder-fim', kind: 'autoregressive' },
 ];
+
+/**
+ * The family's authors' temperature, top-p and order of reveals (src/models/modelFamilies.ts), which the presets'
+ * dLLM settings (temperature 0, top-p 1, the surest first) would otherwise replace: CoDA's and Dream's entropy at
+ * temperature 0.1 and top-p 0.9, Open-dLLM's temperature 0.6 and top-p 0.95. The tests and the benchmark run each
+ * family with them.
+ */
+export function authorsSampling(family: FamilyName): Pick<DiffusionConfig, 'temperature' | 'topP' | 'remasking'> | null {
+  const authors = MODEL_FAMILIES.find((f) => f.name === family)?.sampler;
+  return authors ? { temperature: authors.temperature, topP: authors.topP, remasking: authors.remasking } : null;
+}
 
 export const KNOWN_ANSWER_FIXTURES = new URL('../../fixtures/known-answer/', import.meta.url).pathname;
 

@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FamilyName, MODEL_FAMILIES } from '../../src/models/modelFamilies';
-import { isTrained, KNOWN_ANSWER_CHECKPOINTS, type KnownAnswerCheckpoint } from './knownAnswerCheckpoints';
+import type { FamilyName } from '../../src/models/modelFamilies';
+import { authorsSampling, isTrained, KNOWN_ANSWER_CHECKPOINTS, type KnownAnswerCheckpoint } from './knownAnswerCheckpoints';
 import { convertKnownAnswer, editManifest, type KnownAnswerSummary, runKnownAnswer } from './knownAnswerRun';
 import { heldOutExamples } from './knownAnswerTask';
 
@@ -23,15 +23,10 @@ export const heldOut = heldOutExamples();
 // rather than one per token, so that each file stays within its time.
 export const DEFAULTS = ['--preset', 'fast', '--steps', '8'];
 
-/**
- * A family's held-out runs: DEFAULTS with the family's authors' temperature, top-p and order of reveals (CoDA's and
- * Dream's entropy at temperature 0.1 and top-p 0.9, Open-dLLM's temperature 0.6 and top-p 0.95; dLLM's are the
- * preset's), so each family runs as its authors sample; seed 0, so each run is reproducible. The steps stay 8.
- */
+/** A family's held-out runs: DEFAULTS at its authors' sampling (seed 0, so each run is reproducible); the steps stay 8. */
 function familyDefaults(family: FamilyName): string[] {
-  const authors = MODEL_FAMILIES.find((f) => f.name === family)?.sampler;
-  if (!authors) return DEFAULTS;
-  return [...DEFAULTS, '--temperature', String(authors.temperature), '--top-p', String(authors.topP), '--remasking', authors.remasking];
+  const authors = authorsSampling(family);
+  return authors ? [...DEFAULTS, '--temperature', String(authors.temperature), '--top-p', String(authors.topP), '--remasking', authors.remasking] : DEFAULTS;
 }
 
 // The issue's bars: a family run as it was trained writes the held-out targets; one run with its logit shift
