@@ -1,8 +1,7 @@
-import { lazy, Suspense, useMemo } from 'react';
+import { useMemo } from 'react';
 import type { GeneratedPatch } from '../../plan/refactorPlan';
+import { LazyPatchDiffView } from './LazyPatchDiffView';
 import { reviewOf } from './reviewHunks';
-
-const PatchDiffView = lazy(async () => ({ default: (await import('./PatchDiffView')).PatchDiffView }));
 
 const describe = (patch: GeneratedPatch) => `seed ${patch.sample.seed}, ${patch.canApply ? 'can apply' : 'not safe'}, risk ${patch.riskScore.toFixed(2)}`;
 
@@ -30,19 +29,17 @@ export function CandidateComparison({ other, shown, monacoLanguage, onClose }: C
         </button>
       </div>
       <div className="diff-area">
-        <Suspense fallback={<p className="loading">Loading the diff…</p>}>
-          <PatchDiffView
-            original={other.generatedCode}
-            generated={shown.generatedCode}
-            monacoLanguage={monacoLanguage}
-            sideBySide
-            hunks={[]}
-            decisions={[]}
-            current={0}
-            reveal={{ line: firstDifference, request: 0 }}
-            onNavigate={() => undefined}
-          />
-        </Suspense>
+        <LazyPatchDiffView
+          original={other.generatedCode}
+          generated={shown.generatedCode}
+          monacoLanguage={monacoLanguage}
+          sideBySide
+          hunks={[]}
+          decisions={[]}
+          current={0}
+          reveal={{ line: firstDifference, request: 0 }}
+          onNavigate={() => undefined}
+        />
       </div>
     </section>
   );

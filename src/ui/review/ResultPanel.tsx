@@ -1,13 +1,12 @@
-import { lazy, Suspense, useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { GeneratedPatch } from '../../plan/refactorPlan';
 import { unifiedDiff } from '../../plan/unifiedDiff';
 import { millisecondsFromClick } from '../generate/generationStore';
 import { builtInModelNote, builtInModelTag } from '../models/builtInModels';
+import { LazyPatchDiffView } from './LazyPatchDiffView';
 import { type HunkDecision, reviewedText, reviewOf } from './reviewHunks';
 import { UnsafeConfirm } from './UnsafeConfirm';
 import { VerdictDetails } from './VerdictDetails';
-
-const PatchDiffView = lazy(async () => ({ default: (await import('./PatchDiffView')).PatchDiffView }));
 
 function download(name: string, content: string, type: string): void {
   const url = URL.createObjectURL(new Blob([content], { type }));
@@ -223,19 +222,17 @@ export function ResultPanel({ patch, runtimeLabel, monacoLanguage, onClose, onAp
       )}
       {patch.notes.length > 0 && <p className="muted small result-notes">{patch.notes.join(' ')}</p>}
       <div className="diff-area">
-        <Suspense fallback={<p className="loading">Loading the diff…</p>}>
-          <PatchDiffView
-            original={patch.originalCode}
-            generated={patch.generatedCode}
-            monacoLanguage={monacoLanguage}
-            sideBySide={sideBySide}
-            hunks={reviewing ? review.hunks : []}
-            decisions={decisions}
-            current={current}
-            reveal={reveal}
-            onNavigate={step}
-          />
-        </Suspense>
+        <LazyPatchDiffView
+          original={patch.originalCode}
+          generated={patch.generatedCode}
+          monacoLanguage={monacoLanguage}
+          sideBySide={sideBySide}
+          hunks={reviewing ? review.hunks : []}
+          decisions={decisions}
+          current={current}
+          reveal={reveal}
+          onNavigate={step}
+        />
         {whyOpen && (
           <div className="why-panel">
             <button type="button" className="link close-why" aria-label="Close why" onClick={() => setWhyOpen(false)}>
