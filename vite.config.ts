@@ -39,6 +39,7 @@ export default defineConfig({
   // of bundling a second copy. The browser gets its build with the native WebGPU execution
   // provider rather than the default JSEP one: under SwiftShader JSEP's 4-bit MatMulNBits took
   // 14 s for the tiny model's vocabulary head where the native one took 0.34 s (README, Benchmarks).
+  // A page on WASM imports the WASM-only build instead (src/runtime/browserRuntime.ts).
   resolve: {
     conditions: ['onnxruntime-web-use-extern-wasm', ...defaultClientConditions],
     alias: [{ find: /^onnxruntime-web$/, replacement: 'onnxruntime-web/webgpu' }],

@@ -9,8 +9,9 @@ import { DataType, GraphBuilder } from '../src/convert/onnxGraph';
 import { Q4_BLOCK_SIZE, type Q4Matrix, quantizeQ4 } from '../src/convert/quantizeQ4';
 import type { Backend } from '../src/models/backendChoice';
 import { createRng } from '../src/random/rng';
+import { useSelfHostedWasm } from '../src/runtime/browserRuntime';
 import { probeGpu } from '../src/runtime/gpuProbe';
-import { ort, useSelfHostedWasm } from '../src/runtime/ortSession';
+import { ort } from '../src/runtime/ortSession';
 import { dequantizeQ4 } from '../tests/support/dequantizeQ4';
 import { compareRows } from '../tests/support/logitsParity';
 
@@ -106,8 +107,7 @@ function activations(rows: number): Float32Array {
 }
 
 window.matmulBench = async (request) => {
-  useSelfHostedWasm(request.wasmUrl);
-  ort.env.wasm.numThreads = crossOriginIsolated ? request.wasmThreads : 1;
+  useSelfHostedWasm(request.wasmUrl, crossOriginIsolated ? request.wasmThreads : 1);
   const gpu = request.backends.includes('webgpu') ? await probeGpu() : null;
   // probeGpu does not ask for subgroups (the product has no use for them); DP4A needs them.
   const gpuNavigator = navigator as Navigator & { gpu?: { requestAdapter(): Promise<{ features: { has(name: string): boolean } } | null> } };

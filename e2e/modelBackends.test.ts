@@ -83,6 +83,11 @@ describe('Auto where the only WebGPU adapter is emulated', () => {
   it('runs on WASM where WebGPU is only SwiftShader, and the backend line says why; WebGPU chosen by hand still runs on it', async () => {
     const context = await browser().newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
     const page = await context.newPage();
+    const runtimesFetched: string[] = [];
+    page.on('request', (request) => {
+      const runtime = /\/wasm\/(ort-wasm[^/]*\.wasm)$/.exec(request.url())?.[1];
+      if (runtime) runtimesFetched.push(runtime);
+    });
     await page.goto(inject('baseUrl'));
     await page.getByTestId('source-editor').locator('.view-lines').waitFor();
     // This Chromium's one adapter is SwiftShader, which WebGPU reports as its fallback adapter.
@@ -106,10 +111,13 @@ describe('Auto where the only WebGPU adapter is emulated', () => {
     const auto = await generate(/^Runs on WASM: WebGPU is only emulated here \(google swiftshader\), q8\b/);
     expect(auto).toContain('on WASM: WebGPU is only emulated here (google swiftshader)');
     await page.getByText('WebGPU is only emulated here (google swiftshader, on the CPU): using WASM, which is faster. Choose WebGPU in the settings to run on it anyway.').first().waitFor();
+    // On WASM the page fetches onnxruntime-web's WASM-only build, not the WebGPU build's larger one.
+    expect(runtimesFetched).toEqual(['ort-wasm-simd-threaded.wasm']);
 
     await page.getByLabel('Backend').selectOption('webgpu');
     const chosen = await generate(/^Runs on WebGPU: google swiftshader, q4\b/);
     expect(chosen).toContain('on WebGPU: google swiftshader');
+    expect(runtimesFetched).toEqual(['ort-wasm-simd-threaded.wasm', 'ort-wasm-simd-threaded.asyncify.wasm']);
     // The WebGPU run's patch applies as the WASM one's does (the journey on a real file is e2e/journeyWasm.test.ts).
     await applyDownloadedPatch(page, { 'shapes.py': SOURCE }, 'check');
     await context.close();

@@ -15,9 +15,12 @@ const vscodeWasm = join(packageDir('@vscode/tree-sitter-wasm'), 'wasm');
 const files = [
   [join(packageDir('web-tree-sitter'), 'web-tree-sitter.wasm'), 'web-tree-sitter.wasm'],
   [join(packageDir('tree-sitter-c'), 'tree-sitter-c.wasm'), 'tree-sitter-c.wasm'],
-  // onnxruntime-web's WebAssembly runtime of its WebGPU build (native WebGPU execution provider,
-  // and the CPU one for WASM), the one the app's bundle loads (vite.config.ts).
-  ...['ort-wasm-simd-threaded.asyncify.wasm', 'ort-wasm-simd-threaded.asyncify.mjs'].map((file) => [join(packageDir('onnxruntime-web'), 'dist', file), file]),
+  // onnxruntime-web's WebAssembly runtimes: its WebGPU build's (native WebGPU execution provider,
+  // compiled with Asyncify) and its WASM-only build's, which a page on WASM loads instead
+  // (src/runtime/browserRuntime.ts).
+  ...['ort-wasm-simd-threaded.asyncify', 'ort-wasm-simd-threaded'].flatMap((build) =>
+    ['wasm', 'mjs'].map((extension) => [join(packageDir('onnxruntime-web'), 'dist', `${build}.${extension}`), `${build}.${extension}`]),
+  ),
   ...['python', 'typescript', 'tsx', 'javascript', 'rust', 'go', 'java', 'cpp', 'c-sharp', 'ruby', 'php', 'bash'].map((grammar) => [
     join(vscodeWasm, `tree-sitter-${grammar}.wasm`),
     `tree-sitter-${grammar}.wasm`,

@@ -1,10 +1,10 @@
 /// <reference lib="webworker" />
 
 import type { WebBackend } from '../../src/models/backendChoice';
+import { browserRuntime, useSelfHostedWasm } from '../../src/runtime/browserRuntime';
 import { probeGpu } from '../../src/runtime/gpuProbe';
 import { httpModelReader } from '../../src/runtime/httpModelReader';
 import { type LoadedModel, loadModel } from '../../src/runtime/loadModel';
-import { useSelfHostedWasm } from '../../src/runtime/ortSession';
 import type { BackendResult, ModelCheckReply, ModelCheckRequest } from './modelCheckProtocol';
 
 declare const self: DedicatedWorkerGlobalScope;
@@ -61,7 +61,7 @@ async function runOn(backend: WebBackend, request: ModelCheckRequest): Promise<B
   const started = performance.now();
   let loaded: LoadedModel | undefined;
   try {
-    loaded = await loadModel(httpModelReader(request.modelUrl), request.precision, backend);
+    loaded = await loadModel(httpModelReader(request.modelUrl), request.precision, backend, browserRuntime(backend));
     const { indices, values, throughCache } = await predict(loaded, request.text);
     return { backend, detail, ok: true, milliseconds: performance.now() - started, topIndices: indices, topValues: values, throughCache };
   } catch (error) {

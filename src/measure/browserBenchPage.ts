@@ -1,7 +1,8 @@
 import type { Backend } from '../models/backendChoice';
+import { browserRuntime, useSelfHostedWasm } from '../runtime/browserRuntime';
 import { probeGpu } from '../runtime/gpuProbe';
 import { httpModelReader } from '../runtime/httpModelReader';
-import { ort, useSelfHostedWasm } from '../runtime/ortSession';
+import { ort } from '../runtime/ortSession';
 import { BROWSER_PLAN, BROWSER_QUICK_PLAN } from './benchPlans';
 import type { ModelResult } from './benchReport';
 import { measureModel, timedLoad } from './measureModel';
@@ -37,15 +38,14 @@ declare global {
 const noMemory: PeakMemory = { reset() {}, sample() {}, peakMb: () => null };
 
 window.builderBench = async (request) => {
-  useSelfHostedWasm(request.wasmUrl);
   // Threads need cross-origin isolation, which the bench server gives the page.
-  ort.env.wasm.numThreads = crossOriginIsolated ? request.wasmThreads : 1;
+  useSelfHostedWasm(request.wasmUrl, crossOriginIsolated ? request.wasmThreads : 1);
   const gpu = request.backend === 'webgpu' ? await probeGpu() : null;
   if (gpu && !gpu.adapter) throw new Error(`WebGPU cannot run here: ${gpu.unavailableBecause}`);
   const source = await (await fetch(request.sourceUrl)).text();
   const log = (line: string) => console.log(`bench: ${request.backend}: ${line}`);
   const model = await measureModel(request.quick ? BROWSER_QUICK_PLAN : BROWSER_PLAN, {
-    load: (kind, precision) => timedLoad(httpModelReader(kind === 'diffusion' ? request.diffusionUrl : request.autoregressiveUrl), request.backend, precision),
+    load: (kind, precision) => timedLoad(httpModelReader(kind === 'diffusion' ? request.diffusionUrl : request.autoregressiveUrl), request.backend, precision, browserRuntime(request.backend)),
     source,
     memory: noMemory,
     peer: (tokenizer, firstFile, precision) => {

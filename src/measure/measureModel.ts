@@ -7,6 +7,7 @@ import type { CodeTokenizer } from '../runtime/codeTokenizer';
 import { DiffusionModel } from '../runtime/diffusionModel';
 import { type LoadedModel, loadModel } from '../runtime/loadModel';
 import type { ModelFileReader } from '../runtime/modelFiles';
+import { type OrtRuntime, webRuntime } from '../runtime/ortSession';
 import { type RunTime, timeSessionRuns } from '../runtime/sessionRunTiming';
 import { CACHE_INTERVAL, FILE_TOKENS, INSTRUCTION, type ModelPlan, PRESET, SEED, SPAN_TOKENS } from './benchPlans';
 import type { FallbackAndPeer, ModelResult } from './benchReport';
@@ -26,12 +27,12 @@ export interface TimedLoad {
 }
 
 /** Loads a model folder, by default at the precision the engine picks for the backend (q4 on WebGPU, q8 on WASM), every session it opens timed. */
-export async function timedLoad(reader: ModelFileReader, backend: Backend, precision: ModelPrecision = backendPrecision(backend)): Promise<TimedLoad> {
+export async function timedLoad(reader: ModelFileReader, backend: Backend, precision: ModelPrecision = backendPrecision(backend), runtime: OrtRuntime = webRuntime): Promise<TimedLoad> {
   const runTimes: RunTime[] = [];
   timeSessionRuns((time) => runTimes.push(time));
   const started = performance.now();
   try {
-    const loaded = await loadModel(reader, precision, backend);
+    const loaded = await loadModel(reader, precision, backend, runtime);
     return { loaded, runTimes, loadMs: performance.now() - started };
   } finally {
     timeSessionRuns(undefined);

@@ -65,9 +65,4 @@ export function int64Tensor(Tensor: typeof ort.Tensor, values: readonly number[]
   );
 }
 
-/** Points onnxruntime-web at self-hosted WASM files (the app copies them into public/wasm). */
-export function useSelfHostedWasm(prefix: string): void {
-  ort.env.wasm.wasmPaths = prefix;
-}
-
 export { ort };

@@ -6,11 +6,11 @@ import { PatchPipeline } from '../generate/patchPipeline';
 import { chooseRuntime, type GpuCapabilities, type Runtime } from '../models/backendChoice';
 import { MANIFEST_FILE } from '../models/modelManifest';
 import type { EngineRun } from '../plan/engine';
+import { browserRuntime, useSelfHostedWasm } from '../runtime/browserRuntime';
 import { gpuDeviceLost, probeGpu } from '../runtime/gpuProbe';
 import { loadModel } from '../runtime/loadModel';
 import { MissingModelFileError } from '../runtime/modelFiles';
 import { openModelReader } from '../runtime/modelSource';
-import { useSelfHostedWasm } from '../runtime/ortSession';
 import { type LoadedPipelineModels, loadPipelineModels } from '../runtime/pipelineModels';
 import { SyntaxParser } from '../syntax/syntaxParser';
 import { ENGINE_ERRORS, type EngineErrorKind, type EngineReply, type EngineRequest, type PageFiles } from './engineProtocol';
@@ -61,7 +61,7 @@ async function models(request: ModelRequest): Promise<Loaded> {
   loaded = undefined;
   const load = async (name: string, message: string) => {
     reply({ id, type: 'progress', progress: { phase: 'loading', message } });
-    return loadModel(await openModelReader(name, siteUrl, runtime.precision), runtime.precision, runtime.backend);
+    return loadModel(await openModelReader(name, siteUrl, runtime.precision), runtime.precision, runtime.backend, browserRuntime(runtime.backend));
   };
   const pair = await loadPipelineModels({
     diffusion: {
