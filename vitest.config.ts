@@ -9,17 +9,19 @@ const NODE_BENCH_SMOKE = ['tests/cli/bench.test.ts'];
 const BROWSER_BENCH_SMOKE = ['e2e/browserBench.test.ts'];
 const BENCH_SMOKE = [...NODE_BENCH_SMOKE, ...BROWSER_BENCH_SMOKE];
 // The spec that runs the models on WebGPU, which this machine emulates on its CPU (SwiftShader):
-// its own project, so that its longer timeouts and its one-file-at-a-time stay its own. It runs
-// beside the other specs, three files at a time in all: the specs wait on page loads, the worker
-// and each other's polls as much as they compute, and the two cores sat a third idle with two at
-// a time. This spec alone and then the others two at a time took 343 s; three at a time, this one
-// among them, 213 s (one clean clone's npm test each, here; the second run's pages also loaded the
-// smaller WASM-only runtime, src/runtime/browserRuntime.ts).
+// a project of its own because it alone opens the test pages (e2e/pages/), which its global setup builds.
 const WEBGPU_SPECS = ['e2e/modelBackends.test.ts'];
-// Projects that run together must name the same worker count (Vitest refuses two in one group).
-const E2E_WORKERS = 3;
+// The projects of `npm test` name no group order, so they run together, three files at a time: the specs wait on page
+// loads, on the worker and on their polls as much as they compute, so two at a time left the two
+// cores idle a third of the time; and one group has no pause between groups (global setups, a
+// pool's start) and no group waiting on its slowest file. One clean clone's npm test each, here:
+// unit two at a time, then the WebGPU spec alone, then the specs two at a time, 700 s; the specs
+// three at a time with the WebGPU spec among them, after the unit files, 636 s; all in one group,
+// three at a time, 574 s (the last two runs' pages also loaded the smaller WASM-only runtime,
+// src/runtime/browserRuntime.ts). Projects in one group must name the same worker count.
+const WORKERS = 3;
 
-// What the page shows after a parse or a file read can take seconds with two specs' Chromiums on
+// What the page shows after a parse or a file read can take seconds with other files running on
 // two cores: expect.poll's default second failed "does not parse as Rust" once.
 const E2E_POLL = { timeout: 15_000 };
 
@@ -34,16 +36,15 @@ export default defineConfig({
           exclude: BENCH_SMOKE,
           environment: 'node',
           globalSetup: ['tests/support/tinyModelsRoot.ts'],
-          // Two files at a time on two cores: much of a unit file is waiting on a spawned builder
-          // command, on file reads or on a single-threaded parse, so the unit run takes 370 s so
-          // against about 470 s one file at a time. The end-to-end specs run after them.
-          maxWorkers: 2,
+          // Much of a unit file is waiting on a spawned builder command, on file reads or on a
+          // single-threaded parse: the unit files took 370 s two at a time against about 470 s one
+          // at a time, and 358 s three at a time beside nothing else.
+          maxWorkers: WORKERS,
           // Files share their worker's modules (onnxruntime-web, tree-sitter and the tokenizer
           // loaded once per worker, not once per file): 270 s against 313 s here. No unit test
           // keeps state in a module between files, and spies are restored after each test.
           isolate: false,
           restoreMocks: true,
-          sequence: { groupOrder: 0 },
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },
@@ -57,9 +58,8 @@ export default defineConfig({
           expect: { poll: E2E_POLL },
           testTimeout: 60_000,
           hookTimeout: 120_000,
-          maxWorkers: E2E_WORKERS,
+          maxWorkers: WORKERS,
           isolate: false,
-          sequence: { groupOrder: 1 },
         },
       },
       {
@@ -72,18 +72,18 @@ export default defineConfig({
           expect: { poll: E2E_POLL },
           testTimeout: 60_000,
           hookTimeout: 120_000,
-          maxWorkers: E2E_WORKERS,
+          maxWorkers: WORKERS,
           // As in the unit run: a worker imports Playwright and the support modules once, not once per
           // spec file. Each spec's state lives in its own file (evaluated anew) and its own contexts.
           isolate: false,
-          sequence: { groupOrder: 1 },
         },
       },
       {
-        test: { name: 'bench-smoke', include: NODE_BENCH_SMOKE, environment: 'node', testTimeout: 600_000, hookTimeout: 120_000 },
+        // After the tests when a plain `vitest run` takes every project: a group of their own each.
+        test: { name: 'bench-smoke', include: NODE_BENCH_SMOKE, environment: 'node', testTimeout: 600_000, hookTimeout: 120_000, sequence: { groupOrder: 1 } },
       },
       {
-        test: { name: 'browser-bench-smoke', include: BROWSER_BENCH_SMOKE, environment: 'node', testTimeout: 1_800_000, hookTimeout: 120_000 },
+        test: { name: 'browser-bench-smoke', include: BROWSER_BENCH_SMOKE, environment: 'node', testTimeout: 1_800_000, hookTimeout: 120_000, sequence: { groupOrder: 2 } },
       },
     ],
   },
