@@ -8,6 +8,7 @@
  */
 import { parseArgs } from 'node:util';
 import { preview } from 'vite';
+import { prepareQuickGeneration } from '../e2e/support/quickGeneration';
 import { runLine, writeBenchmarkSection } from '../src/measure/benchmarksDoc';
 import { launchChromium } from '../src/measure/chromium';
 import { chromiumVersion, machineInfo } from '../src/measure/machineInfo';
@@ -40,12 +41,7 @@ try {
     console.log(JSON.stringify(times));
     firstPaint.push(times.paint);
     editorReady.push(times.editor);
-    await page.getByLabel('Open file').setInputFiles({ name: 'shapes.py', mimeType: 'text/x-python', buffer: Buffer.from(SOURCE) });
-    await page.getByRole('checkbox', { name: 'area', exact: true }).check();
-    await page.getByLabel('Prompt').fill('use math.pi');
-    await page.getByLabel('Backend').selectOption('wasm');
-    await page.getByLabel('Autoregressive fallback').uncheck();
-    await page.getByLabel('Steps').fill('2');
+    await prepareQuickGeneration(page, SOURCE);
     for (const times of [firstGenerate, secondGenerate]) {
       const started = Date.now();
       await page.getByRole('button', { name: 'Generate', exact: true }).click();
