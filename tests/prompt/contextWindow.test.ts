@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors/inputErrors';
 import { contextWindow, type WindowRequest } from '../../src/prompt/contextWindow';
-import { CodeTokenizer } from '../../src/runtime/codeTokenizer';
+import { type CodeTokenizer, codeTokenizerFor } from '../../src/runtime/codeTokenizer';
 import { omissionMarker } from '../../src/syntax/lineComments';
 import type { TextRange } from '../../src/syntax/outline';
 
@@ -13,7 +13,7 @@ let tokenizer: CodeTokenizer;
 const countTokens = (text: string) => tokenizer.encode(text).length;
 
 beforeAll(() => {
-  tokenizer = new CodeTokenizer(readFileSync(`${MODEL}/tokenizer.json`, 'utf8'), readFileSync(`${MODEL}/tokenizer_config.json`, 'utf8'));
+  tokenizer = codeTokenizerFor(readFileSync(`${MODEL}/tokenizer.json`, 'utf8'), readFileSync(`${MODEL}/tokenizer_config.json`, 'utf8'));
 });
 
 /** The sequence as the diffusion prompt encodes it: a fixed prompt, each span's masks, and the text between the spans, piece by piece. */

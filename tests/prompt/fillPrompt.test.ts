@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fillPrompt, INSTRUCT_FILL_TEMPLATE, unfencedAnswer } from '../../src/prompt/fillPrompt';
-import { CodeTokenizer } from '../../src/runtime/codeTokenizer';
+import { type CodeTokenizer, codeTokenizerFor } from '../../src/runtime/codeTokenizer';
 
 // The demo fallback's tokenizer (the real Qwen vocabulary, with its fill-in-the-middle tokens) and its manifest's template.
 const MODEL = 'public/models/tiny-autoregressive';
@@ -9,7 +9,7 @@ const FIM_TEMPLATE = JSON.parse(readFileSync(`${MODEL}/manifest.json`, 'utf8')).
 let tokenizer: CodeTokenizer;
 
 beforeAll(() => {
-  tokenizer = new CodeTokenizer(readFileSync(`${MODEL}/tokenizer.json`, 'utf8'), readFileSync(`${MODEL}/tokenizer_config.json`, 'utf8'));
+  tokenizer = codeTokenizerFor(readFileSync(`${MODEL}/tokenizer.json`, 'utf8'), readFileSync(`${MODEL}/tokenizer_config.json`, 'utf8'));
 });
 
 const PREFIX = 'import math\n\n\nclass Circle:\n    ';

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CodeTokenizer } from '../../src/runtime/codeTokenizer';
+import { type CodeTokenizer, codeTokenizerFor } from '../../src/runtime/codeTokenizer';
 import { fixturePath, readFixture } from '../support/parser';
 import { runProperty } from './runProperty';
 import { type PropertyRun, recordTrustReport } from './trustReport';
@@ -17,7 +17,7 @@ let tokenizer: CodeTokenizer;
 const runs: PropertyRun[] = [];
 
 beforeAll(() => {
-  tokenizer = new CodeTokenizer(readFileSync(`${MODEL}/tokenizer.json`, 'utf8'), readFileSync(`${MODEL}/tokenizer_config.json`, 'utf8'));
+  tokenizer = codeTokenizerFor(readFileSync(`${MODEL}/tokenizer.json`, 'utf8'), readFileSync(`${MODEL}/tokenizer_config.json`, 'utf8'));
 });
 afterAll(() => recordTrustReport('tokenizer-properties', { properties: runs }));
 
