@@ -11,13 +11,14 @@ const BENCH_SMOKE = [...NODE_BENCH_SMOKE, ...BROWSER_BENCH_SMOKE];
 // The spec that runs the models on WebGPU, which this machine emulates on its CPU (SwiftShader):
 // a project of its own because it alone opens the test pages (e2e/pages/), which its global setup builds.
 const WEBGPU_SPECS = ['e2e/modelBackends.test.ts'];
-// The projects of `npm test` name no group order, so they run together, three files at a time: the specs wait on page
-// loads, on the worker and on their polls as much as they compute, so two at a time left the two
-// cores idle a third of the time; and one group has no pause between groups (global setups, a
-// pool's start) and no group waiting on its slowest file. One clean clone's npm test each, here:
-// unit two at a time, then the WebGPU spec alone, then the specs two at a time, 700 s; the specs
-// three at a time with the WebGPU spec among them, after the unit files, 636 s; all in one group,
-// three at a time, 574 s (the last two runs' pages also loaded the smaller WASM-only runtime,
+// The projects of `npm test` name no group order, so they run together, three files at a time: the
+// specs wait on page loads, on the worker and on their polls as much as they compute, so two at a
+// time left the two cores idle a third of the time; and one group has no pause between groups
+// (global setups, a pool's start) and no group waiting on its slowest file. Vitest in clean clones
+// here: unit two at a time, then the WebGPU spec alone, then the specs two at a time, 700 s; the
+// specs three at a time with the WebGPU spec among them, after the unit files, 636 s; all in one
+// group, 574 s, then 646 s and 660 s on a busier machine, and 536 s and 509 s once the slow files
+// went first across projects (these runs' pages also loaded the smaller WASM-only runtime,
 // src/runtime/browserRuntime.ts). Projects in one group must name the same worker count.
 const WORKERS = 3;
 
