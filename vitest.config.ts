@@ -17,9 +17,10 @@ const WEBGPU_SPECS = ['e2e/modelBackends.test.ts'];
 // (global setups, a pool's start) and no group waiting on its slowest file. Vitest in clean clones
 // here: unit two at a time, then the WebGPU spec alone, then the specs two at a time, 700 s; the
 // specs three at a time with the WebGPU spec among them, after the unit files, 636 s; all in one
-// group, 574 s, then 646 s and 660 s on a busier machine, and 536 s and 509 s once the slow files
-// went first across projects (these runs' pages also loaded the smaller WASM-only runtime,
-// src/runtime/browserRuntime.ts). Projects in one group must name the same worker count.
+// group, 574 s, then 646 s and 660 s, and 536 s and 509 s once every slow file went first by its
+// measured seconds and tokenizers were built once per text (these runs' pages also loaded the
+// smaller WASM-only runtime, src/runtime/browserRuntime.ts). Projects in one group must name the
+// same worker count.
 const WORKERS = 3;
 
 // What the page shows after a parse or a file read can take seconds with other files running on
