@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { type CheckpointShape, writeTinyCheckpoint } from '../../src/convert/tinyModel';
 import type { DiffusionConfig } from '../../src/models/diffusionConfig';
-import { type FamilyName, MODEL_FAMILIES } from '../../src/models/modelFamilies';
+import { type FamilyName, familyByName } from '../../src/models/modelFamilies';
 import { FAMILY_CHECKPOINTS } from './familyCheckpoints';
 
 /**
@@ -42,7 +42,7 @@ export const KNOWN_ANSWER_CHECKPOINTS: readonly KnownAnswerCheckpoint[] = [
  * family with them.
  */
 export function authorsSampling(family: FamilyName): Pick<DiffusionConfig, 'temperature' | 'topP' | 'remasking'> | null {
-  const authors = MODEL_FAMILIES.find((f) => f.name === family)?.sampler;
+  const authors = familyByName(family).sampler;
   return authors ? { temperature: authors.temperature, topP: authors.topP, remasking: authors.remasking } : null;
 }
 
